@@ -1,0 +1,64 @@
+/**
+ * Tokens → principals. The gateway (API Gateway's JWT authorizer on AWS, infra/local/gateway.ts locally)
+ * has already checked signature, issuer, audience and expiry; here the validated claims become a
+ * Principal through the role configuration, so an identity provider's group names never leak into code.
+ */
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import roleConfigJson from '../../infra/roles.config.json' with { type: 'json' };
+import { Principal, RoleConfig, type RoleId } from '../../schemas/roles.js';
+
+export const roleConfig: RoleConfig = RoleConfig.parse(roleConfigJson);
+
+const ALIASES = new Map<string, RoleId>(
+  Object.entries(roleConfig.roles).flatMap(([role, def]) => [
+    [role, role as RoleId],
+    ...def.aliases.map((alias) => [alias, role as RoleId] as [string, RoleId]),
+  ]),
+);
+
+/** API Gateway passes array claims to Lambda as `[a b]` strings; tokens carry arrays or space lists. */
+function claimList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+export function principalFromClaims(
+  claims: Record<string, unknown>,
+  config: RoleConfig = roleConfig,
+): Principal | null {
+  const roles = [
+    ...new Set(claimList(claims[config.rolesClaim]).flatMap((r) => (ALIASES.has(r) ? [ALIASES.get(r) as RoleId] : []))),
+  ];
+  const parsed = Principal.safeParse({
+    subject: claims.sub,
+    roles,
+    jurisdiction: claims[config.jurisdictionClaim] || undefined,
+    personalId: claims[config.personalIdClaim] || undefined,
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+export interface TokenPolicy {
+  issuer: string;
+  audience: string;
+  keys: JWTVerifyGetKey;
+}
+
+/** The checks API Gateway's JWT authorizer makes: signature (RS256/ES256 only, never `none`), iss, aud, exp, nbf. */
+export async function verifyAccessToken(token: string, policy: TokenPolicy): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, policy.keys, {
+    issuer: policy.issuer,
+    audience: policy.audience,
+    algorithms: ['RS256', 'ES256'],
+    requiredClaims: ['exp', 'sub'],
+  });
+  return payload;
+}
+
+export function remoteKeys(issuer: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(`${issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
+}

@@ -1,0 +1,166 @@
+/**
+ * The one way an HTTP handler is written: parse the request with zod, check the caller's role against the
+ * route in the system definition, call the domain, map the result. Errors become bilingual bodies.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type ZodType, z } from 'zod';
+import { system } from '../../infra/system.js';
+import { routeKey } from '../../infra/system-model.js';
+import type { ErrorBody, Localized } from '../../schemas/messages.js';
+import type { Principal } from '../../schemas/roles.js';
+import { principalFromClaims } from './auth.js';
+import { logger, metrics, tracer } from './powertools.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly text: Localized,
+    readonly details?: unknown,
+  ) {
+    super(text.en);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = () => new HttpError(404, 'NOT_FOUND', { vi: 'Không tìm thấy.', en: 'Not found.' });
+
+export interface HttpRequest<B, P, Q> {
+  principal: Principal | null;
+  body: B;
+  params: P;
+  query: Q;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+interface RouteSpec<B, P, Q> {
+  body?: ZodType<B>;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  handle: (req: HttpRequest<B, P, Q>) => Promise<HttpResult>;
+}
+
+const ROUTES = new Map(system.routes.map((r) => [routeKey(r), r]));
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** One count per response class: 4xx spikes (probing, expired tokens) and 5xx are alarms on AWS. */
+function countResponse(status: number) {
+  metrics.addMetric(`Http${Math.floor(status / 100)}xx`, 'Count', 1);
+}
+
+function errorResponse(err: HttpError, requestId: string) {
+  countResponse(err.status);
+  const body: ErrorBody = {
+    error: { code: err.code, message: err.text, requestId, ...(err.details ? { details: err.details } : {}) },
+  };
+  return json(err.status, body);
+}
+
+function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, where: Localized): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.message }));
+  throw new HttpError(
+    400,
+    'INVALID_REQUEST',
+    {
+      vi: `Yêu cầu không hợp lệ (${where.vi}).`,
+      en: `Invalid request (${where.en}).`,
+    },
+    details,
+  );
+}
+
+function readBody(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
+  if (!event.body) return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', { vi: 'Nội dung không phải JSON hợp lệ.', en: 'Body is not valid JSON.' });
+  }
+}
+
+function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer): Principal | null {
+  const route = ROUTES.get(event.routeKey);
+  if (!route) throw new Error(`Route ${event.routeKey} is not in the system definition`);
+  if (route.roles === 'public') return null;
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const principal = claims ? principalFromClaims(claims) : null;
+  // The gateway lets no unauthenticated request through; a token without a usable role is still 401.
+  if (!principal) {
+    throw new HttpError(401, 'UNAUTHENTICATED', {
+      vi: 'Cần đăng nhập bằng tài khoản hợp lệ.',
+      en: 'A valid sign-in is required.',
+    });
+  }
+  const allowed = route.roles;
+  if (!principal.roles.some((r) => allowed.includes(r))) {
+    throw new HttpError(403, 'FORBIDDEN', {
+      vi: 'Vai trò của bạn không được phép thực hiện thao tác này.',
+      en: 'Your role is not allowed to do this.',
+    });
+  }
+  return principal;
+}
+
+export function httpRoute<B = undefined, P = undefined, Q = undefined>(spec: RouteSpec<B, P, Q>) {
+  const run = async (
+    event: APIGatewayProxyEventV2WithJWTAuthorizer,
+    _context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = event.requestContext.requestId;
+    try {
+      const principal = authorize(event);
+      const result = await spec.handle({
+        principal,
+        body: parseWith(spec.body, readBody(event), { vi: 'nội dung', en: 'body' }),
+        params: parseWith(spec.params, event.pathParameters ?? {}, { vi: 'đường dẫn', en: 'path' }),
+        query: parseWith(spec.query, event.queryStringParameters ?? {}, { vi: 'tham số', en: 'query' }),
+        headers: event.headers ?? {},
+        requestId,
+      });
+      countResponse(result.status);
+      return json(result.status, result.body, result.headers);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        logger.info('Request refused', { status: err.status, code: err.code, route: event.routeKey });
+        return errorResponse(err, requestId);
+      }
+      logger.error('Request failed', err as Error);
+      return errorResponse(
+        new HttpError(500, 'INTERNAL', {
+          vi: 'Hệ thống gặp lỗi, vui lòng thử lại sau.',
+          en: 'Something went wrong; please try again later.',
+        }),
+        requestId,
+      );
+    }
+  };
+  return middy(run)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
+}
+
+/** Path parameter schemas used by several routes. */
+export const idParam = (name: string) => z.object({ [name]: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });

@@ -1,0 +1,48 @@
+/**
+ * Personal data never reaches a log line in clear (Law 91/2025/QH15, Decree 356/2025): identity numbers,
+ * bank accounts and names are masked wherever they appear.
+ */
+
+/** `079130796635` → `0791******35`: enough to tell records apart in support, not to identify anyone. */
+export function maskDigits(value: string): string {
+  if (value.length < 7) return '*'.repeat(value.length);
+  return `${value.slice(0, 4)}${'*'.repeat(value.length - 6)}${value.slice(-2)}`;
+}
+
+/** `Nguyễn Văn An` → `N***** V** A*`: the shape of a name, not the name. */
+export function maskName(value: string): string {
+  return value
+    .trim()
+    .split(/\s+/u)
+    .map((word) => {
+      const chars = [...word];
+      return chars.length ? `${chars[0]}${'*'.repeat(chars.length - 1)}` : '';
+    })
+    .join(' ');
+}
+
+// Runs of 9+ digits: identity numbers (12), old ID cards (9), bank accounts (up to 19, VietQR).
+const LONG_DIGIT_RUN = /\d{9,}/g;
+const NAME_KEY = /^(full_?name|name|hoTen|ho_ten|holderName|accountHolder|beneficiaryName|nm)$/i;
+const ID_KEY = /(personal_?id|identity|cccd|cmnd|account(number|no)?|acct|iban|phone)/i;
+
+export function maskText(value: string): string {
+  return value.replace(LONG_DIGIT_RUN, maskDigits);
+}
+
+/**
+ * JSON replacer for log records: masks by key (names, ids) and by shape (long digit runs anywhere, which
+ * catches identity numbers inside error messages and free text).
+ */
+export function piiReplacer(key: string, value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (NAME_KEY.test(key)) return maskName(value);
+    return maskText(value);
+  }
+  if (typeof value === 'number' && ID_KEY.test(key)) return maskDigits(String(value));
+  if (typeof value === 'bigint') return maskText(value.toString());
+  if (value instanceof Error) {
+    return { name: value.name, message: maskText(value.message), stack: value.stack && maskText(value.stack) };
+  }
+  return value;
+}

@@ -1,0 +1,190 @@
+/**
+ * The local HTTP API: turns each request into the API Gateway HTTP API (payload 2.0) event the Lambda
+ * would receive, runs API Gateway's JWT authorizer checks with the same verification code
+ * (functions/shared/auth.ts), and maps the handler's result back to HTTP. Limits and error bodies follow
+ * API Gateway's, so clients meet the same behaviour here and on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type TokenPolicy, verifyAccessToken } from '../../functions/shared/auth.js';
+import { type RouteDef, routeKey } from '../system-model.js';
+import type { DevIdentityProvider } from './dev-identity-provider.js';
+import type { LambdaInvoker } from './lambda-invoker.js';
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))/i;
+export const OIDC_PATH = '/local/oidc';
+
+interface CompiledRoute {
+  def: RouteDef;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(def: RouteDef): CompiledRoute {
+  const params: string[] = [];
+  const source = def.path.replace(/\{(\w+)(\+?)\}/g, (_, name: string, greedy: string) => {
+    params.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { def, pattern: new RegExp(`^${source}$`), params };
+}
+
+/** HTTP API hands JWT claims to Lambda as strings; arrays look like `[a b]`. */
+function stringifyClaims(payload: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v),
+    ]),
+  );
+}
+
+export interface GatewayOptions {
+  routes: RouteDef[];
+  invoker: LambdaInvoker;
+  tokenPolicy: TokenPolicy;
+  identityProvider: DevIdentityProvider;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export class LocalGateway {
+  private server?: Server;
+  private readonly routes: CompiledRoute[];
+  url = '';
+
+  constructor(private readonly o: GatewayOptions) {
+    this.routes = o.routes.map(compile);
+  }
+
+  async start(port: number, host = '127.0.0.1'): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.serve(req, res).catch((err) => {
+        this.o.log?.('Gateway failure', { error: String(err) });
+        if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+      });
+    });
+    this.server.requestTimeout = 30_000; // API Gateway's integration timeout
+    await new Promise<void>((ok, fail) => {
+      this.server?.once('error', fail);
+      this.server?.listen(port, host, ok);
+    });
+    this.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeIdleConnections();
+    await new Promise<void>((ok) => this.server?.close(() => ok()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith(`${OIDC_PATH}/`)) {
+      const answer = await this.o.identityProvider.handle(url.pathname.slice(OIDC_PATH.length), url.searchParams);
+      return answer ? send(res, answer.status, answer.body) : send(res, 404, { message: 'Not Found' });
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    let params: Record<string, string> = {};
+    const route = this.routes.find((r) => {
+      if (r.def.method !== method) return false;
+      const m = r.pattern.exec(url.pathname);
+      if (!m) return false;
+      params = Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]));
+      return true;
+    });
+    if (!route) return send(res, 404, { message: 'Not Found' });
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        return send(res, 413, { message: 'Request Entity Too Large' });
+      }
+      chunks.push(chunk as Buffer);
+    }
+
+    let claims: Record<string, string> | undefined;
+    if (route.def.roles !== 'public') {
+      const header = req.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      try {
+        if (!token) throw new Error('no bearer token');
+        claims = stringifyClaims(await verifyAccessToken(token, this.o.tokenPolicy));
+      } catch {
+        return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      }
+    }
+
+    const event = this.toEvent(req, url, route, params, Buffer.concat(chunks), claims);
+    const result = (await this.o.invoker.invoke(route.def.function, event)) as
+      | APIGatewayProxyStructuredResultV2
+      | string;
+    if (typeof result === 'string' || result?.statusCode === undefined) {
+      return send(res, 200, result ?? null);
+    }
+    const body = result.body ?? '';
+    res.writeHead(result.statusCode, {
+      ...(result.headers as Record<string, string>),
+      'apigw-requestid': event.requestContext.requestId,
+    });
+    res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+  }
+
+  private toEvent(
+    req: IncomingMessage,
+    url: URL,
+    route: CompiledRoute,
+    pathParameters: Record<string, string>,
+    body: Buffer,
+    claims: Record<string, string> | undefined,
+  ): APIGatewayProxyEventV2WithJWTAuthorizer {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+    const now = new Date();
+    return {
+      version: '2.0',
+      routeKey: routeKey(route.def),
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+      ...(route.params.length ? { pathParameters } : {}),
+      ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: body.length > 0 && !isText,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method: route.def.method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: routeKey(route.def),
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+    } as APIGatewayProxyEventV2WithJWTAuthorizer;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,116 @@
+/**
+ * Invokes the real handlers in-process, the way the Lambda runtime would: same event shapes, a Context
+ * with the remaining time, the function's timeout enforced, errors named like Lambda names them. It also
+ * injects faults on request, so tests can make an invocation fail the way AWS can make it fail.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import type { FunctionDef } from '../system-model.js';
+
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A fault to raise instead of (or before) running the handler, like an AWS-side failure. */
+export interface Fault {
+  /** Error name as Step Functions and callers see it, e.g. `Lambda.TooManyRequestsException`. */
+  name: string;
+  message?: string;
+  /** How many invocations fail; afterwards the handler runs normally. Infinity: always. */
+  times: number;
+}
+
+export class FunctionTimeoutError extends Error {
+  override name = 'Sandbox.Timedout';
+}
+
+export class LambdaInvoker {
+  private readonly handlers = new Map<string, Promise<Handler>>();
+  private readonly faults = new Map<string, Fault>();
+  private inFlight = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly functions: Record<string, FunctionDef>,
+    private readonly region: string,
+  ) {}
+
+  functionArn(id: string): string {
+    return `arn:aws:lambda:${this.region}:000000000000:function:ansinh-${id}`;
+  }
+
+  functionIdForArn(arn: string): string | undefined {
+    return Object.keys(this.functions).find((id) => this.functionArn(id) === arn);
+  }
+
+  injectFault(functionId: string, fault: Fault): void {
+    this.faults.set(functionId, { ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  private load(id: string): Promise<Handler> {
+    let loaded = this.handlers.get(id);
+    if (!loaded) {
+      const def = this.functions[id];
+      if (!def) throw new Error(`Unknown function ${id}`);
+      loaded = import(pathToFileURL(resolve(this.root, def.entry)).href).then((m) => {
+        if (typeof m.handler !== 'function') throw new Error(`${def.entry} exports no handler`);
+        return m.handler as Handler;
+      });
+      this.handlers.set(id, loaded);
+    }
+    return loaded;
+  }
+
+  async invoke(id: string, event: unknown): Promise<unknown> {
+    const def = this.functions[id];
+    if (!def) throw new Error(`Unknown function ${id}`);
+    const fault = this.faults.get(id);
+    if (fault && fault.times > 0) {
+      fault.times--;
+      const err = new Error(fault.message ?? `Injected fault ${fault.name}`);
+      err.name = fault.name;
+      throw err;
+    }
+    const handler = await this.load(id);
+    const timeoutMs = (def.timeoutSeconds ?? 30) * 1000;
+    const deadline = Date.now() + timeoutMs;
+    const requestId = randomUUID();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: `ansinh-${id}`,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.functionArn(id),
+      memoryLimitInMB: String(def.memoryMb ?? 512),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/ansinh-${id}`,
+      logStreamName: `local/${requestId}`,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FunctionTimeoutError(`Task timed out after ${def.timeoutSeconds ?? 30} seconds`)),
+        timeoutMs,
+      );
+    });
+    this.inFlight++;
+    try {
+      // Deep copy: a handler must never share objects with its caller, as across a real invoke.
+      return await Promise.race([handler(structuredClone(event), context), timedOut]);
+    } finally {
+      clearTimeout(timer);
+      this.inFlight--;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The whole platform on one machine: DynamoDB Local, fauxqs (SQS + S3), a Step Functions endpoint, the
+ * HTTP API and a development identity provider, all created from the one system definition, with the
+ * same handlers that run on Lambda invoked in-process.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import { system as defaultSystem } from '../system.js';
+import { envName, type ScheduleTrigger, type SystemDef } from '../system-model.js';
+import { DEV_AUDIENCE, DevIdentityProvider } from './dev-identity-provider.js';
+import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
+import { freePort } from './free-port.js';
+import { LocalGateway, OIDC_PATH } from './gateway.js';
+import { LambdaInvoker } from './lambda-invoker.js';
+import { QueuePoller } from './queue-poller.js';
+import { LocalStepFunctions } from './step-functions.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REGION = 'ap-southeast-1';
+
+export interface LocalPlatformOptions {
+  system?: SystemDef;
+  /** Persist everything here; omit for in-memory (tests). */
+  dataDir?: string;
+  /** Resource name prefix, so several runtimes can share one DynamoDB Local. */
+  prefix?: string;
+  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number };
+  /** Reuse an already running DynamoDB Local (tests share one JVM). */
+  dynamodbEndpoint?: string;
+  /** Tests compress time: visibility timeouts in seconds, Retry pauses skipped. */
+  visibilityTimeoutSeconds?: number;
+  immediateRetries?: boolean;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export class LocalPlatform {
+  readonly system: SystemDef;
+  readonly invoker: LambdaInvoker;
+  identityProvider!: DevIdentityProvider;
+  gateway!: LocalGateway;
+  stepFunctions!: LocalStepFunctions;
+  queueUrls: Record<string, { url: string; arn: string; dlqUrl: string; dlqName: string }> = {};
+  sqs!: SQSClient;
+  dynamodbEndpoint = '';
+  private dynamodb?: DynamoDbLocal;
+  private fauxqs?: FauxqsServer;
+  private pollers: QueuePoller[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private restoreDns?: () => void;
+  private readonly prefix: string;
+  private readonly log: NonNullable<LocalPlatformOptions['log']>;
+
+  constructor(private readonly o: LocalPlatformOptions = {}) {
+    this.system = o.system ?? defaultSystem;
+    this.prefix = o.prefix ?? `${this.system.name}-`;
+    this.invoker = new LambdaInvoker(REPO_ROOT, this.system.functions, REGION);
+    this.log = o.log ?? (() => undefined);
+  }
+
+  get url(): string {
+    return this.gateway.url;
+  }
+
+  name(id: string): string {
+    return `${this.prefix}${id}`;
+  }
+
+  async start(): Promise<this> {
+    const dataDir = this.o.dataDir ? resolve(this.o.dataDir) : undefined;
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'ansinh-local',
+    });
+
+    // DynamoDB first: the Step Functions emulator keeps its executions there.
+    if (this.o.dynamodbEndpoint) {
+      this.dynamodbEndpoint = this.o.dynamodbEndpoint;
+    } else {
+      this.dynamodb = await startDynamoDbLocal({
+        port: this.o.ports?.dynamodb ?? (await freePort()),
+        dataDir: dataDir && join(dataDir, 'dynamodb'),
+      });
+      this.dynamodbEndpoint = this.dynamodb.endpoint;
+    }
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const ddb = new DynamoDBClient({ endpoint: this.dynamodbEndpoint, region: REGION });
+    for (const [id, def] of Object.entries(this.system.tables)) {
+      await ensureTable(ddb, this.name(id), def);
+      process.env[envName.table(id)] = this.name(id);
+    }
+
+    // Queue URLs and virtual-hosted S3 use `*.localhost` names, which RFC 6761 reserves for loopback.
+    this.restoreDns = interceptLocalhostDns();
+    this.fauxqs = await startFauxqs({
+      port: this.o.ports?.sqs ?? 0,
+      logger: false,
+      defaultRegion: REGION,
+      ...(dataDir ? { dataDir: join(dataDir, 'fauxqs') } : {}),
+    });
+    this.sqs = new SQSClient({ endpoint: this.fauxqs.address, region: REGION });
+    for (const [id, def] of Object.entries(this.system.queues)) {
+      const dlqName = `${this.name(id)}-dlq`;
+      const dlq = this.fauxqs.createQueue(dlqName, { attributes: { MessageRetentionPeriod: String(14 * 86400) } });
+      const queue = this.fauxqs.createQueue(this.name(id), {
+        attributes: {
+          VisibilityTimeout: String(this.o.visibilityTimeoutSeconds ?? def.visibilityTimeoutSeconds),
+          MessageRetentionPeriod: String((def.retentionDays ?? 4) * 86400),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: def.maxReceiveCount }),
+        },
+      });
+      this.queueUrls[id] = { url: queue.queueUrl, arn: queue.queueArn, dlqUrl: dlq.queueUrl, dlqName };
+      process.env[envName.queueUrl(id)] = queue.queueUrl;
+      process.env[envName.deadLetterQueueUrl(id)] = dlq.queueUrl;
+    }
+    for (const id of Object.keys(this.system.buckets)) {
+      this.fauxqs.createBucket(this.name(id));
+      process.env[envName.bucket(id)] = this.name(id);
+    }
+
+    this.stepFunctions = new LocalStepFunctions({
+      root: REPO_ROOT,
+      region: REGION,
+      prefix: this.prefix,
+      stateMachines: this.system.stateMachines,
+      invoker: this.invoker,
+      ddb,
+      immediateRetries: this.o.immediateRetries,
+      log: this.log,
+    });
+    await this.stepFunctions.start(this.o.ports?.stepFunctions ?? 0);
+    for (const id of Object.keys(this.system.stateMachines)) {
+      process.env[envName.stateMachineArn(id)] = this.stepFunctions.arnOf(id);
+    }
+
+    // The SDK's service-specific endpoint variables point the unchanged handlers at the emulators.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: this.fauxqs.address,
+      AWS_ENDPOINT_URL_S3: `http://s3.localhost:${this.fauxqs.port}`,
+      AWS_ENDPOINT_URL_SFN: this.stepFunctions.endpoint,
+    });
+
+    // The issuer URL names the gateway's port, so the port is chosen before either starts.
+    const httpPort = this.o.ports?.http ?? (await freePort());
+    this.identityProvider = await DevIdentityProvider.create(
+      `http://127.0.0.1:${httpPort}${OIDC_PATH}`,
+      dataDir && join(dataDir, 'dev-identity-provider-key.json'),
+    );
+    this.gateway = new LocalGateway({
+      routes: this.system.routes,
+      invoker: this.invoker,
+      identityProvider: this.identityProvider,
+      tokenPolicy: { issuer: this.identityProvider.issuer, audience: DEV_AUDIENCE, keys: this.identityProvider.keys },
+      log: this.log,
+    });
+    await this.gateway.start(httpPort);
+    process.env.ANSINH_OIDC_ISSUER = this.identityProvider.issuer;
+    process.env.ANSINH_OIDC_AUDIENCE = DEV_AUDIENCE;
+
+    for (const [fnId, fn] of Object.entries(this.system.functions)) {
+      for (const trigger of fn.triggers ?? []) {
+        if (trigger.kind === 'queue') {
+          const q = this.queueUrls[trigger.queue];
+          if (!q) throw new Error(`No queue ${trigger.queue}`);
+          const poller = new QueuePoller(this.sqs, this.invoker, {
+            functionId: fnId,
+            trigger,
+            queueUrl: q.url,
+            queueArn: q.arn,
+            region: REGION,
+            onError: (err) => this.log(`Queue consumer ${fnId} failed`, { error: (err as Error).name }),
+          });
+          poller.start();
+          this.pollers.push(poller);
+        } else {
+          this.schedule(fnId, trigger);
+        }
+      }
+    }
+
+    // Recover what a previous process left unfinished: executions first, then the outbox sweep.
+    const resumed = await this.stepFunctions.resumeInterrupted();
+    if (resumed) this.log('Resumed interrupted executions', { resumed });
+    await this.runSchedules({ staleAfterSeconds: 0 });
+    return this;
+  }
+
+  private schedule(fnId: string, trigger: ScheduleTrigger) {
+    const timer = setInterval(() => {
+      this.invoker.invoke(fnId, scheduledEvent(fnId, {})).catch((err) => {
+        this.log(`Scheduled ${fnId} failed`, { error: (err as Error).name });
+      });
+    }, trigger.rate.minutes * 60_000);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** Runs every scheduled function now (on start, and from tests). */
+  async runSchedules(detail: Record<string, unknown> = {}): Promise<void> {
+    for (const [fnId, fn] of Object.entries(this.system.functions)) {
+      if (fn.triggers?.some((t) => t.kind === 'schedule'))
+        await this.invoker.invoke(fnId, scheduledEvent(fnId, detail));
+    }
+  }
+
+  /** Pollers stop first so nothing new starts; unfinished executions are resumed by the next start. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled(this.pollers.map((p) => p.stop()));
+    await this.gateway?.stop();
+    await this.stepFunctions?.stop();
+    this.sqs?.destroy();
+    await this.fauxqs?.stop();
+    await this.dynamodb?.stop();
+    this.restoreDns?.();
+  }
+}
+
+function scheduledEvent(fnId: string, detail: Record<string, unknown>) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`arn:aws:events:${REGION}:000000000000:rule/ansinh-${fnId}`],
+    detail,
+  };
+}

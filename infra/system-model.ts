@@ -1,0 +1,160 @@
+/**
+ * The vocabulary of the one system definition (infra/system.ts). Both the CDK app and the local runtime
+ * read a value of this type; nothing about tables, queues, functions, routes or state machines is declared
+ * anywhere else.
+ */
+import type { RoleId } from '../schemas/roles.js';
+
+export type KeyType = 'S' | 'N';
+export interface KeyAttribute {
+  name: string;
+  type: KeyType;
+}
+
+export interface TableIndex {
+  name: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDef {
+  description: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /** Global secondary indexes (all projected ALL). Sparse ones are the outbox/redrive pattern. */
+  indexes?: TableIndex[];
+  /** Attribute holding an epoch-seconds expiry, if items expire. */
+  timeToLiveAttribute?: string;
+}
+
+export interface QueueDef {
+  description: string;
+  /** Must be at least 6x the consumer's timeout (AWS guidance for Lambda event sources). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+  retentionDays?: number;
+}
+
+export interface BucketDef {
+  description: string;
+  /** Days after which objects are deleted (uploads are transient; results live in DynamoDB). */
+  expireAfterDays?: number;
+}
+
+export type TableAccess = 'read' | 'readWrite';
+export type QueueAccess = 'send' | 'consume';
+export type StateMachineAccess = 'start' | 'read';
+export type BucketAccess = 'read' | 'readWrite';
+
+/** What a function touches: drives both its environment variables and its IAM grants. */
+export interface ResourceUse {
+  tables?: Record<string, TableAccess>;
+  queues?: Record<string, QueueAccess>;
+  stateMachines?: Record<string, StateMachineAccess>;
+  buckets?: Record<string, BucketAccess>;
+  /** Read-only describe calls on every resource (health checks). */
+  describeAll?: boolean;
+}
+
+export interface QueueTrigger {
+  kind: 'queue';
+  queue: string;
+  batchSize: number;
+  maxBatchingWindowSeconds?: number;
+}
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  /** EventBridge rate expression, e.g. `rate(5 minutes)`; the local runtime also runs it once on start. */
+  rate: { minutes: number };
+}
+export type Trigger = QueueTrigger | ScheduleTrigger;
+
+export interface FunctionDef {
+  description: string;
+  /** Path from the repository root to a module exporting `handler`. */
+  entry: string;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  uses?: ResourceUse;
+  triggers?: Trigger[];
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface RouteDef {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/identity-checks/{checkId}`. */
+  path: string;
+  function: string;
+  /** `public` routes skip the JWT authorizer; otherwise the caller needs one of these roles. */
+  roles: RoleId[] | 'public';
+}
+
+export interface StateMachineDef {
+  description: string;
+  /** ASL file under state-machines/. `${Name}` placeholders are DefinitionSubstitutions. */
+  definitionFile: string;
+  /** Substitution name → function id. Task states call these functions (lambda:invoke). */
+  functions: Record<string, string>;
+}
+
+export interface SystemDef {
+  name: string;
+  tables: Record<string, TableDef>;
+  queues: Record<string, QueueDef>;
+  buckets: Record<string, BucketDef>;
+  functions: Record<string, FunctionDef>;
+  routes: RouteDef[];
+  stateMachines: Record<string, StateMachineDef>;
+}
+
+const constant = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+/** Environment variable names that tell a handler where a resource lives (same on AWS and locally). */
+export const envName = {
+  table: (id: string) => `TABLE_${constant(id)}`,
+  queueUrl: (id: string) => `QUEUE_${constant(id)}_URL`,
+  deadLetterQueueUrl: (id: string) => `QUEUE_${constant(id)}_DLQ_URL`,
+  stateMachineArn: (id: string) => `STATE_MACHINE_${constant(id)}_ARN`,
+  bucket: (id: string) => `BUCKET_${constant(id)}`,
+};
+
+/** `GET /v1/x/{id}` → API Gateway route key. */
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+/** Checks the definition's cross references once, so both consumers can trust it. */
+export function validateSystem(sys: SystemDef): SystemDef {
+  const problems: string[] = [];
+  const need = (ok: boolean, msg: string) => ok || problems.push(msg);
+  for (const [id, fn] of Object.entries(sys.functions)) {
+    for (const t of Object.keys(fn.uses?.tables ?? {})) need(t in sys.tables, `${id}: unknown table ${t}`);
+    for (const q of Object.keys(fn.uses?.queues ?? {})) need(q in sys.queues, `${id}: unknown queue ${q}`);
+    for (const s of Object.keys(fn.uses?.stateMachines ?? {}))
+      need(s in sys.stateMachines, `${id}: unknown state machine ${s}`);
+    for (const b of Object.keys(fn.uses?.buckets ?? {})) need(b in sys.buckets, `${id}: unknown bucket ${b}`);
+    for (const t of fn.triggers ?? []) {
+      if (t.kind === 'queue') {
+        need(t.queue in sys.queues, `${id}: trigger on unknown queue ${t.queue}`);
+        const q = sys.queues[t.queue];
+        if (q) {
+          need(
+            q.visibilityTimeoutSeconds >= 6 * (fn.timeoutSeconds ?? 30),
+            `${id}: queue ${t.queue} visibility timeout must be ≥ 6 × function timeout`,
+          );
+        }
+        need(t.batchSize >= 1 && t.batchSize <= 10000, `${id}: batch size out of range`);
+      }
+    }
+  }
+  const keys = new Set<string>();
+  for (const r of sys.routes) {
+    need(r.function in sys.functions, `route ${routeKey(r)}: unknown function ${r.function}`);
+    need(!keys.has(routeKey(r)), `route ${routeKey(r)} declared twice`);
+    keys.add(routeKey(r));
+  }
+  for (const [id, sm] of Object.entries(sys.stateMachines)) {
+    for (const f of Object.values(sm.functions)) need(f in sys.functions, `state machine ${id}: unknown function ${f}`);
+  }
+  if (problems.length) throw new Error(`Invalid system definition:\n- ${problems.join('\n- ')}`);
+  return sys;
+}
