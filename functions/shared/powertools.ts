@@ -9,5 +9,14 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { piiReplacer } from './pii.js';
 
 export const logger = new Logger({ jsonReplacerFn: piiReplacer });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ansinh' });
+// Locally metrics are disabled and every function shares this process; their "nothing to publish"
+// warnings would only be noise there.
+const quietWhenDisabled =
+  process.env.POWERTOOLS_METRICS_DISABLED === 'true'
+    ? { logger: { ...console, warn: (...args: unknown[]) => logger.debug(String(args[0])) } }
+    : {};
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ansinh',
+  ...quietWhenDisabled,
+});
 export const tracer = new Tracer();

@@ -32,9 +32,14 @@ function parse<T>(schema: ZodType<T>, value: unknown): T {
 /** A function invoked with a JSON event: a state machine task or a scheduled job. */
 export function invokedTask<I, O>(schema: ZodType<I>, fn: (input: I) => Promise<O>) {
   return withPowertools(async (event: unknown) => {
-    const result = await fn(parse(schema, event));
-    metrics.addMetric('TasksSucceeded', 'Count', 1);
-    return result;
+    try {
+      const result = await fn(parse(schema, event));
+      metrics.addMetric('TasksSucceeded', 'Count', 1);
+      return result;
+    } catch (err) {
+      metrics.addMetric('TasksFailed', 'Count', 1);
+      throw err;
+    }
   });
 }
 

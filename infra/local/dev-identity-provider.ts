@@ -55,12 +55,16 @@ export class DevIdentityProvider {
     return DEMO_USERS.find((u) => u.username === username);
   }
 
-  async tokenFor(user: DemoUser, opts: { expiresInSeconds?: number; audience?: string } = {}): Promise<string> {
+  /** `issuer`/`audience` overrides exist so tests can prove the gateway refuses foreign tokens. */
+  async tokenFor(
+    user: DemoUser,
+    opts: { expiresInSeconds?: number; audience?: string; issuer?: string } = {},
+  ): Promise<string> {
     const key = await importJWK(this.privateJwk, 'RS256');
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claimsFor(user))
       .setProtectedHeader({ alg: 'RS256', kid: this.privateJwk.kid, typ: 'JWT' })
-      .setIssuer(this.issuer)
+      .setIssuer(opts.issuer ?? this.issuer)
       .setAudience(opts.audience ?? DEV_AUDIENCE)
       .setIssuedAt(now)
       .setNotBefore(now - 5)

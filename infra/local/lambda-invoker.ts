@@ -20,6 +20,15 @@ export interface Fault {
   times: number;
 }
 
+/** What an observer learns of each invocation (tests assert on retries and batches with it). */
+export interface InvocationRecord {
+  functionId: string;
+  event: unknown;
+  outcome: 'ok' | 'error';
+  result?: unknown;
+  error?: string;
+}
+
 export class FunctionTimeoutError extends Error {
   override name = 'Sandbox.Timedout';
 }
@@ -27,7 +36,7 @@ export class FunctionTimeoutError extends Error {
 export class LambdaInvoker {
   private readonly handlers = new Map<string, Promise<Handler>>();
   private readonly faults = new Map<string, Fault>();
-  private inFlight = 0;
+  private readonly observers = new Set<(r: InvocationRecord) => void>();
 
   constructor(
     private readonly root: string,
@@ -51,8 +60,13 @@ export class LambdaInvoker {
     this.faults.clear();
   }
 
-  get busy(): number {
-    return this.inFlight;
+  observe(observer: (r: InvocationRecord) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(record: InvocationRecord) {
+    for (const o of this.observers) o(record);
   }
 
   private load(id: string): Promise<Handler> {
@@ -70,6 +84,17 @@ export class LambdaInvoker {
   }
 
   async invoke(id: string, event: unknown): Promise<unknown> {
+    try {
+      const result = await this.run(id, event);
+      this.notify({ functionId: id, event, outcome: 'ok', result });
+      return result;
+    } catch (err) {
+      this.notify({ functionId: id, event, outcome: 'error', error: (err as Error).name });
+      throw err;
+    }
+  }
+
+  private async run(id: string, event: unknown): Promise<unknown> {
     const def = this.functions[id];
     if (!def) throw new Error(`Unknown function ${id}`);
     const fault = this.faults.get(id);
@@ -104,13 +129,11 @@ export class LambdaInvoker {
         timeoutMs,
       );
     });
-    this.inFlight++;
     try {
       // Deep copy: a handler must never share objects with its caller, as across a real invoke.
       return await Promise.race([handler(structuredClone(event), context), timedOut]);
     } finally {
       clearTimeout(timer);
-      this.inFlight--;
     }
   }
 }

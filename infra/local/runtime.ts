@@ -141,7 +141,8 @@ export class LocalPlatform {
     // The SDK's service-specific endpoint variables point the unchanged handlers at the emulators.
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: this.fauxqs.address,
+      // Same host as the queue URLs, so the SDK need not override its endpoint per call.
+      AWS_ENDPOINT_URL_SQS: `http://sqs.${REGION}.localhost:${this.fauxqs.port}`,
       AWS_ENDPOINT_URL_S3: `http://s3.localhost:${this.fauxqs.port}`,
       AWS_ENDPOINT_URL_SFN: this.stepFunctions.endpoint,
     });
