@@ -129,17 +129,25 @@ export async function* staleChecks(before: string): AsyncGenerator<CheckRecord> 
   } while (cursor);
 }
 
-/** Bumps the job so the next sweep leaves it alone for a while; counts attempts. */
-export async function noteRedrive(jobId: string): Promise<number> {
-  const out = await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: { jobId },
-      UpdateExpression: 'SET updatedAt = :at ADD redriveCount :one',
-      ConditionExpression: 'attribute_exists(openKind)',
-      ExpressionAttributeValues: { ':at': now(), ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number(out.Attributes?.redriveCount ?? 0);
+/**
+ * Bumps the job so the next sweep leaves it alone for a while and counts attempts. Returns undefined if
+ * the job finished in the meantime (its run completed while the sweep was reading the index).
+ */
+export async function noteRedrive(jobId: string): Promise<number | undefined> {
+  try {
+    const out = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { jobId },
+        UpdateExpression: 'SET updatedAt = :at ADD redriveCount :one',
+        ConditionExpression: 'attribute_exists(openKind)',
+        ExpressionAttributeValues: { ':at': now(), ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.redriveCount ?? 0);
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return undefined;
+    throw err;
+  }
 }

@@ -23,6 +23,7 @@ export async function redriveStaleChecks(staleAfterSeconds: number) {
   let abandoned = 0;
   for await (const check of staleChecks(before)) {
     const attempts = await noteRedrive(check.jobId);
+    if (attempts === undefined) continue; // finished meanwhile
     if (attempts > MAX_REDRIVES) {
       await failCheck(check.jobId, {
         code: 'CHECK_ABANDONED',

@@ -2,9 +2,10 @@
  * The emulated triggers behave like AWS: HTTP API + JWT authorizer, SQS event source mapping with
  * partial batch responses and DLQ redrive, Step Functions Retry/Catch over the real handlers.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import type { InvocationRecord } from '../../infra/local/lambda-invoker.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -74,7 +75,10 @@ describe('HTTP API', () => {
       unsigned,
     ];
     for (const token of bad) {
-      const res = await api(platform, 'POST', '/v1/identity-checks', { token, body: { people: [person('079130796635')] } });
+      const res = await api(platform, 'POST', '/v1/identity-checks', {
+        token,
+        body: { people: [person('079130796635')] },
+      });
       expect(res.status).toBe(401);
     }
   });
@@ -82,7 +86,10 @@ describe('HTTP API', () => {
   it('answers 403 to a valid token of the wrong role', async () => {
     for (const role of ['beneficiary', 'finance_preparer', 'auditor'] as const) {
       const token = await platform.identityProvider.tokenFor(demoUser(role));
-      const res = await api(platform, 'POST', '/v1/identity-checks', { token, body: { people: [person('079130796635')] } });
+      const res = await api(platform, 'POST', '/v1/identity-checks', {
+        token,
+        body: { people: [person('079130796635')] },
+      });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
       expect(res.body.error.message.vi).toMatch(/Vai trò/);
@@ -148,7 +155,11 @@ describe('SQS event source mapping', () => {
     );
     const dead = await eventually(async () => {
       const out = await platform.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: q.dlqUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: q.dlqUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['All'],
+        }),
       );
       return out.Messages?.length ? out.Messages : undefined;
     });
@@ -181,7 +192,10 @@ describe('Step Functions', () => {
 
   it('takes the Catch path when retries run out, records the failure and fails the run', async () => {
     const from = invocations.length;
-    platform.invoker.injectFault('checkIdentities', { name: 'Lambda.ServiceException', times: Number.POSITIVE_INFINITY });
+    platform.invoker.injectFault('checkIdentities', {
+      name: 'Lambda.ServiceException',
+      times: Number.POSITIVE_INFINITY,
+    });
     try {
       const check = await submitAndWait([person('079130796601')]);
       expect(check.status).toBe('FAILED');
@@ -222,7 +236,9 @@ describe('Step Functions', () => {
     const input = JSON.stringify({ checkId: name });
     const first = await sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name, input }));
     await platform.stepFunctions.idle();
-    await expect(sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name, input }))).rejects.toMatchObject({
+    await expect(
+      sfn().send(new StartExecutionCommand({ stateMachineArn: machine, name, input })),
+    ).rejects.toMatchObject({
       name: 'ExecutionAlreadyExists',
     });
     expect(first.executionArn).toContain(name);

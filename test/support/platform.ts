@@ -9,8 +9,6 @@ export function uniquePrefix(): string {
 }
 
 export async function startTestPlatform(opts: LocalPlatformOptions = {}): Promise<LocalPlatform> {
-  // Handler logs are JSON lines; tests show warnings and errors only unless asked (ANSINH_TEST_LOG_LEVEL).
-  process.env.POWERTOOLS_LOG_LEVEL = process.env.ANSINH_TEST_LOG_LEVEL ?? 'WARN';
   const endpoint = process.env.ANSINH_TEST_DYNAMODB_ENDPOINT;
   return new LocalPlatform({
     prefix: uniquePrefix(),

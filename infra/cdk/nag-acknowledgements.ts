@@ -1,0 +1,146 @@
+/**
+ * The cdk-nag (AWS Solutions) findings the platform accepts, each with its reason, each on the one resource
+ * it concerns. Everything else fails the synth.
+ *
+ * IAM5 (wildcards) is acknowledged per finding (`AwsSolutions-IAM5[Resource::…]`), and only after checking
+ * the evidence: every statement of that policy producing the finding must be of the accepted kind (e.g. a
+ * `Resource: *` statement holding nothing but X-Ray actions). A wildcard that appears for any other reason
+ * stays a finding.
+ */
+import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+// The exact function cdk-nag uses to turn a resource reference into the string of a finding id.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { PlatformStack } from './platform-stack.js';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+interface WildcardRule {
+  /** Whether this rule is about the finding (`Resource::*`, `Action::kms:ReEncrypt*`, …). */
+  finding: (finding: string) => boolean;
+  /** Evidence: every statement producing the finding must pass. */
+  statement: (s: Statement) => boolean;
+  reason: string;
+}
+
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+const actionsWithin = (s: Statement, allowed: Iterable<string>) => {
+  const set = new Set(allowed);
+  return list(s.Action).every((a) => set.has(a));
+};
+
+const XRAY_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+];
+// What Step Functions needs to deliver its logs to CloudWatch Logs (vended logs).
+const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
+// What CDK grants on a customer-managed key for reading and writing encrypted tables and queues.
+const KEY_DATA_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+export function acknowledgeNagFindings(stack: PlatformStack): void {
+  const flat = (v: unknown) => flattenCfnReference(stack.resolve(v));
+  const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
+  const keyArn = stack.key.keyArn;
+
+  const tableIndexes = new Set([...stack.tables.values()].map((t) => `Resource::${flat(`${t.tableArn}/index/*`)}`));
+  const runs = new Set([...stack.stateMachines.values()].map((sm) => `Resource::${flat(stack.executionsArn(sm))}`));
+  const objects = new Set([...stack.buckets.values()].map((b) => `Resource::${flat(b.arnForObjects('*'))}`));
+
+  const rules: WildcardRule[] = [
+    {
+      finding: (f) => f === 'Resource::*',
+      statement: (s) => actionsWithin(s, XRAY_ACTIONS),
+      reason:
+        'X-Ray (Tracing.ACTIVE) has no resource-level permissions: PutTraceSegments/PutTelemetryRecords ' +
+        'only work on "*". The statement holds X-Ray actions only.',
+    },
+    {
+      finding: (f) => f === 'Resource::*',
+      statement: (s) => actionsWithin(s, [...XRAY_ACTIONS, ...LOG_DELIVERY_ACTIONS]),
+      reason:
+        'Step Functions tracing (X-Ray) and log delivery to CloudWatch Logs (CreateLogDelivery, ' +
+        'PutResourcePolicy, DescribeLogGroups, ...) have no resource-level permissions and need "*". ' +
+        'The statement holds only those actions; the log group itself is KMS-encrypted and the role cannot read it.',
+    },
+    {
+      finding: (f) => f === 'Action::kms:ReEncrypt*' || f === 'Action::kms:GenerateDataKey*',
+      statement: (s) => actionsWithin(s, KEY_DATA_ACTIONS) && list(s.Resource).every((r) => same(r, keyArn)),
+      reason:
+        'Writing to a KMS-encrypted table or queue needs data keys from the platform key; CDK grants the ' +
+        'GenerateDataKey*/ReEncrypt* action families for that. The only resource is the platform key.',
+    },
+    {
+      finding: (f) => tableIndexes.has(f),
+      statement: (s) => list(s.Action).every((a) => a.startsWith('dynamodb:') && !a.includes('*')),
+      reason:
+        'The definition grants the table, and its global secondary indexes (e.g. the sparse openJobs index ' +
+        'the redrive queries) are `<table ARN>/index/<name>`: the wildcard covers the indexes of that one table only.',
+    },
+    {
+      finding: (f) => runs.has(f),
+      statement: (s) => actionsWithin(s, ['states:DescribeExecution', 'states:GetExecutionHistory']),
+      reason:
+        'Runs are named by request id at run time, so their ARNs cannot be listed in advance; the wildcard ' +
+        'is the runs of this one state machine (execution:<name>:*), describe-only.',
+    },
+    {
+      finding: (f) => objects.has(f),
+      statement: (s) => actionsWithin(s, ['s3:GetObject', 's3:PutObject']),
+      reason:
+        'Object keys are chosen at upload time; the wildcard is the objects of this one bucket, and the ' +
+        'actions are object reads/writes only (no listing, no deletion, no bucket configuration).',
+    },
+  ];
+
+  for (const policy of stack.node.findAll().filter((c): c is CfnPolicy => c instanceof CfnPolicy)) {
+    for (const [finding, statements] of wildcardFindings(stack, policy)) {
+      const rule = rules.find((r) => r.finding(finding) && statements.every((s) => r.statement(s)));
+      if (rule) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: rule.reason });
+    }
+  }
+
+  // APIG4: routes the definition declares `roles: 'public'` have no authorizer, on purpose.
+  for (const r of stack.system.routes.filter((route) => route.roles === 'public')) {
+    const route = stack.routes.get(`${r.method} ${r.path}`);
+    if (!route) continue;
+    const description = stack.system.functions[r.function]?.description ?? r.function;
+    Validations.of(route.node.defaultChild as CfnElement).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        `${r.method} ${r.path} is declared public in infra/system.ts ("${description}"): monitoring probes ` +
+        'call it without a token. It returns component status only, no personal data, and is throttled with the stage.',
+    });
+  }
+}
+
+/** The IAM5 findings of one policy, as cdk-nag computes them, with the Allow statements producing each. */
+function wildcardFindings(stack: Stack, policy: CfnPolicy): Map<string, Statement[]> {
+  const doc = stack.resolve(policy.policyDocument) as { Statement?: Statement[] };
+  const findings = new Map<string, Statement[]>();
+  const add = (finding: string, s: Statement) => findings.set(finding, [...(findings.get(finding) ?? []), s]);
+  for (const s of doc.Statement ?? []) {
+    if (s.Effect !== 'Allow') continue;
+    for (const a of list(s.Action).filter((x) => x.includes('*'))) add(`Action::${a}`, s);
+    for (const r of list(s.Resource)
+      .map(flattenCfnReference)
+      .filter((x) => x.includes('*')))
+      add(`Resource::${r}`, s);
+  }
+  return findings;
+}
