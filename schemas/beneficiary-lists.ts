@@ -1,0 +1,84 @@
+/**
+ * Beneficiary lists as labour departments upload them. The file template (Vietnamese headers, English
+ * aliases) maps onto these canonical fields; everything downstream speaks only these names.
+ */
+import { z } from 'zod';
+import { Finding } from './messages.js';
+
+export const LIST_FIELDS = [
+  'stt',
+  'fullName',
+  'dateOfBirth',
+  'gender',
+  'personalId',
+  'categoryCode',
+  'decisionDate',
+  'paymentMethod',
+  'bankBin',
+  'accountNumber',
+  'communeCode',
+  'phone',
+] as const;
+export const ListField = z.enum(LIST_FIELDS);
+export type ListField = z.infer<typeof ListField>;
+
+/** One data row as read from the file: cell text by field, and the row number the officer sees in Excel. */
+export interface RawRow {
+  /** Spreadsheet row number (header is row 1 in a file whose header is on the first line). */
+  line: number;
+  cells: Partial<Record<ListField, string>>;
+}
+
+/** Row outcomes, in the order checks run; each is a stable code with a bilingual message. */
+export const ROW_OUTCOMES = [
+  'ACCEPTED',
+  'INVALID_ROW',
+  'INVALID_IDENTITY_NUMBER',
+  'DUPLICATE_IN_FILE',
+  'ALREADY_ENROLLED',
+  'NOT_IN_REGISTRY',
+  'NAME_MISMATCH',
+  'NAME_REVIEW',
+  'DATE_OF_BIRTH_MISMATCH',
+  'GENDER_MISMATCH',
+  'DECEASED',
+  'REGISTRY_UNAVAILABLE',
+] as const;
+export const RowOutcome = z.enum(ROW_OUTCOMES);
+export type RowOutcome = z.infer<typeof RowOutcome>;
+
+export const PaymentMethod = z.enum(['BANK', 'POST_OFFICE']);
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+/** A row that passed the file-level checks, normalised (ISO dates, 12-digit id, canonical codes). */
+export const CandidateBeneficiary = z.object({
+  line: z.number().int().positive(),
+  personalId: z.string().regex(/^\d{12}$/),
+  fullName: z.string().min(1),
+  dateOfBirth: z.iso.date(),
+  gender: z.enum(['M', 'F']),
+  categoryCode: z.string(),
+  decisionDate: z.iso.date(),
+  paymentMethod: PaymentMethod,
+  bankBin: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  accountNumber: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,19}$/)
+    .optional(),
+  communeCode: z.string().regex(/^\d{5}$/),
+  phone: z.string().optional(),
+});
+export type CandidateBeneficiary = z.infer<typeof CandidateBeneficiary>;
+
+export const RowVerdict = z.object({
+  line: z.number().int().positive(),
+  outcome: RowOutcome,
+  findings: z.array(Finding),
+  /** Flags never reject a row by themselves (e.g. resident outside the uploading jurisdiction). */
+  flags: z.array(Finding).default([]),
+  candidate: CandidateBeneficiary.optional(),
+});
+export type RowVerdict = z.infer<typeof RowVerdict>;
