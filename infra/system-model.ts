@@ -70,6 +70,13 @@ export interface ScheduleTrigger {
 }
 export type Trigger = QueueTrigger | ScheduleTrigger;
 
+/** Settings from outside the system (CDK context on AWS, the local runtime locally), by env variable. */
+export const PLATFORM_SETTINGS = {
+  /** Base URL of the population registry (national population database) batch look-up API. */
+  populationRegistryUrl: 'ANSINH_REGISTRY_URL',
+} as const;
+export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
+
 export interface FunctionDef {
   description: string;
   /** Path from the repository root to a module exporting `handler`. */
@@ -78,6 +85,7 @@ export interface FunctionDef {
   timeoutSeconds?: number;
   uses?: ResourceUse;
   triggers?: Trigger[];
+  settings?: PlatformSetting[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -82,3 +82,25 @@ export const RowVerdict = z.object({
   candidate: CandidateBeneficiary.optional(),
 });
 export type RowVerdict = z.infer<typeof RowVerdict>;
+
+/** How each outcome reads to the officer. */
+export const OUTCOME_LABELS: Record<RowOutcome, { vi: string; en: string }> = {
+  ACCEPTED: { vi: 'Hợp lệ, đã mở tài khoản', en: 'Accepted, account opened' },
+  INVALID_ROW: { vi: 'Dòng không hợp lệ', en: 'Invalid row' },
+  INVALID_IDENTITY_NUMBER: { vi: 'Số định danh không hợp lệ', en: 'Invalid identity number' },
+  DUPLICATE_IN_FILE: { vi: 'Trùng trong tệp', en: 'Duplicate in file' },
+  ALREADY_ENROLLED: { vi: 'Đã hưởng chương trình', en: 'Already enrolled' },
+  NOT_IN_REGISTRY: { vi: 'Không có trong CSDL dân cư', en: 'Not in the population registry' },
+  NAME_MISMATCH: { vi: 'Họ tên không khớp', en: 'Name does not match' },
+  NAME_REVIEW: { vi: 'Họ tên cần kiểm tra', en: 'Name needs review' },
+  DATE_OF_BIRTH_MISMATCH: { vi: 'Ngày sinh không khớp', en: 'Date of birth does not match' },
+  GENDER_MISMATCH: { vi: 'Giới tính không khớp', en: 'Gender does not match' },
+  DECEASED: { vi: 'Đã chết', en: 'Deceased' },
+  REGISTRY_UNAVAILABLE: { vi: 'Chưa đối chiếu được', en: 'Registry unavailable' },
+};
+
+export const SubmitListFromUpload = z.object({
+  uploadId: z.uuid(),
+  fileName: z.string().min(1).max(255),
+  programme: z.string().default('TCXH_HANG_THANG'),
+});

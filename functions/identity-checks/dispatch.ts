@@ -1,9 +1,9 @@
 /** Sends a check to its queue. At-least-once: receivers are idempotent by check id. */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { IdentityCheckMessage } from '../../schemas/identity-checks.js';
+import { markDispatched } from '../jobs/job-store.js';
 import { queues } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
-import { markDispatched } from './check-store.js';
 
 export async function dispatchCheck(checkId: string): Promise<void> {
   const message: IdentityCheckMessage = { checkId };

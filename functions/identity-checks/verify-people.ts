@@ -1,8 +1,8 @@
 /** Pure: the verdict for each person of a check. No I/O, so it is tested exhaustively in isolation. */
-import { createHash } from 'node:crypto';
 import type { PersonToCheck, PersonVerdict } from '../../schemas/identity-checks.js';
 import type { Finding } from '../../schemas/messages.js';
 import { checkIdentityNumber } from '../population/identity-number.js';
+import { contentId } from '../shared/ids.js';
 
 const DUPLICATE: Finding = {
   code: 'DUPLICATE_IN_REQUEST',
@@ -11,6 +11,9 @@ const DUPLICATE: Finding = {
     en: 'The identity number appears more than once in this request.',
   },
 };
+
+// What checkIdentityNumber drops before reading a number: whitespace and zero-width characters.
+const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]+/gu;
 
 export function verifyPeople(people: PersonToCheck[]): PersonVerdict[] {
   const seen = new Set<string>();
@@ -21,9 +24,10 @@ export function verifyPeople(people: PersonToCheck[]): PersonVerdict[] {
       gender: person.gender,
     });
     if (!checked.ok) findings.push(checked.finding);
-    const key = checked.ok ? checked.personalId : person.personalId.trim();
-    if (seen.has(key)) findings.push(DUPLICATE);
-    seen.add(key);
+    // The same number however it was typed (spaces, copy-paste NBSP); rows without a number are no duplicates.
+    const key = checked.ok ? checked.personalId : person.personalId.replace(INVISIBLE, '');
+    if (key && seen.has(key)) findings.push(DUPLICATE);
+    if (key) seen.add(key);
     return { index, personalId: person.personalId, verdict: findings.length ? 'INVALID' : 'VALID', findings };
   });
 }
@@ -38,26 +42,8 @@ export function summarise(results: PersonVerdict[]) {
  * content, so a retried or double-clicked submission finds the first one instead of creating a second.
  */
 export function checkIdFor(jurisdiction: string, people: PersonToCheck[]): string {
-  const canonical = JSON.stringify([
+  return contentId('ic', [
     jurisdiction,
     people.map((p) => [p.personalId, p.fullName ?? null, p.dateOfBirth ?? null, p.gender ?? null]),
   ]);
-  const digest = createHash('sha256').update(canonical).digest();
-  return `ic-${base32(digest).slice(0, 26)}`;
-}
-
-function base32(bytes: Uint8Array): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
 }

@@ -9,12 +9,21 @@ import { Principal, RoleConfig, type RoleId } from '../../schemas/roles.js';
 
 export const roleConfig: RoleConfig = RoleConfig.parse(roleConfigJson);
 
-const ALIASES = new Map<string, RoleId>(
-  Object.entries(roleConfig.roles).flatMap(([role, def]) => [
-    [role, role as RoleId],
-    ...def.aliases.map((alias) => [alias, role as RoleId] as [string, RoleId]),
-  ]),
-);
+/** Role id or alias → role id, per configuration (the one passed in, not always the default). */
+const aliasMaps = new WeakMap<RoleConfig, Map<string, RoleId>>();
+function aliasesOf(config: RoleConfig): Map<string, RoleId> {
+  let map = aliasMaps.get(config);
+  if (!map) {
+    map = new Map<string, RoleId>(
+      Object.entries(config.roles).flatMap(([role, def]) => [
+        [role, role as RoleId],
+        ...def.aliases.map((alias) => [alias, role as RoleId] as [string, RoleId]),
+      ]),
+    );
+    aliasMaps.set(config, map);
+  }
+  return map;
+}
 
 /** API Gateway passes array claims to Lambda as `[a b]` strings; tokens carry arrays or space lists. */
 function claimList(value: unknown): string[] {
@@ -30,8 +39,9 @@ export function principalFromClaims(
   claims: Record<string, unknown>,
   config: RoleConfig = roleConfig,
 ): Principal | null {
+  const aliases = aliasesOf(config);
   const roles = [
-    ...new Set(claimList(claims[config.rolesClaim]).flatMap((r) => (ALIASES.has(r) ? [ALIASES.get(r) as RoleId] : []))),
+    ...new Set(claimList(claims[config.rolesClaim]).flatMap((r) => (aliases.has(r) ? [aliases.get(r) as RoleId] : []))),
   ];
   const parsed = Principal.safeParse({
     subject: claims.sub,

@@ -32,6 +32,8 @@ export const notFound = () => new HttpError(404, 'NOT_FOUND', { vi: 'Không tìm
 export interface HttpRequest<B, P, Q> {
   principal: Principal | null;
   body: B;
+  /** The body's bytes, for routes that take files rather than JSON. */
+  rawBody: Buffer | undefined;
   params: P;
   query: Q;
   headers: Record<string, string | undefined>;
@@ -40,8 +42,21 @@ export interface HttpRequest<B, P, Q> {
 
 export interface HttpResult {
   status: number;
+  /** JSON body, or bytes (files) sent base64-encoded as API Gateway expects. */
   body: unknown;
   headers?: Record<string, string>;
+}
+
+/** A file response (templates, small result files). */
+export function fileResult(bytes: Uint8Array | string, contentType: string, fileName: string): HttpResult {
+  return {
+    status: 200,
+    body: typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes),
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    },
+  };
 }
 
 interface RouteSpec<B, P, Q> {
@@ -54,6 +69,14 @@ interface RouteSpec<B, P, Q> {
 const ROUTES = new Map(system.routes.map((r) => [routeKey(r), r]));
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  if (Buffer.isBuffer(body)) {
+    return {
+      statusCode: status,
+      headers: { 'cache-control': 'no-store', ...headers },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
@@ -90,11 +113,15 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, where: Loc
   );
 }
 
-function readBody(event: APIGatewayProxyEventV2WithJWTAuthorizer): unknown {
+function rawBodyOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Buffer | undefined {
   if (!event.body) return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+function parseJson(raw: Buffer | undefined): unknown {
+  if (!raw) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     throw new HttpError(400, 'INVALID_JSON', { vi: 'Nội dung không phải JSON hợp lệ.', en: 'Body is not valid JSON.' });
   }
@@ -131,9 +158,15 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(spec: Rou
     const requestId = event.requestContext.requestId;
     try {
       const principal = authorize(event);
+      const rawBody = rawBodyOf(event);
+      const isJson = /json/i.test(event.headers?.['content-type'] ?? 'application/json');
       const result = await spec.handle({
         principal,
-        body: parseWith(spec.body, readBody(event), { vi: 'nội dung', en: 'body' }),
+        rawBody,
+        body: parseWith(spec.body, spec.body && isJson ? parseJson(rawBody) : undefined, {
+          vi: 'nội dung',
+          en: 'body',
+        }),
         params: parseWith(spec.params, event.pathParameters ?? {}, { vi: 'đường dẫn', en: 'path' }),
         query: parseWith(spec.query, event.queryStringParameters ?? {}, { vi: 'tham số', en: 'query' }),
         headers: event.headers ?? {},

@@ -23,7 +23,11 @@ export function maskName(value: string): string {
 
 // Runs of 9+ digits: identity numbers (12), old ID cards (9), bank accounts (up to 19, VietQR).
 const LONG_DIGIT_RUN = /\d{9,}/g;
-const NAME_KEY = /^(full_?name|name|hoTen|ho_ten|holderName|accountHolder|beneficiaryName|nm)$/i;
+const NAME_KEY = /^(full_?name|hoTen|ho_ten|holderName|accountHolder|beneficiaryName|nm)$/i;
+// A bare `name` is also what errors, resources and states are called: a single ASCII word there
+// (`TypeError`, `Lambda.ServiceException`) is an identifier, kept so that logged errors stay readable.
+const GENERIC_NAME_KEY = /^name$/i;
+const IDENTIFIER = /^[A-Za-z_$][\w$.:-]*$/;
 const ID_KEY = /(personal_?id|identity|cccd|cmnd|account(number|no)?|acct|iban|phone)/i;
 
 export function maskText(value: string): string {
@@ -36,7 +40,7 @@ export function maskText(value: string): string {
  */
 export function piiReplacer(key: string, value: unknown): unknown {
   if (typeof value === 'string') {
-    if (NAME_KEY.test(key)) return maskName(value);
+    if (NAME_KEY.test(key) || (GENERIC_NAME_KEY.test(key) && !IDENTIFIER.test(value))) return maskName(value);
     return maskText(value);
   }
   if (typeof value === 'number' && ID_KEY.test(key)) return maskDigits(String(value));

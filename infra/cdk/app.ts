@@ -20,6 +20,7 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:webOrigins': ['https://localhost'],
   'ansinh:oidcIssuer': 'https://id.ansinh.example/realms/ansinh',
   'ansinh:oidcAudience': 'ansinh-api',
+  'ansinh:populationRegistryUrl': 'https://registry.ansinh.example',
 } as const;
 
 export interface BuildAppOptions {
@@ -52,6 +53,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
     webOrigins: Array.isArray(origins) ? origins.map(String) : String(origins).split(','),
     oidcIssuer: String(ctx('ansinh:oidcIssuer')),
     oidcAudience: String(ctx('ansinh:oidcAudience')),
+    settings: { populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')) },
   });
 
   acknowledgeNagFindings(stack);

@@ -51,7 +51,14 @@ const LOG_DELIVERY_ACTIONS = [
   'logs:DescribeLogGroups',
 ];
 // What CDK grants on a customer-managed key for reading and writing encrypted tables and queues.
-const KEY_DATA_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+const KEY_DATA_ACTIONS = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+];
 
 export function acknowledgeNagFindings(stack: PlatformStack): void {
   const flat = (v: unknown) => flattenCfnReference(stack.resolve(v));

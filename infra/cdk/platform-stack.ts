@@ -26,6 +26,8 @@ import {
   envName,
   type FunctionDef,
   type KeyAttribute,
+  PLATFORM_SETTINGS,
+  type PlatformSetting,
   type QueueDef,
   type ResourceUse,
   routeKey,
@@ -43,6 +45,8 @@ export interface PlatformStackProps extends StackProps {
   webOrigins: string[];
   /** OpenID Connect issuer whose tokens the API accepts (JWT authorizer) and handlers re-check. */
   oidcIssuer: string;
+  /** Values of the platform settings functions may declare (infra/system-model.ts). */
+  settings: Record<PlatformSetting, string>;
   oidcAudience: string;
 }
 
@@ -274,9 +278,10 @@ export class PlatformStack extends Stack {
       memoryMb: def.memoryMb,
       timeoutSeconds: def.timeoutSeconds,
       environment: {
-        // Handlers check the token again (defence in depth, and the same code runs locally without a gateway).
+        // The health check probes the issuer; role mapping reads the validated claims.
         ANSINH_OIDC_ISSUER: this.props.oidcIssuer,
         ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
+        ...Object.fromEntries((def.settings ?? []).map((k) => [PLATFORM_SETTINGS[k], this.props.settings[k]])),
       },
     });
   }

@@ -57,7 +57,8 @@ export class LocalGateway {
   url = '';
 
   constructor(private readonly o: GatewayOptions) {
-    this.routes = o.routes.map(compile);
+    // Like API Gateway, a static segment wins over a path parameter (`/lists/template` before `/lists/{id}`).
+    this.routes = o.routes.map(compile).sort((a, b) => a.params.length - b.params.length);
   }
 
   async start(port: number, host = '127.0.0.1'): Promise<void> {

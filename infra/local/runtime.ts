@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
 import { system as defaultSystem } from '../system.js';
-import { envName, type ScheduleTrigger, type SystemDef } from '../system-model.js';
+import { envName, PLATFORM_SETTINGS, type ScheduleTrigger, type SystemDef } from '../system-model.js';
 import { DEV_AUDIENCE, DevIdentityProvider } from './dev-identity-provider.js';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
 import { LocalGateway, OIDC_PATH } from './gateway.js';
 import { LambdaInvoker } from './lambda-invoker.js';
+import { type RegistryServer, startRegistryServer } from './population-registry/registry-server.js';
 import { QueuePoller } from './queue-poller.js';
 import { LocalStepFunctions } from './step-functions.js';
 
@@ -26,7 +27,9 @@ export interface LocalPlatformOptions {
   dataDir?: string;
   /** Resource name prefix, so several runtimes can share one DynamoDB Local. */
   prefix?: string;
-  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number };
+  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number; registry?: number };
+  /** The population the local registry serves (default: ../shared/domain/population.csv). */
+  population?: { file?: string } | { generated: { count: number; seed: number } };
   /** Reuse an already running DynamoDB Local (tests share one JVM). */
   dynamodbEndpoint?: string;
   /** Tests compress time: visibility timeouts in seconds, Retry pauses skipped. */
@@ -44,6 +47,7 @@ export class LocalPlatform {
   queueUrls: Record<string, { url: string; arn: string; dlqUrl: string; dlqName: string }> = {};
   sqs!: SQSClient;
   dynamodbEndpoint = '';
+  registry!: RegistryServer;
   private dynamodb?: DynamoDbLocal;
   private fauxqs?: FauxqsServer;
   private pollers: QueuePoller[] = [];
@@ -122,6 +126,15 @@ export class LocalPlatform {
       this.fauxqs.createBucket(this.name(id));
       process.env[envName.bucket(id)] = this.name(id);
     }
+
+    // The population registry stands in for the national population database (its contract: schemas/).
+    const population = this.o.population;
+    this.registry = await startRegistryServer({
+      port: this.o.ports?.registry ?? 0,
+      ...(population && 'generated' in population ? { generated: population.generated } : {}),
+      ...(population && 'file' in population && population.file ? { populationFile: population.file } : {}),
+    });
+    process.env[PLATFORM_SETTINGS.populationRegistryUrl] = this.registry.url;
 
     this.stepFunctions = new LocalStepFunctions({
       root: REPO_ROOT,
@@ -216,6 +229,7 @@ export class LocalPlatform {
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
     await this.gateway?.stop();
     await this.stepFunctions?.stop();
+    await this.registry?.stop();
     this.sqs?.destroy();
     await this.fauxqs?.stop();
     await this.dynamodb?.stop();

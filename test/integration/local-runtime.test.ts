@@ -8,6 +8,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import type { InvocationRecord } from '../../infra/local/lambda-invoker.js';
+import { system } from '../../infra/system.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
 
@@ -44,13 +45,15 @@ describe('HTTP API', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('up');
     const names = res.body.components.map((c: { component: string }) => c.component).sort();
-    expect(names).toEqual([
-      'dynamodb:jobs',
-      'identity-provider',
-      's3:uploads',
-      'sqs:identityChecks',
-      'stepfunctions:identityCheck',
-    ]);
+    expect(names).toEqual(
+      [
+        ...Object.keys(system.tables).map((t) => `dynamodb:${t}`),
+        ...Object.keys(system.queues).map((q) => `sqs:${q}`),
+        ...Object.keys(system.buckets).map((b) => `s3:${b}`),
+        ...Object.keys(system.stateMachines).map((m) => `stepfunctions:${m}`),
+        'identity-provider',
+      ].sort(),
+    );
     for (const c of res.body.components) expect(c.status).toBe('up');
   });
 

@@ -50,7 +50,7 @@ async function startPlatform() {
   const health = await eventually(async () => {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
-      return res.status === 200 ? await res.json() : undefined;
+      return res.status === 200 ? ((await res.json()) as { status: string }) : undefined;
     } catch {
       return undefined;
     }

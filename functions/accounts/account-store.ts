@@ -1,0 +1,263 @@
+/**
+ * Social security accounts in DynamoDB, one per person, opened idempotently: the identity number item
+ * (`PID#…`) is the uniqueness guard, written in the same transaction as the person's account, its
+ * enrolment and the audit entry. A second list, a retry or a concurrent run never opens a second account.
+ *
+ * Items (pk / sk):
+ *   PID#<personalId>      / PERSON      → personId (identity numbers can be re-determined: the person id is ours)
+ *   PERSON#<personId>     / ACCOUNT     → account: number, payment method, status, version
+ *   PERSON#<personId>     / ENROL#<programme> → categories with decision dates, the list that enrolled them
+ *   PERSON#<personId>     / AUDIT#<iso time>#<version> → who changed what, from which list
+ *   ACCT#<accountNumber>  / ACCOUNT     → personId (account numbers are unique)
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+import { accountNumber } from './account-number.js';
+
+const table = () => resources.table('accounts');
+
+export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+
+export interface PaymentMethodRecord {
+  kind: 'BANK' | 'POST_OFFICE';
+  bankBin?: string;
+  bankAccountNumber?: string;
+  communeCode: string;
+}
+
+export interface AccountRecord {
+  pk: string;
+  sk: 'ACCOUNT';
+  personId: string;
+  personalId: string;
+  accountNumber: string;
+  fullName: string;
+  dateOfBirth: string;
+  gender: 'M' | 'F';
+  jurisdiction: string;
+  communeCode: string;
+  paymentMethod: PaymentMethodRecord;
+  status: AccountStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** `byJurisdiction` index: every account of a province, for disbursement cycles. */
+  jurisdictionKey: string;
+}
+
+export interface EnrolmentRecord {
+  pk: string;
+  sk: string;
+  programme: string;
+  categories: { code: string; decisionDate: string; startMonth: string }[];
+  listId: string;
+  line: number;
+  enrolledAt: string;
+}
+
+export interface Enrolment {
+  personId: string;
+  listId: string;
+  line: number;
+}
+
+/** For each identity number: its enrolment in the programme, if any (batch of up to 100). */
+export async function findEnrolments(personalIds: string[], programme: string): Promise<Map<string, Enrolment>> {
+  const found = new Map<string, Enrolment>();
+  const people = await batchGet(personalIds.map((id) => ({ pk: `PID#${id}`, sk: 'PERSON' })));
+  const personIdOf = new Map(people.map((p) => [String(p.personId), String(p.pk).slice(4)]));
+  const enrolments = await batchGet(
+    [...personIdOf.keys()].map((pid) => ({ pk: `PERSON#${pid}`, sk: `ENROL#${programme}` })),
+  );
+  for (const e of enrolments) {
+    const personId = String(e.pk).slice(7);
+    const personalId = personIdOf.get(personId);
+    if (personalId) found.set(personalId, { personId, listId: String(e.listId), line: Number(e.line) });
+  }
+  return found;
+}
+
+async function batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    for (let attempt = 0; pending?.length; attempt++) {
+      const res: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      out.push(...(res.Responses?.[table()] ?? []));
+      pending = res.UnprocessedKeys?.[table()]?.Keys;
+      if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+    }
+  }
+  return out;
+}
+
+export type OpenResult =
+  | { result: 'OPENED'; accountNumber: string; personId: string }
+  | { result: 'ALREADY_DONE'; personId: string }
+  | { result: 'ALREADY_ENROLLED'; personId: string; listId: string; line: number }
+  | { result: 'ENROLLED_EXISTING_PERSON'; personId: string };
+
+export interface OpenRequest {
+  candidate: CandidateBeneficiary;
+  programme: string;
+  listId: string;
+  jurisdiction: string;
+  actor: string;
+}
+
+const startMonth = (isoDate: string) => isoDate.slice(0, 7);
+
+/**
+ * Opens the person's account and enrols them, or recognises that it was already done. Safe to call any
+ * number of times, concurrently, for the same person from the same or different lists.
+ */
+export async function openAccount(req: OpenRequest): Promise<OpenResult> {
+  const { candidate: c } = req;
+  const now = new Date().toISOString();
+  const personId = `p-${randomUUID()}`;
+  // The serial comes from the person id: a collision with another account fails the transaction's
+  // uniqueness guard and the next attempt draws a new person id.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const pid = attempt === 0 ? personId : `p-${randomUUID()}`;
+    const number = accountNumber(req.jurisdiction.slice(0, 2), serialFor(pid));
+    const account: AccountRecord = {
+      pk: `PERSON#${pid}`,
+      sk: 'ACCOUNT',
+      personId: pid,
+      personalId: c.personalId,
+      accountNumber: number,
+      fullName: c.fullName,
+      dateOfBirth: c.dateOfBirth,
+      gender: c.gender,
+      jurisdiction: req.jurisdiction,
+      communeCode: c.communeCode,
+      paymentMethod: paymentMethodOf(c),
+      status: 'ACTIVE',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      jurisdictionKey: `J#${req.jurisdiction.slice(0, 2)}`,
+    };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            put({ pk: `PID#${c.personalId}`, sk: 'PERSON', personId: pid, since: now }),
+            put(account),
+            put({ pk: `ACCT#${number}`, sk: 'ACCOUNT', personId: pid }),
+            put(enrolment(pid, req, now)),
+            put(audit(pid, 1, now, req, 'ACCOUNT_OPENED', { accountNumber: number })),
+          ],
+        }),
+      );
+      return { result: 'OPENED', accountNumber: number, personId: pid };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return enrolExistingPerson(req, now);
+      if (reasons[2]?.Code === 'ConditionalCheckFailed') continue; // account number collision: new serial
+      throw err;
+    }
+  }
+  throw new Error('could not draw a unique account number');
+}
+
+async function enrolExistingPerson(req: OpenRequest, now: string): Promise<OpenResult> {
+  const person = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PID#${req.candidate.personalId}`, sk: 'PERSON' },
+      ConsistentRead: true,
+    }),
+  );
+  const personId = String(person.Item?.personId);
+  const existing = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PERSON#${personId}`, sk: `ENROL#${req.programme}` },
+      ConsistentRead: true,
+    }),
+  );
+  if (existing.Item) {
+    const e = existing.Item as EnrolmentRecord;
+    if (e.listId === req.listId && e.line === req.candidate.line) return { result: 'ALREADY_DONE', personId };
+    return { result: 'ALREADY_ENROLLED', personId, listId: e.listId, line: e.line };
+  }
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          put(enrolment(personId, req, now)),
+          put(audit(personId, 0, now, req, 'ENROLLED', { programme: req.programme })),
+        ],
+      }),
+    );
+    return { result: 'ENROLLED_EXISTING_PERSON', personId };
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) return enrolExistingPerson(req, now);
+    throw err;
+  }
+}
+
+export async function getAccountByPersonalId(personalId: string): Promise<AccountRecord | undefined> {
+  const person = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `PID#${personalId}`, sk: 'PERSON' }, ConsistentRead: true }),
+  );
+  if (!person.Item) return undefined;
+  const account = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PERSON#${person.Item.personId}`, sk: 'ACCOUNT' },
+      ConsistentRead: true,
+    }),
+  );
+  return account.Item as AccountRecord | undefined;
+}
+
+function put(item: object) {
+  return { Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+function enrolment(personId: string, req: OpenRequest, now: string): EnrolmentRecord {
+  const c = req.candidate;
+  return {
+    pk: `PERSON#${personId}`,
+    sk: `ENROL#${req.programme}`,
+    programme: req.programme,
+    categories: [{ code: c.categoryCode, decisionDate: c.decisionDate, startMonth: startMonth(c.decisionDate) }],
+    listId: req.listId,
+    line: c.line,
+    enrolledAt: now,
+  };
+}
+
+function audit(personId: string, version: number, now: string, req: OpenRequest, action: string, detail: object) {
+  return {
+    pk: `PERSON#${personId}`,
+    sk: `AUDIT#${now}#${version}#${randomBytes(3).toString('hex')}`,
+    action,
+    actor: req.actor,
+    listId: req.listId,
+    line: req.candidate.line,
+    at: now,
+    ...detail,
+  };
+}
+
+function paymentMethodOf(c: CandidateBeneficiary): PaymentMethodRecord {
+  return c.paymentMethod === 'BANK'
+    ? { kind: 'BANK', bankBin: c.bankBin, bankAccountNumber: c.accountNumber, communeCode: c.communeCode }
+    : { kind: 'POST_OFFICE', communeCode: c.communeCode };
+}
+
+/** 10 digits from the person id's hash. */
+function serialFor(personId: string): string {
+  const n = createHash('sha256').update(personId).digest().readBigUInt64BE(0) % 10_000_000_000n;
+  return n.toString().padStart(10, '0');
+}

@@ -1,0 +1,14 @@
+/** GET /v1/beneficiary-lists/{listId} — status and counts per outcome. */
+import { z } from 'zod';
+import { ListId } from '../../schemas/onboarding.js';
+import { httpRoute } from '../shared/http.js';
+import { readableList } from './access.js';
+import { toListView } from './list-view.js';
+
+export const handler = httpRoute({
+  params: z.object({ listId: ListId }),
+  handle: async ({ principal, params }) => ({
+    status: 200,
+    body: toListView(await readableList(principal, params.listId)),
+  }),
+});

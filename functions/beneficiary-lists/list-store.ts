@@ -1,0 +1,137 @@
+/**
+ * Beneficiary lists: the list record lives in the jobs table (its lifecycle is a job's), each row's
+ * verdict in the listRows table keyed by (listId, line), indexed by outcome for paged look-ups.
+ * Writing a verdict twice writes the same item: retries of a chunk are harmless.
+ */
+import { BatchWriteCommand, type BatchWriteCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RowOutcome, RowVerdict } from '../../schemas/beneficiary-lists.js';
+import { createJob, getJob, type JobRecord, now } from '../jobs/job-store.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+
+export const LIST_KIND = 'beneficiary-list';
+export type ListStatus = 'RECEIVED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+
+export interface ListTotals {
+  rows: number;
+  byOutcome: Partial<Record<RowOutcome, number>>;
+  flagged: number;
+  accountsOpened: number;
+}
+
+export interface ListRecord extends JobRecord {
+  kind: typeof LIST_KIND;
+  status: ListStatus;
+  programme: string;
+  jurisdiction: string;
+  uploadedBy: string;
+  fileName: string;
+  objectKey: string;
+  contentSha256: string;
+  sizeBytes: number;
+  totals?: ListTotals;
+}
+
+export function createList(
+  input: Omit<ListRecord, 'kind' | 'status' | 'openKind' | 'createdAt' | 'updatedAt'>,
+): Promise<{ created: boolean; record: ListRecord }> {
+  const at = now();
+  return createJob<ListRecord>({
+    ...input,
+    kind: LIST_KIND,
+    status: 'RECEIVED',
+    openKind: LIST_KIND,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+export const getList = (listId: string) => getJob<ListRecord>(listId);
+
+const rowsTable = () => resources.table('listRows');
+
+export interface RowItem extends RowVerdict {
+  listId: string;
+  listOutcome: string;
+}
+
+export async function writeVerdicts(listId: string, verdicts: RowVerdict[]): Promise<void> {
+  for (let i = 0; i < verdicts.length; i += 25) {
+    let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = verdicts
+      .slice(i, i + 25)
+      .map((v) => ({
+        PutRequest: { Item: { ...v, listId, listOutcome: `${listId}#${v.outcome}` } satisfies RowItem },
+      }));
+    for (let attempt = 0; requests?.length; attempt++) {
+      const out: BatchWriteCommandOutput = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [rowsTable()]: requests } }),
+      );
+      requests = out.UnprocessedItems?.[rowsTable()];
+      if (requests?.length) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+    }
+  }
+}
+
+export interface RowPage {
+  rows: RowItem[];
+  cursor?: string;
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+
+/** A page of rows in line order, all or of one outcome. */
+export async function rowsPage(
+  listId: string,
+  opts: { outcome?: RowOutcome; cursor?: string; limit: number },
+): Promise<RowPage> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: rowsTable(),
+      ...(opts.outcome
+        ? {
+            IndexName: 'byOutcome',
+            KeyConditionExpression: 'listOutcome = :k',
+            ExpressionAttributeValues: { ':k': `${listId}#${opts.outcome}` },
+          }
+        : { KeyConditionExpression: 'listId = :k', ExpressionAttributeValues: { ':k': listId } }),
+      Limit: opts.limit,
+      ExclusiveStartKey: decodeCursor(opts.cursor),
+    }),
+  );
+  return { rows: (out.Items ?? []) as RowItem[], cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** Every row of the list in line order, page by page (result files). */
+export async function* allRows(listId: string): AsyncGenerator<RowItem> {
+  let cursor: string | undefined;
+  do {
+    const page = await rowsPage(listId, { cursor, limit: 500 });
+    yield* page.rows;
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+/** Accepted rows between two lines (one chunk of the list). */
+export async function acceptedRowsBetween(listId: string, first: number, last: number): Promise<RowItem[]> {
+  const rows: RowItem[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: rowsTable(),
+        KeyConditionExpression: 'listId = :l AND #line BETWEEN :a AND :b',
+        FilterExpression: 'outcome = :accepted',
+        ExpressionAttributeNames: { '#line': 'line' },
+        ExpressionAttributeValues: { ':l': listId, ':a': first, ':b': last, ':accepted': 'ACCEPTED' },
+        ExclusiveStartKey: key,
+        ConsistentRead: true,
+      }),
+    );
+    rows.push(...((out.Items ?? []) as RowItem[]));
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return rows;
+}

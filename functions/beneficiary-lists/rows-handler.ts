@@ -1,0 +1,33 @@
+/** GET /v1/beneficiary-lists/{listId}/rows?outcome=&limit=&cursor= — the rows, by outcome, a page at a time. */
+import { z } from 'zod';
+import { RowOutcome } from '../../schemas/beneficiary-lists.js';
+import { ListId } from '../../schemas/onboarding.js';
+import { httpRoute } from '../shared/http.js';
+import { readableList } from './access.js';
+import { rowsPage } from './list-store.js';
+
+export const handler = httpRoute({
+  params: z.object({ listId: ListId }),
+  query: z.object({
+    outcome: RowOutcome.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(2000).optional(),
+  }),
+  handle: async ({ principal, params, query }) => {
+    await readableList(principal, params.listId);
+    const page = await rowsPage(params.listId, query);
+    return {
+      status: 200,
+      body: {
+        rows: page.rows.map((r) => ({
+          line: r.line,
+          outcome: r.outcome,
+          findings: r.findings,
+          flags: r.flags,
+          ...(r.candidate ? { fullName: r.candidate.fullName, personalId: r.candidate.personalId } : {}),
+        })),
+        ...(page.cursor ? { nextCursor: page.cursor } : {}),
+      },
+    };
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * The jobs table: every piece of asynchronous work (identity checks, beneficiary lists) is a record that
+ * carries `openKind` until it finishes. The sparse `openJobs` index is therefore the list of unfinished
+ * work, which the redrive sweep reads; every transition is a conditional write.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Finding } from '../../schemas/messages.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+
+export const JOB_KINDS = ['identity-check', 'beneficiary-list'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface JobRecord {
+  jobId: string;
+  kind: JobKind;
+  status: string;
+  openKind?: JobKind;
+  createdAt: string;
+  updatedAt: string;
+  dispatchedAt?: string;
+  redriveCount?: number;
+  failure?: Finding;
+}
+
+const table = () => resources.table('jobs');
+export const now = () => new Date().toISOString();
+
+/** Creates the job unless one with this id exists; returns the stored one either way. */
+export async function createJob<T extends JobRecord>(record: T): Promise<{ created: boolean; record: T }> {
+  try {
+    await dynamo().send(
+      new PutCommand({ TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(jobId)' }),
+    );
+    return { created: true, record };
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    const existing = await getJob<T>(record.jobId);
+    if (!existing) throw err;
+    return { created: false, record: existing };
+  }
+}
+
+export async function getJob<T extends JobRecord>(jobId: string): Promise<T | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { jobId }, ConsistentRead: true }));
+  return out.Item as T | undefined;
+}
+
+/** Records that the job's message or run left; a job without it is re-sent by the redrive. */
+export async function markDispatched(jobId: string): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { jobId },
+      UpdateExpression: 'SET dispatchedAt = :at',
+      ConditionExpression: 'attribute_exists(jobId)',
+      ExpressionAttributeValues: { ':at': now() },
+    }),
+  );
+}
+
+/** Sets attributes of an open job; false if it was already closed. */
+export async function updateOpenJob(jobId: string, values: Record<string, unknown>): Promise<boolean> {
+  return update(jobId, values, []);
+}
+
+/** Closes an open job with its final status. Returns false if it was already closed: the first close stands. */
+export async function closeJob(jobId: string, status: string, values: Record<string, unknown> = {}): Promise<boolean> {
+  return update(jobId, { ...values, status }, ['openKind']);
+}
+
+async function update(jobId: string, values: Record<string, unknown>, remove: string[]): Promise<boolean> {
+  const entries = Object.entries({ ...values, updatedAt: now() });
+  const names = Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k]));
+  const vals = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
+  const set = entries.map((_, i) => `#a${i} = :v${i}`).join(', ');
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { jobId },
+        UpdateExpression: `SET ${set}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(openKind)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: vals,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Unfinished jobs of a kind not touched since `before`, oldest first. */
+export async function* staleJobs(kind: JobKind, before: string): AsyncGenerator<JobRecord> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'openJobs',
+        KeyConditionExpression: 'openKind = :kind AND updatedAt < :before',
+        ExpressionAttributeValues: { ':kind': kind, ':before': before },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) yield item as JobRecord;
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+}
+
+/**
+ * Bumps the job so the next sweep leaves it alone for a while and counts attempts. Returns undefined if
+ * the job finished in the meantime (its run completed while the sweep was reading the index).
+ */
+export async function noteRedrive(jobId: string): Promise<number | undefined> {
+  try {
+    const out = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { jobId },
+        UpdateExpression: 'SET updatedAt = :at ADD redriveCount :one',
+        ConditionExpression: 'attribute_exists(openKind)',
+        ExpressionAttributeValues: { ':at': now(), ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.redriveCount ?? 0);
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return undefined;
+    throw err;
+  }
+}
