@@ -6,7 +6,9 @@
  * digit 4: gender and century; digits 5-6: last two digits of the birth year; 7-12: random.
  * There is no check digit, so nothing here ever rejects on a checksum.
  */
+
 import type { Finding } from '../../schemas/messages.js';
+import { maskDigits } from '../shared/pii.js';
 // Copies of shared/domain reference data: the repo must build without the sibling checkout.
 import idProvinceData from './data/id-province-codes.json' with { type: 'json' };
 import provinces2025Data from './data/provinces-2025.json' with { type: 'json' };
@@ -112,10 +114,7 @@ export function crosswalkIdProvinceTo2025(idProvinceCode: string): string | unde
 // ---------------------------------------------------------------------------------------------------------
 
 /** `079130796635` → `0791******35`. Fewer than 6 characters: all masked (nothing useful to keep). */
-export function maskIdentityNumber(s: string): string {
-  if (s.length < 6) return '*'.repeat(s.length);
-  return `${s.slice(0, 4)}${'*'.repeat(s.length - 6)}${s.slice(-2)}`;
-}
+export const maskIdentityNumber = maskDigits;
 
 // ---------------------------------------------------------------------------------------------------------
 // Check

@@ -18,6 +18,7 @@
 import type { CandidateBeneficiary, RowOutcome } from '../../schemas/beneficiary-lists.js';
 import type { Finding } from '../../schemas/messages.js';
 import type { RegistryPerson } from '../../schemas/population-registry.js';
+import { formatDateVi } from '../shared/vi-format.js';
 import { provinceName2025 } from './identity-number.js';
 import { compareNames } from './person-name.js';
 
@@ -42,15 +43,9 @@ export const MATCH_FINDING_CODES = [
 ] as const;
 export const MATCH_FLAG_CODES = ['RESIDENT_OUTSIDE_JURISDICTION'] as const;
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PROVINCE = /^\d{2}$/;
 
-/** `2024-07-01` → `01/07/2024`. */
-export function formatDateVi(iso: string): string {
-  const m = ISO.exec(iso);
-  if (!m) throw new RangeError('Expected an ISO date yyyy-mm-dd');
-  return `${m[3]}/${m[2]}/${m[1]}`;
-}
+export { formatDateVi };
 
 function provinceLabel(code: string): string {
   const name = provinceName2025(code);

@@ -72,9 +72,4 @@ export function parseListDate(text: string): ParsedListDate {
   return FAIL;
 }
 
-/** yyyy-mm-dd → dd/mm/yyyy (as officers write dates). */
-export function formatDateVi(isoDate: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!m) throw new RangeError(`not an ISO date: ${isoDate}`);
-  return `${m[3]}/${m[2]}/${m[1]}`;
-}
+export { formatDateVi } from '../../shared/vi-format.js';

@@ -133,10 +133,11 @@ describe('maskIdentityNumber', () => {
     expect(maskIdentityNumber('079130796645')).toBe('0791******45');
     expect(maskIdentityNumber('123456789')).toBe('1234***89');
     expect(maskIdentityNumber('1234567')).toBe('1234*67');
-    expect(maskIdentityNumber('123456')).toBe('123456');
   });
 
-  it('masks everything below 6 characters', () => {
+  // Keeping 4 + 2 of a 6-character value would show all of it.
+  it('masks everything below 7 characters', () => {
+    expect(maskIdentityNumber('123456')).toBe('******');
     expect(maskIdentityNumber('12345')).toBe('*****');
     expect(maskIdentityNumber('1')).toBe('*');
     expect(maskIdentityNumber('')).toBe('');
