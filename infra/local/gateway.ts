@@ -4,6 +4,8 @@
  * (functions/shared/auth.ts), and maps the handler's result back to HTTP. Limits and error bodies follow
  * API Gateway's, so clients meet the same behaviour here and on AWS.
  */
+
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -94,10 +96,11 @@ export class LocalGateway {
       if (r.def.method !== method) return false;
       const m = r.pattern.exec(url.pathname);
       if (!m) return false;
-      params = Object.fromEntries(r.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]));
+      params = Object.fromEntries(r.params.map((p, i) => [p, safeDecode(m[i + 1] ?? '')]));
       return true;
     });
     if (!route) return send(res, 404, { message: 'Not Found' });
+    if (Object.values(params).includes('\uFFFD')) return send(res, 400, { message: 'Bad Request' });
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -150,7 +153,9 @@ export class LocalGateway {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-    const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+    // A text body that is not UTF-8 (a UTF-16 "Unicode text" list, Windows-1258 bytes) cannot travel as a
+    // JSON string without being mangled: pass it base64-encoded, as binary, so the handler sees the bytes.
+    const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json') && isUtf8(body);
     const now = new Date();
     return {
       version: '2.0',
@@ -182,6 +187,15 @@ export class LocalGateway {
         timeEpoch: now.getTime(),
       },
     } as APIGatewayProxyEventV2WithJWTAuthorizer;
+  }
+}
+
+/** A malformed escape (`%E0%A4%A`) must not crash the request: it becomes a marker answered with 400. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '\uFFFD';
   }
 }
 
