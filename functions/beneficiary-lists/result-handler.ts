@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { ListId } from '../../schemas/onboarding.js';
 import { HttpError, httpRoute } from '../shared/http.js';
+import { downloadUrl, writeObjectStream } from '../shared/objects.js';
 import { readableList } from './access.js';
-import { downloadUrl, listKeys, writeObjectStream } from './list-objects.js';
+import { listKeys } from './list-objects.js';
 import { resultCsv, resultXlsx } from './result-file.js';
 
 const TYPES = {

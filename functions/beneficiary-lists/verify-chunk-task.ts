@@ -10,9 +10,9 @@ import { ChunkInput, type OutcomeCounts, type VerifyOutput } from '../../schemas
 import { findEnrolments } from '../accounts/account-store.js';
 import { matchPerson } from '../population/match-person.js';
 import { HttpPopulationRegistry } from '../population/registry/registry-client.js';
+import { readJsonLines } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
-import { readJsonLines } from './list-objects.js';
 import { writeVerdicts } from './list-store.js';
 import type { ChunkLine } from './onboarding-config.js';
 

@@ -16,9 +16,9 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { z } from 'zod';
-import { writeObject } from '../../functions/beneficiary-lists/list-objects.js';
 import { checkIdFor } from '../../functions/identity-checks/verify-people.js';
 import { principalFromClaims, roleConfig } from '../../functions/shared/auth.js';
+import { writeObject } from '../../functions/shared/objects.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { system } from '../../infra/system.js';
 import { type RouteDef, routeKey } from '../../infra/system-model.js';

@@ -8,8 +8,8 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import type { InvocationRecord } from '../../infra/local/lambda-invoker.js';
-import { system } from '../../infra/system.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { system } from '../../infra/system.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
 
 let platform: LocalPlatform;
