@@ -74,6 +74,10 @@ export type Trigger = QueueTrigger | ScheduleTrigger;
 export const PLATFORM_SETTINGS = {
   /** Base URL of the population registry (national population database) batch look-up API. */
   populationRegistryUrl: 'ANSINH_REGISTRY_URL',
+  /** Base URL of the bank's ISO 20022 endpoint (pain.001 in, pain.002 statuses, camt statements). */
+  bankUrl: 'ANSINH_BANK_URL',
+  /** Shared secret the bank signs its callbacks with (on AWS: resolve from Secrets Manager, see README). */
+  bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
 } as const;
 export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
 

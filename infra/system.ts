@@ -36,12 +36,42 @@ export const system: SystemDef = validateSystem({
         },
       ],
     },
+    cycles: {
+      description: 'Disbursement cycles (draft totals, maker-checker, audit trail) and budget ceilings',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+    },
+    payments: {
+      description: 'The payment ledger: one payment per programme, period and person; append-only entries',
+      partitionKey: { name: 'paymentId', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        {
+          name: 'byCycleState',
+          partitionKey: { name: 'cycleState', type: 'S' },
+          sortKey: { name: 'paymentId', type: 'S' },
+        },
+        { name: 'byPerson', partitionKey: { name: 'personId', type: 'S' }, sortKey: { name: 'period', type: 'S' } },
+      ],
+    },
   },
   queues: {
     identityChecks: {
       description: 'Identity checks accepted by the API, waiting to be started as a state machine run',
       visibilityTimeoutSeconds: 180,
       maxReceiveCount: 3,
+      retentionDays: 14,
+    },
+    paymentDispatch: {
+      description: 'Chunks of an approved cycle, each sent to the bank as one pain.001',
+      visibilityTimeoutSeconds: 720,
+      maxReceiveCount: 5,
+      retentionDays: 14,
+    },
+    paymentStatuses: {
+      description: 'Bank status reports (pain.002) received by callback, waiting to be applied to the ledger',
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
       retentionDays: 14,
     },
   },
@@ -161,6 +191,86 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/beneficiary-lists/fail-task.ts',
       uses: { tables: { jobs: 'readWrite' } },
     },
+    createCycle: {
+      description: 'Creates the cycle of a programme, period and jurisdiction (idempotent) and starts its run',
+      entry: 'functions/disbursement-cycles/create-handler.ts',
+      uses: { tables: { cycles: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+    },
+    getCycle: {
+      description: 'A cycle with its draft totals and audit trail',
+      entry: 'functions/disbursement-cycles/get-handler.ts',
+      uses: { tables: { cycles: 'read' } },
+    },
+    submitCycle: {
+      description: 'The preparer submits the exact draft content',
+      entry: 'functions/disbursement-cycles/submit-handler.ts',
+      uses: { tables: { cycles: 'readWrite' } },
+    },
+    approveCycle: {
+      description: 'Another officer approves the exact submitted content within the budget',
+      entry: 'functions/disbursement-cycles/approve-handler.ts',
+      uses: { tables: { cycles: 'readWrite' } },
+    },
+    recomputeCycle: {
+      description: 'Recomputes the draft, voiding any approval',
+      entry: 'functions/disbursement-cycles/recompute-handler.ts',
+      uses: { tables: { cycles: 'readWrite' } },
+    },
+    computeCycle: {
+      description: 'Disbursement: entitlements of every enrolled account into the draft',
+      entry: 'functions/disbursement-cycles/compute-task.ts',
+      timeoutSeconds: 900,
+      memoryMb: 1769,
+      uses: {
+        tables: { cycles: 'readWrite', accounts: 'read', payments: 'read' },
+        buckets: { uploads: 'readWrite' },
+      },
+    },
+    checkApproval: {
+      description: 'Disbursement: what the run does next, from the cycle status',
+      entry: 'functions/disbursement-cycles/check-approval-task.ts',
+      uses: { tables: { cycles: 'read' } },
+    },
+    dispatchCycle: {
+      description: 'Disbursement: enqueues the approved chunks',
+      entry: 'functions/disbursement-cycles/dispatch-task.ts',
+      uses: { tables: { cycles: 'readWrite' }, queues: { paymentDispatch: 'send' } },
+    },
+    paymentDispatchWorker: {
+      description: 'Records a chunk in the ledger and sends its pain.001 to the bank, exactly once',
+      entry: 'functions/payments/dispatch-worker.ts',
+      timeoutSeconds: 120,
+      memoryMb: 1024,
+      uses: { tables: { cycles: 'read', payments: 'readWrite' }, buckets: { uploads: 'readWrite' } },
+      triggers: [{ kind: 'queue', queue: 'paymentDispatch', batchSize: 1 }],
+      settings: ['bankUrl'],
+    },
+    bankCallback: {
+      description: 'Receives the bank status reports (signed), stores and queues them',
+      entry: 'functions/payments/callback-handler.ts',
+      uses: { buckets: { uploads: 'readWrite' }, queues: { paymentStatuses: 'send' } },
+      settings: ['bankCallbackSecret'],
+    },
+    paymentStatusWorker: {
+      description: 'Applies bank status reports to the ledger, forward only',
+      entry: 'functions/payments/status-worker.ts',
+      timeoutSeconds: 60,
+      uses: { tables: { payments: 'readWrite' }, buckets: { uploads: 'read' } },
+      triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
+    },
+    collectStatuses: {
+      description: 'Disbursement: open payments and the settlement cut-off (UNKNOWN after a status query)',
+      entry: 'functions/disbursement-cycles/collect-task.ts',
+      timeoutSeconds: 900,
+      uses: { tables: { cycles: 'read', payments: 'readWrite' } },
+      settings: ['bankUrl'],
+    },
+    closeCycle: {
+      description: 'Disbursement: closing totals per state, balanced against the approved amount',
+      entry: 'functions/disbursement-cycles/close-task.ts',
+      timeoutSeconds: 300,
+      uses: { tables: { cycles: 'readWrite', payments: 'read' } },
+    },
   },
   routes: [
     { method: 'GET', path: '/v1/health', function: 'health', roles: 'public' },
@@ -197,6 +307,33 @@ export const system: SystemDef = validateSystem({
       function: 'getListResult',
       roles: ['labor_officer', 'auditor'],
     },
+    { method: 'POST', path: '/v1/disbursement-cycles', function: 'createCycle', roles: ['finance_preparer'] },
+    {
+      method: 'GET',
+      path: '/v1/disbursement-cycles/{cycleId}',
+      function: 'getCycle',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/disbursement-cycles/{cycleId}/submit',
+      function: 'submitCycle',
+      roles: ['finance_preparer'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/disbursement-cycles/{cycleId}/approve',
+      function: 'approveCycle',
+      roles: ['finance_approver'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/disbursement-cycles/{cycleId}/recompute',
+      function: 'recomputeCycle',
+      roles: ['finance_preparer'],
+    },
+    // The bank authenticates by signing the body (HMAC); it holds no user token.
+    { method: 'POST', path: '/v1/bank/callbacks', function: 'bankCallback', roles: 'public' },
   ],
   stateMachines: {
     identityCheck: {
@@ -213,6 +350,17 @@ export const system: SystemDef = validateSystem({
         OpenListAccountsFunctionArn: 'openListAccounts',
         SummariseListFunctionArn: 'summariseList',
         FailListFunctionArn: 'failList',
+      },
+    },
+    disbursement: {
+      description: 'Disbursement cycle: compute → await approval → dispatch (SQS) → collect statuses → close',
+      definitionFile: 'state-machines/disbursement.asl.json',
+      functions: {
+        ComputeCycleFunctionArn: 'computeCycle',
+        CheckApprovalFunctionArn: 'checkApproval',
+        DispatchCycleFunctionArn: 'dispatchCycle',
+        CollectStatusesFunctionArn: 'collectStatuses',
+        CloseCycleFunctionArn: 'closeCycle',
       },
     },
   },

@@ -68,7 +68,8 @@ export interface Enrolment {
 /** For each identity number: its enrolment in the programme, if any (batch of up to 100). */
 export async function findEnrolments(personalIds: string[], programme: string): Promise<Map<string, Enrolment>> {
   const found = new Map<string, Enrolment>();
-  const people = await batchGet(personalIds.map((id) => ({ pk: `PID#${id}`, sk: 'PERSON' })));
+  // BatchGetItem refuses a request that names the same key twice.
+  const people = await batchGet([...new Set(personalIds)].map((id) => ({ pk: `PID#${id}`, sk: 'PERSON' })));
   const personIdOf = new Map(people.map((p) => [String(p.personId), String(p.pk).slice(4)]));
   const enrolments = await batchGet(
     [...personIdOf.keys()].map((pid) => ({ pk: `PERSON#${pid}`, sk: `ENROL#${programme}` })),
@@ -162,6 +163,13 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
       const reasons = err.CancellationReasons ?? [];
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return enrolExistingPerson(req, now);
       if (reasons[2]?.Code === 'ConditionalCheckFailed') continue; // account number collision: new serial
+      // Another transaction on the same person (a concurrent list) was in progress: DynamoDB cancels this one
+      // with TransactionConflict instead of evaluating the conditions. Once it commits, the next attempt
+      // finds the person (ConditionalCheckFailed above).
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * 2 ** attempt));
+        continue;
+      }
       throw err;
     }
   }

@@ -21,6 +21,9 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:oidcIssuer': 'https://id.ansinh.example/realms/ansinh',
   'ansinh:oidcAudience': 'ansinh-api',
   'ansinh:populationRegistryUrl': 'https://registry.ansinh.example',
+  'ansinh:bankUrl': 'https://bank.ansinh.example',
+  // A reference, not the secret: on AWS the value is resolved from Secrets Manager at deploy time.
+  'ansinh:bankCallbackSecret': '{{resolve:secretsmanager:ansinh/bank-callback-secret}}',
 } as const;
 
 export interface BuildAppOptions {
@@ -53,7 +56,11 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
     webOrigins: Array.isArray(origins) ? origins.map(String) : String(origins).split(','),
     oidcIssuer: String(ctx('ansinh:oidcIssuer')),
     oidcAudience: String(ctx('ansinh:oidcAudience')),
-    settings: { populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')) },
+    settings: {
+      populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
+      bankUrl: String(ctx('ansinh:bankUrl')),
+      bankCallbackSecret: String(ctx('ansinh:bankCallbackSecret')),
+    },
   });
 
   acknowledgeNagFindings(stack);

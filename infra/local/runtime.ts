@@ -3,12 +3,14 @@
  * HTTP API and a development identity provider, all created from the one system definition, with the
  * same handlers that run on Lambda invoked in-process.
  */
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
 import { system as defaultSystem } from '../system.js';
 import { envName, PLATFORM_SETTINGS, type ScheduleTrigger, type SystemDef } from '../system-model.js';
+import { type BankSimulator, startBankSimulator } from './bank-simulator/simulator.js';
 import { DEV_AUDIENCE, DevIdentityProvider } from './dev-identity-provider.js';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
@@ -27,14 +29,14 @@ export interface LocalPlatformOptions {
   dataDir?: string;
   /** Resource name prefix, so several runtimes can share one DynamoDB Local. */
   prefix?: string;
-  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number; registry?: number };
+  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number; registry?: number; bank?: number };
   /** The population the local registry serves (default: ../shared/domain/population.csv). */
   population?: { file?: string } | { generated: { count: number; seed: number } };
   /** Reuse an already running DynamoDB Local (tests share one JVM). */
   dynamodbEndpoint?: string;
-  /** Tests compress time: visibility timeouts in seconds, Retry pauses skipped. */
+  /** Tests compress time: visibility timeouts in seconds, Retry pauses skipped, Wait states shortened. */
   visibilityTimeoutSeconds?: number;
-  immediateRetries?: boolean;
+  compressTime?: { waitMs: number };
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -48,6 +50,7 @@ export class LocalPlatform {
   sqs!: SQSClient;
   dynamodbEndpoint = '';
   registry!: RegistryServer;
+  bank!: BankSimulator;
   private dynamodb?: DynamoDbLocal;
   private fauxqs?: FauxqsServer;
   private pollers: QueuePoller[] = [];
@@ -143,7 +146,7 @@ export class LocalPlatform {
       stateMachines: this.system.stateMachines,
       invoker: this.invoker,
       ddb,
-      immediateRetries: this.o.immediateRetries,
+      compressTime: this.o.compressTime,
       log: this.log,
     });
     await this.stepFunctions.start(this.o.ports?.stepFunctions ?? 0);
@@ -166,6 +169,16 @@ export class LocalPlatform {
       `http://127.0.0.1:${httpPort}${OIDC_PATH}`,
       dataDir && join(dataDir, 'dev-identity-provider-key.json'),
     );
+    // The bank: pain.001 in, signed pain.002 callbacks to our public callback route, camt statements.
+    const callbackSecret = randomBytes(24).toString('hex');
+    this.bank = await startBankSimulator({
+      port: this.o.ports?.bank ?? 0,
+      callbackUrl: `http://127.0.0.1:${httpPort}/v1/bank/callbacks`,
+      callbackSecret,
+    });
+    process.env[PLATFORM_SETTINGS.bankUrl] = this.bank.url;
+    process.env[PLATFORM_SETTINGS.bankCallbackSecret] = callbackSecret;
+
     this.gateway = new LocalGateway({
       routes: this.system.routes,
       invoker: this.invoker,
@@ -226,6 +239,7 @@ export class LocalPlatform {
   /** Pollers stop first so nothing new starts; unfinished executions are resumed by the next start. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await this.bank?.stop();
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
     await this.gateway?.stop();
     await this.stepFunctions?.stop();

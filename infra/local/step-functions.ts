@@ -45,17 +45,18 @@ class SfnError extends Error {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
-/** Every Task state, including those inside Map and Parallel, by name (the library keys overrides by name). */
-function taskStates(states: Json, found = new Map<string, Json>()): Map<string, Json> {
+/** Every state of a type, including those inside Map and Parallel, by name (the library keys overrides by name). */
+function statesOfType(type: string, states: Json, found = new Map<string, Json>()): Map<string, Json> {
   for (const [name, raw] of Object.entries(states)) {
     const state = raw as Json;
-    if (state.Type === 'Task') {
-      if (found.has(name)) throw new Error(`Task state name ${name} is used twice; local overrides need unique names`);
+    if (state.Type === type) {
+      if (found.has(name))
+        throw new Error(`${type} state name ${name} is used twice; local overrides need unique names`);
       found.set(name, state);
     }
     const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
-    if (processor) taskStates(processor.States as Json, found);
-    for (const branch of (state.Branches as Json[] | undefined) ?? []) taskStates(branch.States as Json, found);
+    if (processor) statesOfType(type, processor.States as Json, found);
+    for (const branch of (state.Branches as Json[] | undefined) ?? []) statesOfType(type, branch.States as Json, found);
   }
   return found;
 }
@@ -67,6 +68,7 @@ interface Machine {
   definition: Json;
   handlers: Record<string, LocalHandler>;
   retryStates: string[];
+  waitStates: string[];
   createdAt: number;
 }
 
@@ -77,8 +79,8 @@ export interface LocalStepFunctionsOptions {
   stateMachines: Record<string, StateMachineDef>;
   invoker: LambdaInvoker;
   ddb: DynamoDBClient;
-  /** Tests: run Retry pauses immediately instead of waiting IntervalSeconds × BackoffRate. */
-  immediateRetries?: boolean;
+  /** Tests compress time: Retry pauses are skipped and Wait states last this many milliseconds. */
+  compressTime?: { waitMs: number };
   log?: (msg: string, extra?: Json) => void;
 }
 
@@ -110,7 +112,7 @@ export class LocalStepFunctions {
     const definition = JSON.parse(text) as Json;
     const handlers: Record<string, LocalHandler> = {};
     const retryStates: string[] = [];
-    for (const [name, state] of taskStates(definition.States as Json)) {
+    for (const [name, state] of statesOfType('Task', definition.States as Json)) {
       if (state.Retry) retryStates.push(name);
       const resource = String(state.Resource);
       if (resource === LAMBDA_INVOKE) {
@@ -132,6 +134,7 @@ export class LocalStepFunctions {
       definition,
       handlers,
       retryStates,
+      waitStates: [...statesOfType('Wait', definition.States as Json).keys()],
       createdAt: Date.now() / 1000,
     };
   }
@@ -185,12 +188,12 @@ export class LocalStepFunctions {
 
   private run(machine: Machine, record: ExecutionRecord): void {
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false } });
-    const retryIntervalOverrides = this.o.immediateRetries
-      ? Object.fromEntries(machine.retryStates.map((s) => [s, 0]))
-      : undefined;
+    const fast = this.o.compressTime;
+    const retryIntervalOverrides = fast ? Object.fromEntries(machine.retryStates.map((s) => [s, 0])) : undefined;
+    const waitTimeOverrides = fast ? Object.fromEntries(machine.waitStates.map((s) => [s, fast.waitMs])) : undefined;
     const input = JSON.parse(record.input);
     const execution = sm.run(input, {
-      overrides: { taskResourceLocalHandlers: machine.handlers, retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: machine.handlers, retryIntervalOverrides, waitTimeOverrides },
       context: {
         Execution: {
           Id: record.executionArn,

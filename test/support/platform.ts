@@ -13,7 +13,7 @@ export async function startTestPlatform(opts: LocalPlatformOptions = {}): Promis
   return new LocalPlatform({
     prefix: uniquePrefix(),
     visibilityTimeoutSeconds: 1,
-    immediateRetries: true,
+    compressTime: { waitMs: 100 },
     ...(endpoint && !opts.dataDir ? { dynamodbEndpoint: endpoint } : {}),
     ...opts,
   }).start();

@@ -1,0 +1,61 @@
+/**
+ * POST /v1/disbursement-cycles/{cycleId}/approve — a different officer approves the exact submitted content.
+ * The cycle's status, the content hash and the budget are checked in one transaction: of two approvers at
+ * once, exactly one succeeds (the other gets 409), and the budget can never go below zero.
+ */
+import { z } from 'zod';
+import { CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
+import { httpRoute } from '../shared/http.js';
+import { resources } from '../shared/resources.js';
+import { asHttpConflict, visibleCycle } from './access.js';
+import { budgetKey, CycleConflictError, changeCycle, getBudget, setBudget } from './cycle-store.js';
+import { toCycleView } from './cycle-view.js';
+import budgets from './data/budgets.json' with { type: 'json' };
+
+export const handler = httpRoute({
+  params: z.object({ cycleId: CycleId }),
+  body: HashedDecision,
+  handle: async ({ principal, params, body }) => {
+    const cycle = await visibleCycle(principal, params.cycleId);
+    const approver = principal?.subject ?? '';
+    const updated = await asHttpConflict(async () => {
+      if (approver === cycle.submittedBy || approver === cycle.createdBy) {
+        throw new CycleConflictError('SAME_PERSON', 'maker cannot approve');
+      }
+      if (cycle.submittedHash !== body.contentHash) {
+        throw new CycleConflictError('CONTENT_CHANGED', 'approving something other than what was submitted');
+      }
+      const amount = cycle.draft?.totals.amount ?? 0;
+      const year = cycle.period.slice(0, 4);
+      if (!(await getBudget(cycle.programme, cycle.jurisdiction, year))) {
+        const allocated = budgets.budgets.find(
+          (b) => b.programme === cycle.programme && b.jurisdiction === cycle.jurisdiction && b.year === year,
+        );
+        if (!allocated) throw new CycleConflictError('NO_BUDGET', 'no budget');
+        await setBudget(cycle.programme, cycle.jurisdiction, year, allocated.ceilingVnd);
+      }
+      return changeCycle({
+        cycleId: cycle.cycleId,
+        actor: { subject: approver, role: 'finance_approver' },
+        action: 'APPROVED',
+        from: ['SUBMITTED'],
+        to: 'APPROVED',
+        expectHash: body.contentHash,
+        set: { approvedBy: approver, approvedHash: body.contentHash, approvedAt: new Date().toISOString() },
+        detail: { budgetYear: year },
+        extra: [
+          {
+            Update: {
+              TableName: resources.table('cycles'),
+              Key: budgetKey(cycle.programme, cycle.jurisdiction, year),
+              UpdateExpression: 'SET remaining = remaining - :amount',
+              ConditionExpression: 'remaining >= :amount',
+              ExpressionAttributeValues: { ':amount': amount },
+            },
+          },
+        ],
+      });
+    });
+    return { status: 200, body: toCycleView(updated) };
+  },
+});

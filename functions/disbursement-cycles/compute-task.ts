@@ -1,0 +1,156 @@
+/**
+ * Disbursement step 1: compute the draft. Every active account of the jurisdiction enrolled in the programme
+ * gets its entitlement from the rules (functions/entitlements), minus what the ledger already paid; the
+ * payable instructions go to S3 in chunks, the totals and the content hash to the cycle. Recomputing gives
+ * a new hash, which voids any approval given for the old one.
+ */
+import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { AccountRecord, EnrolmentRecord } from '../accounts/account-store.js';
+import { cycleContentHash, cycleTotals, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
+import { rulesVersion } from '../entitlements/rules.js';
+import { toBankName } from '../payments/iso20022/text.js';
+import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { paymentIdFor } from '../payments/payment-id.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { logger } from '../shared/powertools.js';
+import { resources } from '../shared/resources.js';
+import { InvalidInputError, invokedTask } from '../shared/task.js';
+import { changeCycle, getCycle } from './cycle-store.js';
+import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
+
+const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
+
+async function* accountsOf(province: string): AsyncGenerator<AccountRecord> {
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: resources.table('accounts'),
+        IndexName: 'byJurisdiction',
+        KeyConditionExpression: 'jurisdictionKey = :j',
+        ExpressionAttributeValues: { ':j': `J#${province}` },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) yield item as AccountRecord;
+    key = out.LastEvaluatedKey;
+  } while (key);
+}
+
+async function enrolments(personIds: string[], programme: string): Promise<Map<string, EnrolmentRecord>> {
+  const found = new Map<string, EnrolmentRecord>();
+  let pending: Record<string, unknown>[] | undefined = personIds.map((p) => ({
+    pk: `PERSON#${p}`,
+    sk: `ENROL#${programme}`,
+  }));
+  while (pending?.length) {
+    const out: BatchGetCommandOutput = await dynamo().send(
+      new BatchGetCommand({ RequestItems: { [resources.table('accounts')]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    for (const e of (out.Responses?.[resources.table('accounts')] ?? []) as EnrolmentRecord[]) {
+      found.set(e.pk.slice('PERSON#'.length), e);
+    }
+    pending = out.UnprocessedKeys?.[resources.table('accounts')]?.Keys;
+  }
+  return found;
+}
+
+/** Months the ledger holds for this person and programme: paid, or possibly paid (never paid twice). */
+async function alreadyPaid(personId: string, programme: string): Promise<string[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: resources.table('payments'),
+      IndexName: 'byPerson',
+      KeyConditionExpression: 'personId = :p',
+      ExpressionAttributeValues: { ':p': personId },
+    }),
+  );
+  const months = new Set<string>();
+  for (const p of out.Items ?? []) {
+    // Rejected or returned money never reached the person: those months are owed again (as arrears).
+    if (p.programme !== programme || p.state === 'REJECTED' || p.state === 'RETURNED') continue;
+    for (const m of p.months as string[]) months.add(m);
+  }
+  return [...months];
+}
+
+export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
+  const cycle = await getCycle(cycleId);
+  if (!cycle) throw new InvalidInputError(`cycle ${cycleId} does not exist`);
+  if (cycle.status !== 'COMPUTING') return { cycleId, status: cycle.status };
+  const province = cycle.jurisdiction.slice(0, 2);
+
+  const people: PersonEntitlement[] = [];
+  const instructions: PaymentInstruction[] = [];
+  let batch: AccountRecord[] = [];
+  const flush = async () => {
+    const enrolled = await enrolments(
+      batch.map((a) => a.personId),
+      cycle.programme,
+    );
+    for (const account of batch) {
+      const enrolment = enrolled.get(account.personId);
+      if (!enrolment) continue;
+      const result = computeEntitlement({
+        period: cycle.period,
+        months: cycle.months,
+        province,
+        categories: enrolment.categories,
+        accountStatus: account.status,
+        alreadyPaidMonths: await alreadyPaid(account.personId, cycle.programme),
+      });
+      const channel = account.paymentMethod.kind;
+      people.push({ personId: account.personId, communeCode: account.communeCode, channel, result });
+      if (result.total <= 0) continue;
+      instructions.push({
+        paymentId: paymentIdFor(cycle.programme, cycle.period, account.personId),
+        cycleId,
+        programme: cycle.programme,
+        period: cycle.period,
+        personId: account.personId,
+        socialAccount: account.accountNumber,
+        amount: result.total,
+        channel,
+        ...(channel === 'BANK'
+          ? { bankBin: account.paymentMethod.bankBin, creditorAccount: account.paymentMethod.bankAccountNumber }
+          : {}),
+        creditorName: toBankName(account.fullName),
+        communeCode: account.communeCode,
+        months: [...new Set(result.lines.filter((l) => l.kind !== 'FUNERAL').map((l) => l.month))].concat(
+          result.lines.some((l) => l.kind === 'FUNERAL') ? [FUNERAL_MARKER] : [],
+        ),
+      });
+    }
+    batch = [];
+  };
+  for await (const account of accountsOf(province)) {
+    batch.push(account);
+    if (batch.length === 100) await flush();
+  }
+  await flush();
+
+  const totals = cycleTotals(cycle.period, people);
+  const contentHash = cycleContentHash(cycle.period, people);
+  instructions.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+  const chunks: { index: number; key: string; count: number; amount: number }[] = [];
+  for (let i = 0; i < instructions.length; i += DRAFT_CHUNK) {
+    const part = instructions.slice(i, i + DRAFT_CHUNK);
+    const key = draftKey(cycleId, contentHash, chunks.length);
+    await writeDraftChunk(key, part);
+    chunks.push({ index: chunks.length, key, count: part.length, amount: part.reduce((s, p) => s + p.amount, 0) });
+  }
+  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt: new Date().toISOString() };
+  await changeCycle({
+    cycleId,
+    actor: SYSTEM,
+    action: 'COMPUTED',
+    from: ['COMPUTING'],
+    to: 'DRAFT',
+    set: { draft },
+    detail: { contentHash, payees: totals.payees, amount: totals.amount },
+  });
+  logger.info('Cycle computed', { cycleId, payees: totals.payees, amount: totals.amount, chunks: chunks.length });
+  return { cycleId, status: 'DRAFT', contentHash };
+});

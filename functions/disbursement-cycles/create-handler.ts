@@ -1,0 +1,50 @@
+/** POST /v1/disbursement-cycles — one cycle per programme + period + jurisdiction; a second request gets the first. */
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateCycleRequest } from '../../schemas/disbursement-cycles.js';
+import { stepFunctions } from '../shared/aws-clients.js';
+import { HttpError, httpRoute } from '../shared/http.js';
+import { resources } from '../shared/resources.js';
+import { createCycle, cycleIdFor } from './cycle-store.js';
+import { toCycleView } from './cycle-view.js';
+
+export const handler = httpRoute({
+  body: CreateCycleRequest,
+  handle: async ({ principal, body }) => {
+    const jurisdiction = principal?.jurisdiction;
+    if (!principal || !jurisdiction) {
+      throw new HttpError(403, 'NO_JURISDICTION', {
+        vi: 'Tài khoản chưa được gán địa bàn quản lý.',
+        en: 'Your account has no jurisdiction assigned.',
+      });
+    }
+    const months = body.months ?? [body.period];
+    if (months[0] !== body.period || months.some((m, i) => i > 0 && m <= (months[i - 1] ?? ''))) {
+      throw new HttpError(400, 'INVALID_MONTHS', {
+        vi: 'Các tháng chi trả phải bắt đầu từ kỳ chi trả và tăng dần.',
+        en: 'Months must start with the period and increase.',
+      });
+    }
+    const cycleId = cycleIdFor(body.programme, body.period, jurisdiction);
+    const { created, record } = await createCycle(
+      { cycleId, programme: body.programme, period: body.period, months, jurisdiction },
+      { subject: principal.subject, role: 'finance_preparer' },
+    );
+    try {
+      // The run is named by the cycle: starting it twice is the same run.
+      await stepFunctions().send(
+        new StartExecutionCommand({
+          stateMachineArn: resources.stateMachineArn('disbursement'),
+          name: cycleId,
+          input: JSON.stringify({ cycleId }),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ExecutionAlreadyExists)) throw err;
+    }
+    return {
+      status: created ? 202 : 200,
+      body: toCycleView(record),
+      headers: { location: `/v1/disbursement-cycles/${cycleId}` },
+    };
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * Disbursement cycles: one per programme + period + jurisdiction. Every transition is a conditional write on
+ * the cycle's status and content hash, in one transaction with its audit entry, so two approvers at once
+ * resolve to exactly one approval, an edited draft voids any approval, and the trail cannot miss a step.
+ *
+ * Items (pk / sk): CYCLE#<cycleId> / META · CYCLE#<cycleId> / AUDIT#<time>#<n> ·
+ *                  BUDGET#<programme>#<jurisdiction>#<year> / META (remaining VND, decremented on approval)
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { RoleId } from '../../schemas/roles.js';
+import type { CycleTotals } from '../entitlements/cycle-totals.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+
+const table = () => resources.table('cycles');
+
+export type CycleStatus =
+  | 'COMPUTING'
+  | 'DRAFT'
+  | 'SUBMITTED'
+  | 'APPROVED'
+  | 'DISPATCHING'
+  | 'COLLECTING'
+  | 'CLOSED'
+  | 'FAILED';
+
+export interface MoneyCount {
+  count: number;
+  amount: number;
+}
+
+export interface CycleDraft {
+  contentHash: string;
+  ruleVersion: string;
+  totals: CycleTotals;
+  /** Where the draft's payment instructions are (JSON lines in S3), in chunks. */
+  chunks: { index: number; key: string; count: number; amount: number }[];
+  computedAt: string;
+}
+
+export interface CycleRecord {
+  pk: string;
+  sk: 'META';
+  cycleId: string;
+  programme: string;
+  period: string;
+  months: string[];
+  jurisdiction: string;
+  status: CycleStatus;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  draft?: CycleDraft;
+  submittedBy?: string;
+  submittedHash?: string;
+  approvedBy?: string;
+  approvedHash?: string;
+  approvedAt?: string;
+  closing?: Record<string, unknown>;
+}
+
+export interface Actor {
+  subject: string;
+  role: RoleId;
+}
+
+/** `dc-tcxh_hang_thang-2026-01-79`: readable, and a valid Step Functions run name. */
+export function cycleIdFor(programme: string, period: string, jurisdiction: string): string {
+  return `dc-${programme.toLowerCase()}-${period}-${jurisdiction}`;
+}
+
+export async function getCycle(cycleId: string): Promise<CycleRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `CYCLE#${cycleId}`, sk: 'META' }, ConsistentRead: true }),
+  );
+  return out.Item as CycleRecord | undefined;
+}
+
+function auditItem(cycleId: string, actor: Actor, action: string, detail: Record<string, unknown>) {
+  const at = new Date().toISOString();
+  return {
+    pk: `CYCLE#${cycleId}`,
+    sk: `AUDIT#${at}#${randomBytes(4).toString('hex')}`,
+    at,
+    actor: actor.subject,
+    role: actor.role,
+    action,
+    ...detail,
+  };
+}
+
+export async function auditTrail(cycleId: string) {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+      ExpressionAttributeValues: { ':pk': `CYCLE#${cycleId}`, ':a': 'AUDIT#' },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []) as Record<string, unknown>[];
+}
+
+/** Creates the cycle unless it exists; a second request gets the first. */
+export async function createCycle(
+  input: Pick<CycleRecord, 'cycleId' | 'programme' | 'period' | 'months' | 'jurisdiction'>,
+  actor: Actor,
+): Promise<{ created: boolean; record: CycleRecord }> {
+  const at = new Date().toISOString();
+  const record: CycleRecord = {
+    ...input,
+    pk: `CYCLE#${input.cycleId}`,
+    sk: 'META',
+    status: 'COMPUTING',
+    version: 1,
+    createdBy: actor.subject,
+    createdAt: at,
+    updatedAt: at,
+  };
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: table(), Item: auditItem(input.cycleId, actor, 'CREATED', { period: input.period }) } },
+        ],
+      }),
+    );
+    return { created: true, record };
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const existing = await getCycle(input.cycleId);
+    if (!existing) throw err;
+    return { created: false, record: existing };
+  }
+}
+
+export class CycleConflictError extends Error {
+  override name = 'CycleConflict';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Change {
+  cycleId: string;
+  actor: Actor;
+  action: string;
+  /** Status the cycle must be in (one of). */
+  from: CycleStatus[];
+  to: CycleStatus;
+  /** The content hash the actor saw; the write fails if the draft changed since. */
+  expectHash?: string;
+  set?: Record<string, unknown>;
+  remove?: string[];
+  detail?: Record<string, unknown>;
+  /** Extra items written in the same transaction (the budget decrement). */
+  extra?: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+}
+
+/** One guarded transition plus its audit entry, atomically. Returns the updated record. */
+export async function changeCycle(c: Change): Promise<CycleRecord> {
+  const current = await getCycle(c.cycleId);
+  if (!current) throw new CycleConflictError('NOT_FOUND', `cycle ${c.cycleId} does not exist`);
+  if (!c.from.includes(current.status)) {
+    throw new CycleConflictError('WRONG_STATUS', `cycle is ${current.status}, expected ${c.from.join(' or ')}`);
+  }
+  if (c.expectHash !== undefined && current.draft?.contentHash !== c.expectHash) {
+    throw new CycleConflictError('CONTENT_CHANGED', 'the draft changed since it was read');
+  }
+  const at = new Date().toISOString();
+  const set = { ...(c.set ?? {}), status: c.to, updatedAt: at, version: current.version + 1 };
+  const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#s${i}`, k]));
+  const values = Object.fromEntries(Object.values(set).map((v, i) => [`:s${i}`, v]));
+  const removeNames = Object.fromEntries((c.remove ?? []).map((k, i) => [`#r${i}`, k]));
+  const update =
+    `SET ${Object.keys(set)
+      .map((_, i) => `#s${i} = :s${i}`)
+      .join(', ')}` + (c.remove?.length ? ` REMOVE ${c.remove.map((_, i) => `#r${i}`).join(', ')}` : '');
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: { pk: `CYCLE#${c.cycleId}`, sk: 'META' },
+              UpdateExpression: update,
+              ConditionExpression: '#v = :version',
+              ExpressionAttributeNames: { ...names, ...removeNames, '#v': 'version' },
+              ExpressionAttributeValues: { ...values, ':version': current.version },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: auditItem(c.cycleId, c.actor, c.action, {
+                from: current.status,
+                to: c.to,
+                contentHash: current.draft?.contentHash,
+                payees: current.draft?.totals.payees,
+                amount: current.draft?.totals.amount,
+                ...(c.detail ?? {}),
+              }),
+            },
+          },
+          ...(c.extra ?? []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const reasons = err.CancellationReasons ?? [];
+    if (reasons[2]?.Code === 'ConditionalCheckFailed') {
+      throw new CycleConflictError('BUDGET_EXCEEDED', 'the budget ceiling would be exceeded');
+    }
+    // Someone else changed the cycle between our read and our write (e.g. a second approver).
+    throw new CycleConflictError('CONCURRENT_CHANGE', 'the cycle was changed by someone else');
+  }
+  const updated = await getCycle(c.cycleId);
+  if (!updated) throw new Error('cycle vanished');
+  return updated;
+}
+
+/** Budget ceilings: the remaining amount for a programme, jurisdiction and year. */
+export function budgetKey(programme: string, jurisdiction: string, year: string) {
+  return { pk: `BUDGET#${programme}#${jurisdiction}#${year}`, sk: 'META' };
+}
+
+/** Seeds a year's budget once; later calls leave the remaining amount alone. */
+export async function setBudget(programme: string, jurisdiction: string, year: string, ceiling: number) {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...budgetKey(programme, jurisdiction, year), ceiling, remaining: ceiling },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+}
+
+export async function getBudget(programme: string, jurisdiction: string, year: string) {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: budgetKey(programme, jurisdiction, year), ConsistentRead: true }),
+  );
+  return out.Item as { ceiling: number; remaining: number } | undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * The bank rail over HTTP: pain.001 files in, pain.002 statuses out. A timeout or 5xx is thrown (the caller
+ * retries with the same MsgId and the same bytes); a 409 DU01 means the bank already holds the file, which
+ * is the answer to "did it arrive before we crashed?".
+ */
+const TIMEOUT_MS = Number(process.env.ANSINH_BANK_TIMEOUT_MS ?? 10_000);
+
+function bankUrl(): string {
+  const url = process.env.ANSINH_BANK_URL;
+  if (!url) throw new Error('ANSINH_BANK_URL is not set');
+  return url.replace(/\/$/, '');
+}
+
+export class BankUnavailableError extends Error {
+  override name = 'BankUnavailable';
+}
+
+export type SubmitOutcome = 'RECEIVED' | 'ALREADY_RECEIVED';
+
+export async function submitPain001(xml: string): Promise<SubmitOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(`${bankUrl()}/iso20022/pain.001`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+      body: xml,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new BankUnavailableError(`bank did not answer: ${(err as Error).name}`);
+  }
+  const body = await res.text();
+  if (res.status === 202 || res.status === 200) return 'RECEIVED';
+  if (res.status === 409 && body.includes('DU01')) return 'ALREADY_RECEIVED';
+  if (res.status >= 500 || res.status === 429) throw new BankUnavailableError(`bank answered ${res.status}`);
+  throw new Error(`bank refused the file: HTTP ${res.status}`);
+}
+
+/** The bank's latest status of one payment, as pain.002 XML, or undefined if the bank does not know it. */
+export async function queryPaymentStatus(endToEndId: string): Promise<string | undefined> {
+  const res = await fetch(`${bankUrl()}/iso20022/payments/${encodeURIComponent(endToEndId)}`, {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
+  return res.text();
+}

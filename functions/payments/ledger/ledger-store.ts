@@ -1,0 +1,246 @@
+/**
+ * The payment ledger in DynamoDB. One payment per (programme, period, person), its id deterministic and
+ * stored before anything is sent; it is the ISO 20022 EndToEndId. History is append-only: every change is
+ * a new entry item (`E#<seq>`, written with attribute_not_exists), and the `HEAD` item is only the current
+ * projection, moved forward in the same transaction under an optimistic lock on its sequence number.
+ *
+ * Items (paymentId / sk):
+ *   <paymentId> / HEAD       → the instruction, current state, seq; `cycleState` feeds the byCycleState index
+ *   <paymentId> / E#000001   → PENDING (the instruction as approved), then SENT, ACCEPTED, … never updated
+ *   <paymentId> / CONFLICT#… → a different instruction arrived under the same id: refused and audited
+ */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../../shared/aws-clients.js';
+import { resources } from '../../shared/resources.js';
+import { decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
+
+const table = () => resources.table('payments');
+
+export interface PaymentInstruction {
+  paymentId: string;
+  cycleId: string;
+  programme: string;
+  period: string;
+  personId: string;
+  socialAccount: string;
+  amount: number;
+  channel: 'BANK' | 'POST_OFFICE';
+  bankBin?: string;
+  creditorAccount?: string;
+  /** As banks expect it: upper-case ASCII. */
+  creditorName: string;
+  communeCode: string;
+  months: string[];
+}
+
+export interface PaymentHead extends PaymentInstruction {
+  sk: 'HEAD';
+  contentHash: string;
+  state: PaymentState;
+  seq: number;
+  cycleState: string;
+  chunk: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LedgerEntry {
+  paymentId: string;
+  sk: string;
+  seq: number;
+  kind: 'STATE' | 'ANOMALY';
+  state: PaymentState;
+  at: string;
+  source: string;
+  detail?: Record<string, unknown>;
+}
+
+export class PaymentConflictError extends Error {
+  override name = 'PaymentConflict';
+}
+
+const entryKey = (seq: number) => `E#${String(seq).padStart(6, '0')}`;
+
+export function instructionHash(i: PaymentInstruction): string {
+  const canonical = JSON.stringify([
+    i.paymentId,
+    i.cycleId,
+    i.programme,
+    i.period,
+    i.personId,
+    i.socialAccount,
+    i.amount,
+    i.channel,
+    i.bankBin ?? null,
+    i.creditorAccount ?? null,
+    i.creditorName,
+    i.communeCode,
+    [...i.months].sort(),
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Records the approved instruction as PENDING. The same instruction again is a no-op; a different one under
+ * the same id is a hard error, audited, never an overwrite.
+ */
+export async function recordPending(i: PaymentInstruction, chunk: number): Promise<'CREATED' | 'EXISTS'> {
+  if (!Number.isSafeInteger(i.amount) || i.amount <= 0) throw new RangeError('amount must be a positive integer VND');
+  const at = new Date().toISOString();
+  const contentHash = instructionHash(i);
+  const head: PaymentHead = {
+    ...i,
+    sk: 'HEAD',
+    contentHash,
+    state: 'PENDING',
+    seq: 1,
+    cycleState: `${i.cycleId}#PENDING`,
+    chunk,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const entry: LedgerEntry = {
+    paymentId: i.paymentId,
+    sk: entryKey(1),
+    seq: 1,
+    kind: 'STATE',
+    state: 'PENDING',
+    at,
+    source: 'cycle-approval',
+    detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
+  };
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+          { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+        ],
+      }),
+    );
+    return 'CREATED';
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const existing = await getPayment(i.paymentId);
+    if (existing?.contentHash === contentHash) return 'EXISTS';
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          paymentId: i.paymentId,
+          sk: `CONFLICT#${at}#${contentHash.slice(0, 8)}`,
+          at,
+          existingHash: existing?.contentHash,
+          refusedHash: contentHash,
+          refusedCycle: i.cycleId,
+        },
+      }),
+    );
+    throw new PaymentConflictError(`payment ${i.paymentId} exists with different content`);
+  }
+}
+
+export async function getPayment(paymentId: string): Promise<PaymentHead | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { paymentId, sk: 'HEAD' }, ConsistentRead: true }),
+  );
+  return out.Item as PaymentHead | undefined;
+}
+
+export async function entries(paymentId: string): Promise<LedgerEntry[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'paymentId = :p AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':p': paymentId, ':e': 'E#' },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []) as LedgerEntry[];
+}
+
+/**
+ * Moves a payment towards `wanted` if the lifecycle allows it. Concurrent callers (a callback twice, a
+ * callback racing the dispatcher) serialise on the HEAD's sequence number: exactly one appends each entry.
+ */
+export async function transition(
+  paymentId: string,
+  wanted: PaymentState,
+  source: string,
+  detail: Record<string, unknown> = {},
+): Promise<TransitionDecision> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const head = await getPayment(paymentId);
+    if (!head) throw new PaymentNotFoundError(paymentId);
+    const decision = decideTransition(head.state, wanted);
+    if (decision.kind === 'already' || decision.kind === 'stale') return decision;
+    const seq = head.seq + 1;
+    const at = new Date().toISOString();
+    const state = decision.kind === 'apply' ? decision.to : head.state;
+    const entry: LedgerEntry = {
+      paymentId,
+      sk: entryKey(seq),
+      seq,
+      kind: decision.kind === 'apply' ? 'STATE' : 'ANOMALY',
+      state: decision.kind === 'apply' ? decision.to : wanted,
+      at,
+      source,
+      detail: decision.kind === 'anomaly' ? { ...detail, reason: decision.reason } : detail,
+    };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+            {
+              Update: {
+                TableName: table(),
+                Key: { paymentId, sk: 'HEAD' },
+                UpdateExpression: 'SET #state = :state, seq = :seq, cycleState = :cs, updatedAt = :at',
+                ConditionExpression: 'seq = :prev',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':state': state,
+                  ':seq': seq,
+                  ':prev': head.seq,
+                  ':cs': `${head.cycleId}#${state}`,
+                  ':at': at,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return decision;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      // Someone else appended first: read again and decide again.
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+  throw new Error(`payment ${paymentId}: too much contention`);
+}
+
+export class PaymentNotFoundError extends Error {
+  override name = 'PaymentNotFound';
+}
+
+/** Every payment of a cycle in one state (the byCycleState index), page by page. */
+export async function* paymentsInState(cycleId: string, state: PaymentState): AsyncGenerator<PaymentHead> {
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCycleState',
+        KeyConditionExpression: 'cycleState = :k',
+        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) yield item as PaymentHead;
+    key = out.LastEvaluatedKey;
+  } while (key);
+}

@@ -1,0 +1,66 @@
+/**
+ * The payment lifecycle, pure. States only move forward:
+ *
+ *   PENDING → SENT → ACCEPTED → SETTLED → RETURNED
+ *                 ↘ REJECTED
+ *   SENT / ACCEPTED → UNKNOWN (no answer by cut-off: query, never resend) → ACCEPTED | SETTLED | REJECTED
+ *
+ * A status that would move a payment backwards (a late ACSP after ACSC) is ignored; one that contradicts a
+ * terminal state (RJCT after SETTLED) is recorded as an anomaly for a person to explain, never applied.
+ * A bank status can arrive before our own SENT record (the crash window between the bank's receipt and our
+ * write): it is applied from PENDING, because the bank's word proves the instruction reached it.
+ */
+export const PAYMENT_STATES = ['PENDING', 'SENT', 'ACCEPTED', 'UNKNOWN', 'SETTLED', 'REJECTED', 'RETURNED'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+/** Terminal for a cycle's accounting (RETURNED can still follow SETTLED, as a new linked entry). */
+export const FINAL_STATES: ReadonlySet<PaymentState> = new Set(['SETTLED', 'REJECTED', 'RETURNED']);
+
+/** Order along the success path; REJECTED is a branch of its own. */
+const SUCCESS_PATH: readonly PaymentState[] = ['PENDING', 'SENT', 'UNKNOWN', 'ACCEPTED', 'SETTLED', 'RETURNED'];
+
+const ALLOWED: Record<PaymentState, readonly PaymentState[]> = {
+  PENDING: ['SENT', 'ACCEPTED', 'SETTLED', 'REJECTED'],
+  SENT: ['ACCEPTED', 'SETTLED', 'REJECTED', 'UNKNOWN', 'RETURNED'],
+  UNKNOWN: ['ACCEPTED', 'SETTLED', 'REJECTED', 'RETURNED'],
+  ACCEPTED: ['SETTLED', 'REJECTED', 'UNKNOWN', 'RETURNED'],
+  SETTLED: ['RETURNED'],
+  REJECTED: [],
+  RETURNED: [],
+};
+
+export type TransitionDecision =
+  | { kind: 'apply'; to: PaymentState }
+  | { kind: 'already'; state: PaymentState }
+  | { kind: 'stale'; state: PaymentState }
+  | { kind: 'anomaly'; state: PaymentState; reason: string };
+
+export function decideTransition(current: PaymentState, wanted: PaymentState): TransitionDecision {
+  if (current === wanted) return { kind: 'already', state: current };
+  if (ALLOWED[current].includes(wanted)) return { kind: 'apply', to: wanted };
+  const from = SUCCESS_PATH.indexOf(current);
+  const to = SUCCESS_PATH.indexOf(wanted);
+  // A late message along the success path (ACSP after ACSC): the state we hold already says more.
+  if (from >= 0 && to >= 0 && to < from) return { kind: 'stale', state: current };
+  // Anything else contradicts what we know (RJCT after settlement, ACSC after a rejection).
+  return { kind: 'anomaly', state: current, reason: `${wanted} contradicts ${current}` };
+}
+
+/** ISO 20022 pain.002 transaction status → our state. */
+export function stateForBankStatus(status: string): PaymentState | undefined {
+  switch (status) {
+    case 'ACTC': // technical validation passed
+    case 'ACCP': // accepted for processing
+    case 'ACSP': // settlement in process
+    case 'ACWC': // accepted with change
+    case 'PDNG':
+      return 'ACCEPTED';
+    case 'ACSC': // settlement completed
+    case 'ACCC':
+      return 'SETTLED';
+    case 'RJCT':
+      return 'REJECTED';
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The local bank simulator on its own:
+ *   node --import tsx infra/local/bank-simulator/main.ts --port 3200 \
+ *     --callback-url http://127.0.0.1:3000/v1/bank/callbacks --secret dev-secret [--processing-delay-ms 50]
+ * Without --callback-url no callbacks are sent (statuses can still be queried). The secret can also come from
+ * the BANK_CALLBACK_SECRET environment variable.
+ */
+import { parseArgs } from 'node:util';
+import { startBankSimulator } from './simulator.js';
+
+function int(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'callback-url': { type: 'string' },
+      secret: { type: 'string' },
+      'processing-delay-ms': { type: 'string' },
+    },
+    strict: true,
+  });
+  const secret = values.secret ?? process.env.BANK_CALLBACK_SECRET;
+  if (!secret) throw new Error('--secret (or BANK_CALLBACK_SECRET) is required: callbacks are signed with it');
+  const callbackUrl = values['callback-url'];
+  if (callbackUrl !== undefined) new URL(callbackUrl); // fails early on a malformed URL
+  const bank = await startBankSimulator({
+    port: int('port', values.port, 3200),
+    callbackSecret: secret,
+    processingDelayMs: int('processing-delay-ms', values['processing-delay-ms'], 50),
+    ...(callbackUrl ? { callbackUrl } : {}),
+  });
+  console.log(
+    `Bank simulator on ${bank.url} (POST /iso20022/pain.001, GET /iso20022/payments/{e2e}, ` +
+      `/iso20022/camt.053?date=, /iso20022/camt.054?since=; control under /control/*); ` +
+      `callbacks ${callbackUrl ? `to ${callbackUrl}` : 'disabled'}`,
+  );
+  const stop = () => {
+    bank.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
