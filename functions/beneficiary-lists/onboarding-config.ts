@@ -1,10 +1,11 @@
 /** Settings shared by the onboarding steps. */
 import type { CandidateBeneficiary, RowVerdict } from '../../schemas/beneficiary-lists.js';
+import type { Finding } from '../../schemas/messages.js';
 
 /** One line of a chunk object: a row already decided, or a candidate to verify against the registry. */
 export type ChunkLine =
   | { verdict: RowVerdict; candidate?: never }
-  | { candidate: CandidateBeneficiary; verdict?: never };
+  | { candidate: CandidateBeneficiary; flags?: Finding[]; verdict?: never };
 
 /**
  * Rows per chunk. 5,000 keeps a 1,000,000-row list at 200 Map iterations (about 1,600 history events per

@@ -58,7 +58,7 @@ export const handler = invokedTask(ParseInput, async ({ listId }): Promise<Parse
         const first = seen.firstLine(checked.candidate.personalId, row.line);
         line =
           first === undefined
-            ? { candidate: checked.candidate }
+            ? { candidate: checked.candidate, ...(checked.flags.length ? { flags: checked.flags } : {}) }
             : {
                 verdict: {
                   line: row.line,

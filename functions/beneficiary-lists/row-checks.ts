@@ -41,7 +41,10 @@ export interface RowCheckContext {
   today: string;
 }
 
-export type RowCheck = { ok: true; candidate: CandidateBeneficiary } | { ok: false; verdict: RowVerdict };
+/** An accepted row can still carry flags (an ignored phone number) that the officer must see. */
+export type RowCheck =
+  | { ok: true; candidate: CandidateBeneficiary; flags: Finding[] }
+  | { ok: false; verdict: RowVerdict };
 
 export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
   const c = row.cells;
@@ -175,6 +178,7 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
   }
   return {
     ok: true,
+    flags,
     candidate: {
       line: row.line,
       personalId: id.personalId,

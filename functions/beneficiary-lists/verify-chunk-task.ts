@@ -38,9 +38,15 @@ export const handler = invokedTask(
   async ({ listId, chunk, jurisdiction, programme }): Promise<VerifyOutput> => {
     const verdicts: RowVerdict[] = [];
     const candidates: CandidateBeneficiary[] = [];
+    /** Flags the row checks raised on accepted rows (kept with whatever verdict the row gets). */
+    const rowFlags = new Map<number, Finding[]>();
     for await (const line of readJsonLines<ChunkLine>(chunk.key)) {
-      if (line.verdict) verdicts.push(line.verdict);
-      else candidates.push(line.candidate);
+      if (line.verdict) {
+        verdicts.push(line.verdict);
+      } else {
+        candidates.push(line.candidate);
+        if (line.flags?.length) rowFlags.set(line.candidate.line, line.flags);
+      }
     }
 
     const enrolled = await findEnrolments(
@@ -51,7 +57,12 @@ export const handler = invokedTask(
       const e = enrolled.get(c.personalId);
       // Enrolled by this very list and line: an earlier run of this chunk got that far; verify it again.
       if (!e || (e.listId === listId && e.line === c.line)) return true;
-      verdicts.push({ line: c.line, outcome: 'ALREADY_ENROLLED', findings: [alreadyEnrolled(e.line)], flags: [] });
+      verdicts.push({
+        line: c.line,
+        outcome: 'ALREADY_ENROLLED',
+        findings: [alreadyEnrolled(e.line)],
+        flags: rowFlags.get(c.line) ?? [],
+      });
       return false;
     });
 
@@ -64,7 +75,7 @@ export const handler = invokedTask(
         line: c.line,
         outcome: match.outcome,
         findings: match.findings,
-        flags: match.flags,
+        flags: [...(rowFlags.get(c.line) ?? []), ...match.flags],
         ...(match.outcome === 'ACCEPTED' ? { candidate: c } : {}),
       });
     }

@@ -73,7 +73,10 @@ describe('beneficiary list onboarding', () => {
     const rows = [
       LIST_HEADER,
       listRow(a[0] as Citizen, 0), // line 2 ACCEPTED
-      listRow(a[1] as Citizen, 1, { fullName: (a[1] as Citizen).fullName.toUpperCase().replace(/ /g, '  ') }), // 3 ACCEPTED
+      listRow(a[1] as Citizen, 1, {
+        fullName: (a[1] as Citizen).fullName.toUpperCase().replace(/ /g, '  '),
+        phone: '12345',
+      }), // 3 ACCEPTED, phone flagged
       listRow(withHoa, 2, {
         fullName: withHoa.fullName
           .replace('Hòa', 'Hoà')
@@ -103,6 +106,9 @@ describe('beneficiary list onboarding', () => {
     const verdicts = await rowsOf(list.listId);
     const outcome = (line: number) => verdicts.get(line)?.outcome;
     expect([2, 3, 4].map(outcome)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    expect((verdicts.get(3) as unknown as { flags: { code: string }[] }).flags.map((f) => f.code)).toContain(
+      'ROW_PHONE_INVALID',
+    );
     expect(outcome(5)).toBe('NAME_MISMATCH');
     expect(outcome(6)).toBe('DATE_OF_BIRTH_MISMATCH');
     expect(outcome(7)).toBe('DECEASED');
