@@ -271,6 +271,23 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 300,
       uses: { tables: { cycles: 'readWrite', payments: 'read' } },
     },
+    getCashList: {
+      description: 'A commune cash payment list (post office) as a download link',
+      entry: 'functions/post-office/cash-list-handler.ts',
+      timeoutSeconds: 120,
+      uses: { tables: { cycles: 'read', payments: 'read' }, buckets: { uploads: 'readWrite' } },
+    },
+    importCashConfirmations: {
+      description: 'Imports the paid / unpaid confirmations of a cash list',
+      entry: 'functions/post-office/confirmations-handler.ts',
+      timeoutSeconds: 120,
+      uses: { tables: { cycles: 'read', payments: 'readWrite' } },
+    },
+    changePaymentMethod: {
+      description: 'Moves an account to another payment method (versioned, audited)',
+      entry: 'functions/accounts/payment-method-handler.ts',
+      uses: { tables: { accounts: 'readWrite' } },
+    },
   },
   routes: [
     { method: 'GET', path: '/v1/health', function: 'health', roles: 'public' },
@@ -331,6 +348,24 @@ export const system: SystemDef = validateSystem({
       path: '/v1/disbursement-cycles/{cycleId}/recompute',
       function: 'recomputeCycle',
       roles: ['finance_preparer'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/disbursement-cycles/{cycleId}/cash-lists/{communeCode}',
+      function: 'getCashList',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/disbursement-cycles/{cycleId}/cash-confirmations',
+      function: 'importCashConfirmations',
+      roles: ['finance_preparer'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/accounts/{accountNumber}/payment-method',
+      function: 'changePaymentMethod',
+      roles: ['labor_officer'],
     },
     // The bank authenticates by signing the body (HMAC); it holds no user token.
     { method: 'POST', path: '/v1/bank/callbacks', function: 'bankCallback', roles: 'public' },

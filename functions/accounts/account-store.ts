@@ -269,3 +269,70 @@ function serialFor(personId: string): string {
   const n = createHash('sha256').update(personId).digest().readBigUInt64BE(0) % 10_000_000_000n;
   return n.toString().padStart(10, '0');
 }
+
+export class AccountNotFoundError extends Error {
+  override name = 'AccountNotFound';
+}
+
+/**
+ * Moves an account to another payment method (e.g. to the post office after bank transfers keep failing:
+ * closed account, unverified biometrics). Versioned: the write holds only if nobody changed the account
+ * since it was read, and the audit entry keeps before and after.
+ */
+export async function changePaymentMethod(
+  accountNumberValue: string,
+  method: PaymentMethodRecord,
+  actor: string,
+  reason: string,
+  /** Scope check on the stored account; a refused account answers like a missing one. */
+  mayChange: (account: AccountRecord) => boolean,
+): Promise<AccountRecord> {
+  const link = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `ACCT#${accountNumberValue}`, sk: 'ACCOUNT' },
+      ConsistentRead: true,
+    }),
+  );
+  if (!link.Item) throw new AccountNotFoundError(accountNumberValue);
+  const personId = String(link.Item.personId);
+  const current = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+  );
+  const account = current.Item as AccountRecord | undefined;
+  if (!account || !mayChange(account)) throw new AccountNotFoundError(accountNumberValue);
+  const now = new Date().toISOString();
+  const version = account.version + 1;
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: table(),
+            Key: { pk: account.pk, sk: 'ACCOUNT' },
+            UpdateExpression: 'SET paymentMethod = :m, version = :v, updatedAt = :at',
+            ConditionExpression: 'version = :prev',
+            ExpressionAttributeValues: { ':m': method, ':v': version, ':prev': account.version, ':at': now },
+          },
+        },
+        {
+          Put: {
+            TableName: table(),
+            Item: {
+              pk: account.pk,
+              sk: `AUDIT#${now}#${version}#${randomBytes(3).toString('hex')}`,
+              action: 'PAYMENT_METHOD_CHANGED',
+              actor,
+              reason,
+              at: now,
+              version,
+              before: account.paymentMethod,
+              after: method,
+            },
+          },
+        },
+      ],
+    }),
+  );
+  return { ...account, paymentMethod: method, version, updatedAt: now };
+}

@@ -7,6 +7,7 @@ import { entries, paymentsInState } from '../../functions/payments/ledger/ledger
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
 import { type Citizen, LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
+import { parseCsv } from '../support/result-files.js';
 
 let platform: LocalPlatform;
 let officer: string;
@@ -26,12 +27,12 @@ afterAll(async () => {
   delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
 });
 
-async function onboard(people: Citizen[]) {
-  // Everyone by bank here: post-office payments wait for the commune's paid/unpaid confirmation.
-  const csv = toExcelCsv([
-    LIST_HEADER,
-    ...people.map((p, i) => listRow(p, i, { method: 'Ngân hàng', bin: '970436', account: `00${1000000000 + i}` })),
-  ]);
+async function onboard(
+  people: Citizen[],
+  rows = people.map((p, i) => listRow(p, i, { method: 'Ngân hàng', bin: '970436', account: `00${1000000000 + i}` })),
+) {
+  // By default everyone by bank: post-office payments wait for the commune's paid/unpaid confirmation.
+  const csv = toExcelCsv([LIST_HEADER, ...rows]);
   const res = await fetch(`${platform.url}/v1/beneficiary-lists`, {
     method: 'POST',
     headers: { authorization: `Bearer ${officer}`, 'content-type': 'text/csv' },
@@ -127,4 +128,104 @@ describe('disbursement cycle', () => {
       expect.arrayContaining(['CREATED', 'COMPUTED', 'SUBMITTED', 'APPROVED', 'DISPATCH_STARTED', 'CLOSED']),
     );
   }, 120_000);
+
+  it('pays cash through the post office, and moves a closed bank account there with its arrears', async () => {
+    const people = loadPopulation(1200)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+      .slice(20, 26);
+    const [closedBank, ...cash] = people as [Citizen, ...Citizen[]];
+    const rows = [
+      listRow(closedBank, 0, { method: 'Ngân hàng', bin: '970415', account: '9900112233' }),
+      ...cash.map((p, i) => listRow(p, i + 1, { method: 'Bưu điện', bin: '', account: '', commune: '26737' })),
+    ];
+    platform.bank.accounts.set('970415', '9900112233', { status: 'CLOSED' });
+    await onboard(people, rows);
+
+    // A jurisdiction of its own would be cleaner; here the 2026-03 cycle of province 79 pays these people
+    // their arrears and March (the others were paid up to February above or are new).
+    const created = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: preparer,
+      body: { period: '2026-03' },
+    });
+    const cycleId = created.body.cycleId as string;
+    const draft = await cycleIn(cycleId, ['DRAFT']);
+    await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/submit`, {
+      token: preparer,
+      body: { contentHash: draft.contentHash },
+    });
+    const ok = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/approve`, {
+      token: approver,
+      body: { contentHash: draft.contentHash },
+    });
+    expect(ok.status).toBe(200);
+
+    // The cash list of the commune, as the post office receives it.
+    const listLink = await eventually(async () => {
+      const res = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/cash-lists/26737?format=csv`, {
+        token: preparer,
+      });
+      if (res.status !== 200) return undefined;
+      const text = await (await fetch(res.body.downloadUrl)).text();
+      const table = parseCsv(text.replace(/^\uFEFF/, ''));
+      return table.length - 1 === cash.length ? table : undefined;
+    }, 30_000);
+    const header = listLink[0] as string[];
+    const paidColumn = header.findIndex((h) => h.startsWith('Đã nhận'));
+    // Everyone collected the cash but the last person.
+    const returned = listLink.map((r, i) =>
+      i === 0 ? r : r.map((c, j) => (j === paidColumn ? (i === listLink.length - 1 ? 'Không' : 'Có') : c)),
+    );
+    const csv = `\uFEFF${returned.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
+    const imported = await fetch(`${platform.url}/v1/disbursement-cycles/${cycleId}/cash-confirmations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${preparer}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const summary = (await imported.json()) as { settled: number; unpaid: number; problems: unknown[] };
+    expect(summary).toMatchObject({ settled: cash.length - 1, unpaid: 1, problems: [] });
+    // Importing the same confirmations again changes nothing.
+    const again = await fetch(`${platform.url}/v1/disbursement-cycles/${cycleId}/cash-confirmations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${preparer}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(await again.json()).toMatchObject({ settled: 0, unpaid: 0 });
+
+    const closed = await cycleIn(cycleId, ['CLOSED']);
+    expect(closed.closing.balanced).toEqual({ count: true, amount: true });
+    expect(closed.closing.REJECTED.count).toBeGreaterThanOrEqual(2); // the closed bank account + the unpaid cash
+
+    // The officer moves the person with the closed bank account to the post office (versioned, audited).
+    const rejected = [];
+    for await (const p of paymentsInState(cycleId, 'REJECTED')) rejected.push(p);
+    const bankRejected = rejected.find((p) => p.channel === 'BANK');
+    if (!bankRejected) throw new Error('expected the closed bank account to be rejected');
+    const moved = await api(platform, 'POST', `/v1/accounts/${bankRejected.socialAccount}/payment-method`, {
+      token: officer,
+      body: { kind: 'POST_OFFICE', communeCode: '26737', reason: 'Tài khoản ngân hàng đã đóng (AC04)' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.version).toBe(2);
+    const hanoi = await platform.identityProvider.tokenFor(demoUser('labor_officer', '01'));
+    const foreign = await api(platform, 'POST', `/v1/accounts/${bankRejected.socialAccount}/payment-method`, {
+      token: hanoi,
+      body: { kind: 'POST_OFFICE', communeCode: '00004', reason: 'thử / try' },
+    });
+    expect(foreign.status).toBe(404);
+
+    // Next month the unpaid March is owed again, now in cash.
+    const next = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: preparer,
+      body: { period: '2026-04' },
+    });
+    const nextDraft = await cycleIn(next.body.cycleId, ['DRAFT']);
+    const channels = Object.fromEntries(
+      nextDraft.totals.byChannel.map((r: { key: string; people: number }) => [r.key, r.people]),
+    );
+    expect(channels.POST_OFFICE).toBeGreaterThanOrEqual(cash.length);
+    const kinds = Object.fromEntries(
+      nextDraft.totals.byKind.map((r: { key: string; lines: number }) => [r.key, r.lines]),
+    );
+    expect(kinds.ARREARS).toBeGreaterThanOrEqual(2);
+  }, 180_000);
 });
