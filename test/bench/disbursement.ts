@@ -1,0 +1,189 @@
+/**
+ * `npm run bench -- disbursement [--payments 100000] [--raw-seconds 20]`: pays N beneficiaries through the
+ * bank simulator on the local runtime — compute the draft, submit, approve, dispatch (pain.001 per chunk
+ * through SQS), bank callbacks (pain.002), collect, close — and prints payments/s, peak memory and the ratio
+ * to DynamoDB Local's own write rate measured in the same run. Accounts are seeded straight into the table
+ * (onboarding has its own benchmark); everything after that runs the real handlers.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { accountNumber } from '../../functions/accounts/account-number.js';
+import { DEMO_USERS } from '../../infra/local/demo-users.js';
+import { freePort } from '../../infra/local/free-port.js';
+import { LocalPlatform } from '../../infra/local/runtime.js';
+import {
+  fmt,
+  jvmMemory,
+  MemorySampler,
+  mb,
+  numberOption,
+  printTable,
+  rawBatchWriteRate,
+  rawTransactWriteRate,
+} from './support.js';
+
+export const description = 'pays N beneficiaries (default 100,000) through the bank simulator, end to end';
+
+async function seedAccounts(platform: LocalPlatform, count: number): Promise<void> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.dynamodbEndpoint }));
+  const table = platform.name('accounts');
+  const items: Record<string, unknown>[] = [];
+  const flush = async () => {
+    const batches: Record<string, unknown>[][] = [];
+    while (items.length) batches.push(items.splice(0, 25));
+    await Promise.all(
+      batches.map(async (batch) => {
+        let requests: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batch.map((Item) => ({
+          PutRequest: { Item },
+        }));
+        while (requests?.length) {
+          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = out.UnprocessedItems?.[table] as typeof requests;
+        }
+      }),
+    );
+  };
+  for (let i = 0; i < count; i++) {
+    const personId = `p-${randomUUID()}`;
+    const number = accountNumber('79', String(i).padStart(10, '0'));
+    const at = new Date().toISOString();
+    items.push(
+      {
+        pk: `PERSON#${personId}`,
+        sk: 'ACCOUNT',
+        personId,
+        personalId: String(79_100_000_000 + i).padStart(12, '0'),
+        accountNumber: number,
+        fullName: `Nguyễn Văn Bench ${i}`,
+        dateOfBirth: '1940-01-01',
+        gender: 'M',
+        jurisdiction: '79',
+        communeCode: String(26700 + (i % 50)),
+        paymentMethod: {
+          kind: 'BANK',
+          bankBin: '970436',
+          bankAccountNumber: String(1_000_000_000 + i),
+          communeCode: '26734',
+        },
+        status: 'ACTIVE',
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        jurisdictionKey: 'J#79',
+      },
+      {
+        pk: `PERSON#${personId}`,
+        sk: 'ENROL#TCXH_HANG_THANG',
+        programme: 'TCXH_HANG_THANG',
+        categories: [{ code: 'NCT_80', decisionDate: '2026-01-05', startMonth: '2026-01' }],
+        listId: 'bench',
+        line: i + 2,
+        enrolledAt: at,
+      },
+    );
+    if (items.length >= 2000) await flush();
+  }
+  await flush();
+  doc.destroy();
+}
+
+export async function run(args: string[]): Promise<void> {
+  const payments = numberOption(args, 'payments', 100_000);
+  const rawSeconds = numberOption(args, 'raw-seconds', 20);
+  const memory = new MemorySampler(100);
+  const started = performance.now();
+  const log = (msg: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${msg}`);
+  process.env.ANSINH_PAYMENT_CHUNK = '2000';
+
+  const dynamodbPort = await freePort();
+  const platform = await new LocalPlatform({ prefix: 'benchpay-', ports: { dynamodb: dynamodbPort } }).start();
+  // The run's Wait states poll every 5 and 10 minutes on AWS; the benchmark measures the work, not the waits.
+  (platform.stepFunctions as unknown as { o: { compressTime?: { waitMs: number } } }).o.compressTime = { waitMs: 500 };
+  const token = (username: string) =>
+    platform.identityProvider.tokenFor(DEMO_USERS.find((u) => u.username === username) as (typeof DEMO_USERS)[number]);
+  const call = async (method: string, path: string, user: string, body?: unknown) => {
+    const res = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const until = async (cycleId: string, status: string) => {
+    for (;;) {
+      const got = await call('GET', `/v1/disbursement-cycles/${cycleId}`, 'ketoan.lap');
+      if (got.body.status === status) return got.body;
+      if (got.body.status === 'FAILED') throw new Error('cycle failed');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+
+  let t = performance.now();
+  await seedAccounts(platform, payments);
+  log(`seeded ${fmt(payments)} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  t = performance.now();
+  const created = await call('POST', '/v1/disbursement-cycles', 'ketoan.lap', { period: '2026-01' });
+  const cycleId = created.body.cycleId as string;
+  const draft = await until(cycleId, 'DRAFT');
+  const computeS = (performance.now() - t) / 1000;
+  log(`draft: ${fmt(draft.totals.payees)} payees, ${fmt(draft.totals.amount)} VND (${computeS.toFixed(1)} s)`);
+  await call('POST', `/v1/disbursement-cycles/${cycleId}/submit`, 'ketoan.lap', { contentHash: draft.contentHash });
+  const approved = await call('POST', `/v1/disbursement-cycles/${cycleId}/approve`, 'ketoan.duyet', {
+    contentHash: draft.contentHash,
+  });
+  if (approved.status !== 200) throw new Error(`approval refused: ${JSON.stringify(approved.body)}`);
+
+  t = performance.now();
+  const closed = await until(cycleId, 'CLOSED');
+  const payS = (performance.now() - t) / 1000;
+  memory.stop();
+  const jvm = jvmMemory(dynamodbPort);
+  log(`closed: balanced ${JSON.stringify(closed.closing.balanced)}`);
+
+  const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint });
+  const raw = await rawBatchWriteRate(ddb, {
+    table: 'benchpay-raw',
+    seconds: rawSeconds,
+    concurrency: 8,
+    itemBytes: 400,
+  });
+  const tx = await rawTransactWriteRate(ddb, {
+    table: 'benchpay-rawtx',
+    seconds: Math.max(5, rawSeconds / 2),
+    concurrency: 16,
+    itemBytes: 400,
+    itemsPerTransaction: 2,
+  });
+  const perSecond = payments / payS;
+  printTable('Disbursement (local runtime, bank simulator)', [
+    ['payments', fmt(payments)],
+    ['settled', fmt(closed.closing.SETTLED.count)],
+    ['amount (VND)', fmt(closed.closing.SETTLED.amount)],
+    ['compute draft', `${computeS.toFixed(1)} s (${fmt(payments / computeS)} payees/s)`],
+    ['approve → closed', `${payS.toFixed(1)} s`],
+    ['payments/s (dispatch → settled → closed)', fmt(perSecond, 1)],
+    ['peak RSS / heap (this process)', `${mb(memory.peakRss)} MB / ${mb(memory.peakHeap)} MB`],
+    ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
+    ['raw BatchWriteItem', `${fmt(raw.itemsPerSecond)} items/s`],
+    ['raw TransactWriteItems (2 items)', `${fmt(tx.transactionsPerSecond)} tx/s`],
+    ['ratio payments/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
+    ['ledger transactions per payment', '4 (PENDING, SENT, ACCEPTED, SETTLED)'],
+  ]);
+  console.log(
+    JSON.stringify({
+      bench: 'disbursement',
+      payments,
+      computeSeconds: computeS,
+      paySeconds: payS,
+      paymentsPerSecond: perSecond,
+      peakRssMb: mb(memory.peakRss),
+      rawItemsPerSecond: raw.itemsPerSecond,
+      ratio: perSecond / raw.itemsPerSecond,
+      balanced: closed.closing.balanced,
+    }),
+  );
+  ddb.destroy();
+  await platform.stop();
+}
