@@ -64,13 +64,13 @@ export const system: SystemDef = validateSystem({
     },
     paymentDispatch: {
       description: 'Chunks of an approved cycle, each sent to the bank as one pain.001',
-      visibilityTimeoutSeconds: 720,
+      visibilityTimeoutSeconds: 1800,
       maxReceiveCount: 5,
       retentionDays: 14,
     },
     paymentStatuses: {
       description: 'Bank status reports (pain.002) received by callback, waiting to be applied to the ledger',
-      visibilityTimeoutSeconds: 360,
+      visibilityTimeoutSeconds: 1800,
       maxReceiveCount: 5,
       retentionDays: 14,
     },
@@ -239,7 +239,7 @@ export const system: SystemDef = validateSystem({
     paymentDispatchWorker: {
       description: 'Records a chunk in the ledger and sends its pain.001 to the bank, exactly once',
       entry: 'functions/payments/dispatch-worker.ts',
-      timeoutSeconds: 120,
+      timeoutSeconds: 300,
       memoryMb: 1024,
       uses: { tables: { cycles: 'read', payments: 'readWrite' }, buckets: { uploads: 'readWrite' } },
       triggers: [{ kind: 'queue', queue: 'paymentDispatch', batchSize: 1 }],
@@ -254,7 +254,7 @@ export const system: SystemDef = validateSystem({
     paymentStatusWorker: {
       description: 'Applies bank status reports to the ledger, forward only',
       entry: 'functions/payments/status-worker.ts',
-      timeoutSeconds: 60,
+      timeoutSeconds: 300,
       uses: { tables: { payments: 'readWrite' }, buckets: { uploads: 'read' } },
       triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
     },
@@ -270,6 +270,19 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/disbursement-cycles/close-task.ts',
       timeoutSeconds: 300,
       uses: { tables: { cycles: 'readWrite', payments: 'read' } },
+    },
+    failCycle: {
+      description: 'Disbursement Catch path: the cycle fails with its reason (ledger untouched)',
+      entry: 'functions/disbursement-cycles/fail-task.ts',
+      uses: { tables: { cycles: 'readWrite' } },
+    },
+    pollBankReturns: {
+      description: 'Reads the bank camt.054 notifications and records returns as new ledger entries',
+      entry: 'functions/payments/returns-poller.ts',
+      timeoutSeconds: 300,
+      uses: { tables: { payments: 'readWrite' } },
+      triggers: [{ kind: 'schedule', rate: { minutes: 15 } }],
+      settings: ['bankUrl'],
     },
     getCashList: {
       description: 'A commune cash payment list (post office) as a download link',
@@ -396,6 +409,7 @@ export const system: SystemDef = validateSystem({
         DispatchCycleFunctionArn: 'dispatchCycle',
         CollectStatusesFunctionArn: 'collectStatuses',
         CloseCycleFunctionArn: 'closeCycle',
+        FailCycleFunctionArn: 'failCycle',
       },
     },
   },

@@ -19,6 +19,7 @@ export const handler = httpRoute({
     const cycle = await visibleCycle(principal, params.cycleId);
     const approver = principal?.subject ?? '';
     const updated = await asHttpConflict(async () => {
+      if (cycle.status !== 'SUBMITTED') throw new CycleConflictError('WRONG_STATUS', `cycle is ${cycle.status}`);
       if (approver === cycle.submittedBy || approver === cycle.createdBy) {
         throw new CycleConflictError('SAME_PERSON', 'maker cannot approve');
       }

@@ -15,6 +15,10 @@ const SYSTEM = { subject: 'system:disbursement', role: 'finance_approver' as con
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   let cycle = await getCycle(cycleId);
   if (!cycle?.draft) throw new InvalidInputError(`cycle ${cycleId} has no draft`);
+  // Only approved content leaves: a draft or submitted cycle is never dispatched.
+  if (!['APPROVED', 'DISPATCHING', 'COLLECTING'].includes(cycle.status)) {
+    throw new InvalidInputError(`cycle ${cycleId} is ${cycle.status}, not approved`);
+  }
   if (cycle.status === 'APPROVED') {
     // The approved content is the one dispatched: a draft changed after approval cannot get here.
     if (cycle.approvedHash !== cycle.draft.contentHash) throw new InvalidInputError('approved content differs');

@@ -45,3 +45,13 @@ export async function queryPaymentStatus(endToEndId: string): Promise<string | u
   if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
   return res.text();
 }
+
+/** Debit/credit notifications (camt.054) booked since `since`: returns arrive here. Undefined when none. */
+export async function fetchNotifications(since: string): Promise<string | undefined> {
+  const res = await fetch(`${bankUrl()}/iso20022/camt.054?since=${encodeURIComponent(since)}`, {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (res.status === 204 || res.status === 404) return undefined;
+  if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
+  return res.text();
+}

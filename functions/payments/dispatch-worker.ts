@@ -21,7 +21,8 @@ import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { buildPain001 } from './iso20022/pain001.js';
 import { type PaymentInstruction, recordPending, transition } from './ledger/ledger-store.js';
 
-const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
+/** What dispatchCycle enqueues: one chunk of the approved draft. */
+export const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
 
 interface BatchRecord {
   paymentId: string;

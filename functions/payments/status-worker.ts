@@ -15,7 +15,10 @@ import { parsePain002 } from './iso20022/pain002.js';
 import { transition } from './ledger/ledger-store.js';
 import { stateForBankStatus } from './ledger/payment-state.js';
 
-export const handler = queueConsumer(z.object({ key: z.string() }), async ({ key }) => {
+/** What bankCallback enqueues: where it stored the report. */
+export const StatusMessage = z.object({ key: z.string() });
+
+export const handler = queueConsumer(StatusMessage, async ({ key }) => {
   const report = await parsePain002(readObject(key));
   const updates: { id: string; status: string; reason?: string }[] = report.transactions.map((t) => ({
     id: t.originalEndToEndId,
@@ -39,9 +42,17 @@ export const handler = queueConsumer(z.object({ key: z.string() }), async ({ key
     }
   }
   let applied = 0;
-  for (const u of updates) {
+  // Several payments at once: each serialises on its own HEAD, so order across payments does not matter.
+  let next = 0;
+  const apply = async () => {
+    while (next < updates.length) {
+      const u = updates[next++] as (typeof updates)[number];
+      await applyOne(u);
+    }
+  };
+  const applyOne = async (u: (typeof updates)[number]) => {
     const wanted = stateForBankStatus(u.status);
-    if (!wanted) continue;
+    if (!wanted) return;
     const decision = await transition(u.id, wanted, 'bank-status', {
       status: u.status,
       ...(u.reason ? { reason: u.reason } : {}),
@@ -51,6 +62,7 @@ export const handler = queueConsumer(z.object({ key: z.string() }), async ({ key
     if (decision.kind === 'apply') applied++;
     if (decision.kind === 'anomaly')
       logger.warn('Contradictory bank status', { paymentId: u.id, reason: decision.reason });
-  }
+  };
+  await Promise.all(Array.from({ length: 8 }, apply));
   logger.info('Bank statuses applied', { msgId: report.msgId, transactions: updates.length, applied });
 });

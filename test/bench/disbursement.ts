@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountNumber } from '../../functions/accounts/account-number.js';
+import { stateTotals } from '../../functions/disbursement-cycles/progress.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
@@ -111,14 +112,34 @@ export async function run(args: string[]): Promise<void> {
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const until = async (cycleId: string, status: string) => {
+    let lastReport = performance.now();
     for (;;) {
       const got = await call('GET', `/v1/disbursement-cycles/${cycleId}`, 'ketoan.lap');
       if (got.body.status === status) return got.body;
       if (got.body.status === 'FAILED') throw new Error('cycle failed');
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        const totals = await stateTotals(cycleId);
+        const counts = Object.entries(totals)
+          .filter(([, v]) => v.count)
+          .map(([k, v]) => `${k} ${fmt(v.count)}`)
+          .join(', ');
+        const errors = Object.entries(failures)
+          .map(([fn, n]) => `${fn} ${n}`)
+          .join(', ');
+        log(`${got.body.status}: ${counts || "no payments recorded yet"}${errors ? ` · failed invocations: ${errors}` : ""} · bank ${JSON.stringify(platform.bank.stats)}`);
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   };
 
+  // Failed invocations (retried by SQS or Step Functions) are part of the picture: count them by function.
+  const failures: Record<string, number> = {};
+  platform.invoker.observe((r) => {
+    if (r.outcome === 'error') {
+      failures[`${r.functionId}(${r.error})`] = (failures[`${r.functionId}(${r.error})`] ?? 0) + 1;
+    }
+  });
   let t = performance.now();
   await seedAccounts(platform, payments);
   log(`seeded ${fmt(payments)} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s`);

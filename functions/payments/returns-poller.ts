@@ -1,0 +1,54 @@
+/**
+ * Scheduled: reads the bank's debit/credit notifications (camt.054) since the last poll and records every
+ * return (a credit with return information, or a reversal) as a new RETURNED entry of the original payment,
+ * linked by EndToEndId — never an update of the settled entry. Re-reading the same notification changes
+ * nothing (the payment is already RETURNED). The poll position is kept in the ledger table.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo } from '../shared/aws-clients.js';
+import { logger } from '../shared/powertools.js';
+import { resources } from '../shared/resources.js';
+import { invokedTask } from '../shared/task.js';
+import { fetchNotifications } from './bank-client.js';
+import { parseCamt054 } from './iso20022/camt.js';
+import { PaymentNotFoundError, transition } from './ledger/ledger-store.js';
+
+const CURSOR_KEY = { paymentId: 'CURSOR#camt054', sk: 'HEAD' };
+/** Read a little behind the last poll: notifications booked while we were reading are not missed. */
+const OVERLAP_MS = 10 * 60_000;
+
+export async function pollReturns(now = new Date()) {
+  const table = resources.table('payments');
+  const cursor = await dynamo().send(new GetCommand({ TableName: table, Key: CURSOR_KEY, ConsistentRead: true }));
+  const since = new Date(Date.parse(String(cursor.Item?.polledAt ?? '1970-01-01T00:00:00Z')) - OVERLAP_MS);
+  const xml = await fetchNotifications(since.toISOString());
+  let returned = 0;
+  let unknown = 0;
+  if (xml) {
+    for await (const event of parseCamt054(xml)) {
+      if (event.type !== 'entry' || event.creditDebit !== 'CRDT') continue;
+      for (const tx of event.transactions) {
+        const isReturn = event.reversal || tx.returnReason !== undefined;
+        if (!isReturn || !tx.endToEndId || tx.endToEndId === 'NOTPROVIDED') continue;
+        try {
+          const decision = await transition(tx.endToEndId, 'RETURNED', 'bank-return', {
+            reason: tx.returnReason,
+            accountServicerRef: event.accountServicerRef,
+            bookingDate: event.bookingDate,
+          });
+          if (decision.kind === 'apply') returned++;
+        } catch (err) {
+          // A return for money we never sent is for reconciliation to explain, not for the ledger.
+          if (!(err instanceof PaymentNotFoundError)) throw err;
+          unknown++;
+        }
+      }
+    }
+  }
+  await dynamo().send(new PutCommand({ TableName: table, Item: { ...CURSOR_KEY, polledAt: now.toISOString() } }));
+  if (returned || unknown) logger.info('Bank returns recorded', { returned, unknown });
+  return { returned, unknown };
+}
+
+export const handler = invokedTask(z.object({}).passthrough(), () => pollReturns());
