@@ -9,7 +9,8 @@ import { maskDigits } from '../shared/pii.js';
 import { isValidAccountNumber } from './account-number.js';
 import { AccountNotFoundError, changePaymentMethod, type PaymentMethodRecord } from './account-store.js';
 
-const Body = z.discriminatedUnion('kind', [
+/** The change a labour officer asks for. */
+export const PaymentMethodChange = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('POST_OFFICE'),
     communeCode: z.string().regex(/^\d{5}$/),
@@ -26,7 +27,7 @@ const Body = z.discriminatedUnion('kind', [
 
 export const handler = httpRoute({
   params: z.object({ accountNumber: z.string().refine(isValidAccountNumber) }),
-  body: Body,
+  body: PaymentMethodChange,
   handle: async ({ principal, params, body }) => {
     const { reason, ...method } = body;
     try {

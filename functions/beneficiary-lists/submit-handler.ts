@@ -8,12 +8,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { SubmitListFromUpload } from '../../schemas/beneficiary-lists.js';
 import { objects } from '../shared/aws-clients.js';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
-import { officerJurisdiction } from './access.js';
 import { DEFAULT_LIST_LIMITS } from './file-formats/limits.js';
 import { listKeys } from './list-objects.js';
 import { createList } from './list-store.js';
@@ -71,7 +70,7 @@ async function fromBody(jurisdiction: string, raw: Buffer, headers: Record<strin
 
 export const handler = httpRoute({
   handle: async ({ principal, rawBody, headers }) => {
-    const jurisdiction = officerJurisdiction(principal);
+    const jurisdiction = requireJurisdiction(principal);
     if (!rawBody?.length) {
       throw new HttpError(400, 'FILE_EMPTY', { vi: 'Không có tệp nào được gửi.', en: 'No file was sent.' });
     }

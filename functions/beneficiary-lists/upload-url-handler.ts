@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { objects } from '../shared/aws-clients.js';
-import { httpRoute } from '../shared/http.js';
+import { httpRoute, requireJurisdiction } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
-import { officerJurisdiction } from './access.js';
 import { DEFAULT_LIST_LIMITS } from './file-formats/limits.js';
 import { listKeys } from './list-objects.js';
 
@@ -13,7 +12,7 @@ const EXPIRES_SECONDS = 900;
 
 export const handler = httpRoute({
   handle: async ({ principal }) => {
-    const jurisdiction = officerJurisdiction(principal);
+    const jurisdiction = requireJurisdiction(principal);
     const uploadId = randomUUID();
     const uploadUrl = await getSignedUrl(
       objects(),

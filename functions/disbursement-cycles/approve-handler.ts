@@ -19,10 +19,11 @@ export const handler = httpRoute({
     const cycle = await visibleCycle(principal, params.cycleId);
     const approver = principal?.subject ?? '';
     const updated = await asHttpConflict(async () => {
-      if (cycle.status !== 'SUBMITTED') throw new CycleConflictError('WRONG_STATUS', `cycle is ${cycle.status}`);
+      // The maker can never approve, whatever the status: they learn that first.
       if (approver === cycle.submittedBy || approver === cycle.createdBy) {
         throw new CycleConflictError('SAME_PERSON', 'maker cannot approve');
       }
+      if (cycle.status !== 'SUBMITTED') throw new CycleConflictError('WRONG_STATUS', `cycle is ${cycle.status}`);
       if (cycle.submittedHash !== body.contentHash) {
         throw new CycleConflictError('CONTENT_CHANGED', 'approving something other than what was submitted');
       }

@@ -2,7 +2,7 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateCycleRequest } from '../../schemas/disbursement-cycles.js';
 import { stepFunctions } from '../shared/aws-clients.js';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
 import { createCycle, cycleIdFor } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
@@ -10,13 +10,7 @@ import { toCycleView } from './cycle-view.js';
 export const handler = httpRoute({
   body: CreateCycleRequest,
   handle: async ({ principal, body }) => {
-    const jurisdiction = principal?.jurisdiction;
-    if (!principal || !jurisdiction) {
-      throw new HttpError(403, 'NO_JURISDICTION', {
-        vi: 'Tài khoản chưa được gán địa bàn quản lý.',
-        en: 'Your account has no jurisdiction assigned.',
-      });
-    }
+    const jurisdiction = requireJurisdiction(principal);
     const months = body.months ?? [body.period];
     if (months[0] !== body.period || months.some((m, i) => i > 0 && m <= (months[i - 1] ?? ''))) {
       throw new HttpError(400, 'INVALID_MONTHS', {
@@ -27,7 +21,7 @@ export const handler = httpRoute({
     const cycleId = cycleIdFor(body.programme, body.period, jurisdiction);
     const { created, record } = await createCycle(
       { cycleId, programme: body.programme, period: body.period, months, jurisdiction },
-      { subject: principal.subject, role: 'finance_preparer' },
+      { subject: principal?.subject ?? '', role: 'finance_preparer' },
     );
     try {
       // The run is named by the cycle: starting it twice is the same run.

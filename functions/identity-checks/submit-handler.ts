@@ -1,6 +1,6 @@
 /** POST /v1/identity-checks — accept up to 100 people; the same content returns the same check. */
 import { IdentityCheckRequest } from '../../schemas/identity-checks.js';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { httpRoute, requireJurisdiction } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { createCheck } from './check-store.js';
 import { dispatchCheck } from './dispatch.js';
@@ -10,18 +10,12 @@ import { toView } from './view.js';
 export const handler = httpRoute({
   body: IdentityCheckRequest,
   handle: async ({ principal, body }) => {
-    const jurisdiction = principal?.jurisdiction;
-    if (!principal || !jurisdiction) {
-      throw new HttpError(403, 'NO_JURISDICTION', {
-        vi: 'Tài khoản chưa được gán địa bàn quản lý.',
-        en: 'Your account has no jurisdiction assigned.',
-      });
-    }
+    const jurisdiction = requireJurisdiction(principal);
     const jobId = checkIdFor(jurisdiction, body.people);
     const { created, record } = await createCheck({
       jobId,
       jurisdiction,
-      submittedBy: principal.subject,
+      submittedBy: principal?.subject ?? '',
       people: body.people,
     });
     // If this send is lost (crash, throttle), the record stays undispatched and the redrive sends it.

@@ -27,6 +27,17 @@ export class HttpError extends Error {
   }
 }
 
+/** The officer's jurisdiction, or 403: acting for no jurisdiction is never allowed. */
+export function requireJurisdiction(principal: Principal | null): string {
+  if (!principal?.jurisdiction) {
+    throw new HttpError(403, 'NO_JURISDICTION', {
+      vi: 'Tài khoản chưa được gán địa bàn quản lý.',
+      en: 'Your account has no jurisdiction assigned.',
+    });
+  }
+  return principal.jurisdiction;
+}
+
 export const notFound = () => new HttpError(404, 'NOT_FOUND', { vi: 'Không tìm thấy.', en: 'Not found.' });
 
 export interface HttpRequest<B, P, Q> {
