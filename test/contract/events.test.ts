@@ -4,7 +4,7 @@
  * EventBridge scheduled event. Each parses with the schema its handler uses, and each runs through the real
  * handler in the local runtime with a sensible result.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,28 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { z } from 'zod';
+import { accountNumber, isValidAccountNumber } from '../../functions/accounts/account-number.js';
+import { PaymentMethodChange } from '../../functions/accounts/payment-method-handler.js';
+import {
+  CycleConflictError,
+  changeCycle,
+  createCycle,
+  cycleIdFor,
+  getCycle,
+} from '../../functions/disbursement-cycles/cycle-store.js';
 import { checkIdFor } from '../../functions/identity-checks/verify-people.js';
+import { Message as DispatchMessage } from '../../functions/payments/dispatch-worker.js';
+import { buildPain002, parsePain002 } from '../../functions/payments/iso20022/pain002.js';
+import { paymentIdFor } from '../../functions/payments/payment-id.js';
+import { StatusMessage } from '../../functions/payments/status-worker.js';
+import { readConfirmations } from '../../functions/post-office/cash-list.js';
 import { principalFromClaims, roleConfig } from '../../functions/shared/auth.js';
 import { writeObject } from '../../functions/shared/objects.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { system } from '../../infra/system.js';
 import { type RouteDef, routeKey } from '../../infra/system-model.js';
 import { RowOutcome, SubmitListFromUpload } from '../../schemas/beneficiary-lists.js';
+import { CreateCycleRequest, CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import {
   CheckId,
   CheckTaskInput,
@@ -166,9 +181,13 @@ function taskPayloadFields(functionId: string): string[][] {
 
 const ListParams = z.strictObject({ listId: ListId });
 const FileFormat = z.strictObject({ format: z.enum(['xlsx', 'csv']).optional() });
+const CycleParams = z.strictObject({ cycleId: CycleId });
+/** The disbursement tasks parse `z.object({ cycleId: z.string() })`; the samples name a well-formed cycle. */
+const CycleTask = z.strictObject({ cycleId: CycleId });
+const CashListParams = z.strictObject({ cycleId: CycleId, communeCode: z.string().regex(/^\d{5}$/) });
 
 /** The schema each handler applies to what it receives, beyond the event envelope. */
-const HANDLER_INPUT: Record<string, (event: any) => void> = {
+const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   health: (e) => expect(e.body).toBeUndefined(),
   submitIdentityCheck: (e) => IdentityCheckRequest.parse(JSON.parse(e.body)),
   getIdentityCheck: (e) => z.strictObject({ checkId: CheckId }).parse(e.pathParameters),
@@ -200,6 +219,64 @@ const HANDLER_INPUT: Record<string, (event: any) => void> = {
   openListAccounts: (e) => ChunkInput.parse(e),
   summariseList: (e) => SummariseInput.parse(e),
   failList: (e) => FailListInput.parse(e),
+  createCycle: (e) => CreateCycleRequest.parse(JSON.parse(e.body)),
+  getCycle: (e) => CycleParams.parse(e.pathParameters),
+  submitCycle: (e) => {
+    CycleParams.parse(e.pathParameters);
+    HashedDecision.parse(JSON.parse(e.body));
+  },
+  approveCycle: (e) => {
+    CycleParams.parse(e.pathParameters);
+    HashedDecision.parse(JSON.parse(e.body));
+  },
+  recomputeCycle: (e) => {
+    CycleParams.parse(e.pathParameters);
+    expect(e.body).toBeUndefined();
+  },
+  computeCycle: (e) => CycleTask.parse(e),
+  checkApproval: (e) => CycleTask.parse(e),
+  dispatchCycle: (e) => CycleTask.parse(e),
+  collectStatuses: (e) => CycleTask.parse(e),
+  closeCycle: (e) => CycleTask.parse(e),
+  failCycle: (e) =>
+    z
+      .strictObject({
+        cycleId: CycleId,
+        error: z.strictObject({ Error: z.string().min(1), Cause: z.string().optional() }),
+      })
+      .parse(e),
+  getCashList: (e) => {
+    CashListParams.parse(e.pathParameters);
+    FileFormat.parse(e.queryStringParameters ?? {});
+  },
+  // The body is the returned cash list as a file; every row of the sample reads as a confirmation.
+  importCashConfirmations: async (e) => {
+    CycleParams.parse(e.pathParameters);
+    const rows = [];
+    for await (const row of readConfirmations(async function* () {
+      yield new Uint8Array(Buffer.from(e.body, 'utf8'));
+    }))
+      rows.push(row);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
+  },
+  changePaymentMethod: (e) => {
+    z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
+    PaymentMethodChange.parse(JSON.parse(e.body));
+  },
+  paymentDispatchWorker: (e: SQSEvent) => {
+    for (const r of e.Records) DispatchMessage.parse(JSON.parse(r.body));
+  },
+  paymentStatusWorker: (e: SQSEvent) => {
+    for (const r of e.Records) StatusMessage.parse(JSON.parse(r.body));
+  },
+  // The handler takes the raw bytes under the bank's signature; the body is the pain.002 the status worker parses.
+  bankCallback: async (e) => {
+    expect(e.headers['x-bank-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect((await parsePain002(e.body)).transactions.length).toBeGreaterThan(0);
+  },
+  // The poller parses the event with `z.object({}).passthrough()`; a schedule carries no detail.
+  pollBankReturns: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
 };
 
 describe('sample events', () => {
@@ -215,10 +292,10 @@ describe('sample events', () => {
     expect(Object.keys(HANDLER_INPUT).sort()).toEqual([...FUNCTION_IDS].sort());
   });
 
-  it.each(FUNCTION_IDS)('%s parses with the schema its handler uses', (id) => {
+  it.each(FUNCTION_IDS)('%s parses with the schema its handler uses', async (id) => {
     const check = HANDLER_INPUT[id];
     if (!check) throw new Error(`no input check for ${id}`);
-    check(sample(id));
+    await check(sample(id));
   });
 
   it.each(FUNCTION_IDS)('%s is the event of its trigger', (id) => {
@@ -244,6 +321,14 @@ describe('HTTP samples', () => {
   const routeKeys = new Set(system.routes.map(routeKey));
   const routeFor = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
     system.routes.find((r) => routeKey(r) === event.routeKey) as RouteDef;
+  /**
+   * Every route takes JSON, except the bank's callback, which carries its pain.002 XML as sent, and the cash
+   * confirmations, which carry the returned cash list as a file (CSV in the sample).
+   */
+  const BODY_TYPE: Record<string, RegExp> = {
+    bankCallback: /^application\/xml/,
+    importCashConfirmations: /^text\/csv/,
+  };
 
   it('cover every route', () => {
     expect(httpFunctions.length).toBe(new Set(system.routes.map((r) => r.function)).size);
@@ -282,7 +367,7 @@ describe('HTTP samples', () => {
       expect(event.headers['content-length']).toBeUndefined();
     } else {
       expect(event.isBase64Encoded).toBe(false);
-      expect(event.headers['content-type']).toMatch(/^application\/json/);
+      expect(event.headers['content-type']).toMatch(BODY_TYPE[id] ?? /^application\/json/);
       expect(event.headers['content-length']).toBe(String(Buffer.byteLength(event.body)));
     }
   });
@@ -544,6 +629,320 @@ describe('the samples through the real handlers (local runtime)', () => {
     it('failList records the failure and answers FAILED', async () => {
       const event = sample('failList');
       await expect(invoke('failList', event)).resolves.toEqual({ listId: event.listId, status: 'FAILED' });
+    });
+  });
+
+  describe('disbursement cycles', () => {
+    type HttpSample = APIGatewayProxyEventV2WithJWTAuthorizer;
+    const claimsOf = (event: HttpSample) => event.requestContext.authorizer.jwt.claims;
+    const atCycle = (event: HttpSample, cycleId: string) => {
+      event.pathParameters = { cycleId };
+      event.rawPath = event.requestContext.http.path = `/v1/disbursement-cycles/${cycleId}`;
+      return event;
+    };
+    const created = () => {
+      const event = sample<HttpSample>('createCycle');
+      const { programme, period } = CreateCycleRequest.parse(JSON.parse(event.body ?? ''));
+      return { cycleId: cycleIdFor(programme, period, String(claimsOf(event)[roleConfig.jurisdictionClaim])), event };
+    };
+
+    /** A cycle created without its run (as createCycle writes it), so it stays COMPUTING until a task moves it. */
+    const seedComputing = async (cycleId: string) => {
+      const [, programme = '', period = '', jurisdiction = ''] = /^dc-([a-z0-9_]+)-(\d{4}-\d{2})-(\d+)$/.exec(
+        cycleId,
+      ) as RegExpExecArray;
+      expect(cycleIdFor(programme.toUpperCase(), period, jurisdiction)).toBe(cycleId);
+      const subject = String(claimsOf(sample('createCycle')).sub);
+      await createCycle(
+        { cycleId, programme: programme.toUpperCase(), period, months: [period], jurisdiction },
+        { subject, role: 'finance_preparer' },
+      );
+    };
+
+    beforeAll(async () => {
+      // recomputeCycle and dispatchCycle name a cycle still computing (jurisdiction 79); computeCycle and
+      // checkApproval one of a jurisdiction where no account was opened.
+      await seedComputing(CycleTask.parse(sample('dispatchCycle')).cycleId);
+      await seedComputing(CycleTask.parse(sample('computeCycle')).cycleId);
+      // failCycle names another cycle of jurisdiction 79, which the test fails.
+      await seedComputing(sample('failCycle').cycleId);
+    });
+
+    afterAll(async () => {
+      // Nothing in the system ends a run that waits for approval: the test fails the cycle, and the run's
+      // next CheckApproval stops it.
+      const { cycleId } = created();
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          const cycle = await getCycle(cycleId);
+          if (!cycle || ['CLOSED', 'FAILED'].includes(cycle.status)) return;
+          await changeCycle({
+            cycleId,
+            actor: { subject: 'test:contract', role: 'finance_preparer' },
+            action: 'TEST_STOPPED',
+            from: ['COMPUTING', 'DRAFT', 'SUBMITTED'],
+            to: 'FAILED',
+          });
+          return;
+        } catch (err) {
+          if (!(err instanceof CycleConflictError)) throw err;
+        }
+      }
+    });
+
+    it('createCycle accepts with 202 and starts the run, then answers 200 with the same cycle on replay', async () => {
+      const { cycleId, event } = created();
+      const preparer = claimsOf(event).sub;
+      const first = await http('createCycle', event);
+      expect(first.statusCode).toBe(202);
+      expect(first.json).toMatchObject({ cycleId, status: 'COMPUTING', jurisdiction: '79', createdBy: preparer });
+      expect(first.headers?.location).toBe(`/v1/disbursement-cycles/${cycleId}`);
+
+      const replay = await http('createCycle', event);
+      expect(replay.statusCode).toBe(200);
+      expect(replay.json).toMatchObject({ cycleId, createdBy: preparer });
+
+      // The run computes the draft; the get sample then reads it with its trail.
+      const get = atCycle(sample('getCycle'), cycleId);
+      const draft = await eventually(async () => {
+        const res = await http('getCycle', get);
+        return res.statusCode === 200 && res.json.status === 'DRAFT' ? res : undefined;
+      });
+      expect(draft.json.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(Number.isSafeInteger(draft.json.totals.amount)).toBe(true);
+      expect(draft.json.audit.map((e: { action: string }) => e.action)).toEqual(['CREATED', 'COMPUTED']);
+    });
+
+    it('getCycle answers 404 for a cycle that does not exist', async () => {
+      const event = sample('getCycle');
+      const res = await http('getCycle', event);
+      expect(res.statusCode).toBe(404);
+      expect(ErrorBody.parse(res.json).error).toMatchObject({
+        code: 'NOT_FOUND',
+        requestId: event.requestContext.requestId,
+      });
+    });
+
+    it('submitCycle refuses a content hash other than the draft with 409', async () => {
+      const { cycleId } = created();
+      const event = sample('submitCycle');
+      expect(event.pathParameters.cycleId).toBe(cycleId);
+      const res = await http('submitCycle', event);
+      expect(res.statusCode).toBe(409);
+      expect(errorCode(res.json)).toBe('CONTENT_CHANGED');
+      expect((await getCycle(cycleId))?.status).toBe('DRAFT');
+    });
+
+    it('approveCycle refuses the preparer (409 SAME_PERSON, or 403 without the approver role)', async () => {
+      const { cycleId, event: createEvent } = created();
+      const event = sample('approveCycle');
+      expect(event.pathParameters.cycleId).toBe(cycleId);
+
+      // One person holding both roles still cannot approve what they prepared.
+      const samePerson = sample('approveCycle');
+      samePerson.requestContext.authorizer.jwt.claims.sub = claimsOf(createEvent).sub;
+      const own = await http('approveCycle', samePerson);
+      expect(own.statusCode).toBe(409);
+      expect(errorCode(own.json)).toBe('SAME_PERSON');
+
+      const preparerOnly = sample('approveCycle');
+      preparerOnly.requestContext.authorizer.jwt.claims[roleConfig.rolesClaim] = '[ke-toan-lap]';
+      const forbidden = await http('approveCycle', preparerOnly);
+      expect(forbidden.statusCode).toBe(403);
+      expect(errorCode(forbidden.json)).toBe('FORBIDDEN');
+
+      // Another officer, but nothing was submitted: nothing to approve.
+      expect((await http('approveCycle', event)).statusCode).toBe(409);
+      expect((await getCycle(cycleId))?.status).toBe('DRAFT');
+    });
+
+    it('recomputeCycle refuses a cycle that is still computing with 409', async () => {
+      const res = await http('recomputeCycle', sample('recomputeCycle'));
+      expect(res.statusCode).toBe(409);
+      expect(errorCode(res.json)).toBe('WRONG_STATUS');
+    });
+
+    it('computeCycle turns a computing cycle without accounts into a draft with no payees, once', async () => {
+      const event = sample('computeCycle');
+      await expect(invoke('computeCycle', event)).resolves.toEqual({
+        cycleId: event.cycleId,
+        status: 'DRAFT',
+        contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      });
+      const cycle = await getCycle(event.cycleId);
+      expect(cycle?.status).toBe('DRAFT');
+      expect(cycle?.draft?.totals).toMatchObject({ payees: 0, amount: 0 });
+      expect(cycle?.draft?.chunks).toEqual([]);
+      // A retried task finds the draft computed and leaves it alone.
+      await expect(invoke('computeCycle', event)).resolves.toEqual({ cycleId: event.cycleId, status: 'DRAFT' });
+    });
+
+    it('checkApproval tells the run to wait while the draft awaits a decision', async () => {
+      const event = sample('checkApproval');
+      await expect(invoke('checkApproval', event)).resolves.toEqual({ cycleId: event.cycleId, next: 'WAIT' });
+    });
+
+    it('dispatchCycle refuses a cycle that was never approved with InvalidInputError', async () => {
+      const event = sample('dispatchCycle');
+      await expect(invoke('dispatchCycle', event)).rejects.toMatchObject({ name: 'InvalidInputError' });
+      expect((await getCycle(event.cycleId))?.status).toBe('COMPUTING');
+    });
+
+    it.each(['collectStatuses', 'closeCycle'])(
+      '%s refuses a cycle that does not exist with InvalidInputError',
+      async (id) => {
+        await expect(invoke(id, sample(id))).rejects.toMatchObject({ name: 'InvalidInputError' });
+      },
+    );
+
+    it('failCycle fails the cycle with the reason, once', async () => {
+      const event = sample('failCycle');
+      await expect(invoke('failCycle', event)).resolves.toEqual({ cycleId: event.cycleId, status: 'FAILED' });
+      expect(await getCycle(event.cycleId)).toMatchObject({
+        status: 'FAILED',
+        failure: { error: event.error.Error },
+      });
+      // A retried task finds the cycle failed and answers the same.
+      await expect(invoke('failCycle', event)).resolves.toEqual({ cycleId: event.cycleId, status: 'FAILED' });
+    });
+
+    it('getCashList answers 404 for a cycle that does not exist', async () => {
+      const event = sample('getCashList');
+      const res = await http('getCashList', event);
+      expect(res.statusCode).toBe(404);
+      expect(ErrorBody.parse(res.json).error).toMatchObject({
+        code: 'NOT_FOUND',
+        requestId: event.requestContext.requestId,
+      });
+    });
+
+    it('importCashConfirmations reports a payment not of the cycle, and refuses an empty file or one without the columns (400)', async () => {
+      const { cycleId } = created();
+      const event = sample('importCashConfirmations');
+      expect(event.pathParameters.cycleId).toBe(cycleId);
+      // No payment of the cycle was ever sent: the row is reported, nothing changes.
+      const res = await http('importCashConfirmations', event);
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toEqual({
+        settled: 0,
+        unpaid: 0,
+        unchanged: 0,
+        problems: [{ line: 2, finding: expect.objectContaining({ code: 'CONFIRMATION_UNKNOWN_PAYMENT' }) }],
+      });
+
+      const empty = sample('importCashConfirmations');
+      delete empty.body;
+      delete empty.headers['content-type'];
+      delete empty.headers['content-length'];
+      const none = await http('importCashConfirmations', empty);
+      expect(none.statusCode).toBe(400);
+      expect(errorCode(none.json)).toBe('FILE_EMPTY');
+
+      const noColumns = sample('importCashConfirmations');
+      noColumns.body = 'STT,Họ tên,Số tiền\r\n1,Hoàng Thanh Minh Ánh,500000\r\n';
+      noColumns.headers['content-length'] = String(Buffer.byteLength(noColumns.body));
+      const headerless = await http('importCashConfirmations', noColumns);
+      expect(headerless.statusCode).toBe(400);
+      expect(errorCode(headerless.json)).toBe('HEADER_MISSING');
+    });
+  });
+
+  describe('accounts', () => {
+    it('changePaymentMethod answers 404 for a valid account number that was never opened, 400 for an invalid one', async () => {
+      const event = sample('changePaymentMethod');
+      expect(event.pathParameters.accountNumber).toBe(accountNumber('79', '0000000001'));
+      const res = await http('changePaymentMethod', event);
+      expect(res.statusCode).toBe(404);
+      expect(ErrorBody.parse(res.json).error).toMatchObject({
+        code: 'NOT_FOUND',
+        requestId: event.requestContext.requestId,
+      });
+
+      // A mistyped check digit is caught before any lookup.
+      const mistyped = sample('changePaymentMethod');
+      const wrong = `${event.pathParameters.accountNumber.slice(0, -1)}${(Number(event.pathParameters.accountNumber.slice(-1)) + 1) % 10}`;
+      expect(isValidAccountNumber(wrong)).toBe(false);
+      mistyped.pathParameters.accountNumber = wrong;
+      mistyped.rawPath = mistyped.requestContext.http.path = `/v1/accounts/${wrong}/payment-method`;
+      const bad = await http('changePaymentMethod', mistyped);
+      expect(bad.statusCode).toBe(400);
+      expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
+    });
+  });
+
+  describe('payments', () => {
+    it('paymentDispatchWorker fails the chunks of a cycle that was never approved', async () => {
+      // Every record failing is a whole-batch failure: the batch processor throws rather than listing them
+      // all in batchItemFailures, and SQS keeps every message (as it does for the one-message batches of AWS).
+      const error = await invoke('paymentDispatchWorker', sample<SQSEvent>('paymentDispatchWorker')).then(
+        () => undefined,
+        (err: Error & { recordErrors?: Error[] }) => err,
+      );
+      expect(error?.name).toBe('FullBatchFailureError');
+      expect(error?.recordErrors?.map((e) => e.name)).toEqual(['InvalidInputError', 'InvalidInputError']);
+    });
+
+    it('paymentStatusWorker fails a report on a payment the ledger never recorded, and takes a DU01 answer', async () => {
+      const event = sample<SQSEvent>('paymentStatusWorker');
+      const [unknown, duplicate] = event.Records.map((r) => StatusMessage.parse(JSON.parse(r.body)).key);
+      const stranger = paymentIdFor('TCXH_HANG_THANG', '2026-03', '079999999999');
+      const report = (xml: Parameters<typeof buildPain002>[0]) => buildPain002(xml);
+      await writeObject(
+        unknown as string,
+        report({
+          msgId: 'BSIM2026031600000901',
+          createdAt: '2026-03-16T03:05:00Z',
+          originalMsgId: 'MUNKNOWNFILE00000000000001',
+          paymentInfos: [
+            {
+              originalPaymentInfoId: 'MUNKNOWNFILE00000000000001-1',
+              transactions: [{ originalEndToEndId: stranger, status: 'ACSC' }],
+            },
+          ],
+        }),
+        'application/xml',
+      );
+      // The bank answering our own resubmission: no transaction, nothing to book.
+      await writeObject(
+        duplicate as string,
+        report({
+          msgId: 'BSIM2026031600000902',
+          createdAt: '2026-03-16T03:05:01Z',
+          originalMsgId: 'MUNKNOWNFILE00000000000001',
+          groupStatus: 'RJCT',
+          groupReasons: [{ code: 'DU01' }],
+        }),
+        'application/xml',
+      );
+      const result = await invoke<SQSBatchResponse>('paymentStatusWorker', event);
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    });
+
+    it('bankCallback accepts a report signed with the bank secret (202) and refuses any other (401)', async () => {
+      const secret = process.env.ANSINH_BANK_CALLBACK_SECRET;
+      if (!secret) throw new Error('the local runtime sets ANSINH_BANK_CALLBACK_SECRET');
+      const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+
+      const signed = sample('bankCallback');
+      signed.headers['x-bank-signature'] = sign(signed.body);
+      const res = await http('bankCallback', signed);
+      expect(res.statusCode).toBe(202);
+      expect(res.json).toEqual({ received: true });
+
+      // The placeholder of the sample, and a body changed after signing.
+      const placeholder = await http('bankCallback', sample('bankCallback'));
+      expect(placeholder.statusCode).toBe(401);
+      expect(errorCode(placeholder.json)).toBe('BAD_SIGNATURE');
+      const tampered = sample('bankCallback');
+      tampered.headers['x-bank-signature'] = sign(tampered.body);
+      tampered.body = tampered.body.replace('ACSC', 'RJCT');
+      expect((await http('bankCallback', tampered)).statusCode).toBe(401);
+    });
+  });
+
+  describe('bank returns', () => {
+    it('pollBankReturns reads the notifications and finds no return (no payment was sent)', async () => {
+      await expect(invoke('pollBankReturns', sample('pollBankReturns'))).resolves.toEqual({ returned: 0, unknown: 0 });
     });
   });
 
