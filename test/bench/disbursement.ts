@@ -127,7 +127,9 @@ export async function run(args: string[]): Promise<void> {
         const errors = Object.entries(failures)
           .map(([fn, n]) => `${fn} ${n}`)
           .join(', ');
-        log(`${got.body.status}: ${counts || "no payments recorded yet"}${errors ? ` · failed invocations: ${errors}` : ""} · bank ${JSON.stringify(platform.bank.stats)}`);
+        log(
+          `${got.body.status}: ${counts || 'no payments recorded yet'}${errors ? ` · failed invocations: ${errors}` : ''} · bank ${JSON.stringify(platform.bank.stats)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
     }
