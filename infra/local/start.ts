@@ -33,6 +33,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await platform.start();
 } catch (err) {
+  // Ctrl-C while still starting (recovery work in progress) is a stop, not a failure: shutdown() exits.
+  if (stopping) await new Promise(() => undefined);
   console.error(`Không khởi động được / could not start: ${(err as Error).message}`);
   await platform.stop().catch(() => undefined);
   process.exit(1);
