@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import {
   buildCamt053,
@@ -147,11 +149,18 @@ describe('writeCamt053 streams entries from any iterable', () => {
 });
 
 describe('streaming a large camt.053', () => {
-  it('parses 200,000 entries in < 10 s with bounded heap growth', async () => {
+  // Retained heap after a full collection: what the parser keeps, not garbage the collector has yet to
+  // reclaim (that depends on machine load). Speed is printed, not asserted: timings belong to benchmarks.
+  const gc: () => void = (() => {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  })();
+
+  it('parses 200,000 entries with retained heap that does not grow with the statement', async () => {
     const N = 200_000;
-    globalThis.gc?.();
+    gc();
     const before = process.memoryUsage().heapUsed;
-    let peak = before;
+    const retained: number[] = [];
     let count = 0;
     let sum = 0n;
     const t0 = performance.now();
@@ -160,18 +169,21 @@ describe('streaming a large camt.053', () => {
       count++;
       sum += e.amount.minor;
       if (e.transactions[0]?.endToEndId !== `E2E-${count}`) throw new Error(`order broken at ${count}`);
-      if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+      if (count % 50_000 === 0) {
+        gc();
+        retained.push((process.memoryUsage().heapUsed - before) / 1024 / 1024);
+      }
     }
     const ms = performance.now() - t0;
-    const growthMb = (peak - before) / 1024 / 1024;
     console.info(
-      `camt.053 streaming: ${N} entries in ${Math.round(ms)} ms (template+encode+parse) = ${Math.round(N / (ms / 1000))} entries/s; heap growth ${growthMb.toFixed(1)} MB`,
+      `camt.053 streaming: ${N} entries in ${Math.round(ms)} ms (template+encode+parse) = ${Math.round(N / (ms / 1000))} entries/s; retained heap at 50k…200k: ${retained.map((m) => m.toFixed(1)).join(' / ')} MB`,
     );
     expect(count).toBe(N);
     let expected = 0n;
     for (let i = 1; i <= N; i++) expected += BigInt(1_000_000 + (i % 997));
     expect(sum).toBe(expected);
-    expect(ms).toBeLessThan(10_000);
-    expect(growthMb).toBeLessThan(50);
+    expect(Math.max(...retained)).toBeLessThan(20);
+    // Flat: the last quarter of the statement adds (almost) nothing over the first.
+    expect((retained.at(-1) ?? 0) - (retained[0] ?? 0)).toBeLessThan(5);
   });
 });
