@@ -6,6 +6,7 @@
  * the BANK_CALLBACK_SECRET environment variable.
  */
 import { parseArgs } from 'node:util';
+import { serveUntilSignal } from '../serve-until-signal.js';
 import { startBankSimulator } from './simulator.js';
 
 function int(name: string, v: string | undefined, fallback: number): number {
@@ -15,7 +16,7 @@ function int(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<void> }> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -40,17 +41,7 @@ async function main(): Promise<void> {
       `/iso20022/camt.053?date=, /iso20022/camt.054?since=; control under /control/*); ` +
       `callbacks ${callbackUrl ? `to ${callbackUrl}` : 'disabled'}`,
   );
-  const stop = () => {
-    bank.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return bank;
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+serveUntilSignal(main);

@@ -5,6 +5,7 @@
  *   node --import tsx infra/local/population-registry/main.ts --write-generated out.csv --count 1000000 [--seed 1]
  */
 import { parseArgs } from 'node:util';
+import { serveUntilSignal } from '../serve-until-signal.js';
 import { writePopulationCsv } from './population-index.js';
 import { startRegistryServer } from './registry-server.js';
 
@@ -15,7 +16,7 @@ function int(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<{ stop(): Promise<void> }> {
   const { values } = parseArgs({
     options: {
       file: { type: 'string' },
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await writePopulationCsv(values['write-generated'], count, seed);
     console.log(`Wrote ${count} people to ${values['write-generated']} in ${Math.round(performance.now() - t0)} ms`);
-    return;
+    process.exit(0);
   }
 
   const t0 = performance.now();
@@ -48,17 +49,7 @@ async function main(): Promise<void> {
     `Population registry on ${server.url} (POST /v1/people:batchGet): ${server.index.size} people, ` +
       `index ${mb} MiB, loaded in ${Math.round(performance.now() - t0)} ms`,
   );
-  const stop = () => {
-    server.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return server;
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+serveUntilSignal(main);
