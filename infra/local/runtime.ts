@@ -240,9 +240,9 @@ export class LocalPlatform {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.bank?.stop();
+    await this.stepFunctions?.stop();
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
     await this.gateway?.stop();
-    await this.stepFunctions?.stop();
     await this.registry?.stop();
     this.sqs?.destroy();
     await this.fauxqs?.stop();

@@ -88,6 +88,8 @@ export class LocalStepFunctions {
   private server?: Server;
   private readonly machines = new Map<string, Machine>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly aborts = new Map<string, () => void>();
+  private stopping = false;
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   endpoint = '';
@@ -176,7 +178,14 @@ export class LocalStepFunctions {
     return interrupted.length;
   }
 
+  /**
+   * Running executions are abandoned, not finished: they stay RUNNING in the store and the next start resumes
+   * them, as if this process had died (an execution outliving its runtime would touch stopped emulators).
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const abort of this.aborts.values()) abort();
+    await Promise.allSettled([...this.running.values()]);
     await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
     this.server?.closeAllConnections();
   }
@@ -194,6 +203,7 @@ export class LocalStepFunctions {
     const input = JSON.parse(record.input);
     const execution = sm.run(input, {
       overrides: { taskResourceLocalHandlers: machine.handlers, retryIntervalOverrides, waitTimeOverrides },
+      noThrowOnAbort: true,
       context: {
         Execution: {
           Id: record.executionArn,
@@ -205,16 +215,24 @@ export class LocalStepFunctions {
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
+    this.aborts.set(record.executionArn, execution.abort);
     const done = execution.result.then(
-      (output) => this.finish(record.executionArn, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
+      (output) =>
+        this.stopping
+          ? undefined
+          : this.finish(record.executionArn, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
       (err: Error) => {
+        if (this.stopping) return;
         const cause = (err.cause as Error | undefined) ?? err;
         return this.finish(record.executionArn, { status: 'FAILED', error: cause.name, cause: cause.message });
       },
     );
     const tracked = done
       .catch((err) => this.o.log?.('Could not record execution result', { error: String(err) }))
-      .finally(() => this.running.delete(record.executionArn));
+      .finally(() => {
+        this.running.delete(record.executionArn);
+        this.aborts.delete(record.executionArn);
+      });
     this.running.set(record.executionArn, tracked);
   }
 
