@@ -6,15 +6,8 @@
  * the BANK_CALLBACK_SECRET environment variable.
  */
 import { parseArgs } from 'node:util';
-import { serveUntilSignal } from '../serve-until-signal.js';
+import { intOption, serveUntilSignal } from '../service-cli.js';
 import { startBankSimulator } from './simulator.js';
-
-function int(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
-  return n;
-}
 
 async function main(): Promise<{ stop(): Promise<void> }> {
   const { values } = parseArgs({
@@ -31,9 +24,9 @@ async function main(): Promise<{ stop(): Promise<void> }> {
   const callbackUrl = values['callback-url'];
   if (callbackUrl !== undefined) new URL(callbackUrl); // fails early on a malformed URL
   const bank = await startBankSimulator({
-    port: int('port', values.port, 3200),
+    port: intOption('port', values.port, 3200),
     callbackSecret: secret,
-    processingDelayMs: int('processing-delay-ms', values['processing-delay-ms'], 50),
+    processingDelayMs: intOption('processing-delay-ms', values['processing-delay-ms'], 50),
     ...(callbackUrl ? { callbackUrl } : {}),
   });
   console.log(
