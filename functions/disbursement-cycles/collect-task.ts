@@ -11,7 +11,7 @@ import { stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { getCycle } from './cycle-store.js';
-import { stateTotals } from './progress.js';
+import { openPayments } from './progress.js';
 
 const CUTOFF_MINUTES = () => Number(process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES ?? 3 * 24 * 60);
 
@@ -40,14 +40,11 @@ async function resolveAtCutoff(cycleId: string) {
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
   if (!cycle?.approvedAt || !cycle.draft) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
-  const totals = await stateTotals(cycleId);
-  const recorded = Object.values(totals).reduce((s, t) => s + t.count, 0);
-  const expected = cycle.draft.chunks.reduce((s, c) => s + c.count, 0);
-  const open = totals.PENDING.count + totals.SENT.count + totals.ACCEPTED.count + (expected - recorded);
+  const open = await openPayments(cycle);
   const cutoffPassed = Date.now() >= Date.parse(cycle.approvedAt) + CUTOFF_MINUTES() * 60_000;
   if (open > 0 && cutoffPassed) {
     const unknown = await resolveAtCutoff(cycleId);
-    logger.warn('Cut-off reached', { cycleId, unknown, pending: totals.PENDING.count });
+    logger.warn('Cut-off reached', { cycleId, unknown, open });
     return { cycleId, done: true, open };
   }
   return { cycleId, done: open === 0, open };

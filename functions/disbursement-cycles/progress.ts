@@ -1,20 +1,58 @@
-/** Counts and VND per payment state for a cycle (the byCycleState index). */
+/** Where a cycle's payments are: counts and VND per state (the byCycleState index), and what is still open. */
 
-import { paymentsInState } from '../payments/ledger/ledger-store.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { countInState, dispatchedChunks } from '../payments/ledger/ledger-store.js';
 import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { PAYMENT_STATES } from '../payments/ledger/payment-state.js';
-import type { MoneyCount } from './cycle-store.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+import type { CycleRecord, MoneyCount } from './cycle-store.js';
 
+/** Counts and VND per state, reading only each payment's amount. Used once, to close the cycle. */
 export async function stateTotals(cycleId: string): Promise<Record<PaymentState, MoneyCount>> {
   const totals = Object.fromEntries(PAYMENT_STATES.map((s) => [s, { count: 0, amount: 0 }])) as Record<
     PaymentState,
     MoneyCount
   >;
   for (const state of PAYMENT_STATES) {
-    for await (const p of paymentsInState(cycleId, state)) {
-      totals[state].count++;
-      totals[state].amount += p.amount;
-    }
+    let key: Record<string, unknown> | undefined;
+    do {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: resources.table('payments'),
+          IndexName: 'byCycleState',
+          KeyConditionExpression: 'cycleState = :k',
+          ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
+          ProjectionExpression: 'amount',
+          ExclusiveStartKey: key,
+        }),
+      );
+      for (const p of out.Items ?? []) {
+        totals[state].count++;
+        totals[state].amount += p.amount as number;
+      }
+      key = out.LastEvaluatedKey;
+    } while (key);
   }
   return totals;
+}
+
+/** Counts per state, counted by the index: cheap enough for every poll. */
+export async function stateCounts(cycleId: string): Promise<Record<PaymentState, number>> {
+  const counts = await Promise.all(PAYMENT_STATES.map((s) => countInState(cycleId, s)));
+  return Object.fromEntries(PAYMENT_STATES.map((s, i) => [s, counts[i]])) as Record<PaymentState, number>;
+}
+
+/**
+ * Payments not yet final: those of chunks not dispatched yet, plus those recorded PENDING, SENT or ACCEPTED.
+ * Zero exactly when every chunk is out and every payment answered; while chunks are in flight the figure may
+ * count a recorded payment of an undispatched chunk twice (an upper bound, never zero too early).
+ */
+export async function openPayments(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>): Promise<number> {
+  const done = await dispatchedChunks(cycle.cycleId);
+  const undispatched = (cycle.draft?.chunks ?? []).filter((c) => !done.has(c.index)).reduce((s, c) => s + c.count, 0);
+  const inFlight = await Promise.all(
+    (['PENDING', 'SENT', 'ACCEPTED'] as const).map((s) => countInState(cycle.cycleId, s)),
+  );
+  return undispatched + inFlight.reduce((s, n) => s + n, 0);
 }

@@ -19,7 +19,7 @@ import { InvalidInputError, queueConsumer } from '../shared/task.js';
 import { submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { buildPain001 } from './iso20022/pain001.js';
-import { type PaymentInstruction, recordPending, transition } from './ledger/ledger-store.js';
+import { markChunkDispatched, type PaymentInstruction, recordPending, transition } from './ledger/ledger-store.js';
 
 /** What dispatchCycle enqueues: one chunk of the approved draft. */
 export const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
@@ -140,4 +140,5 @@ export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) =>
   }
   const post = instructions.filter((i) => i.channel === 'POST_OFFICE');
   await inParallel(post, 8, (i) => transition(i.paymentId, 'SENT', 'post-office-list', { communeCode: i.communeCode }));
+  await markChunkDispatched(cycleId, chunk, instructions.length);
 });

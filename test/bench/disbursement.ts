@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountNumber } from '../../functions/accounts/account-number.js';
-import { stateTotals } from '../../functions/disbursement-cycles/progress.js';
+import { stateCounts } from '../../functions/disbursement-cycles/progress.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
@@ -119,10 +119,9 @@ export async function run(args: string[]): Promise<void> {
       if (got.body.status === 'FAILED') throw new Error('cycle failed');
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
-        const totals = await stateTotals(cycleId);
-        const counts = Object.entries(totals)
-          .filter(([, v]) => v.count)
-          .map(([k, v]) => `${k} ${fmt(v.count)}`)
+        const counts = Object.entries(await stateCounts(cycleId))
+          .filter(([, n]) => n)
+          .map(([k, n]) => `${k} ${fmt(n)}`)
           .join(', ');
         const errors = Object.entries(failures)
           .map(([fn, n]) => `${fn} ${n}`)

@@ -227,6 +227,71 @@ export class PaymentNotFoundError extends Error {
   override name = 'PaymentNotFound';
 }
 
+/**
+ * How many payments of a cycle are in a state: the index counts, no item leaves the table. Progress polls use
+ * this; reading every payment on every poll made a 100,000-payment cycle slow down as its ledger grew.
+ */
+export async function countInState(cycleId: string, state: PaymentState): Promise<number> {
+  let count = 0;
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCycleState',
+        KeyConditionExpression: 'cycleState = :k',
+        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
+        Select: 'COUNT',
+        ExclusiveStartKey: key,
+      }),
+    );
+    count += out.Count ?? 0;
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return count;
+}
+
+/**
+ * A chunk whose payments are all recorded and handed to their rail. The marker sits in the byCycleState index
+ * under `<cycleId>#DISPATCHED`, beside (never among) the payment states, so progress is one small query.
+ */
+export async function markChunkDispatched(cycleId: string, chunk: number, payments: number): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        paymentId: `CHUNK#${cycleId}#${chunk}`,
+        sk: 'DISPATCHED',
+        cycleState: `${cycleId}#DISPATCHED`,
+        cycleId,
+        chunk,
+        payments,
+        at: new Date().toISOString(),
+      },
+    }),
+  );
+}
+
+/** The chunk indexes of a cycle already dispatched (at most a few thousand for a national cycle). */
+export async function dispatchedChunks(cycleId: string): Promise<Set<number>> {
+  const done = new Set<number>();
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCycleState',
+        KeyConditionExpression: 'cycleState = :k',
+        ExpressionAttributeValues: { ':k': `${cycleId}#DISPATCHED` },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) done.add(item.chunk as number);
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return done;
+}
+
 /** Every payment of a cycle in one state (the byCycleState index), page by page. */
 export async function* paymentsInState(cycleId: string, state: PaymentState): AsyncGenerator<PaymentHead> {
   let key: Record<string, unknown> | undefined;
