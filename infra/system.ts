@@ -54,6 +54,11 @@ export const system: SystemDef = validateSystem({
         { name: 'byPerson', partitionKey: { name: 'personId', type: 'S' }, sortKey: { name: 'period', type: 'S' } },
       ],
     },
+    rateLimits: {
+      description: 'Fixed-window request counters per person and per client (hashed keys), expired by TTL',
+      partitionKey: { name: 'limitKey', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
+    },
   },
   queues: {
     identityChecks: {
@@ -301,6 +306,16 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/accounts/payment-method-handler.ts',
       uses: { tables: { accounts: 'readWrite' } },
     },
+    getMyPayments: {
+      description: "A beneficiary's own payments and account status (identity number from the token only)",
+      entry: 'functions/payment-lookups/me-handler.ts',
+      uses: { tables: { accounts: 'read', payments: 'read', rateLimits: 'readWrite' } },
+    },
+    getPersonPayments: {
+      description: "An officer looks up a person's payments within their jurisdiction (every look-up audited)",
+      entry: 'functions/payment-lookups/person-handler.ts',
+      uses: { tables: { accounts: 'readWrite', payments: 'read', rateLimits: 'readWrite' } },
+    },
   },
   routes: [
     { method: 'GET', path: '/v1/health', function: 'health', roles: 'public' },
@@ -379,6 +394,14 @@ export const system: SystemDef = validateSystem({
       path: '/v1/accounts/{accountNumber}/payment-method',
       function: 'changePaymentMethod',
       roles: ['labor_officer'],
+    },
+    // The identity number comes from the token's claim only: the route takes no parameter at all.
+    { method: 'GET', path: '/v1/me/payments', function: 'getMyPayments', roles: ['beneficiary'] },
+    {
+      method: 'GET',
+      path: '/v1/people/{identityNumber}/payments',
+      function: 'getPersonPayments',
+      roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
     },
     // The bank authenticates by signing the body (HMAC); it holds no user token.
     { method: 'POST', path: '/v1/bank/callbacks', function: 'bankCallback', roles: 'public' },

@@ -14,6 +14,7 @@ import type { ErrorBody, Localized } from '../../schemas/messages.js';
 import type { Principal } from '../../schemas/roles.js';
 import { principalFromClaims } from './auth.js';
 import { logger, metrics, tracer } from './powertools.js';
+import { checkRateLimits, type RateLimitScope } from './rate-limit.js';
 
 export class HttpError extends Error {
   constructor(
@@ -21,6 +22,8 @@ export class HttpError extends Error {
     readonly code: string,
     readonly text: Localized,
     readonly details?: unknown,
+    /** Response headers the refusal needs (`retry-after` on 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(text.en);
     this.name = 'HttpError';
@@ -39,6 +42,18 @@ export function requireJurisdiction(principal: Principal | null): string {
 }
 
 export const notFound = () => new HttpError(404, 'NOT_FOUND', { vi: 'Không tìm thấy.', en: 'Not found.' });
+
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new HttpError(
+    429,
+    'RATE_LIMITED',
+    {
+      vi: `Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ${retryAfterSeconds} giây.`,
+      en: `Too many requests. Please try again in ${retryAfterSeconds} seconds.`,
+    },
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 
 export interface HttpRequest<B, P, Q> {
   principal: Principal | null;
@@ -71,6 +86,8 @@ export function fileResult(bytes: Uint8Array | string, contentType: string, file
 }
 
 interface RouteSpec<B, P, Q> {
+  /** Fixed-window limits per caller and per client (functions/shared/rate-limit.ts), before anything is parsed. */
+  rateLimit?: RateLimitScope;
   body?: ZodType<B>;
   params?: ZodType<P>;
   query?: ZodType<Q>;
@@ -105,7 +122,7 @@ function errorResponse(err: HttpError, requestId: string) {
   const body: ErrorBody = {
     error: { code: err.code, message: err.text, requestId, ...(err.details ? { details: err.details } : {}) },
   };
-  return json(err.status, body);
+  return json(err.status, body, err.headers);
 }
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, where: Localized): T {
@@ -169,6 +186,8 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(spec: Rou
     const requestId = event.requestContext.requestId;
     try {
       const principal = authorize(event);
+      const limited = spec.rateLimit && (await checkRateLimits(spec.rateLimit, principal, event));
+      if (limited) throw tooManyRequests(limited.retryAfterSeconds);
       const rawBody = rawBodyOf(event);
       const isJson = /json/i.test(event.headers?.['content-type'] ?? 'application/json');
       const result = await spec.handle({

@@ -9,6 +9,14 @@ export function maskDigits(value: string): string {
   return `${value.slice(0, 4)}${'*'.repeat(value.length - 6)}${value.slice(-2)}`;
 }
 
+/**
+ * A bank account as its holder is shown it: `0011001234567` → `******4567`. The last four digits let a person
+ * recognise their own account; the fixed prefix hides even the length.
+ */
+export function maskAccount(value: string): string {
+  return value.length <= 4 ? '*'.repeat(value.length) : `******${value.slice(-4)}`;
+}
+
 /** `Nguyễn Văn An` → `N***** V** A*`: the shape of a name, not the name. */
 export function maskName(value: string): string {
   return value

@@ -8,6 +8,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -17,6 +18,7 @@ import type {
 } from 'aws-lambda';
 import { z } from 'zod';
 import { accountNumber, isValidAccountNumber } from '../../functions/accounts/account-number.js';
+import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import { PaymentMethodChange } from '../../functions/accounts/payment-method-handler.js';
 import {
   CycleConflictError,
@@ -32,6 +34,7 @@ import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { StatusMessage } from '../../functions/payments/status-worker.js';
 import { readConfirmations } from '../../functions/post-office/cash-list.js';
 import { principalFromClaims, roleConfig } from '../../functions/shared/auth.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
 import { writeObject } from '../../functions/shared/objects.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { system } from '../../infra/system.js';
@@ -56,6 +59,7 @@ import {
   SummariseInput,
   VerifyOutput,
 } from '../../schemas/onboarding.js';
+import { IdentityNumber, MyPayments, PersonPayments } from '../../schemas/payment-lookups.js';
 import { eventually, startTestPlatform } from '../support/platform.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -263,6 +267,18 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   changePaymentMethod: (e) => {
     z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
     PaymentMethodChange.parse(JSON.parse(e.body));
+  },
+  // No parameter at all: whose payments comes from the token's personal id claim only.
+  getMyPayments: (e) => {
+    expect(e.pathParameters).toBeUndefined();
+    z.strictObject({}).parse(e.queryStringParameters ?? {});
+    expect(e.body).toBeUndefined();
+    expect(principalFromClaims(e.requestContext.authorizer.jwt.claims)?.personalId).toMatch(/^\d{12}$/);
+  },
+  getPersonPayments: (e) => {
+    z.strictObject({ identityNumber: IdentityNumber }).parse(e.pathParameters);
+    z.strictObject({}).parse(e.queryStringParameters ?? {});
+    expect(e.body).toBeUndefined();
   },
   paymentDispatchWorker: (e: SQSEvent) => {
     for (const r of e.Records) DispatchMessage.parse(JSON.parse(r.body));
@@ -865,6 +881,97 @@ describe('the samples through the real handlers (local runtime)', () => {
       mistyped.pathParameters.accountNumber = wrong;
       mistyped.rawPath = mistyped.requestContext.http.path = `/v1/accounts/${wrong}/payment-method`;
       const bad = await http('changePaymentMethod', mistyped);
+      expect(bad.statusCode).toBe(400);
+      expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
+    });
+  });
+
+  describe('payment look-ups', () => {
+    const lookupAudit = async (pk: string, requestId: string) => {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: platform.name('accounts'),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+        }),
+      );
+      return out.Items?.find((i) => i.requestId === requestId);
+    };
+
+    it('getMyPayments shows the account the list samples opened (no payment yet), the empty shape without an account, and refuses any query parameter (400) or a token without personal id (403)', async () => {
+      const res = await http('getMyPayments', sample('getMyPayments'));
+      expect(res.statusCode).toBe(200);
+      expect(MyPayments.parse(res.json)).toEqual({
+        account: expect.objectContaining({ status: 'ACTIVE', channel: 'BANK', bankAccount: '******4756' }),
+        payments: [],
+      });
+
+      const stranger = sample('getMyPayments');
+      stranger.requestContext.authorizer.jwt.claims[roleConfig.personalIdClaim] = '001099012345';
+      const none = await http('getMyPayments', stranger);
+      expect(none.statusCode).toBe(200);
+      expect(none.json).toEqual({ account: null, payments: [] });
+
+      const withQuery = sample('getMyPayments');
+      withQuery.rawQueryString = 'personalId=001099012345';
+      withQuery.queryStringParameters = { personalId: '001099012345' };
+      const refused = await http('getMyPayments', withQuery);
+      expect(refused.statusCode).toBe(400);
+      expect(errorCode(refused.json)).toBe('INVALID_REQUEST');
+
+      const noId = sample('getMyPayments');
+      delete noId.requestContext.authorizer.jwt.claims[roleConfig.personalIdClaim];
+      const forbidden = await http('getMyPayments', noId);
+      expect(forbidden.statusCode).toBe(403);
+      expect(errorCode(forbidden.json)).toBe('NO_PERSONAL_ID');
+    });
+
+    it('getPersonPayments shows a person of the officer province, answers 404 alike for another province and for a number without account, and audits each look-up masked', async () => {
+      const event = sample('getPersonPayments');
+      const res = await http('getPersonPayments', event);
+      expect(res.statusCode).toBe(200);
+      const found = PersonPayments.parse(res.json);
+      expect(found.person).toMatchObject({ identityNumber: '0791******35', jurisdiction: '79' });
+      expect(found.payments).toEqual([]);
+      const account = await getAccountByPersonalId(event.pathParameters.identityNumber);
+      expect(await lookupAudit(`PERSON#${account?.personId}`, event.requestContext.requestId)).toMatchObject({
+        action: 'PAYMENTS_LOOKUP',
+        outcome: 'FOUND',
+        identityNumber: '0791******35',
+        jurisdiction: '79',
+        roles: ['labor_officer'],
+      });
+
+      const hanoi = sample('getPersonPayments');
+      hanoi.requestContext.authorizer.jwt.claims[roleConfig.jurisdictionClaim] = '01';
+      hanoi.requestContext.requestId = 'HkZ7bVxCSQ0EJ5h=';
+      const elsewhere = await http('getPersonPayments', hanoi);
+      const unknown = sample('getPersonPayments');
+      unknown.pathParameters.identityNumber = '001099012345';
+      unknown.rawPath = unknown.requestContext.http.path = '/v1/people/001099012345/payments';
+      unknown.requestContext.requestId = 'HkZ7bVxCSQ0EJ5i=';
+      const absent = await http('getPersonPayments', unknown);
+      for (const r of [elsewhere, absent]) {
+        expect(r.statusCode).toBe(404);
+        expect(ErrorBody.parse(r.json).error.code).toBe('NOT_FOUND');
+      }
+      const withoutRequestId = (body: any) => ({ ...body, error: { ...body.error, requestId: undefined } });
+      expect(withoutRequestId(elsewhere.json)).toEqual(withoutRequestId(absent.json));
+      expect(await lookupAudit(`PERSON#${account?.personId}`, 'HkZ7bVxCSQ0EJ5h=')).toMatchObject({
+        outcome: 'OUT_OF_JURISDICTION',
+        jurisdiction: '01',
+      });
+      const day = new Date().toISOString().slice(0, 10);
+      expect(await lookupAudit(`LOOKUPS#${day}`, 'HkZ7bVxCSQ0EJ5i=')).toMatchObject({
+        outcome: 'NOT_FOUND',
+        identityNumber: '0010******45',
+      });
+
+      const malformed = sample('getPersonPayments');
+      malformed.pathParameters.identityNumber = '79130796635';
+      malformed.rawPath = malformed.requestContext.http.path = '/v1/people/79130796635/payments';
+      const bad = await http('getPersonPayments', malformed);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
     });

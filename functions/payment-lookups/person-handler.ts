@@ -1,0 +1,62 @@
+/**
+ * GET /v1/people/{identityNumber}/payments — an officer looks up a person's payments: labour and finance
+ * officers within their jurisdiction (the account's), auditors everywhere, read-only. A person outside the
+ * caller's jurisdiction is answered exactly like an identity number without an account (404). Every look-up
+ * is audited before it is answered (lookup-store.ts); the identity number is only ever stored or logged masked.
+ */
+import { z } from 'zod';
+import { IdentityNumber, PersonPayments } from '../../schemas/payment-lookups.js';
+import type { Principal } from '../../schemas/roles.js';
+import { type AccountRecord, getAccountByPersonalId } from '../accounts/account-store.js';
+import { httpRoute, notFound, requireJurisdiction } from '../shared/http.js';
+import { maskDigits } from '../shared/pii.js';
+import { type LookupOutcome, paymentsOfPerson, recordLookup } from './lookup-store.js';
+import { accountView, byNewest, paymentView } from './payment-view.js';
+
+const ROUTE = 'GET /v1/people/{identityNumber}/payments';
+
+/** A province officer (2 digits) sees the province's accounts; a commune officer (5 digits) the commune's. */
+export function withinJurisdiction(account: AccountRecord, jurisdiction: string): boolean {
+  if (jurisdiction.length === 2) return account.jurisdiction.slice(0, 2) === jurisdiction;
+  return account.jurisdiction === jurisdiction || account.communeCode === jurisdiction;
+}
+
+export const handler = httpRoute({
+  rateLimit: 'lookup',
+  params: z.strictObject({ identityNumber: IdentityNumber }),
+  query: z.strictObject({}),
+  handle: async ({ principal, params, requestId }) => {
+    const caller = principal as Principal;
+    const everywhere = caller.roles.includes('auditor');
+    const jurisdiction = everywhere ? caller.jurisdiction : requireJurisdiction(caller);
+    const account = await getAccountByPersonalId(params.identityNumber);
+    const visible = account !== undefined && (everywhere || withinJurisdiction(account, jurisdiction as string));
+    const outcome: LookupOutcome = visible ? 'FOUND' : account ? 'OUT_OF_JURISDICTION' : 'NOT_FOUND';
+    await recordLookup({
+      actor: caller.subject,
+      roles: caller.roles,
+      ...(jurisdiction ? { jurisdiction } : {}),
+      identityNumber: params.identityNumber,
+      outcome,
+      ...(account ? { personId: account.personId } : {}),
+      requestId,
+      route: ROUTE,
+    });
+    if (!account || !visible) throw notFound();
+    const payments = await paymentsOfPerson(account.personId);
+    const body = PersonPayments.parse({
+      person: {
+        identityNumber: maskDigits(params.identityNumber),
+        accountNumber: account.accountNumber,
+        jurisdiction: account.jurisdiction,
+        communeCode: account.communeCode,
+        account: accountView(account),
+      },
+      payments: payments
+        .map((p) => ({ view: paymentView(p.head, p.entries), head: p.head }))
+        .sort((a, b) => byNewest(a.view, b.view))
+        .map(({ view, head }) => ({ ...view, paymentId: head.paymentId, cycleId: head.cycleId })),
+    });
+    return { status: 200, body };
+  },
+});
