@@ -55,14 +55,17 @@ export class DevIdentityProvider {
     return DEMO_USERS.find((u) => u.username === username);
   }
 
-  /** `issuer`/`audience` overrides exist so tests can prove the gateway refuses foreign tokens. */
+  /**
+   * `issuer`/`audience` overrides exist so tests can prove the gateway refuses foreign tokens; extra `claims`
+   * (e.g. `azp`, `client_id`) let them act as a given client application.
+   */
   async tokenFor(
     user: DemoUser,
-    opts: { expiresInSeconds?: number; audience?: string; issuer?: string } = {},
+    opts: { expiresInSeconds?: number; audience?: string; issuer?: string; claims?: Record<string, unknown> } = {},
   ): Promise<string> {
     const key = await importJWK(this.privateJwk, 'RS256');
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claimsFor(user))
+    return new SignJWT({ ...opts.claims, ...claimsFor(user) })
       .setProtectedHeader({ alg: 'RS256', kid: this.privateJwk.kid, typ: 'JWT' })
       .setIssuer(opts.issuer ?? this.issuer)
       .setAudience(opts.audience ?? DEV_AUDIENCE)
