@@ -13,6 +13,7 @@ export interface Benchmark {
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   onboarding: () => import('./onboarding.js'),
   disbursement: () => import('./disbursement.js'),
+  status: () => import('./status.js'),
 };
 
 // Before any handler module builds its Powertools logger: chunk-by-chunk info logs would bury the figures.

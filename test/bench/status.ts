@@ -1,0 +1,160 @@
+/**
+ * `npm run bench -- status [--people 500] [--payments 6] [--clients 50] [--requests 5000]`: beneficiaries
+ * checking their payments. Seeds N people with a few months of payments each straight through the stores
+ * (accounts and ledger, states mixed: settled, rejected AC04, returned), mints one token per person, then
+ * `--clients` concurrent clients fire GET /v1/me/payments through the local HTTP API (JWT verification, rate
+ * limit counters, account and ledger reads, strict response schema) and it prints p50/p90/p99/max latency and
+ * requests/s. The rate limits are raised for the run: every request still updates its two counters.
+ */
+
+import { freePort } from '../../infra/local/free-port.js';
+import { LocalPlatform } from '../../infra/local/runtime.js';
+import type { PaymentSeed } from '../support/payment-lookups.js';
+import { beneficiaryUser, seedPerson } from '../support/payment-lookups.js';
+import { fmt, jvmMemory, MemorySampler, mb, numberOption, printTable } from './support.js';
+
+export const description =
+  'GET /v1/me/payments by N seeded beneficiaries (default 500 × 6 payments), 50 concurrent clients: latency percentiles, requests/s';
+
+const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
+
+function months(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(Date.UTC(2025, 6 + i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  });
+}
+
+/** Mostly settled; every fifth person had a rejection (AC04), every seventh a return after settlement. */
+function paymentsFor(i: number, count: number): PaymentSeed[] {
+  return months(count).map((period, m) => {
+    const last = m === count - 1;
+    if (last && i % 5 === 0) return { period, amount: 500_000, path: ['SENT', ['REJECTED', { reason: 'AC04' }]] };
+    if (last && i % 7 === 0)
+      return { period, amount: 500_000, path: ['SENT', 'SETTLED', ['RETURNED', { reason: 'AC04' }]] };
+    return { period, amount: 500_000, path: ['SENT', 'ACCEPTED', 'SETTLED'] };
+  });
+}
+
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+
+export async function run(args: string[]): Promise<void> {
+  const people = numberOption(args, 'people', 500);
+  const perPerson = numberOption(args, 'payments', 6);
+  const clients = numberOption(args, 'clients', 50);
+  const requests = numberOption(args, 'requests', 5000);
+  process.env.ANSINH_RATE_LIMIT_PER_PERSON = String(1e9);
+  process.env.ANSINH_RATE_LIMIT_PER_CLIENT = String(1e9);
+
+  const dynamodbPort = await freePort();
+  const platform = await new LocalPlatform({ prefix: 'benchstatus-', ports: { dynamodb: dynamodbPort } }).start();
+  try {
+    log(`seeding ${fmt(people)} beneficiaries × ${perPerson} payments through the stores…`);
+    let t = performance.now();
+    const ids = Array.from({ length: people }, (_, i) => `0791${String(50_000_000 + i).padStart(8, '0')}`);
+    await inParallel(ids, 16, async (personalId, i) => {
+      await seedPerson({
+        personalId,
+        fullName: `Nguyễn Thị Bench ${i}`,
+        jurisdiction: '79',
+        communeCode: '26734',
+        bankAccount: String(2_000_000_000 + i),
+        payments: paymentsFor(i, perPerson),
+      });
+    });
+    const seedS = (performance.now() - t) / 1000;
+    log(`seeded in ${seedS.toFixed(1)} s; minting ${fmt(people)} tokens…`);
+    const tokens = await Promise.all(
+      ids.map((id, i) => platform.identityProvider.tokenFor(beneficiaryUser(`bench.${i}`, id))),
+    );
+
+    const get = async (i: number) => {
+      const started = performance.now();
+      const res = await fetch(`${platform.url}/v1/me/payments`, {
+        headers: { authorization: `Bearer ${tokens[i % people]}` },
+      });
+      const body = (await res.json()) as { payments?: unknown[] };
+      return { ms: performance.now() - started, status: res.status, payments: body.payments?.length ?? -1 };
+    };
+    // Warm-up: handler modules load, connections open.
+    for (let i = 0; i < Math.min(people, clients); i++) {
+      const first = await get(i);
+      if (first.status !== 200 || first.payments !== perPerson)
+        throw new Error(`warm-up: status ${first.status}, ${first.payments} payments (expected ${perPerson})`);
+    }
+
+    log(`${fmt(requests)} requests from ${clients} concurrent clients…`);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let wrongCount = 0;
+    const memory = new MemorySampler();
+    let sent = 0;
+    t = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (sent < requests) {
+          const i = sent++;
+          const r = await get(i);
+          latencies.push(r.ms);
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          if (r.status === 200 && r.payments !== perPerson) wrongCount++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    memory.stop();
+    const jvm = jvmMemory(dynamodbPort);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    printTable('Beneficiary payment status (GET /v1/me/payments, local runtime)', [
+      ['beneficiaries × payments', `${fmt(people)} × ${perPerson}`],
+      ['seeding (stores)', `${seedS.toFixed(1)} s`],
+      ['requests / concurrent clients', `${fmt(requests)} / ${clients}`],
+      ['statuses', [...statuses].map(([s, n]) => `${s}: ${fmt(n)}`).join(', ')],
+      ['answers with the wrong number of payments', fmt(wrongCount)],
+      [
+        'p50 / p90 / p99 / max',
+        [50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ') + ` / ${ms(sorted.at(-1) ?? 0)}`,
+      ],
+      ['requests/s', fmt(requests / seconds, 1)],
+      [
+        'DynamoDB calls per request',
+        `${5 + perPerson} (2 rate-limit counters, 2 account reads, byPerson, entries per payment)`,
+      ],
+      ['peak RSS / heap (this process)', `${mb(memory.peakRss)} MB / ${mb(memory.peakHeap)} MB`],
+      ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
+    ]);
+    console.log(
+      JSON.stringify({
+        bench: 'status',
+        people,
+        paymentsPerPerson: perPerson,
+        clients,
+        requests,
+        seconds,
+        requestsPerSecond: requests / seconds,
+        p50Ms: percentile(sorted, 50),
+        p90Ms: percentile(sorted, 90),
+        p99Ms: percentile(sorted, 99),
+        maxMs: sorted.at(-1),
+        statuses: Object.fromEntries(statuses),
+        wrongCount,
+      }),
+    );
+  } finally {
+    await platform.stop();
+  }
+}
