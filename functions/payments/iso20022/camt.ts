@@ -12,8 +12,10 @@
  * Versions: Sts as text (≤ v.06) or Sts/Cd (v.07+); party names as Cdtr/Nm (v.02-v.04) or Cdtr/Pty/Nm (v.05+);
  * transaction amount as TxDtls/Amt or AmtDtls/TxAmt/Amt or AmtDtls/InstdAmt/Amt.
  */
+
+import type { Localized } from '../../../schemas/messages.js';
 import { type Money, parseAmount, vndAmount } from './amounts.js';
-import { isoErrors } from './errors.js';
+import { type Iso20022ErrorCode, isoErrors } from './errors.js';
 import { isValidDate, isValidDateTime, Problems, toBankName, toBankText, XmlWriter } from './text.js';
 import { readXml, type XmlLimits, type XmlSink, type XmlSource } from './xml-stream.js';
 
@@ -39,9 +41,12 @@ export interface Balance {
   date?: string;
 }
 
+/** Where a statement event came from: the ISO 20022 XML messages, SWIFT MT940, or a bank's CSV export. */
+export type StatementMessage = 'camt.053' | 'camt.054' | 'mt940' | 'csv';
+
 export interface StatementHeader {
   type: 'header';
-  message: 'camt.053' | 'camt.054' | 'mt940';
+  message: StatementMessage;
   /** 1-based position of the statement/notification in the message. */
   statement: number;
   /** GrpHdr/MsgId (MT940: :20:). */
@@ -50,6 +55,8 @@ export interface StatementHeader {
   id: string;
   electronicSequenceNumber?: string;
   legalSequenceNumber?: string;
+  /** MT940 :28C: sequence number (the page of a statement split over several messages). */
+  pageNumber?: string;
   /** CpyDplctInd: CODU, COPY or DUPL — a copy/duplicate must not be booked twice. */
   copyDuplicate?: string;
   createdAt?: string;
@@ -112,6 +119,10 @@ export interface StatementEntry {
   batchBooking?: boolean;
   transactions: TransactionDetails[];
   additionalInfo?: string;
+  /** MT940 :61: supplementary details (the line after the statement line). */
+  supplementaryDetails?: string;
+  /** Bank CSV: the account balance printed after this entry ("Số dư"). */
+  runningBalance?: { amount: Money; creditDebit: CreditDebit };
 }
 
 export interface StatementEnd {
@@ -119,9 +130,32 @@ export interface StatementEnd {
   statement: number;
   entryCount: number;
   additionalInfo?: string;
+  /**
+   * Balances known only after the entries: MT940 :62F:/:62M: (closingBalance), :64:, :65:; a bank CSV's
+   * "Số dư cuối kỳ" footer. camt puts every balance on the header instead.
+   */
+  closingBalance?: Balance;
+  balances?: Balance[];
+  /** Problem events reported for this statement (MT940 / CSV parsers). */
+  problemCount?: number;
 }
 
-export type StatementEvent = StatementHeader | StatementEntry | StatementEnd;
+/**
+ * A non-fatal problem of a text statement, reported in the stream where it occurred: a bank-CSV row that
+ * cannot be read (the row yields no entry), or a balance check that fails. Fatal problems are thrown as
+ * Iso20022Error instead. Never carries names or account numbers.
+ */
+export interface StatementProblem {
+  type: 'problem';
+  statement: number;
+  /** 1-based line (MT940) or CSV record number. */
+  line?: number;
+  code: Iso20022ErrorCode;
+  message: Localized;
+  details?: Record<string, unknown>;
+}
+
+export type StatementEvent = StatementHeader | StatementEntry | StatementEnd | StatementProblem;
 
 export interface CamtParseOptions {
   limits?: Partial<XmlLimits>;

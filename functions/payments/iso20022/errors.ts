@@ -39,6 +39,16 @@ export const ISO20022_ERROR_CODES = [
   'MT940_MALFORMED',
   /** A builder's input has one or more problems; see `problems`. */
   'INVALID_INPUT',
+  /** A statement file that is neither camt.053/054, pain.002, MT940 nor a bank CSV (binary, .xlsx, PDF...). */
+  'STATEMENT_FORMAT_UNKNOWN',
+  /** A statement file with no content. */
+  'STATEMENT_EMPTY',
+  /** A statement file that is not valid UTF-8 / UTF-16 text. */
+  'ENCODING_INVALID',
+  /** A bank CSV whose column header row cannot be found, or lacks the date / amount columns. */
+  'CSV_HEADER_INVALID',
+  /** Opening balance plus the entries does not give the closing balance (reported, not thrown). */
+  'BALANCE_MISMATCH',
 ] as const;
 export type Iso20022ErrorCode = (typeof ISO20022_ERROR_CODES)[number];
 
@@ -85,6 +95,8 @@ export interface AmountPosition {
   entry?: number;
   element?: string;
   offset?: number;
+  /** 1-based line of a text statement (MT940 line, CSV record). */
+  line?: number;
 }
 const where = (p: AmountPosition): { vi: string; en: string } => {
   const vi: string[] = [];
@@ -100,6 +112,10 @@ const where = (p: AmountPosition): { vi: string; en: string } => {
   if (p.element) {
     vi.push(p.element);
     en.push(p.element);
+  }
+  if (p.line !== undefined) {
+    vi.push(`dòng ${p.line}`);
+    en.push(`line ${p.line}`);
   }
   return vi.length ? { vi: ` (${vi.join(', ')})`, en: ` (${en.join(', ')})` } : { vi: '', en: '' };
 };
@@ -240,6 +256,56 @@ export const isoErrors = {
         en: `The MT940 statement is malformed: ${reason}${line ? ` (line ${line})` : ''}.`,
       },
       { reason, line },
+    ),
+  formatUnknown: (reason: { vi: string; en: string }, details: Record<string, unknown> = {}) =>
+    new Iso20022Error(
+      'STATEMENT_FORMAT_UNKNOWN',
+      {
+        vi: `Không nhận dạng được tệp sao kê: ${reason.vi}. Chấp nhận camt.053, camt.054, pain.002 (XML UTF-8), MT940 hoặc CSV sao kê tài khoản của ngân hàng.`,
+        en: `Unrecognised statement file: ${reason.en}. Accepted: camt.053, camt.054, pain.002 (UTF-8 XML), MT940 or a bank's account-statement CSV.`,
+      },
+      details,
+    ),
+  lineTooLong: (limit: number, line: number) =>
+    new Iso20022Error(
+      'LIMIT_EXCEEDED',
+      {
+        vi: `Dòng ${line} dài quá ${limit} ký tự; tệp có thể bị hỏng hoặc không phải sao kê.`,
+        en: `Line ${line} is longer than ${limit} characters; the file may be damaged or not a statement.`,
+      },
+      { what: 'line', limit, line },
+    ),
+  statementEmpty: () =>
+    new Iso20022Error('STATEMENT_EMPTY', {
+      vi: 'Tệp sao kê không có dữ liệu.',
+      en: 'The statement file is empty.',
+    }),
+  encodingInvalid: (line?: number) =>
+    new Iso20022Error(
+      'ENCODING_INVALID',
+      {
+        vi: `Tệp sao kê không đúng bảng mã UTF-8/UTF-16${line ? ` (dòng ${line})` : ''}. Hãy xuất lại sao kê với bảng mã UTF-8.`,
+        en: `The statement file is not valid UTF-8/UTF-16${line ? ` (line ${line})` : ''}. Export the statement again as UTF-8.`,
+      },
+      line ? { line } : {},
+    ),
+  csvHeader: (reason: { vi: string; en: string }, details: Record<string, unknown> = {}) =>
+    new Iso20022Error(
+      'CSV_HEADER_INVALID',
+      {
+        vi: `Tệp CSV sao kê không có dòng tiêu đề cột hợp lệ: ${reason.vi}.`,
+        en: `The statement CSV has no usable column header row: ${reason.en}.`,
+      },
+      details,
+    ),
+  balanceMismatch: (expected: string, found: string, pos: AmountPosition) =>
+    new Iso20022Error(
+      'BALANCE_MISMATCH',
+      {
+        vi: `Số dư đầu kỳ cộng các bút toán ra ${expected} nhưng số dư cuối kỳ là ${found}${where(pos).vi}; sao kê có thể thiếu hoặc thừa bút toán.`,
+        en: `Opening balance plus the entries gives ${expected} but the closing balance is ${found}${where(pos).en}; the statement may be missing or repeating entries.`,
+      },
+      { expected, found, ...pos },
     ),
   invalidInput: (what: string, problems: Iso20022Problem[]) =>
     new Iso20022Error(
