@@ -12,12 +12,30 @@
  * Each records who (subject), role(s), jurisdiction, the masked identity number, time, outcome and request id.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleId } from '../../schemas/roles.js';
+import type { AccountRecord } from '../accounts/account-store.js';
 import { entries, type LedgerEntry, type PaymentHead } from '../payments/ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { maskDigits } from '../shared/pii.js';
 import { resources } from '../shared/resources.js';
+
+/**
+ * The account of an identity number, with the same two reads whether it exists or not (the identity number
+ * item, then the account item, of a person id that cannot exist when there is none): an officer outside the
+ * person's province must not tell "exists elsewhere" from "does not exist" by the time the answer takes.
+ */
+export async function findAccount(personalId: string): Promise<AccountRecord | undefined> {
+  const table = resources.table('accounts');
+  const person = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { pk: `PID#${personalId}`, sk: 'PERSON' }, ConsistentRead: true }),
+  );
+  const personId = person.Item ? String(person.Item.personId) : '-';
+  const account = await dynamo().send(
+    new GetCommand({ TableName: table, Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+  );
+  return person.Item ? (account.Item as AccountRecord | undefined) : undefined;
+}
 
 /** Five years of monthly payments: what a person or an officer is shown at most. */
 export const MAX_PAYMENTS = 60;

@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import { IdentityNumber, PersonPayments } from '../../schemas/payment-lookups.js';
 import type { Principal } from '../../schemas/roles.js';
-import { type AccountRecord, getAccountByPersonalId } from '../accounts/account-store.js';
+import type { AccountRecord } from '../accounts/account-store.js';
 import { httpRoute, notFound, requireJurisdiction } from '../shared/http.js';
 import { maskDigits } from '../shared/pii.js';
-import { type LookupOutcome, paymentsOfPerson, recordLookup } from './lookup-store.js';
+import { findAccount, type LookupOutcome, paymentsOfPerson, recordLookup } from './lookup-store.js';
 import { accountView, byNewest, paymentView } from './payment-view.js';
 
 const ROUTE = 'GET /v1/people/{identityNumber}/payments';
@@ -29,7 +29,7 @@ export const handler = httpRoute({
     const caller = principal as Principal;
     const everywhere = caller.roles.includes('auditor');
     const jurisdiction = everywhere ? caller.jurisdiction : requireJurisdiction(caller);
-    const account = await getAccountByPersonalId(params.identityNumber);
+    const account = await findAccount(params.identityNumber);
     const visible = account !== undefined && (everywhere || withinJurisdiction(account, jurisdiction as string));
     const outcome: LookupOutcome = visible ? 'FOUND' : account ? 'OUT_OF_JURISDICTION' : 'NOT_FOUND';
     await recordLookup({
