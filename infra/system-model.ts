@@ -15,13 +15,15 @@ export interface TableIndex {
   name: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
+  /** ALL (default) copies every attribute; KEYS_ONLY keeps the index out of updates that change no key. */
+  projection?: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDef {
   description: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
-  /** Global secondary indexes (all projected ALL). Sparse ones are the outbox/redrive pattern. */
+  /** Global secondary indexes. Sparse ones are the outbox/redrive pattern. */
   indexes?: TableIndex[];
   /** Attribute holding an epoch-seconds expiry, if items expire. */
   timeToLiveAttribute?: string;

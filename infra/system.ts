@@ -52,6 +52,23 @@ export const system: SystemDef = validateSystem({
           sortKey: { name: 'paymentId', type: 'S' },
         },
         { name: 'byPerson', partitionKey: { name: 'personId', type: 'S' }, sortKey: { name: 'period', type: 'S' } },
+        // Reconciliation's fallback (a bank line without a usable reference): keys only, so no payment update
+        // ever writes to it.
+        {
+          name: 'byCreditor',
+          partitionKey: { name: 'creditorAccount', type: 'S' },
+          sortKey: { name: 'period', type: 'S' },
+          projection: 'KEYS_ONLY',
+        },
+      ],
+    },
+    reconciliation: {
+      description:
+        'Bank statement reconciliation: one finding per statement line, bookings per payment, statements loaded',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        { name: 'byOutcome', partitionKey: { name: 'importOutcome', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
       ],
     },
     rateLimits: {
@@ -70,6 +87,12 @@ export const system: SystemDef = validateSystem({
     paymentDispatch: {
       description: 'Chunks of an approved cycle, each sent to the bank as one pain.001',
       visibilityTimeoutSeconds: 1800,
+      maxReceiveCount: 5,
+      retentionDays: 14,
+    },
+    statementImports: {
+      description: 'Bank statements and status reports loaded by finance officers, waiting to be reconciled',
+      visibilityTimeoutSeconds: 5400,
       maxReceiveCount: 5,
       retentionDays: 14,
     },
@@ -122,7 +145,7 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 60,
       uses: {
         tables: { jobs: 'readWrite' },
-        queues: { identityChecks: 'send' },
+        queues: { identityChecks: 'send', statementImports: 'send' },
         stateMachines: { onboarding: 'start' },
       },
       triggers: [{ kind: 'schedule', rate: { minutes: 5 } }],
@@ -306,6 +329,53 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/accounts/payment-method-handler.ts',
       uses: { tables: { accounts: 'readWrite' } },
     },
+    createStatementUpload: {
+      description: 'Gives a presigned URL to upload a large bank statement',
+      entry: 'functions/reconciliation/upload-url-handler.ts',
+      uses: { buckets: { uploads: 'readWrite' } },
+    },
+    submitStatement: {
+      description: 'Registers a bank statement or status report (idempotent by file content) for reconciliation',
+      entry: 'functions/reconciliation/submit-handler.ts',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+      uses: { tables: { jobs: 'readWrite' }, queues: { statementImports: 'send' }, buckets: { uploads: 'readWrite' } },
+    },
+    reconcileStatement: {
+      description: 'Reconciles one statement against the payment ledger, streamed, resumable, idempotent',
+      entry: 'functions/reconciliation/reconcile-worker.ts',
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+      uses: {
+        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' },
+        queues: { statementImports: 'send' },
+        buckets: { uploads: 'read' },
+      },
+      triggers: [{ kind: 'queue', queue: 'statementImports', batchSize: 1 }],
+    },
+    getStatementImport: {
+      description: 'A statement import: status, continuity, counts and VND per outcome',
+      entry: 'functions/reconciliation/get-import-handler.ts',
+      uses: { tables: { jobs: 'read' } },
+    },
+    getStatementLines: {
+      description: 'The statement lines behind each reconciliation outcome, paged',
+      entry: 'functions/reconciliation/lines-handler.ts',
+      uses: { tables: { jobs: 'read', reconciliation: 'read' } },
+    },
+    exportReconciliation: {
+      description: 'The reconciliation report of an import as CSV or XLSX (download link)',
+      entry: 'functions/reconciliation/report-handler.ts',
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      uses: { tables: { jobs: 'read', reconciliation: 'read' }, buckets: { uploads: 'readWrite' } },
+    },
+    getCycleReconciliation: {
+      description: 'Every approved payment of a cycle against the bank bookings, with totals that balance',
+      entry: 'functions/reconciliation/cycle-report-handler.ts',
+      timeoutSeconds: 120,
+      uses: { tables: { cycles: 'read', payments: 'read', reconciliation: 'read' } },
+    },
     getMyPayments: {
       description: "A beneficiary's own payments and account status (identity number from the token only)",
       entry: 'functions/payment-lookups/me-handler.ts',
@@ -394,6 +464,42 @@ export const system: SystemDef = validateSystem({
       path: '/v1/accounts/{accountNumber}/payment-method',
       function: 'changePaymentMethod',
       roles: ['labor_officer'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/statements/uploads',
+      function: 'createStatementUpload',
+      roles: ['finance_preparer', 'finance_approver'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/statements',
+      function: 'submitStatement',
+      roles: ['finance_preparer', 'finance_approver'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/statements/{importId}',
+      function: 'getStatementImport',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/statements/{importId}/lines',
+      function: 'getStatementLines',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/statements/{importId}/report',
+      function: 'exportReconciliation',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/disbursement-cycles/{cycleId}/reconciliation',
+      function: 'getCycleReconciliation',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
     },
     // The identity number comes from the token's claim only: the route takes no parameter at all.
     { method: 'GET', path: '/v1/me/payments', function: 'getMyPayments', roles: ['beneficiary'] },

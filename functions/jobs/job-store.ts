@@ -9,7 +9,7 @@ import type { Finding } from '../../schemas/messages.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 
-export const JOB_KINDS = ['identity-check', 'beneficiary-list'] as const;
+export const JOB_KINDS = ['identity-check', 'beneficiary-list', 'statement-import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export interface JobRecord {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { startOnboarding } from '../beneficiary-lists/start-onboarding.js';
 import { dispatchCheck } from '../identity-checks/dispatch.js';
+import { dispatchImport } from '../reconciliation/import-job.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
 import { closeJob, JOB_KINDS, type JobKind, noteRedrive, staleJobs } from './job-store.js';
@@ -17,6 +18,7 @@ const MAX_REDRIVES = 5;
 const DISPATCH: Record<JobKind, (jobId: string) => Promise<void>> = {
   'identity-check': dispatchCheck,
   'beneficiary-list': startOnboarding,
+  'statement-import': dispatchImport,
 };
 
 const SweepEvent = z.object({

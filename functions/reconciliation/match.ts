@@ -116,22 +116,28 @@ export function batchMessageId(entry: StatementEntry): string | undefined {
 }
 
 /** The keys a line refers to, for the adapter to fetch in one batch before `matchEntry`. */
-export function referencesOf(entry: StatementEntry): { paymentIds: string[]; msgIds: string[]; accounts: string[] } {
+export function referencesOf(entry: StatementEntry): { paymentIds: string[]; msgIds: string[] } {
   const paymentIds = new Set<string>();
-  const accounts = new Set<string>();
   for (const tx of entry.transactions) {
     const ref = usableReference(tx);
     if (ref) paymentIds.add(ref);
-    const acct = creditorAccountOf(tx);
-    if (acct) accounts.add(acct);
   }
   const msgId = entry.transactions.length === 0 ? batchMessageId(entry) : undefined;
-  return { paymentIds: [...paymentIds], msgIds: msgId ? [msgId] : [], accounts: [...accounts] };
+  return { paymentIds: [...paymentIds], msgIds: msgId ? [msgId] : [] };
+}
+
+/** Creditor accounts of the transactions no payment of ours was found for: the fallback's search keys. */
+export function fallbackAccounts(entry: StatementEntry, found: ReadonlyMap<string, unknown>): string[] {
+  return entry.transactions.flatMap((tx) => {
+    const ref = usableReference(tx);
+    const acct = creditorAccountOf(tx);
+    return acct && !(ref && found.has(ref)) ? [acct] : [];
+  });
 }
 
 const toNumber = (minor: bigint) => Number(minor);
 
-function creditorAccountOf(tx: TransactionDetails | undefined): string | undefined {
+export function creditorAccountOf(tx: TransactionDetails | undefined): string | undefined {
   return tx?.creditorAccount?.otherId ?? tx?.creditorAccount?.iban;
 }
 

@@ -181,7 +181,7 @@ export class PlatformStack extends Stack {
         indexName: ix.name,
         partitionKey: attribute(ix.partitionKey),
         sortKey: ix.sortKey && attribute(ix.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: ix.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
       })),
       timeToLiveAttribute: def.timeToLiveAttribute,
       billing: dynamodb.Billing.onDemand(),

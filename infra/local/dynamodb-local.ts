@@ -109,7 +109,7 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
   const indexes = (def.indexes ?? []).map((ix) => ({
     IndexName: ix.name,
     KeySchema: keyOf(ix.partitionKey, ix.sortKey),
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: ix.projection ?? 'ALL' },
   }));
   try {
     await client.send(

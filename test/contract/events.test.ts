@@ -29,10 +29,12 @@ import {
 } from '../../functions/disbursement-cycles/cycle-store.js';
 import { checkIdFor } from '../../functions/identity-checks/verify-people.js';
 import { Message as DispatchMessage } from '../../functions/payments/dispatch-worker.js';
+import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
 import { buildPain002, parsePain002 } from '../../functions/payments/iso20022/pain002.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { StatusMessage } from '../../functions/payments/status-worker.js';
 import { readConfirmations } from '../../functions/post-office/cash-list.js';
+import { OUTCOMES } from '../../functions/reconciliation/outcomes.js';
 import { principalFromClaims, roleConfig } from '../../functions/shared/auth.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { writeObject } from '../../functions/shared/objects.js';
@@ -188,6 +190,9 @@ const FileFormat = z.strictObject({ format: z.enum(['xlsx', 'csv']).optional() }
 const CycleParams = z.strictObject({ cycleId: CycleId });
 /** The disbursement tasks parse `z.object({ cycleId: z.string() })`; the samples name a well-formed cycle. */
 const CycleTask = z.strictObject({ cycleId: CycleId });
+const ImportId = z.string().regex(/^st-[a-z0-9]{16,64}$/);
+const ImportParams = z.strictObject({ importId: ImportId });
+const ImportMessage = z.strictObject({ importId: ImportId });
 const CashListParams = z.strictObject({ cycleId: CycleId, communeCode: z.string().regex(/^\d{5}$/) });
 
 /** The schema each handler applies to what it receives, beyond the event envelope. */
@@ -279,6 +284,31 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     z.strictObject({ identityNumber: IdentityNumber }).parse(e.pathParameters);
     z.strictObject({}).parse(e.queryStringParameters ?? {});
     expect(e.body).toBeUndefined();
+  },
+  createStatementUpload: (e) => expect(e.body).toBeUndefined(),
+  submitStatement: (e) =>
+    z.strictObject({ uploadId: z.uuid(), fileName: z.string().min(1).max(255) }).parse(JSON.parse(e.body)),
+  getStatementImport: (e) => ImportParams.parse(e.pathParameters),
+  getStatementLines: (e) => {
+    ImportParams.parse(e.pathParameters);
+    z.strictObject({
+      outcome: z.enum(OUTCOMES).optional(),
+      cursor: z.string().max(2000).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    }).parse(e.queryStringParameters ?? {});
+  },
+  exportReconciliation: (e) => {
+    ImportParams.parse(e.pathParameters);
+    FileFormat.parse(e.queryStringParameters ?? {});
+  },
+  getCycleReconciliation: (e) => {
+    CycleParams.parse(e.pathParameters);
+    z.strictObject({ asOf: z.iso.date(), dueDays: z.coerce.number().int().min(0).max(60) }).parse(
+      e.queryStringParameters,
+    );
+  },
+  reconcileStatement: (e: SQSEvent) => {
+    for (const r of e.Records) ImportMessage.parse(JSON.parse(r.body));
   },
   paymentDispatchWorker: (e: SQSEvent) => {
     for (const r of e.Records) DispatchMessage.parse(JSON.parse(r.body));
@@ -1044,6 +1074,82 @@ describe('the samples through the real handlers (local runtime)', () => {
       tampered.headers['x-bank-signature'] = sign(tampered.body);
       tampered.body = tampered.body.replace('ACSC', 'RJCT');
       expect((await http('bankCallback', tampered)).statusCode).toBe(401);
+    });
+  });
+
+  describe('reconciliation', () => {
+    type HttpSample = APIGatewayProxyEventV2WithJWTAuthorizer;
+    const forImport = (id: string, importId: string) => {
+      const event = sample<HttpSample>(id);
+      event.pathParameters = { importId };
+      event.rawPath = event.requestContext.http.path = event.rawPath.replace(/st-[a-z0-9]+/, importId);
+      return event;
+    };
+
+    it('a statement goes up through an upload URL, is registered, reconciled from the queue, and read back', async () => {
+      const upload = await http('createStatementUpload', sample('createStatementUpload'));
+      expect(upload.statusCode).toBe(201);
+      // A one-line camt.053: a debit no payment of ours explains.
+      const xml = buildCamt053({
+        messageId: 'C053-CONTRACT-1',
+        createdAt: '2026-03-03T23:59:59+07:00',
+        statements: [
+          {
+            id: 'S20260303-CONTRACT',
+            electronicSequenceNumber: 1,
+            createdAt: '2026-03-03T23:59:59+07:00',
+            account: { id: '0071000999001' },
+            openingBalance: { amountVnd: 1_000_000, date: '2026-03-03' },
+            closingBalance: { amountVnd: 877_000, date: '2026-03-03' },
+            entries: [
+              {
+                entryRef: 'FX1',
+                amountVnd: 123_000,
+                creditDebit: 'DBIT',
+                status: 'BOOK',
+                bookingDate: '2026-03-03',
+                valueDate: '2026-03-03',
+                accountServicerRef: 'FX1',
+              },
+            ],
+          },
+        ],
+      });
+      const put = await fetch(upload.json.uploadUrl, { method: 'PUT', body: xml });
+      expect(put.status).toBe(200);
+
+      const submit = sample<HttpSample>('submitStatement');
+      submit.body = JSON.stringify({ ...JSON.parse(submit.body ?? '{}'), uploadId: upload.json.uploadId });
+      submit.headers['content-length'] = String(Buffer.byteLength(submit.body));
+      const submitted = await http('submitStatement', submit);
+      expect(submitted.statusCode).toBe(202);
+      const importId = ImportId.parse(submitted.json.importId);
+
+      // The worker's sample, pointed at this import; the other record names an import that does not exist.
+      const event = sample<SQSEvent>('reconcileStatement');
+      (event.Records[0] as { body: string }).body = JSON.stringify({ importId });
+      const result = await invoke<SQSBatchResponse>('reconcileStatement', event);
+      expect(result.batchItemFailures).toEqual([]);
+
+      const view = await eventually(async () => {
+        const res = await http('getStatementImport', forImport('getStatementImport', importId));
+        return res.json.status === 'COMPLETED' ? res.json : undefined;
+      });
+      expect(view.outcomes).toEqual([expect.objectContaining({ outcome: 'NOT_OURS', count: 1, amount: 123_000 })]);
+      const lines = await http('getStatementLines', forImport('getStatementLines', importId));
+      expect(lines.statusCode).toBe(200);
+      expect(lines.json.lines).toEqual([expect.objectContaining({ outcome: 'NOT_OURS', amount: 123_000 })]);
+      const report = await http('exportReconciliation', forImport('exportReconciliation', importId));
+      expect(report.statusCode).toBe(200);
+      expect(report.json).toMatchObject({ format: 'csv', downloadUrl: expect.any(String) });
+      // The sample's import id was never loaded: 404, like another jurisdiction's.
+      expect((await http('getStatementImport', sample('getStatementImport'))).statusCode).toBe(404);
+    });
+
+    it('getCycleReconciliation answers for the cycle the samples created, its outcomes balancing', async () => {
+      const res = await http('getCycleReconciliation', sample('getCycleReconciliation'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toMatchObject({ cycleId: 'dc-tcxh_hang_thang-2026-03-79', asOf: '2026-03-20', dueDays: 3 });
     });
   });
 

@@ -103,6 +103,17 @@ export const BankFaultsInput = z
     dropCallbacks: z.number().int().min(0).optional(),
     /** EndToEndIds returned with AC04 on the bank day after their settlement (added to the current set). */
     returnAfterSettlement: z.array(z.string().min(1).max(35)).max(100_000).optional(),
+    /**
+     * Booking errors a real bank makes, for reconciliation to catch (each EndToEndId once, when it settles):
+     * booked at the instructed amount plus `delta` VND; settled but left off the statement; booked a second
+     * time as its own entry; booked without its reference (EndToEndId NOTPROVIDED).
+     */
+    bookWrongAmount: z.record(z.string().min(1).max(35), z.number().int()).optional(),
+    leaveUnbooked: z.array(z.string().min(1).max(35)).max(100_000).optional(),
+    bookTwice: z.array(z.string().min(1).max(35)).max(100_000).optional(),
+    bookWithoutReference: z.array(z.string().min(1).max(35)).max(100_000).optional(),
+    /** Debits the paying account for something that is not ours (amount VND), booked on the next settlement. */
+    foreignDebits: z.array(z.number().int().positive()).max(1000).optional(),
   })
   .strict();
 export type BankFaults = z.infer<typeof BankFaultsInput>;
@@ -309,6 +320,13 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     dropCallbacks: 0,
   };
   const returnSet = new Set<string>();
+  const booking = {
+    wrongAmount: new Map<string, number>(),
+    unbooked: new Set<string>(),
+    twice: new Set<string>(),
+    noReference: new Set<string>(),
+    foreign: [] as number[],
+  };
   const setFaults = (f: BankFaults): void => {
     const v = BankFaultsInput.parse(f);
     if (v.reset) {
@@ -321,6 +339,11 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
         dropCallbacks: 0,
       });
       returnSet.clear();
+      booking.wrongAmount.clear();
+      booking.unbooked.clear();
+      booking.twice.clear();
+      booking.noReference.clear();
+      booking.foreign = [];
     }
     for (const k of [
       'delayMs',
@@ -333,6 +356,11 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
       if (v[k] !== undefined) (faults as Record<string, unknown>)[k] = v[k];
     }
     for (const id of v.returnAfterSettlement ?? []) returnSet.add(id);
+    for (const [id, delta] of Object.entries(v.bookWrongAmount ?? {})) booking.wrongAmount.set(id, delta);
+    for (const id of v.leaveUnbooked ?? []) booking.unbooked.add(id);
+    for (const id of v.bookTwice ?? []) booking.twice.add(id);
+    for (const id of v.bookWithoutReference ?? []) booking.noReference.add(id);
+    booking.foreign.push(...(v.foreignDebits ?? []));
   };
   if (o.faults) setFaults(o.faults);
 
@@ -571,9 +599,17 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     }
     // one debit per PmtInf (batch booking) with the settled transactions only
     for (const pi of msg.message.paymentInfos) {
-      const list = accepted.filter((p) => p.paymentInfoId === pi.paymentInfoId);
+      const settledHere = accepted.filter((p) => p.paymentInfoId === pi.paymentInfoId);
+      const list = settledHere.filter((p) => !booking.unbooked.delete(p.endToEndId));
       if (list.length === 0) continue;
-      const total = list.reduce((s, p) => s + p.amount, 0n);
+      const bookedAmount = (p: Payment) => {
+        const delta = booking.wrongAmount.get(p.endToEndId);
+        if (delta === undefined) return p.amount;
+        booking.wrongAmount.delete(p.endToEndId);
+        return p.amount + BigInt(delta);
+      };
+      const amounts = new Map(list.map((p) => [p, bookedAmount(p)]));
+      const total = list.reduce((s, p) => s + (amounts.get(p) ?? p.amount), 0n);
       const ref = `BK${compact(date)}-${++bookingSeq}`;
       const entry: CamtEntryInput = {
         entryRef: ref,
@@ -590,20 +626,63 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
           totalAmountVnd: total,
           creditDebit: 'DBIT',
         },
-        transactions: list.map((p) => ({
-          messageId: msg.msgId,
-          paymentInfoId: p.paymentInfoId,
-          ...(p.instructionId ? { instructionId: p.instructionId } : {}),
-          endToEndId: p.endToEndId,
-          accountServicerRef: p.ref,
-          amountVnd: p.amount,
-          creditDebit: 'DBIT' as const,
-          ...(p.creditorName ? { creditorName: p.creditorName } : {}),
-          creditorAccountId: p.creditorAccountId,
-        })),
+        transactions: list.map((p) => {
+          const blind = booking.noReference.delete(p.endToEndId);
+          return {
+            messageId: msg.msgId,
+            paymentInfoId: p.paymentInfoId,
+            ...(p.instructionId && !blind ? { instructionId: p.instructionId } : {}),
+            endToEndId: blind ? 'NOTPROVIDED' : p.endToEndId,
+            accountServicerRef: p.ref,
+            amountVnd: amounts.get(p) ?? p.amount,
+            creditDebit: 'DBIT' as const,
+            ...(p.creditorName ? { creditorName: p.creditorName } : {}),
+            creditorAccountId: p.creditorAccountId,
+          };
+        }),
         additionalInfo: `Batch booking of ${list.length} credit transfers`,
       };
       book(pi.debtorAccountId, date, -total, entry);
+      for (const p of list.filter((x) => booking.twice.delete(x.endToEndId))) {
+        const ref = `BK${compact(date)}-${++bookingSeq}`;
+        book(pi.debtorAccountId, date, -p.amount, {
+          entryRef: ref,
+          amountVnd: p.amount,
+          creditDebit: 'DBIT',
+          status: 'BOOK',
+          bookingDate: date,
+          valueDate: date,
+          accountServicerRef: ref,
+          transactions: [
+            {
+              messageId: msg.msgId,
+              paymentInfoId: p.paymentInfoId,
+              endToEndId: p.endToEndId,
+              accountServicerRef: ref,
+              amountVnd: p.amount,
+              creditDebit: 'DBIT',
+              creditorAccountId: p.creditorAccountId,
+            },
+          ],
+          additionalInfo: 'Credit transfer booked again',
+        });
+      }
+    }
+    for (const amount of booking.foreign.splice(0)) {
+      const account = msg.message.paymentInfos[0]?.debtorAccountId;
+      if (!account) break;
+      const ref = `FX${compact(date)}-${++bookingSeq}`;
+      book(account, date, -BigInt(amount), {
+        entryRef: ref,
+        amountVnd: BigInt(amount),
+        creditDebit: 'DBIT',
+        status: 'BOOK',
+        bookingDate: date,
+        valueDate: date,
+        accountServicerRef: ref,
+        bankTransactionCode: { domain: 'ACMT', family: 'MDOP', subFamily: 'CHRG' },
+        additionalInfo: 'Debit not initiated by the account holder',
+      });
     }
   }
 

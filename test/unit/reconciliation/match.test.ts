@@ -2,6 +2,7 @@ import type { StatementEntry, TransactionDetails } from '../../../functions/paym
 import {
   type Booking,
   batchMessageId,
+  fallbackAccounts,
   type LedgerPayment,
   type LineContext,
   matchEntry,
@@ -78,10 +79,21 @@ describe('references', () => {
     expect(batchMessageId(entry({ batches: [{ paymentInfoId: 'MABC-20260203' }] }))).toBe('MABC');
     expect(batchMessageId(entry())).toBeUndefined();
   });
-  it('lists payment ids, accounts and (only without TxDtls) the batch', () => {
+  it('lists payment ids and (only without TxDtls) the batch', () => {
     const e = entry({ txs: [{ endToEndId: 'P1', creditorAccount: { otherId: '42' } }, { endToEndId: 'NOTPROVIDED' }] });
-    expect(referencesOf(e)).toEqual({ paymentIds: ['P1'], msgIds: [], accounts: ['42'] });
+    expect(referencesOf(e)).toEqual({ paymentIds: ['P1'], msgIds: [] });
     expect(referencesOf(entry({ batches: [{ messageId: 'M1' }] })).msgIds).toEqual(['M1']);
+  });
+  it('searches fallback candidates only for transactions not found by reference', () => {
+    const e = entry({
+      txs: [
+        { endToEndId: 'P1', creditorAccount: { otherId: '41' } },
+        { endToEndId: 'NOTPROVIDED', creditorAccount: { otherId: '42' } },
+        { endToEndId: 'P9-TRUNC', creditorAccount: { otherId: '43' } },
+        { endToEndId: 'NOTPROVIDED' },
+      ],
+    });
+    expect(fallbackAccounts(e, new Map([['P1', {}]]))).toEqual(['42', '43']);
   });
 });
 

@@ -1,0 +1,12 @@
+/** Finance officers see the imports of their jurisdiction; auditors read everything. Others see nothing. */
+import type { Principal } from '../../schemas/roles.js';
+import { getJob } from '../jobs/job-store.js';
+import { notFound } from '../shared/http.js';
+import type { StatementImportJob } from './import-job.js';
+
+export async function visibleImport(principal: Principal | null, importId: string): Promise<StatementImportJob> {
+  const job = await getJob<StatementImportJob>(importId);
+  const mine = job?.kind === 'statement-import' && job.jurisdiction === principal?.jurisdiction;
+  if (!job || job.kind !== 'statement-import' || !(principal?.roles.includes('auditor') || mine)) throw notFound();
+  return job;
+}

@@ -1,0 +1,57 @@
+/**
+ * A statement import is a job (jobs table, kind `statement-import`): it carries `openKind` until reconciled,
+ * so a message lost between the write and the send is sent again by the redrive sweep.
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type JobRecord, markDispatched } from '../jobs/job-store.js';
+import { queues } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+import type { ContinuityProblem } from './continuity.js';
+import type { OutcomeTotals } from './report.js';
+
+export interface StatementSummary {
+  statement: number;
+  statementId: string;
+  account: string;
+  sequence?: number;
+  openingBalance?: number;
+  closingBalance?: number;
+  credits: number;
+  debits: number;
+  entries: number;
+  problems: ContinuityProblem[];
+}
+
+export interface StatementImportJob extends JobRecord {
+  kind: 'statement-import';
+  jurisdiction: string;
+  uploadedBy: string;
+  fileName: string;
+  objectKey: string;
+  contentSha256: string;
+  sizeBytes: number;
+  format?: string;
+  /** Entries fully reconciled so far (a resumed run skips them). */
+  checkpoint?: number;
+  statements?: StatementSummary[];
+  totals?: OutcomeTotals;
+  lines?: number;
+  finishedAt?: string;
+}
+
+export interface ImportMessage {
+  importId: string;
+}
+
+export async function dispatchImport(importId: string): Promise<void> {
+  const message: ImportMessage = { importId };
+  await queues().send(
+    new SendMessageCommand({ QueueUrl: resources.queueUrl('statementImports'), MessageBody: JSON.stringify(message) }),
+  );
+  await markDispatched(importId);
+}
+
+export const statementKeys = {
+  incoming: (jurisdiction: string, uploadId: string) => `incoming-statements/${jurisdiction}/${uploadId}`,
+  report: (importId: string, ext: 'csv' | 'xlsx') => `statements/${importId}/reconciliation.${ext}`,
+};

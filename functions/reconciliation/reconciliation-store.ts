@@ -1,0 +1,318 @@
+/**
+ * The reconciliation table. Every write is keyed by something deterministic, so running an import again
+ * writes the same items and changes nothing.
+ *
+ * Items (pk / sk):
+ *   IMPORT#<importId>   / LINE#<stmt>#<entry>#<tx> → one finding per statement line (outcome, VND, payment);
+ *                                                  `importOutcome` feeds the byOutcome index (lists per outcome)
+ *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
+ *   RETURN#<paymentId>  / MARK                     → the line that booked its return
+ *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
+ *   ACCOUNT#<account>   / SEQ#<sequence>           → the same, by sequence number (continuity)
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { PaymentHead } from '../payments/ledger/ledger-store.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+import type { LoadedStatement } from './continuity.js';
+import type { Booking, Effect, Finding, LedgerPayment, OurBatch } from './match.js';
+import type { Outcome } from './outcomes.js';
+
+const table = () => resources.table('reconciliation');
+const payments = () => resources.table('payments');
+
+export const lineKey = (f: Pick<Finding, 'statement' | 'entry' | 'tx'>) =>
+  `LINE#${String(f.statement).padStart(3, '0')}#${String(f.entry).padStart(8, '0')}#${String(f.tx).padStart(5, '0')}`;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** BatchGet with the unprocessed keys retried (DynamoDB may return part of a batch under load). */
+async function batchGet(requests: Record<string, Record<string, unknown>[]>): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let pending: Record<string, { Keys: Record<string, unknown>[] }> = Object.fromEntries(
+    Object.entries(requests)
+      .filter(([, keys]) => keys.length)
+      .map(([t, keys]) => [t, { Keys: keys }]),
+  );
+  for (let attempt = 0; Object.keys(pending).length; attempt++) {
+    const out = await dynamo().send(new BatchGetCommand({ RequestItems: pending }));
+    for (const items of Object.values(out.Responses ?? {})) found.push(...items);
+    pending = (out.UnprocessedKeys ?? {}) as typeof pending;
+    if (Object.keys(pending).length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+  }
+  return found;
+}
+
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  await Promise.all(
+    chunks(items, 25).map(async (part) => {
+      let pending: Record<string, unknown>[] | undefined = part.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending?.length; attempt++) {
+        const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }));
+        pending = out.UnprocessedItems?.[table()] as Record<string, unknown>[] | undefined;
+        if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      }
+    }),
+  );
+}
+
+const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
+  paymentId: h.paymentId,
+  cycleId: h.cycleId,
+  amount: h.amount,
+  state: h.state,
+  bankBin: h.bankBin,
+  creditorAccount: h.creditorAccount,
+  createdAt: h.createdAt,
+});
+
+/** Payments (HEAD) and their debit bookings, by payment id, 50 at a time (100 keys per BatchGet). */
+export async function paymentsAndBookings(ids: string[]) {
+  const payments_ = new Map<string, LedgerPayment>();
+  const bookings = new Map<string, Booking>();
+  await Promise.all(
+    chunks(ids, 50).map(async (part) => {
+      const items = await batchGet({
+        [payments()]: part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+        [table()]: part.map((id) => ({ pk: `BOOK#${id}`, sk: 'MARK' })),
+      });
+      for (const item of items) {
+        if (typeof item.pk === 'string') bookings.set(item.paymentId as string, item as unknown as Booking);
+        else payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
+      }
+    }),
+  );
+  return { payments: payments_, bookings };
+}
+
+/** Our pain.001 blocks by MsgId (the dispatch worker's BATCH#<msgId> records). */
+export async function ourBatches(msgIds: string[]): Promise<Map<string, OurBatch>> {
+  const out = new Map<string, OurBatch>();
+  for (const part of chunks(msgIds, 100)) {
+    const items = await batchGet({ [payments()]: part.map((m) => ({ paymentId: `BATCH#${m}`, sk: 'HEAD' })) });
+    for (const item of items)
+      out.set(item.msgId as string, { msgId: item.msgId as string, paymentIds: item.paymentIds as string[] });
+  }
+  return out;
+}
+
+/**
+ * Fallback candidates: the latest payments to a creditor account (the payments table's byCreditor index,
+ * keys only so payment updates never touch it), then their HEADs.
+ */
+export async function candidatesByAccount(accounts: string[]): Promise<Map<string, LedgerPayment[]>> {
+  const out = new Map<string, LedgerPayment[]>();
+  await Promise.all(
+    accounts.map(async (account) => {
+      const res = await dynamo().send(
+        new QueryCommand({
+          TableName: payments(),
+          IndexName: 'byCreditor',
+          KeyConditionExpression: 'creditorAccount = :a',
+          ExpressionAttributeValues: { ':a': account },
+          ScanIndexForward: false,
+          Limit: 24,
+        }),
+      );
+      const keys = (res.Items ?? [])
+        .filter((i) => i.sk === 'HEAD')
+        .map((i) => ({ paymentId: i.paymentId, sk: 'HEAD' }));
+      const heads = (await batchGet({ [payments()]: keys })) as unknown as PaymentHead[];
+      if (heads.length) out.set(account, heads.map(toLedgerPayment));
+    }),
+  );
+  return out;
+}
+
+/** The projection of a payment a cycle report needs, for every payment of the cycle in one state. */
+export async function* cyclePaymentsInState(cycleId: string, state: string) {
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: payments(),
+        IndexName: 'byCycleState',
+        KeyConditionExpression: 'cycleState = :k',
+        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
+        ProjectionExpression: 'paymentId, amount, #state, createdAt',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExclusiveStartKey: key,
+      }),
+    );
+    yield (out.Items ?? []) as { paymentId: string; amount: number; state: PaymentHead['state']; createdAt: string }[];
+    key = out.LastEvaluatedKey;
+  } while (key);
+}
+
+/** Debit bookings of many payments (for the cycle report). */
+export async function bookingsOf(ids: string[]): Promise<Map<string, Booking>> {
+  const out = new Map<string, Booking>();
+  await Promise.all(
+    chunks(ids, 100).map(async (part) => {
+      for (const item of await batchGet({ [table()]: part.map((id) => ({ pk: `BOOK#${id}`, sk: 'MARK' })) })) {
+        out.set(item.paymentId as string, item as unknown as Booking);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Records the bookings and returns of a batch of lines, each only if no other line holds it (conditional,
+ * 100 per transaction). Returns the effects that lost to another line: those lines are duplicates.
+ */
+export async function recordEffects(importId: string, effects: Effect[]): Promise<Set<Effect>> {
+  const lost = new Set<Effect>();
+  const put = (e: Effect) => ({
+    Put: {
+      TableName: table(),
+      Item: { pk: `${e.kind}#${e.paymentId}`, sk: 'MARK', importId, ...e.booking },
+      ConditionExpression: 'attribute_not_exists(pk) OR #pos = :pos',
+      ExpressionAttributeNames: { '#pos': 'position' },
+      ExpressionAttributeValues: { ':pos': e.booking.position },
+    },
+  });
+  // One mark per payment and kind in a transaction (DynamoDB refuses two operations on one item).
+  const unique = new Map(effects.map((e) => [`${e.kind}#${e.paymentId}`, e]));
+  for (const e of effects) if (unique.get(`${e.kind}#${e.paymentId}`) !== e) lost.add(e);
+  let pending = [...unique.values()];
+  await Promise.all(
+    chunks(pending, 100).map(async (part) => {
+      let batch = part;
+      while (batch.length) {
+        try {
+          await dynamo().send(new TransactWriteCommand({ TransactItems: batch.map(put) }));
+          return;
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException)) throw err;
+          const reasons = err.CancellationReasons ?? [];
+          const failed = batch.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+          // Anything else (a conflict with a concurrent transaction) is retried as it is.
+          for (const e of failed) lost.add(e);
+          batch = batch.filter((e) => !failed.includes(e));
+          if (!failed.length) await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+        }
+      }
+    }),
+  );
+  pending = [];
+  return lost;
+}
+
+/** The findings of a batch of lines (idempotent: the same line always has the same key). */
+export async function saveFindings(importId: string, findings: Finding[]): Promise<void> {
+  await batchPut(
+    findings.map((f) => ({
+      pk: `IMPORT#${importId}`,
+      sk: lineKey(f),
+      importOutcome: `${importId}#${f.outcome}`,
+      ...stripUndefined(f),
+    })),
+  );
+}
+
+function stripUndefined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export async function* findings(importId: string, outcome?: Outcome, startKey?: Record<string, unknown>, limit = 200) {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      ...(outcome
+        ? {
+            IndexName: 'byOutcome',
+            KeyConditionExpression: 'importOutcome = :k',
+            ExpressionAttributeValues: { ':k': `${importId}#${outcome}` },
+          }
+        : {
+            KeyConditionExpression: 'pk = :k AND begins_with(sk, :l)',
+            ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':l': 'LINE#' },
+          }),
+      ExclusiveStartKey: startKey,
+      Limit: limit,
+    }),
+  );
+  yield { items: (out.Items ?? []) as (Finding & { sk: string })[], next: out.LastEvaluatedKey };
+}
+
+/** Every finding of an import, page by page (exports). */
+export async function* allFindings(importId: string): AsyncGenerator<Finding> {
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :k AND begins_with(sk, :l)',
+        ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':l': 'LINE#' },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) yield item as Finding;
+    key = out.LastEvaluatedKey;
+  } while (key);
+}
+
+export async function statementById(account: string, statementId: string): Promise<LoadedStatement | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `ACCOUNT#${account}`, sk: `STMT#${statementId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as LoadedStatement | undefined;
+}
+
+const seqKey = (n: number) => `SEQ#${String(n).padStart(12, '0')}`;
+
+/** The latest statement of the account before this sequence number (or the latest at all). */
+export async function previousStatement(account: string, sequence?: number): Promise<LoadedStatement | undefined> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression:
+        sequence === undefined ? 'pk = :p AND begins_with(sk, :s)' : 'pk = :p AND sk BETWEEN :s AND :before',
+      ExpressionAttributeValues: {
+        ':p': `ACCOUNT#${account}`,
+        ':s': 'SEQ#',
+        ...(sequence === undefined ? {} : { ':before': seqKey(sequence - 1) }),
+      },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items?.[0] as LoadedStatement | undefined;
+}
+
+/** Records a statement as loaded (after its lines), by id and by sequence; the first import keeps it. */
+export async function recordStatement(s: LoadedStatement): Promise<void> {
+  const item = { ...stripUndefined(s) };
+  for (const sk of [`STMT#${s.statementId}`, ...(s.sequence !== undefined ? [seqKey(s.sequence)] : [])]) {
+    await dynamo()
+      .send(
+        new PutCommand({
+          TableName: table(),
+          Item: { pk: `ACCOUNT#${s.account}`, sk, ...item },
+          ConditionExpression: 'attribute_not_exists(pk) OR importId = :i',
+          ExpressionAttributeValues: { ':i': s.importId },
+        }),
+      )
+      .catch((err: Error) => {
+        if (err.name !== 'ConditionalCheckFailedException') throw err;
+      });
+  }
+}

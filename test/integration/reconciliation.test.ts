@@ -1,0 +1,264 @@
+/**
+ * Reconciliation of a real cycle on the local runtime: pay 8 people through the bank simulator, let the bank
+ * make the mistakes banks make (a wrong amount, a payment left unbooked, one booked twice, one booked without
+ * its reference, a debit that is not ours, a return after settlement), then load the bank's own camt.053
+ * statements and a pain.002 through the API. Every outcome must be present and explained, the totals of each
+ * import must add up to the statement's money, the cycle's outcomes to what was approved, and loading the
+ * same statement again must change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
+import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
+import { entries, getPayment, type PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
+import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
+import type { LocalPlatform } from '../../infra/local/runtime.js';
+import {
+  accountNumberFor,
+  approve,
+  BANK_BIN,
+  createSubmitted,
+  cycleIn,
+  type Harness,
+  harness,
+  statusReport,
+} from '../support/disbursement.js';
+import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
+
+let platform: LocalPlatform;
+let h: Harness;
+
+beforeAll(async () => {
+  process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '1';
+  platform = await startTestPlatform();
+  h = await harness(platform, 8);
+});
+afterAll(async () => {
+  await platform?.stop();
+  delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
+});
+
+async function load(body: string, fileName: string, token = h.preparer) {
+  const res = await fetch(`${platform.url}/v1/statements`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml', 'x-file-name': fileName },
+    body,
+  });
+  const first = (await res.json()) as { importId: string; duplicate: boolean };
+  const done = await eventually(async () => {
+    const got = await api(platform, 'GET', `/v1/statements/${first.importId}`, { token });
+    return ['COMPLETED', 'FAILED'].includes(got.body.status) ? got.body : undefined;
+  }, 60_000);
+  return { ...done, httpStatus: res.status, duplicate: first.duplicate };
+}
+
+const outcomes = (view: { outcomes: { outcome: string; count: number; amount: number }[] }) =>
+  Object.fromEntries(view.outcomes.map((o) => [o.outcome, { count: o.count, amount: o.amount }]));
+
+async function lines(importId: string, outcome?: string) {
+  const got = await api(platform, 'GET', `/v1/statements/${importId}/lines${outcome ? `?outcome=${outcome}` : ''}`, {
+    token: h.preparer,
+  });
+  expect(got.status).toBe(200);
+  return got.body.lines as {
+    outcome: string;
+    paymentId?: string;
+    amount: number;
+    suggestions?: string[];
+    note?: string;
+  }[];
+}
+
+describe('reconciliation against the bank simulator', () => {
+  let ids: string[];
+  let byId: Map<string, PaymentInstruction>;
+  let cycleId: string;
+  let day1: string;
+
+  it('pays a cycle with the bank making its mistakes', async () => {
+    // Person 7's account is closed: the bank rejects the payment (AC04), no money moves.
+    await fetch(`${platform.bank.url}/control/accounts/${BANK_BIN}/${accountNumberFor(7)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'CLOSED' }),
+    });
+    const submitted = await createSubmitted(h, '2026-03');
+    cycleId = submitted.cycleId;
+    const cycle = await getCycle(cycleId);
+    const instructions = (await Promise.all((cycle?.draft?.chunks ?? []).map((c) => readDraftChunk(c.key)))).flat();
+    byId = new Map(instructions.map((i) => [i.paymentId, i]));
+    // The people in list order: payment i goes to account i.
+    ids = [...Array(8).keys()].map(
+      (i) => instructions.find((p) => p.creditorAccount === accountNumberFor(i))?.paymentId as string,
+    );
+    expect(ids.every(Boolean)).toBe(true);
+    await fetch(`${platform.bank.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reset: true,
+        bookWrongAmount: { [ids[0] as string]: -1000 },
+        leaveUnbooked: [ids[1]],
+        bookTwice: [ids[2]],
+        bookWithoutReference: [ids[3]],
+        returnAfterSettlement: [ids[4]],
+        foreignDebits: [123_456],
+      }),
+    });
+    day1 = vietnamDate(Date.now());
+    expect((await approve(h, cycleId, submitted.draft.contentHash)).status).toBe(200);
+    const closed = await cycleIn(h, cycleId, ['CLOSED']);
+    await platform.bank.idle();
+    expect(closed.closing.SETTLED.count).toBe(7);
+    expect(closed.closing.REJECTED.count).toBe(1);
+  });
+
+  it('before any statement, every settled payment is awaiting booking, then overdue after N banking days', async () => {
+    const now = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=${day1}`, {
+      token: h.preparer,
+    });
+    expect(now.status).toBe(200);
+    expect(outcomes(now.body).AWAITING_BOOKING?.count).toBe(7);
+    const later = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31`, {
+      token: h.preparer,
+    });
+    expect(outcomes(later.body).NOT_BOOKED?.count).toBe(7);
+    expect(later.body.balanced).toEqual({ count: true, amount: true });
+  });
+
+  let first: Awaited<ReturnType<typeof load>>;
+  let statement1: string;
+
+  it("loads the bank's end-of-day camt.053: every line explained, money accounted for", async () => {
+    platform.bank.advanceClock(24 * 3600_000); // the next bank day: day 1 is final, the return falls due
+    statement1 = platform.bank.statement(day1) as string;
+    expect(statement1).toContain('<Ntry>');
+    first = await load(statement1, 'sao-ke-ngay-1.xml');
+    expect(first.httpStatus).toBe(202);
+    expect(first.format).toBe('camt.053');
+    const o = outcomes(first);
+    const amountOf = (i: number) => byId.get(ids[i] as string)?.amount as number;
+    // 4 and 5, 6 booked as instructed; 2 once in the batch (its second booking is the duplicate).
+    expect(o.MATCHED?.count).toBe(4);
+    expect(o.AMOUNT_MISMATCH).toEqual({ count: 1, amount: amountOf(0) - 1000 });
+    expect(o.DUPLICATE_ENTRY).toEqual({ count: 1, amount: amountOf(2) });
+    expect(o.SUGGESTED?.count).toBe(1);
+    expect(o.NOT_OURS).toEqual({ count: 1, amount: 123_456 });
+    // Every dong the statement debited is in exactly one line's outcome.
+    const [summary] = first.statements as { debits: number; credits: number; problems: unknown[] }[];
+    const total = Object.values(o).reduce((s, t) => s + (t as { amount: number }).amount, 0);
+    expect(total).toBe((summary?.debits ?? 0) + (summary?.credits ?? 0));
+    expect(summary?.problems).toEqual([]);
+
+    const suggested = await lines(first.importId, 'SUGGESTED');
+    expect(suggested[0]?.suggestions).toEqual([ids[3]]);
+    const mismatch = await lines(first.importId, 'AMOUNT_MISMATCH');
+    expect(mismatch[0]).toMatchObject({ paymentId: ids[0] });
+    const duplicate = await lines(first.importId, 'DUPLICATE_ENTRY');
+    expect(duplicate[0]).toMatchObject({ paymentId: ids[2] });
+  });
+
+  it('the next day statement carries the return: linked, and the ledger gets a new RETURNED entry', async () => {
+    const day2 = vietnamDate(Date.now() + 24 * 3600_000);
+    const second = await load(platform.bank.statement(day2) as string, 'sao-ke-ngay-2.xml');
+    expect(outcomes(second).RETURN?.count).toBe(1);
+    const [ret] = await lines(second.importId, 'RETURN');
+    expect(ret).toMatchObject({ paymentId: ids[4] });
+    // Continuity: sequence 2 follows 1, its opening balance is yesterday's closing.
+    expect((second.statements as { problems: unknown[] }[])[0]?.problems).toEqual([]);
+    const head = await getPayment(ids[4] as string);
+    expect(head?.state).toBe('RETURNED');
+    const history = await entries(ids[4] as string);
+    expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['SETTLED', 'RETURNED']));
+    expect(history.at(-1)?.source).toBe('statement-import');
+  });
+
+  it('the same file again returns the first import and changes nothing', async () => {
+    const again = await load(statement1, 'sao-ke-ngay-1.xml');
+    expect(again.httpStatus).toBe(200);
+    expect(again.duplicate).toBe(true);
+    expect(again.importId).toBe(first.importId);
+    expect(outcomes(again)).toEqual(outcomes(first));
+  });
+
+  it('the same statement re-issued in another file is a duplicate statement: nothing booked twice', async () => {
+    const reissued = statement1.replace(/<MsgId>C053-[^<]+<\/MsgId>/, '<MsgId>C053-REISSUED-1</MsgId>');
+    expect(reissued).not.toBe(statement1);
+    const dup = await load(reissued, 'sao-ke-ngay-1-ban-sao.xml');
+    expect(dup.importId).not.toBe(first.importId);
+    const o = outcomes(dup);
+    expect(Object.keys(o).sort()).toEqual(['DUPLICATE_STATEMENT']);
+    const [summary] = dup.statements as { problems: { code: string }[] }[];
+    expect(summary?.problems.map((p) => p.code)).toEqual(['DUPLICATE_STATEMENT']);
+  });
+
+  it('a missing day is a sequence gap', async () => {
+    platform.bank.advanceClock(2 * 24 * 3600_000);
+    const day4 = vietnamDate(Date.now() + 3 * 24 * 3600_000);
+    const gap = await load(platform.bank.statement(day4) as string, 'sao-ke-ngay-4.xml');
+    const [summary] = gap.statements as { problems: { code: string }[] }[];
+    expect(summary?.problems.map((p) => p.code)).toEqual(['SEQUENCE_GAP']);
+    expect(outcomes(gap).CONTINUITY?.count).toBe(1);
+  });
+
+  it('a pain.002 status report: late, contradictory and unknown statuses are each named', async () => {
+    const report = [
+      statusReport([ids[5] as string], 'ACSP'), // late: it is settled already
+      statusReport([ids[7] as string], 'ACSC'), // contradicts the rejection
+      statusReport(['P202603UNKNOWNPAYMENT000000001'], 'ACSC'),
+    ];
+    const late = await load(report[0] as string, 'pain002-1.xml');
+    expect(late.format).toBe('pain.002');
+    expect(outcomes(late).LATE_STATUS?.count).toBe(1);
+    expect(outcomes(await load(report[1] as string, 'pain002-2.xml')).CONTRADICTORY_STATUS?.count).toBe(1);
+    expect(outcomes(await load(report[2] as string, 'pain002-3.xml')).NOT_OURS?.count).toBe(1);
+    // The contradiction is recorded in the ledger as an anomaly, never applied.
+    expect((await getPayment(ids[7] as string))?.state).toBe('REJECTED');
+  });
+
+  it('the cycle view: every approved payment in one outcome, totals balance with the approval', async () => {
+    const got = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31`, {
+      token: h.approver,
+    });
+    const o = outcomes(got.body);
+    expect(o.MATCHED?.count).toBe(3); // 2, 5, 6
+    expect(o.AMOUNT_MISMATCH?.count).toBe(1); // 0
+    expect(o.RETURN?.count).toBe(1); // 4
+    expect(o.REJECTED?.count).toBe(1); // 7
+    expect(o.NOT_BOOKED?.count).toBe(2); // 1 left unbooked, 3 only suggested (never auto-confirmed)
+    expect(got.body.balanced).toEqual({ count: true, amount: true });
+    const notBooked = got.body.outcomes.find((x: { outcome: string }) => x.outcome === 'NOT_BOOKED');
+    expect(notBooked.payments.map((p: { paymentId: string }) => p.paymentId).sort()).toEqual([ids[1], ids[3]].sort());
+  });
+
+  it('exports the report as CSV and XLSX with money as numbers', async () => {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const got = await api(platform, 'GET', `/v1/statements/${first.importId}/report?format=${format}`, {
+        token: h.preparer,
+      });
+      expect(got.status).toBe(200);
+      const file = await fetch(got.body.downloadUrl);
+      expect(file.status).toBe(200);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      if (format === 'csv') {
+        const text = new TextDecoder().decode(bytes);
+        expect(text).toContain('AMOUNT_MISMATCH');
+        expect(text).toContain(`,${byId.get(ids[0] as string)?.amount},`);
+      } else {
+        expect(bytes[0]).toBe(0x50); // PK: a zip container
+      }
+    }
+  });
+
+  it('is scoped: another province sees nothing, a labor officer nothing, the auditor reads', async () => {
+    const hanoi = await platform.identityProvider.tokenFor({
+      username: 'ketoan.hanoi',
+      displayName: 'Kế toán lập (Hà Nội)',
+      role: 'finance_preparer',
+      jurisdiction: '01',
+    });
+    expect((await api(platform, 'GET', `/v1/statements/${first.importId}`, { token: hanoi })).status).toBe(404);
+    expect((await api(platform, 'GET', `/v1/statements/${first.importId}`, { token: h.officer })).status).toBe(403);
+    const auditor = await platform.identityProvider.tokenFor(demoUser('auditor'));
+    expect((await api(platform, 'GET', `/v1/statements/${first.importId}`, { token: auditor })).status).toBe(200);
+  });
+});
