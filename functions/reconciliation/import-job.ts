@@ -36,6 +36,9 @@ export interface StatementImportJob extends JobRecord {
   statements?: StatementSummary[];
   totals?: OutcomeTotals;
   lines?: number;
+  /** Rows or fields the parser reported and skipped (bank CSV), first 200, and how many in all. */
+  fileProblems?: { statement: number; line?: number; code: string; message: { vi: string; en: string } }[];
+  fileProblemCount?: number;
   finishedAt?: string;
 }
 

@@ -16,6 +16,8 @@ export function toImportView(job: StatementImportJob) {
     entriesProcessed: job.checkpoint ?? 0,
     lines: job.lines,
     statements: job.statements ?? [],
+    fileProblems: job.fileProblems ?? [],
+    fileProblemCount: job.fileProblemCount ?? 0,
     outcomes: job.totals
       ? OUTCOMES.filter((o) => job.totals?.[o].count).map((o) => ({
           outcome: o,

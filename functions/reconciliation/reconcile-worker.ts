@@ -16,6 +16,7 @@ import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
 import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
 import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { readStatement } from '../payments/statements/detect.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -32,7 +33,6 @@ import {
 } from './continuity.js';
 import { dispatchImport, type StatementImportJob, type StatementSummary } from './import-job.js';
 import { type Effect, type Finding, fallbackAccounts, matchEntry, referencesOf } from './match.js';
-import { readStatement } from './open-statement.js';
 import type { Outcome } from './outcomes.js';
 import {
   candidatesByAccount,
@@ -229,6 +229,9 @@ export async function reconcileImport(job: StatementImportJob): Promise<'DONE' |
     let current: OpenStatement | undefined;
     let ordinal = 0;
     let batch: StatementEntry[] = [];
+    // Rows the parser could not read (bank CSV) and its own checks: reported with the import, never dropped.
+    const fileProblems: { statement: number; line?: number; code: string; message: { vi: string; en: string } }[] = [];
+    let fileProblemCount = 0;
     const flush = async () => {
       if (!batch.length || !current) return;
       await reconcileBatch(importId, batch, current.duplicate);
@@ -236,7 +239,12 @@ export async function reconcileImport(job: StatementImportJob): Promise<'DONE' |
       await updateOpenJob(importId, { checkpoint: ordinal, status: 'RECONCILING', format: opened.format });
     };
     for await (const event of opened.events as AsyncIterable<StatementEvent>) {
-      if (event.type === 'header') {
+      if (event.type === 'problem') {
+        fileProblemCount++;
+        if (fileProblems.length < 200) {
+          fileProblems.push({ statement: event.statement, line: event.line, code: event.code, message: event.message });
+        }
+      } else if (event.type === 'header') {
         const account = statementAccount(event);
         const sameId = await statementById(account, event.id);
         const dup = duplicateOf(importId, event, sameId);
@@ -291,7 +299,7 @@ export async function reconcileImport(job: StatementImportJob): Promise<'DONE' |
       }
     }
     await flush();
-    await updateOpenJob(importId, { statements: summaries });
+    await updateOpenJob(importId, { statements: summaries, fileProblems, fileProblemCount });
   }
   const { totals, lines } = await storedTotals(importId);
   await closeJob(importId, 'COMPLETED', { totals, lines, finishedAt: new Date().toISOString(), format: opened.format });

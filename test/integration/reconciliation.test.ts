@@ -215,6 +215,35 @@ describe('reconciliation against the bank simulator', () => {
     expect((await getPayment(ids[7] as string))?.state).toBe('REJECTED');
   });
 
+  it("a bank's CSV export: the unreadable row is reported, the readable ones are reconciled", async () => {
+    const day = vietnamDate(Date.now() + 3 * 24 * 3600_000).split('-').reverse().join('/');
+    const csv = [
+      'SAO KÊ TÀI KHOẢN',
+      'Số tài khoản: 0071000999777',
+      'Ngày giao dịch;Số tham chiếu;Mã giao dịch;Ghi nợ;Ghi có;Nội dung',
+      `${day};CSV-1;${ids[6]};${byId.get(ids[6] as string)?.amount};;TRO CAP XA HOI`,
+      `${day};CSV-2;;12.5x0;;PHI DICH VU`,
+      `${day};CSV-3;;;50.000;LAI TIEN GUI`,
+    ].join('\r\n');
+    const res = await fetch(`${platform.url}/v1/statements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.preparer}`, 'content-type': 'text/csv', 'x-file-name': 'sao-ke.csv' },
+      body: `\uFEFF${csv}`,
+    });
+    const { importId } = (await res.json()) as { importId: string };
+    const done = await eventually(async () => {
+      const got = await api(platform, 'GET', `/v1/statements/${importId}`, { token: h.preparer });
+      return got.body.status === 'COMPLETED' ? got.body : undefined;
+    }, 60_000);
+    expect(done.format).toBe('csv');
+    expect(done.fileProblemCount).toBe(1);
+    expect(done.fileProblems[0]).toMatchObject({ line: 5, message: { vi: expect.any(String), en: expect.any(String) } });
+    const o = outcomes(done);
+    // Payment 6 was booked by the bank's camt.053 already: this line books it a second time.
+    expect(o.DUPLICATE_ENTRY?.count).toBe(1);
+    expect(o.NOT_OURS).toEqual({ count: 1, amount: 50_000 });
+  });
+
   it('the cycle view: every approved payment in one outcome, totals balance with the approval', async () => {
     const got = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31`, {
       token: h.approver,
