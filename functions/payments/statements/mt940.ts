@@ -295,8 +295,8 @@ export function parseInfo(lines: readonly string[]): Mt940Info {
     return info;
   }
   // Structured "/KEY/value" (Dutch and other SEPA banks).
-  if (/^\/[A-Z]{2,9}\//.test(joined) && keyed(joined, SLASH_KEY).size > 0) {
-    const k = keyed(joined, SLASH_KEY);
+  const k = /^\/[A-Z]{2,9}\//.test(joined) ? keyed(joined, SLASH_KEY) : undefined;
+  if (k && k.size > 0) {
     const e2e = clean(k.get('EREF'));
     if (e2e) info.endToEndId = e2e;
     const remi = k.get('REMI');
