@@ -37,12 +37,6 @@ export async function stateTotals(cycleId: string): Promise<Record<PaymentState,
   return totals;
 }
 
-/** Counts per state, counted by the index: cheap enough for every poll. */
-export async function stateCounts(cycleId: string): Promise<Record<PaymentState, number>> {
-  const counts = await Promise.all(PAYMENT_STATES.map((s) => countInState(cycleId, s)));
-  return Object.fromEntries(PAYMENT_STATES.map((s, i) => [s, counts[i]])) as Record<PaymentState, number>;
-}
-
 /**
  * Payments not yet final: those of chunks not dispatched yet, plus those recorded PENDING, SENT or ACCEPTED.
  * Zero exactly when every chunk is out and every payment answered; while chunks are in flight the figure may
