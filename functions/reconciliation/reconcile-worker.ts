@@ -217,10 +217,14 @@ interface OpenStatement {
   problems: ContinuityProblem[];
 }
 
-export async function reconcileImport(job: StatementImportJob): Promise<'DONE' | 'CONTINUED'> {
+/** Reconciles an import from its stored file (`source` lets the benchmark stream a generated one instead). */
+export async function reconcileImport(
+  job: StatementImportJob,
+  source: AsyncIterable<Uint8Array> = readObject(job.objectKey),
+): Promise<'DONE' | 'CONTINUED'> {
   const importId = job.jobId;
   const started = Date.now();
-  const opened = await readStatement(readObject(job.objectKey), job.fileName);
+  const opened = await readStatement(source, job.fileName);
   if (opened.format === 'pain.002') {
     await reconcileStatusReport(importId, opened.report);
   } else {

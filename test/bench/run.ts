@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   onboarding: () => import('./onboarding.js'),
   disbursement: () => import('./disbursement.js'),
   status: () => import('./status.js'),
+  reconciliation: () => import('./reconciliation.js'),
 };
 
 // Before any handler module builds its Powertools logger: chunk-by-chunk info logs would bury the figures.
