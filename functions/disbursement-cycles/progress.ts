@@ -50,3 +50,14 @@ export async function openPayments(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>
   );
   return undispatched + inFlight.reduce((s, n) => s + n, 0);
 }
+
+/** Live dispatch progress for the console: chunks handed to their rail and payments per state (counts only). */
+export async function dispatchProgress(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>) {
+  const done = await dispatchedChunks(cycle.cycleId);
+  const counts = await Promise.all(PAYMENT_STATES.map((s) => countInState(cycle.cycleId, s)));
+  return {
+    chunks: cycle.draft?.chunks.length ?? 0,
+    chunksDispatched: done.size,
+    byState: Object.fromEntries(PAYMENT_STATES.map((s, i) => [s, counts[i] ?? 0])) as Record<PaymentState, number>,
+  };
+}

@@ -50,12 +50,15 @@ export interface GatewayOptions {
   invoker: LambdaInvoker;
   tokenPolicy: TokenPolicy;
   identityProvider: DevIdentityProvider;
+  /** The web console's files (built on first use), served outside `/v1` and `/local`. */
+  site?: () => Promise<Map<string, { body: Buffer; contentType: string }>>;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
 export class LocalGateway {
   private server?: Server;
   private readonly routes: CompiledRoute[];
+  private site?: Promise<Map<string, { body: Buffer; contentType: string }>>;
   url = '';
 
   constructor(private readonly o: GatewayOptions) {
@@ -91,6 +94,10 @@ export class LocalGateway {
       return answer ? send(res, answer.status, answer.body) : send(res, 404, { message: 'Not Found' });
     }
     const method = (req.method ?? 'GET').toUpperCase();
+    if (this.o.site && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/v1/')) {
+      const file = await this.siteFile(url.pathname);
+      if (file) return sendSiteFile(res, method, file);
+    }
     let params: Record<string, string> = {};
     const route = this.routes.find((r) => {
       if (r.def.method !== method) return false;
@@ -138,6 +145,19 @@ export class LocalGateway {
       'apigw-requestid': event.requestContext.requestId,
     });
     res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+  }
+
+  /** `/`, `/app` and `/app/...` are the console's page (hash routes); other paths are its assets. */
+  private async siteFile(path: string) {
+    if (!this.site) {
+      this.site = this.o.site?.();
+      this.site?.catch(() => {
+        this.site = undefined; // a failed build is retried on the next request
+      });
+    }
+    const files = await this.site;
+    const name = path === '/' || path === '/app' || path.startsWith('/app/') ? 'index.html' : path.slice(1);
+    return files?.get(name);
   }
 
   private toEvent(
@@ -197,6 +217,25 @@ function safeDecode(segment: string): string {
   } catch {
     return '\uFFFD';
   }
+}
+
+/** The headers CloudFront's response headers policy sets on AWS (infra/cdk/web-console.ts). */
+export const SITE_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+function sendSiteFile(res: ServerResponse, method: string, file: { body: Buffer; contentType: string }) {
+  res.writeHead(200, {
+    'content-type': file.contentType,
+    'content-length': String(file.body.length),
+    'cache-control': 'no-cache',
+    ...SITE_SECURITY_HEADERS,
+  });
+  res.end(method === 'HEAD' ? undefined : file.body);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

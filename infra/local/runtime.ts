@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import { buildSite } from '../../web/build.js';
 import { system as defaultSystem } from '../system.js';
 import { envName, PLATFORM_SETTINGS, type ScheduleTrigger, type SystemDef } from '../system-model.js';
 import { type BankSimulator, startBankSimulator } from './bank-simulator/simulator.js';
@@ -183,6 +184,7 @@ export class LocalPlatform {
       routes: this.system.routes,
       invoker: this.invoker,
       identityProvider: this.identityProvider,
+      site: buildSite,
       tokenPolicy: { issuer: this.identityProvider.issuer, audience: DEV_AUDIENCE, keys: this.identityProvider.keys },
       log: this.log,
     });

@@ -43,6 +43,7 @@ try {
 const url = platform.url;
 console.log(`
 ansinh đang chạy / is running
+  Bảng điều khiển / web console ${url}/
   API            ${url}/v1/health
   Dữ liệu / data ${dataDir}
   Định danh / identity provider ${platform.identityProvider.issuer}

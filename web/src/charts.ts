@@ -1,0 +1,118 @@
+/** Plain SVG charts: horizontal bars and grouped columns. Each has a text alternative; the data is also shown as a table. */
+import { svg } from './h.js';
+
+const PALETTE = ['#0b5394', '#38761d', '#b45f06', '#990000', '#674ea7', '#45818e'];
+
+export interface Bar {
+  label: string;
+  value: number;
+  color?: string;
+  /** Shown at the end of the bar (e.g. the formatted amount). */
+  text?: string;
+  onClick?: () => void;
+}
+
+export function barChart(title: string, bars: Bar[]): SVGElement {
+  const rowH = 28;
+  const labelW = 150;
+  const width = 340;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${bars.length * rowH + 8}`,
+    role: 'img',
+    'aria-label': `${title}: ${bars.map((b) => `${b.label} ${b.text ?? b.value}`).join('; ')}`,
+    class: 'chart',
+  });
+  root.appendChild(svg('title', {}, title));
+  bars.forEach((b, i) => {
+    const y = i * rowH + 4;
+    const w = Math.max(2, ((width - labelW - 10) * b.value) / max);
+    const g = svg('g', b.onClick ? { class: 'clickable' } : {});
+    g.appendChild(
+      svg(
+        'text',
+        { x: 0, y: y + 17, class: 'chart-label' },
+        b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label,
+      ),
+    );
+    g.appendChild(
+      svg('rect', {
+        x: labelW,
+        y,
+        width: w,
+        height: rowH - 8,
+        rx: 3,
+        fill: b.color ?? PALETTE[i % PALETTE.length] ?? '#0b5394',
+      }),
+    );
+    g.appendChild(
+      svg(
+        'text',
+        { x: Math.min(labelW + w + 4, width - 60), y: y + 17, class: 'chart-value' },
+        b.text ?? String(b.value),
+      ),
+    );
+    if (b.onClick) g.addEventListener('click', b.onClick);
+    root.appendChild(g);
+  });
+  return root;
+}
+
+export interface Group {
+  label: string;
+  values: number[];
+}
+
+/** Columns per group (e.g. per month: paid, settled), with a legend. */
+export function groupedColumns(title: string, series: string[], groups: Group[]): SVGElement {
+  const width = 340;
+  const height = 180;
+  const base = 150;
+  const max = Math.max(1, ...groups.flatMap((g) => g.values));
+  const groupW = (width - 10) / Math.max(1, groups.length);
+  const colW = Math.max(4, Math.min(24, (groupW - 10) / Math.max(1, series.length)));
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height + 20}`,
+    role: 'img',
+    'aria-label': `${title}: ${groups.map((g) => `${g.label} ${series.map((s, i) => `${s} ${g.values[i] ?? 0}`).join(', ')}`).join('; ')}`,
+    class: 'chart',
+  });
+  root.appendChild(svg('title', {}, title));
+  groups.forEach((g, gi) => {
+    const x0 = 5 + gi * groupW + (groupW - colW * series.length) / 2;
+    g.values.forEach((v, si) => {
+      const hgt = ((base - 10) * v) / max;
+      root.appendChild(
+        svg('rect', {
+          x: x0 + si * colW,
+          y: base - hgt,
+          width: colW - 2,
+          height: Math.max(hgt, 1),
+          fill: PALETTE[si % PALETTE.length] ?? '#000',
+        }),
+      );
+    });
+    root.appendChild(
+      svg(
+        'text',
+        { x: 5 + gi * groupW + groupW / 2, y: base + 16, 'text-anchor': 'middle', class: 'chart-label' },
+        g.label,
+      ),
+    );
+  });
+  series.forEach((s, si) => {
+    root.appendChild(
+      svg('rect', {
+        x: 5 + si * 120,
+        y: height + 4,
+        width: 12,
+        height: 12,
+        fill: PALETTE[si % PALETTE.length] ?? '#000',
+      }),
+    );
+    root.appendChild(svg('text', { x: 22 + si * 120, y: height + 14, class: 'chart-label' }, s));
+  });
+  return root;
+}
+
+export const SEVERITY_COLORS = ['#38761d', '#45818e', '#b45f06', '#cc4125', '#990000'];

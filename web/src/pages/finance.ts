@@ -1,0 +1,498 @@
+/** Finance officers: create a cycle, review and submit its totals, approve it as another officer, follow dispatch. */
+import { ApiError, api } from '../api.js';
+import { groupedColumns } from '../charts.js';
+import { type Child, h, mount } from '../h.js';
+import { count, dateTime, L, loc, money, period } from '../i18n.js';
+import { hasRole, remember, remembered, type Session } from '../session.js';
+import { button, errorText, notice, poll, table, title } from '../ui.js';
+
+export const CYCLE_STATUS: Record<string, { vi: string; en: string }> = {
+  COMPUTING: { vi: 'Đang tính toán', en: 'Computing' },
+  DRAFT: { vi: 'Bản nháp, chờ gửi duyệt', en: 'Draft, to submit' },
+  SUBMITTED: { vi: 'Đã gửi, chờ phê duyệt', en: 'Submitted, awaiting approval' },
+  APPROVED: { vi: 'Đã phê duyệt', en: 'Approved' },
+  DISPATCHING: { vi: 'Đang chuyển tiền', en: 'Dispatching' },
+  COLLECTING: { vi: 'Đang nhận kết quả từ ngân hàng', en: 'Collecting bank statuses' },
+  CLOSED: { vi: 'Đã kết thúc', en: 'Closed' },
+  FAILED: { vi: 'Thất bại', en: 'Failed' },
+};
+
+export const PAYMENT_STATE: Record<string, { vi: string; en: string }> = {
+  PENDING: { vi: 'Chờ gửi', en: 'Pending' },
+  SENT: { vi: 'Đã gửi ngân hàng', en: 'Sent' },
+  ACCEPTED: { vi: 'Ngân hàng đã nhận', en: 'Accepted' },
+  SETTLED: { vi: 'Đã chi trả', en: 'Settled' },
+  REJECTED: { vi: 'Bị từ chối', en: 'Rejected' },
+  RETURNED: { vi: 'Bị trả lại', en: 'Returned' },
+  UNKNOWN: { vi: 'Chưa rõ kết quả', en: 'Unknown' },
+};
+
+const CHANNEL: Record<string, { vi: string; en: string }> = {
+  BANK: { vi: 'Ngân hàng', en: 'Bank' },
+  POST_OFFICE: { vi: 'Bưu điện', en: 'Post office' },
+};
+const KIND: Record<string, { vi: string; en: string }> = {
+  MONTHLY: { vi: 'Hằng tháng', en: 'Monthly' },
+  ARREARS: { vi: 'Truy lĩnh', en: 'Arrears' },
+  ADVANCE: { vi: 'Chi trước', en: 'Advance' },
+  FUNERAL: { vi: 'Mai táng phí', en: 'Funeral support' },
+};
+
+interface Row {
+  key: string;
+  people: number;
+  lines: number;
+  amount: number;
+}
+interface Cycle {
+  cycleId: string;
+  period: string;
+  months: string[];
+  jurisdiction: string;
+  status: string;
+  createdBy: string;
+  createdAt: string;
+  contentHash?: string;
+  ruleVersion?: string;
+  totals?: {
+    people: number;
+    payees: number;
+    amount: number;
+    byCategory: Row[];
+    byCommune: Row[];
+    byChannel: Row[];
+    byKind: Row[];
+  };
+  submittedBy?: string;
+  submittedHash?: string;
+  approvedBy?: string;
+  approvedHash?: string;
+  approvedAt?: string;
+  closing?: Record<string, { count: number; amount: number }> & { balanced?: { count: boolean; amount: boolean } };
+  progress?: { chunks: number; chunksDispatched: number; byState: Record<string, number> };
+  audit?: { at: string; action: string; role: string }[];
+}
+
+const PROGRAMME = 'tcxh_hang_thang';
+export const cycleIdOf = (p: string, jurisdiction: string) => `dc-${PROGRAMME}-${p}-${jurisdiction}`;
+
+export function previousPeriod(p: string): string {
+  const [y, m] = p.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+function thisMonth(): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+  }).format(new Date());
+  return parts.slice(0, 7);
+}
+
+/** `#/cycles`: create a cycle (preparer), open one by month, the cycles opened from this device. */
+export function cyclesPage(root: HTMLElement, s: Session): void {
+  const message = h('div');
+  const create = async (ev: Event) => {
+    ev.preventDefault();
+    const p = (document.getElementById('period') as HTMLInputElement).value;
+    if (!/^\d{4}-\d{2}$/.test(p))
+      return mount(message, notice('error', L('Hãy chọn tháng (mm/yyyy).', 'Choose a month.')));
+    try {
+      const cycle = await api<Cycle>('POST', '/v1/disbursement-cycles', { period: p });
+      remember('cycles', s, cycle.cycleId);
+      location.hash = `#/cycles/${cycle.cycleId}`;
+    } catch (err) {
+      mount(message, notice('error', errorText(err)));
+    }
+  };
+  const open = (ev: Event) => {
+    ev.preventDefault();
+    const p = (document.getElementById('open-period') as HTMLInputElement).value;
+    if (!/^\d{4}-\d{2}$/.test(p) || !s.jurisdiction) return;
+    remember('cycles', s, cycleIdOf(p, s.jurisdiction));
+    location.hash = `#/cycles/${cycleIdOf(p, s.jurisdiction)}`;
+  };
+  const mine = remembered('cycles', s);
+  mount(
+    root,
+    title(L('Kỳ chi trả', 'Payment cycles')),
+    hasRole(s, 'finance_preparer') &&
+      h(
+        'section',
+        { 'aria-labelledby': 'new-h' },
+        h('h2', { id: 'new-h' }, L('Lập kỳ chi trả', 'Create a cycle')),
+        h(
+          'form',
+          { onSubmit: create },
+          h('label', { for: 'period' }, L('Tháng chi trả', 'Month to pay')),
+          h('input', { id: 'period', type: 'month', required: true, value: thisMonth() }),
+          h('button', { type: 'submit', id: 'create-cycle' }, L('Lập kỳ chi trả', 'Create cycle')),
+        ),
+        message,
+      ),
+    s.jurisdiction &&
+      h(
+        'section',
+        { 'aria-labelledby': 'open-h' },
+        h('h2', { id: 'open-h' }, L('Mở kỳ chi trả', 'Open a cycle')),
+        h(
+          'form',
+          { onSubmit: open },
+          h('label', { for: 'open-period' }, L('Tháng', 'Month')),
+          h('input', { id: 'open-period', type: 'month', required: true, value: thisMonth() }),
+          h('button', { type: 'submit', class: 'secondary' }, L('Mở', 'Open')),
+        ),
+      ),
+    h(
+      'section',
+      { 'aria-labelledby': 'mine-h' },
+      h('h2', { id: 'mine-h' }, L('Kỳ đã mở trên máy này', 'Cycles opened on this device')),
+      mine.length
+        ? h(
+            'ul',
+            { class: 'links' },
+            mine.map((id) => h('li', null, h('a', { href: `#/cycles/${id}` }, id))),
+          )
+        : h('p', null, L('Chưa có.', 'None yet.')),
+    ),
+  );
+}
+
+function totalsTable(caption: string, rows: Row[], label: (k: string) => string, previous?: Row[]) {
+  const prev = new Map((previous ?? []).map((r) => [r.key, r]));
+  return table(
+    caption,
+    [
+      L('Nhóm', 'Group'),
+      L('Số người', 'People'),
+      L('Số tiền', 'Amount'),
+      ...(previous ? [L('So với tháng trước', 'vs last month')] : []),
+    ],
+    rows.map((r) => {
+      const before = prev.get(r.key)?.amount ?? 0;
+      const delta = r.amount - before;
+      return [
+        label(r.key),
+        count(r.people),
+        money(r.amount),
+        ...(previous ? [delta === 0 ? '—' : `${delta > 0 ? '+' : '−'}${money(Math.abs(delta))}`] : []),
+      ];
+    }),
+    { numeric: [1, 2, 3] },
+  );
+}
+
+/** `#/cycles/<id>`: the draft, maker-checker, live dispatch, the closing. */
+export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () => void {
+  let cycle: Cycle | undefined;
+  let previous: Cycle | null | undefined;
+  let shown = '';
+  let error = '';
+  let confirmed = false;
+  let busy = false;
+
+  const act = async (action: 'submit' | 'approve', hash: string) => {
+    busy = true;
+    render();
+    try {
+      await api('POST', `/v1/disbursement-cycles/${cycleId}/${action}`, { contentHash: hash });
+      error = '';
+      cycle = await api<Cycle>('GET', `/v1/disbursement-cycles/${cycleId}`);
+    } catch (err) {
+      error = errorText(err);
+    }
+    busy = false;
+    render();
+  };
+
+  function makerChecker(c: Cycle): Child {
+    const t = c.totals;
+    if (!t) return null;
+    if (c.status === 'DRAFT' && hasRole(s, 'finance_preparer')) {
+      return h(
+        'section',
+        { 'aria-labelledby': 'mc-h', class: 'panel' },
+        h('h2', { id: 'mc-h' }, L('Gửi duyệt', 'Submit for approval')),
+        h(
+          'p',
+          null,
+          L('Bạn gửi đúng nội dung có mã băm:', 'You submit exactly the content with hash:'),
+          ' ',
+          h('code', { class: 'hash' }, c.contentHash ?? ''),
+        ),
+        button(L('Gửi phê duyệt', 'Submit for approval'), () => void act('submit', c.contentHash ?? ''), {
+          id: 'submit-cycle',
+          ...(busy ? { disabled: '' } : {}),
+        }),
+      );
+    }
+    if (c.status === 'SUBMITTED' && hasRole(s, 'finance_approver')) {
+      const own = c.submittedBy === s.subject;
+      return h(
+        'section',
+        { 'aria-labelledby': 'mc-h', class: 'panel', id: 'approval-panel' },
+        h('h2', { id: 'mc-h' }, L('Phê duyệt', 'Approve')),
+        h('p', null, L('Bạn đang phê duyệt chính xác nội dung sau:', 'You are approving exactly this content:')),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', null, L('Mã băm nội dung', 'Content hash')),
+          h('dd', null, h('code', { class: 'hash', id: 'approve-hash' }, c.submittedHash ?? '')),
+          h('dt', null, L('Số người hưởng', 'Payees')),
+          h('dd', { id: 'approve-payees' }, count(t.payees)),
+          h('dt', null, L('Tổng số tiền', 'Total amount')),
+          h('dd', { id: 'approve-amount' }, money(t.amount)),
+          h('dt', null, L('Phiên bản quy định', 'Rules version')),
+          h('dd', null, c.ruleVersion ?? ''),
+          t.byChannel.map((r) => [
+            h('dt', null, loc(CHANNEL[r.key]) || r.key),
+            h('dd', null, `${count(r.people)} · ${money(r.amount)}`),
+          ]),
+        ),
+        c.submittedHash !== c.contentHash &&
+          notice(
+            'error',
+            L(
+              'Nội dung đã thay đổi sau khi gửi; không thể phê duyệt.',
+              'The content changed after submission; it cannot be approved.',
+            ),
+          ),
+        own
+          ? notice(
+              'error',
+              L('Bạn đã lập kỳ này nên không thể tự phê duyệt.', 'You prepared this cycle, so you cannot approve it.'),
+            )
+          : [
+              h(
+                'div',
+                { class: 'check' },
+                h('input', {
+                  type: 'checkbox',
+                  id: 'confirm-approve',
+                  ...(confirmed ? { checked: true } : {}),
+                  onChange: (e: Event) => {
+                    confirmed = (e.target as HTMLInputElement).checked;
+                    render();
+                  },
+                }),
+                h(
+                  'label',
+                  { for: 'confirm-approve' },
+                  L(
+                    'Tôi đã kiểm tra số người, số tiền và mã băm ở trên',
+                    'I have checked the payees, amount and hash above',
+                  ),
+                ),
+              ),
+              button(L('Phê duyệt chi trả', 'Approve payment'), () => void act('approve', c.submittedHash ?? ''), {
+                id: 'approve-cycle',
+                ...(!confirmed || busy ? { disabled: '' } : {}),
+              }),
+            ],
+      );
+    }
+    return null;
+  }
+
+  function dispatch(c: Cycle): Child {
+    if (!['APPROVED', 'DISPATCHING', 'COLLECTING', 'CLOSED'].includes(c.status)) return null;
+    const payees = c.totals?.payees ?? 0;
+    const states = c.closing
+      ? Object.fromEntries(Object.keys(PAYMENT_STATE).map((k) => [k, c.closing?.[k]?.count ?? 0]))
+      : (c.progress?.byState ?? {});
+    const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN'].reduce((n, k) => n + (states[k] ?? 0), 0);
+    return h(
+      'section',
+      { 'aria-labelledby': 'disp-h' },
+      h('h2', { id: 'disp-h' }, L('Chuyển tiền', 'Dispatch')),
+      h(
+        'div',
+        { class: 'progress-row' },
+        h('progress', {
+          id: 'dispatch-progress',
+          max: String(Math.max(payees, 1)),
+          value: String(answered),
+          'aria-label': L('Tiến độ chi trả', 'Payment progress'),
+        }),
+        h(
+          'span',
+          { role: 'status', id: 'dispatch-status' },
+          `${count(answered)}/${count(payees)} ${L('khoản đã có kết quả', 'payments answered')}`,
+        ),
+      ),
+      c.progress &&
+        h('p', null, `${L('Lô đã gửi', 'Chunks sent')}: ${c.progress.chunksDispatched}/${c.progress.chunks}`),
+      table(
+        L('Khoản chi theo trạng thái', 'Payments by state'),
+        [L('Trạng thái', 'State'), L('Số khoản', 'Payments'), ...(c.closing ? [L('Số tiền', 'Amount')] : [])],
+        Object.keys(PAYMENT_STATE).map((k) => [
+          loc(PAYMENT_STATE[k]),
+          count(states[k] ?? 0),
+          ...(c.closing ? [money(c.closing[k]?.amount ?? 0)] : []),
+        ]),
+        { numeric: [1, 2] },
+      ),
+      c.closing &&
+        (c.closing.balanced?.count && c.closing.balanced.amount
+          ? notice(
+              'ok',
+              L(
+                'Đã kết thúc: khớp với số đã phê duyệt (số khoản và số tiền).',
+                'Closed: balances with the approval (count and amount).',
+              ),
+            )
+          : notice(
+              'error',
+              L(
+                'Đã kết thúc nhưng không khớp với số đã phê duyệt.',
+                'Closed, but it does not balance with the approval.',
+              ),
+            )),
+      c.status === 'CLOSED' &&
+        h(
+          'p',
+          null,
+          h(
+            'a',
+            { href: `#/reconciliation/${c.cycleId}`, id: 'to-reconciliation' },
+            L('Xem đối soát của kỳ này →', 'See this cycle’s reconciliation →'),
+          ),
+        ),
+    );
+  }
+
+  function render() {
+    if (!cycle) {
+      mount(
+        root,
+        title(L('Kỳ chi trả', 'Payment cycle')),
+        error ? notice('error', error) : notice('info', L('Đang tải…', 'Loading…')),
+      );
+      return;
+    }
+    const c = cycle;
+    const t = c.totals;
+    const prevT = previous?.totals;
+    mount(
+      root,
+      title(`${L('Kỳ chi trả', 'Payment cycle')} ${period(c.period)}`),
+      h('p', { class: 'meta' }, `${c.cycleId} · ${L('Tỉnh/xã', 'Jurisdiction')} ${c.jurisdiction}`),
+      h(
+        'p',
+        null,
+        h('strong', null, `${L('Trạng thái', 'Status')}: `),
+        h('span', { id: 'cycle-status', role: 'status' }, loc(CYCLE_STATUS[c.status]) || c.status),
+      ),
+      error && notice('error', error),
+      t &&
+        h(
+          'section',
+          { 'aria-labelledby': 'tot-h' },
+          h('h2', { id: 'tot-h' }, L('Tổng hợp', 'Totals')),
+          h(
+            'dl',
+            { class: 'kpis' },
+            h('div', null, h('dt', null, L('Người hưởng', 'Payees')), h('dd', { id: 'total-payees' }, count(t.payees))),
+            h('div', null, h('dt', null, L('Tổng tiền', 'Total')), h('dd', { id: 'total-amount' }, money(t.amount))),
+            prevT &&
+              h(
+                'div',
+                null,
+                h('dt', null, L('So với tháng trước', 'vs last month')),
+                h('dd', null, `${t.amount - prevT.amount >= 0 ? '+' : '−'}${money(Math.abs(t.amount - prevT.amount))}`),
+              ),
+          ),
+          previous === null &&
+            h(
+              'p',
+              { class: 'help' },
+              L('Tháng trước chưa có kỳ chi trả để so sánh.', 'No cycle last month to compare with.'),
+            ),
+          totalsTable(L('Theo đối tượng', 'By category'), t.byCategory, (k) => k, prevT?.byCategory),
+          totalsTable(L('Theo xã/phường', 'By commune'), t.byCommune, (k) => k, prevT?.byCommune),
+          totalsTable(L('Theo kênh chi trả', 'By channel'), t.byChannel, (k) => loc(CHANNEL[k]) || k, prevT?.byChannel),
+          totalsTable(L('Theo loại khoản', 'By kind'), t.byKind, (k) => loc(KIND[k]) || k, prevT?.byKind),
+        ),
+      makerChecker(c),
+      c.approvedBy &&
+        h(
+          'p',
+          { class: 'notice ok' },
+          `${L('Đã phê duyệt lúc', 'Approved at')} ${dateTime(c.approvedAt)} · ${L('mã băm', 'hash')} `,
+          h('code', { class: 'hash' }, c.approvedHash ?? ''),
+        ),
+      dispatch(c),
+      c.audit?.length &&
+        table(
+          L('Nhật ký', 'Audit trail'),
+          [L('Thời gian', 'Time'), L('Thao tác', 'Action'), L('Vai trò', 'Role')],
+          c.audit.map((a) => [dateTime(a.at), a.action, a.role]),
+        ),
+    );
+  }
+
+  render();
+  return poll(async () => {
+    try {
+      const next = await api<Cycle>('GET', `/v1/disbursement-cycles/${cycleId}`);
+      cycle = next;
+      error = '';
+      if (previous === undefined) {
+        previous = await api<Cycle>(
+          'GET',
+          `/v1/disbursement-cycles/${cycleIdOf(previousPeriod(next.period), next.jurisdiction)}`,
+        ).catch(() => null);
+      }
+    } catch (err) {
+      error = errorText(err);
+      render();
+      return err instanceof ApiError && [403, 404].includes(err.status);
+    }
+    const { audit: _a, ...key } = cycle;
+    const snapshot = JSON.stringify(key);
+    if (snapshot !== shown) {
+      shown = snapshot;
+      render();
+    }
+    return ['CLOSED', 'FAILED'].includes(cycle.status);
+  }, 1500);
+}
+
+/** Approved vs settled per month, for the cycles of the last `n` months that exist. */
+export async function paidVsSettled(jurisdiction: string, fromPeriod: string, n = 6) {
+  const periods: string[] = [fromPeriod];
+  while (periods.length < n) periods.unshift(previousPeriod(periods[0] as string));
+  const cycles = await Promise.all(
+    periods.map((p) =>
+      api<Cycle>('GET', `/v1/disbursement-cycles/${cycleIdOf(p, jurisdiction)}`).catch(() => undefined),
+    ),
+  );
+  const rows = cycles.filter((c): c is Cycle => !!c?.closing);
+  return {
+    chart: groupedColumns(
+      L('Đã duyệt và đã chi theo tháng', 'Approved vs settled by month'),
+      [L('Đã duyệt', 'Approved'), L('Đã chi', 'Settled')],
+      rows.map((c) => ({
+        label: period(c.period),
+        values: [c.closing?.approved?.amount ?? 0, c.closing?.SETTLED?.amount ?? 0],
+      })),
+    ),
+    table: table(
+      L('Đã duyệt và đã chi theo tháng', 'Approved vs settled by month'),
+      [
+        L('Tháng', 'Month'),
+        L('Đã duyệt', 'Approved'),
+        L('Đã chi', 'Settled'),
+        L('Trả lại/từ chối', 'Returned/rejected'),
+      ],
+      rows.map((c) => [
+        period(c.period),
+        money(c.closing?.approved?.amount),
+        money(c.closing?.SETTLED?.amount),
+        money((c.closing?.RETURNED?.amount ?? 0) + (c.closing?.REJECTED?.amount ?? 0)),
+      ]),
+      { numeric: [1, 2, 3] },
+    ),
+  };
+}
