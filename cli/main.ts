@@ -1,0 +1,632 @@
+/**
+ * `npx ansinh …`: the console's work from a terminal or a script, against the same HTTP API with the same
+ * tokens. Progress goes to stderr, results to stdout (`--json` for machines); the exit code says what
+ * happened (see EXIT and `ansinh help`).
+ */
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  AUTH: 3,
+  NOT_FOUND: 4,
+  REFUSED: 5,
+  FAILED: 6,
+  ATTENTION: 7,
+  TIMEOUT: 8,
+  UNREACHABLE: 10,
+} as const;
+
+const HELP = `ansinh — nền tảng chi trả an sinh xã hội / social security payments
+
+Usage: ansinh <command> [options]
+
+  login                                  print a token for --user (local identity provider)
+  lists template [-o file] [--format xlsx|csv]
+  lists upload <file> [--no-wait]        upload a beneficiary list, wait for verification
+  lists show <listId>
+  lists result <listId> [-o file] [--format xlsx|csv]
+  cycles create <yyyy-mm> [--no-wait]    create a cycle, wait for its draft totals
+  cycles show <cycleId|yyyy-mm>
+  cycles submit <cycleId|yyyy-mm> [--hash sha256:…]   (default: the current draft's hash)
+  cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content
+  cycles wait <cycleId|yyyy-mm>          follow dispatch until the cycle closes
+  statements import <file> [--no-wait]   load a bank statement, wait for reconciliation
+  statements show <importId>
+  reconciliation <cycleId|yyyy-mm> [--as-of yyyy-mm-dd] [--due-days n]
+
+Options:
+  --url <url>        API base (env ANSINH_URL, default http://127.0.0.1:3000)
+  --user <name>      get a token from the local identity provider (canbo.hcm, ketoan.lap, ketoan.duyet…)
+                     otherwise the token comes from env ANSINH_TOKEN
+  --json             machine-readable result on stdout
+  --timeout <s>      how long to wait for background work (default 600)
+  --lang vi|en       language of messages (default vi)
+
+Exit codes:
+  0 done · 1 unexpected error · 2 usage · 3 not signed in or not allowed (401/403) · 4 not found
+  5 refused by the API (invalid input, conflict, e.g. approving your own cycle or a changed draft)
+  6 the work failed (list, cycle or statement FAILED) · 7 done, but needs attention (reconciliation
+  not balanced or with mismatches, rows rejected) · 8 timed out waiting · 10 API unreachable
+`;
+
+class CliError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Ctx {
+  url: string;
+  token?: string;
+  json: boolean;
+  timeoutMs: number;
+  lang: 'vi' | 'en';
+  out: (text: string) => void;
+  err: (text: string) => void;
+  tty: boolean;
+}
+
+const T = (c: Ctx, vi: string, en: string) => (c.lang === 'en' ? en : vi);
+const vnd = (n: number | undefined) => `${new Intl.NumberFormat('vi-VN').format(n ?? 0)} ₫`;
+const num = (n: number | undefined) => new Intl.NumberFormat('vi-VN').format(n ?? 0);
+
+function exitFor(status: number): number {
+  if (status === 401 || status === 403) return EXIT.AUTH;
+  if (status === 404) return EXIT.NOT_FOUND;
+  if (status >= 400 && status < 500) return EXIT.REFUSED;
+  return EXIT.ERROR;
+}
+
+function apiError(c: Ctx, status: number, body: any): CliError {
+  const m = body?.error?.message?.[c.lang] ?? body?.message ?? `HTTP ${status}`;
+  return new CliError(exitFor(status), `${m}${body?.error?.code ? ` (${body.error.code})` : ''}`);
+}
+
+async function call<T = any>(c: Ctx, method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${c.url}${path}`, {
+      method,
+      headers: {
+        ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (err) {
+    throw new CliError(
+      EXIT.UNREACHABLE,
+      `${T(c, 'Không kết nối được', 'Cannot reach')} ${c.url}: ${(err as Error).message}`,
+    );
+  }
+  const text = await res.text();
+  let parsed: any;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) throw apiError(c, res.status, parsed);
+  return parsed as T;
+}
+
+/** A progress bar on stderr (redrawn on a terminal, a line per 10 % otherwise). */
+function progress(c: Ctx, label: string) {
+  let lastTenth = -1;
+  return {
+    update(fraction: number, detail = '') {
+      const f = Math.max(0, Math.min(1, fraction));
+      if (c.tty) {
+        const width = 24;
+        const full = Math.round(f * width);
+        c.err(
+          `\r${label} [${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.round(f * 100)).padStart(3)}% ${detail}\x1b[K`,
+        );
+      } else if (Math.floor(f * 10) > lastTenth) {
+        lastTenth = Math.floor(f * 10);
+        c.err(`${label} ${Math.round(f * 100)}% ${detail}\n`);
+      }
+    },
+    done(detail = '') {
+      if (c.tty) c.err(`\r${label} ${detail}\x1b[K\n`);
+      else c.err(`${label} ${detail}\n`);
+    },
+  };
+}
+
+/** A spinner-like status line for work whose size is unknown. */
+function status(c: Ctx, label: string) {
+  let last = '';
+  return (text: string) => {
+    if (text === last) return;
+    last = text;
+    c.err(c.tty ? `\r${label}: ${text}\x1b[K` : `${label}: ${text}\n`);
+  };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv',
+  txt: 'text/plain',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xml: 'application/xml',
+  sta: 'text/plain',
+  mt940: 'text/plain',
+};
+
+/** POSTs a file as the body, streamed, with an upload progress bar. */
+function uploadFile(c: Ctx, path: string, file: string): Promise<any> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new CliError(EXIT.USAGE, `${T(c, 'Không đọc được tệp', 'Cannot read file')} ${file}`);
+  }
+  const url = new URL(`${c.url}${path}`);
+  const ext = file.split('.').pop()?.toLowerCase() ?? '';
+  const bar = progress(c, T(c, 'Tải lên', 'Upload'));
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
+          'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+          'content-length': String(size),
+          'x-file-name': encodeURIComponent(basename(file)),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: any;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = text;
+          }
+          if ((res.statusCode ?? 500) >= 400) reject(apiError(c, res.statusCode ?? 500, body));
+          else {
+            bar.done(`${num(size)} bytes`);
+            resolve(body);
+          }
+        });
+      },
+    );
+    req.on('error', (err) =>
+      reject(new CliError(EXIT.UNREACHABLE, `${T(c, 'Không kết nối được', 'Cannot reach')} ${c.url}: ${err.message}`)),
+    );
+    let sent = 0;
+    const stream = createReadStream(file, { highWaterMark: 64 * 1024 });
+    stream.on('data', (chunk) => {
+      sent += chunk.length;
+      bar.update(size ? sent / size : 1);
+    });
+    stream.on('error', reject);
+    stream.pipe(req);
+  });
+}
+
+async function waitFor<T>(c: Ctx, read: () => Promise<T>, done: (v: T) => boolean, onTick: (v: T) => void): Promise<T> {
+  const deadline = Date.now() + c.timeoutMs;
+  for (;;) {
+    const v = await read();
+    onTick(v);
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new CliError(EXIT.TIMEOUT, T(c, 'Hết thời gian chờ.', 'Timed out waiting.'));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function claims(token: string | undefined): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** `2026-01` → this officer's cycle id for that month; a cycle id passes through. */
+function cycleIdOf(c: Ctx, ref: string | undefined): string {
+  if (!ref)
+    throw new CliError(
+      EXIT.USAGE,
+      T(c, 'Thiếu mã kỳ chi trả hoặc tháng (yyyy-mm).', 'Missing cycle id or month (yyyy-mm).'),
+    );
+  if (!/^\d{4}-\d{2}$/.test(ref)) return ref;
+  const jurisdiction = claims(c.token)['ansinh:jurisdiction'];
+  if (typeof jurisdiction !== 'string')
+    throw new CliError(
+      EXIT.USAGE,
+      T(c, 'Token không có địa bàn; hãy dùng mã kỳ.', 'The token has no jurisdiction; use the cycle id.'),
+    );
+  return `dc-tcxh_hang_thang-${ref}-${jurisdiction}`;
+}
+
+function print(c: Ctx, value: unknown, human: string) {
+  c.out(c.json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+}
+
+// ------------------------------------------------------------------------------------------------ lists
+
+function listSummary(c: Ctx, l: any): string {
+  const t = l.totals;
+  const lines = [`${T(c, 'Danh sách', 'List')} ${l.listId} (${l.fileName}): ${l.status}`];
+  if (t) {
+    lines.push(
+      `  ${T(c, 'Số dòng', 'Rows')}: ${num(t.rows)} · ${T(c, 'Tài khoản đã mở', 'Accounts opened')}: ${num(t.accountsOpened)} · ${T(c, 'Cần xem lại', 'Flagged')}: ${num(t.flagged)}`,
+    );
+    for (const [o, n] of Object.entries(t.byOutcome ?? {})) lines.push(`  ${o.padEnd(26)} ${num(n as number)}`);
+  }
+  if (l.failure) lines.push(`  ${l.failure.message?.[c.lang] ?? l.failure.code ?? ''}`);
+  return lines.join('\n');
+}
+
+async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
+  const format = opts.format === 'csv' ? 'csv' : 'xlsx';
+  switch (sub) {
+    case 'template': {
+      const res = await fetch(`${c.url}/v1/beneficiary-lists/template?format=${format}`, {
+        headers: c.token ? { authorization: `Bearer ${c.token}` } : {},
+      }).catch((err) => {
+        throw new CliError(EXIT.UNREACHABLE, String(err));
+      });
+      if (!res.ok) throw apiError(c, res.status, await res.json().catch(() => undefined));
+      const file = opts.output ?? `mau-danh-sach-tro-cap.${format}`;
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      print(c, { file }, `${T(c, 'Đã lưu', 'Saved')} ${file}`);
+      return EXIT.OK;
+    }
+    case 'upload': {
+      const [file] = args;
+      if (!file) throw new CliError(EXIT.USAGE, T(c, 'Thiếu tệp danh sách.', 'Missing the list file.'));
+      const first = await uploadFile(c, '/v1/beneficiary-lists', file);
+      if (first.duplicate)
+        c.err(
+          `${T(c, 'Tệp này đã được tải lên: mở danh sách cũ.', 'This file was uploaded before: the first list.')}\n`,
+        );
+      if (opts.noWait) {
+        print(c, first, listSummary(c, first));
+        return EXIT.OK;
+      }
+      const show = status(c, T(c, 'Đối chiếu', 'Verifying'));
+      const list = await waitFor(
+        c,
+        () => call(c, 'GET', `/v1/beneficiary-lists/${first.listId}`),
+        (l: any) => ['COMPLETED', 'FAILED'].includes(l.status),
+        (l: any) => show(l.status),
+      );
+      if (c.tty) c.err('\n');
+      print(c, list, listSummary(c, list));
+      if (list.status === 'FAILED') return EXIT.FAILED;
+      return list.totals && list.totals.byOutcome?.ACCEPTED !== list.totals.rows ? EXIT.ATTENTION : EXIT.OK;
+    }
+    case 'show': {
+      const list = await call(c, 'GET', `/v1/beneficiary-lists/${need(c, args[0], 'listId')}`);
+      print(c, list, listSummary(c, list));
+      return list.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
+    }
+    case 'result': {
+      const id = need(c, args[0], 'listId');
+      const r = await call(c, 'GET', `/v1/beneficiary-lists/${id}/result?format=${format}`);
+      const res = await fetch(r.downloadUrl);
+      if (!res.ok) throw new CliError(EXIT.ERROR, `download: HTTP ${res.status}`);
+      const file = opts.output ?? `ket-qua-${id}.${format}`;
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      print(c, { file }, `${T(c, 'Đã lưu', 'Saved')} ${file}`);
+      return EXIT.OK;
+    }
+    default:
+      throw new CliError(EXIT.USAGE, HELP);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ cycles
+
+function cycleSummary(c: Ctx, cy: any): string {
+  const lines = [`${T(c, 'Kỳ chi trả', 'Cycle')} ${cy.cycleId}: ${cy.status}`];
+  if (cy.totals) {
+    lines.push(
+      `  ${T(c, 'Người hưởng', 'Payees')}: ${num(cy.totals.payees)} · ${T(c, 'Tổng tiền', 'Total')}: ${vnd(cy.totals.amount)}`,
+    );
+    lines.push(`  ${T(c, 'Mã băm', 'Content hash')}: ${cy.contentHash}`);
+    for (const r of cy.totals.byChannel ?? [])
+      lines.push(`  ${String(r.key).padEnd(12)} ${num(r.people).padStart(8)} ${vnd(r.amount).padStart(20)}`);
+  }
+  if (cy.submittedHash) lines.push(`  ${T(c, 'Đã gửi duyệt', 'Submitted')}: ${cy.submittedHash}`);
+  if (cy.approvedHash) lines.push(`  ${T(c, 'Đã phê duyệt', 'Approved')}: ${cy.approvedHash}`);
+  if (cy.closing) {
+    for (const s of ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'PENDING'])
+      lines.push(
+        `  ${s.padEnd(10)} ${num(cy.closing[s]?.count).padStart(8)} ${vnd(cy.closing[s]?.amount).padStart(20)}`,
+      );
+    lines.push(
+      `  ${T(c, 'Cân đối', 'Balanced')}: ${cy.closing.balanced?.count && cy.closing.balanced?.amount ? 'OK' : 'KHÔNG / NO'}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function followDispatch(c: Ctx, cycleId: string): Promise<any> {
+  const bar = progress(c, T(c, 'Chi trả', 'Paying'));
+  const cy = await waitFor(
+    c,
+    () => call(c, 'GET', `/v1/disbursement-cycles/${cycleId}`),
+    (x: any) => ['CLOSED', 'FAILED'].includes(x.status),
+    (x: any) => {
+      const payees = x.totals?.payees ?? 0;
+      const by = x.closing
+        ? Object.fromEntries(Object.entries(x.closing).map(([k, v]: any) => [k, v?.count]))
+        : (x.progress?.byState ?? {});
+      const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN'].reduce((n, k) => n + (by[k] ?? 0), 0);
+      bar.update(payees ? answered / payees : 0, `${num(answered)}/${num(payees)} ${x.status}`);
+    },
+  );
+  bar.done(cy.status);
+  return cy;
+}
+
+async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
+  switch (sub) {
+    case 'create': {
+      const period = args[0];
+      if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
+        throw new CliError(EXIT.USAGE, T(c, 'Tháng phải dạng yyyy-mm.', 'The month must be yyyy-mm.'));
+      const first = await call(c, 'POST', '/v1/disbursement-cycles', { period });
+      if (opts.noWait) {
+        print(c, first, cycleSummary(c, first));
+        return EXIT.OK;
+      }
+      const show = status(c, T(c, 'Tính toán', 'Computing'));
+      const cy = await waitFor(
+        c,
+        () => call(c, 'GET', `/v1/disbursement-cycles/${first.cycleId}`),
+        (x: any) => x.status !== 'COMPUTING',
+        (x: any) => show(x.status),
+      );
+      if (c.tty) c.err('\n');
+      print(c, cy, cycleSummary(c, cy));
+      return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
+    }
+    case 'show': {
+      const cy = await call(c, 'GET', `/v1/disbursement-cycles/${cycleIdOf(c, args[0])}`);
+      print(c, cy, cycleSummary(c, cy));
+      return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
+    }
+    case 'submit': {
+      const id = cycleIdOf(c, args[0]);
+      const hash = opts.hash ?? (await call(c, 'GET', `/v1/disbursement-cycles/${id}`)).contentHash;
+      if (!hash) throw new CliError(EXIT.REFUSED, T(c, 'Kỳ chưa có bản nháp.', 'The cycle has no draft yet.'));
+      await call(c, 'POST', `/v1/disbursement-cycles/${id}/submit`, { contentHash: hash });
+      const cy = await call(c, 'GET', `/v1/disbursement-cycles/${id}`);
+      print(c, cy, cycleSummary(c, cy));
+      return EXIT.OK;
+    }
+    case 'approve': {
+      const id = cycleIdOf(c, args[0]);
+      if (!opts.hash) {
+        const cy = await call(c, 'GET', `/v1/disbursement-cycles/${id}`);
+        throw new CliError(
+          EXIT.USAGE,
+          `${cycleSummary(c, cy)}\n${T(c, 'Phê duyệt cần --hash: đúng mã băm bạn đã kiểm tra.', 'Approving needs --hash: the exact hash you checked.')}`,
+        );
+      }
+      await call(c, 'POST', `/v1/disbursement-cycles/${id}/approve`, { contentHash: opts.hash });
+      const cy = opts.noWait ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`) : await followDispatch(c, id);
+      print(c, cy, cycleSummary(c, cy));
+      return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
+    }
+    case 'wait': {
+      const cy = await followDispatch(c, cycleIdOf(c, args[0]));
+      print(c, cy, cycleSummary(c, cy));
+      if (cy.status === 'FAILED') return EXIT.FAILED;
+      return cy.closing?.balanced?.count && cy.closing?.balanced?.amount ? EXIT.OK : EXIT.ATTENTION;
+    }
+    default:
+      throw new CliError(EXIT.USAGE, HELP);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ statements
+
+function outcomeLines(c: Ctx, outcomes: any[]): string[] {
+  return outcomes.map(
+    (o) =>
+      `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${vnd(o.amount).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
+  );
+}
+
+async function statements(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
+  const summary = (v: any) =>
+    [
+      `${T(c, 'Sao kê', 'Statement')} ${v.importId} (${v.fileName}, ${v.format ?? '?'}): ${v.status}`,
+      ...outcomeLines(c, v.outcomes ?? []),
+    ].join('\n');
+  const verdict = (v: any) =>
+    v.status === 'FAILED'
+      ? EXIT.FAILED
+      : (v.outcomes ?? []).some((o: any) => o.severity >= 3)
+        ? EXIT.ATTENTION
+        : EXIT.OK;
+  switch (sub) {
+    case 'import': {
+      const [file] = args;
+      if (!file) throw new CliError(EXIT.USAGE, T(c, 'Thiếu tệp sao kê.', 'Missing the statement file.'));
+      const first = await uploadFile(c, '/v1/statements', file);
+      if (opts.noWait) {
+        print(c, first, summary(first));
+        return EXIT.OK;
+      }
+      const show = status(c, T(c, 'Đối chiếu', 'Reconciling'));
+      const v = await waitFor(
+        c,
+        () => call(c, 'GET', `/v1/statements/${first.importId}`),
+        (x: any) => ['COMPLETED', 'FAILED'].includes(x.status),
+        (x: any) => show(`${x.status} ${num(x.entriesProcessed)}`),
+      );
+      if (c.tty) c.err('\n');
+      print(c, v, summary(v));
+      return verdict(v);
+    }
+    case 'show': {
+      const v = await call(c, 'GET', `/v1/statements/${need(c, args[0], 'importId')}`);
+      print(c, v, summary(v));
+      return verdict(v);
+    }
+    default:
+      throw new CliError(EXIT.USAGE, HELP);
+  }
+}
+
+async function reconciliation(c: Ctx, args: string[], opts: Opts): Promise<number> {
+  const id = cycleIdOf(c, args[0]);
+  const q = new URLSearchParams();
+  if (opts.asOf) q.set('asOf', opts.asOf);
+  if (opts.dueDays) q.set('dueDays', opts.dueDays);
+  const r = await call(c, 'GET', `/v1/disbursement-cycles/${id}/reconciliation${q.size ? `?${q}` : ''}`);
+  const balanced = !!(r.balanced?.count && r.balanced?.amount);
+  print(
+    c,
+    r,
+    [
+      `${T(c, 'Đối soát', 'Reconciliation')} ${r.cycleId} (${T(c, 'tính đến', 'as of')} ${r.asOf})`,
+      `  ${T(c, 'Đã phê duyệt', 'Approved')}: ${num(r.approved?.count)} · ${vnd(r.approved?.amount)}`,
+      ...outcomeLines(c, r.outcomes ?? []),
+      `  ${T(c, 'Cân đối', 'Balanced')}: ${balanced ? 'OK' : 'KHÔNG / NO'}`,
+    ].join('\n'),
+  );
+  return balanced && !(r.outcomes ?? []).some((o: any) => o.severity >= 2) ? EXIT.OK : EXIT.ATTENTION;
+}
+
+// ------------------------------------------------------------------------------------------------ main
+
+interface Opts {
+  output?: string;
+  format?: string;
+  hash?: string;
+  noWait?: boolean;
+  asOf?: string;
+  dueDays?: string;
+}
+
+function need(c: Ctx, v: string | undefined, what: string): string {
+  if (!v) throw new CliError(EXIT.USAGE, `${T(c, 'Thiếu', 'Missing')} ${what}`);
+  return v;
+}
+
+export interface RunIo {
+  env?: NodeJS.ProcessEnv;
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  tty?: boolean;
+}
+
+export async function run(argv: string[], io: RunIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const out = io.out ?? ((t: string) => void process.stdout.write(t));
+  const err = io.err ?? ((t: string) => void process.stderr.write(t));
+  let parsed: ReturnType<typeof parse>;
+  const parse = () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        user: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        lang: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+        hash: { type: 'string' },
+        'no-wait': { type: 'boolean', default: false },
+        'as-of': { type: 'string' },
+        'due-days': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  try {
+    parsed = parse();
+  } catch (e) {
+    err(`${(e as Error).message}\n\n${HELP}`);
+    return EXIT.USAGE;
+  }
+  const { values: v, positionals } = parsed;
+  const [command, sub, ...rest] = positionals;
+  if (v.help || !command || command === 'help') {
+    out(HELP);
+    return command || v.help ? EXIT.OK : EXIT.USAGE;
+  }
+  const c: Ctx = {
+    url: (v.url ?? env.ANSINH_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    token: env.ANSINH_TOKEN,
+    json: v.json ?? false,
+    timeoutMs: Number(v.timeout ?? 600) * 1000,
+    lang: (v.lang ?? env.ANSINH_LANG) === 'en' ? 'en' : 'vi',
+    out,
+    err,
+    tty: io.tty ?? !!process.stderr.isTTY,
+  };
+  const opts: Opts = {
+    ...(v.output ? { output: v.output } : {}),
+    ...(v.format ? { format: v.format } : {}),
+    ...(v.hash ? { hash: v.hash } : {}),
+    ...(v['no-wait'] ? { noWait: true } : {}),
+    ...(v['as-of'] ? { asOf: v['as-of'] } : {}),
+    ...(v['due-days'] ? { dueDays: v['due-days'] } : {}),
+  };
+  try {
+    if (v.user) {
+      const t = await call<{ access_token: string }>(
+        c,
+        'GET',
+        `/local/oidc/token?user=${encodeURIComponent(v.user)}`,
+      ).catch((e: CliError) => {
+        throw e.exitCode === EXIT.NOT_FOUND
+          ? new CliError(EXIT.AUTH, `${T(c, 'Không có người dùng', 'No such user')} ${v.user}`)
+          : e;
+      });
+      c.token = t.access_token;
+    }
+    if (command === 'login') {
+      if (!c.token) throw new CliError(EXIT.USAGE, T(c, 'Dùng --user <tên>.', 'Use --user <name>.'));
+      print(c, { access_token: c.token }, `export ANSINH_TOKEN=${c.token}`);
+      return EXIT.OK;
+    }
+    if (!c.token)
+      throw new CliError(
+        EXIT.AUTH,
+        T(c, 'Chưa đăng nhập: đặt ANSINH_TOKEN hoặc dùng --user.', 'Not signed in: set ANSINH_TOKEN or use --user.'),
+      );
+    switch (command) {
+      case 'lists':
+        return await lists(c, sub, rest, opts);
+      case 'cycles':
+        return await cycles(c, sub, rest, opts);
+      case 'statements':
+        return await statements(c, sub, rest, opts);
+      case 'reconciliation':
+        return await reconciliation(c, [sub ?? '', ...rest].filter(Boolean), opts);
+      default:
+        throw new CliError(EXIT.USAGE, HELP);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      err(`${e.message}\n`);
+      return e.exitCode;
+    }
+    err(`${(e as Error).stack ?? e}\n`);
+    return EXIT.ERROR;
+  }
+}
