@@ -219,21 +219,35 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** The headers CloudFront's response headers policy sets on AWS (infra/cdk/web-console.ts). */
-export const SITE_SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
+/**
+ * The console's security headers; CloudFront's response headers policy sets the same on AWS
+ * (infra/cdk/web-console.ts), where the identity provider's origin is added for the token exchange.
+ */
+export function siteSecurityHeaders(connectOrigins: string[] = []): Record<string, string> {
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      `connect-src ${["'self'", ...connectOrigins].join(' ')}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 function sendSiteFile(res: ServerResponse, method: string, file: { body: Buffer; contentType: string }) {
   res.writeHead(200, {
     'content-type': file.contentType,
     'content-length': String(file.body.length),
     'cache-control': 'no-cache',
-    ...SITE_SECURITY_HEADERS,
+    ...siteSecurityHeaders(),
   });
   res.end(method === 'HEAD' ? undefined : file.body);
 }

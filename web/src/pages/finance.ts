@@ -1,6 +1,6 @@
 /** Finance officers: create a cycle, review and submit its totals, approve it as another officer, follow dispatch. */
 import { ApiError, api } from '../api.js';
-import { groupedColumns } from '../charts.js';
+import { barChart, groupedColumns } from '../charts.js';
 import { type Child, h, mount } from '../h.js';
 import { count, dateTime, L, loc, money, period } from '../i18n.js';
 import { hasRole, remember, remembered, type Session } from '../session.js';
@@ -108,10 +108,14 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
   };
   const open = (ev: Event) => {
     ev.preventDefault();
-    const p = (document.getElementById('open-period') as HTMLInputElement).value;
-    if (!/^\d{4}-\d{2}$/.test(p) || !s.jurisdiction) return;
-    remember('cycles', s, cycleIdOf(p, s.jurisdiction));
-    location.hash = `#/cycles/${cycleIdOf(p, s.jurisdiction)}`;
+    const value = (document.getElementById('open-period') as HTMLInputElement).value.trim();
+    // Officers open their jurisdiction's cycle by month; an auditor (no jurisdiction) by its id.
+    const id = s.jurisdiction && /^\d{4}-\d{2}$/.test(value) ? cycleIdOf(value, s.jurisdiction) : value;
+    if (!/^dc-[a-z0-9_]+-\d{4}-\d{2}-\d{2,5}$/.test(id)) {
+      return mount(message, notice('error', L('Không nhận ra kỳ chi trả.', 'Unknown cycle.')));
+    }
+    remember('cycles', s, id);
+    location.hash = `#/cycles/${id}`;
   };
   const mine = remembered('cycles', s);
   mount(
@@ -129,21 +133,27 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
           h('input', { id: 'period', type: 'month', required: true, value: thisMonth() }),
           h('button', { type: 'submit', id: 'create-cycle' }, L('Lập kỳ chi trả', 'Create cycle')),
         ),
-        message,
       ),
-    s.jurisdiction &&
+    h(
+      'section',
+      { 'aria-labelledby': 'open-h' },
+      h('h2', { id: 'open-h' }, L('Mở kỳ chi trả', 'Open a cycle')),
       h(
-        'section',
-        { 'aria-labelledby': 'open-h' },
-        h('h2', { id: 'open-h' }, L('Mở kỳ chi trả', 'Open a cycle')),
-        h(
-          'form',
-          { onSubmit: open },
-          h('label', { for: 'open-period' }, L('Tháng', 'Month')),
-          h('input', { id: 'open-period', type: 'month', required: true, value: thisMonth() }),
-          h('button', { type: 'submit', class: 'secondary' }, L('Mở', 'Open')),
-        ),
+        'form',
+        { onSubmit: open },
+        h('label', { for: 'open-period' }, s.jurisdiction ? L('Tháng', 'Month') : L('Mã kỳ chi trả', 'Cycle id')),
+        s.jurisdiction
+          ? h('input', { id: 'open-period', type: 'month', required: true, value: thisMonth() })
+          : h('input', {
+              id: 'open-period',
+              type: 'text',
+              required: true,
+              placeholder: 'dc-tcxh_hang_thang-2026-01-79',
+            }),
+        h('button', { type: 'submit', class: 'secondary' }, L('Mở', 'Open')),
       ),
+    ),
+    message,
     h(
       'section',
       { 'aria-labelledby': 'mine-h' },
@@ -409,6 +419,10 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
               { class: 'help' },
               L('Tháng trước chưa có kỳ chi trả để so sánh.', 'No cycle last month to compare with.'),
             ),
+          barChart(
+            L('Số tiền theo đối tượng', 'Amount by category'),
+            t.byCategory.map((r) => ({ label: r.key, value: r.amount, text: money(r.amount) })),
+          ),
           totalsTable(L('Theo đối tượng', 'By category'), t.byCategory, (k) => k, prevT?.byCategory),
           totalsTable(L('Theo xã/phường', 'By commune'), t.byCommune, (k) => k, prevT?.byCommune),
           totalsTable(L('Theo kênh chi trả', 'By channel'), t.byChannel, (k) => loc(CHANNEL[k]) || k, prevT?.byChannel),
@@ -423,7 +437,7 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
           h('code', { class: 'hash' }, c.approvedHash ?? ''),
         ),
       dispatch(c),
-      c.audit?.length &&
+      !!c.audit?.length &&
         table(
           L('Nhật ký', 'Audit trail'),
           [L('Thời gian', 'Time'), L('Thao tác', 'Action'), L('Vai trò', 'Role')],

@@ -4,6 +4,7 @@
  */
 import { h, mount } from '../h.js';
 import { L, loc } from '../i18n.js';
+import { finishSignIn, loadConfig, startSignIn } from '../oidc.js';
 import { type RoleId, roleLabel, signIn } from '../session.js';
 import { errorText, notice, title } from '../ui.js';
 
@@ -25,11 +26,32 @@ export async function signInPage(root: HTMLElement, onSignedIn: () => void): Pro
     // not the local runtime
   }
   if (!users.length) {
+    const cfg = await loadConfig();
+    try {
+      const token = await finishSignIn(cfg);
+      if (token) {
+        signIn(token);
+        return onSignedIn();
+      }
+    } catch (err) {
+      mount(message, notice('error', errorText(err)));
+      return;
+    }
+    if (!cfg) {
+      mount(message, notice('error', L('Chưa cấu hình cổng định danh.', 'No identity provider is configured.')));
+      return;
+    }
     mount(
       message,
-      notice(
-        'info',
-        L('Hãy đăng nhập qua cổng định danh của cơ quan.', 'Sign in through your organisation’s identity provider.'),
+      notice('info', L('Đăng nhập bằng tài khoản của cơ quan.', 'Sign in with your organisation account.')),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'signin',
+          onClick: () => void startSignIn(cfg).catch((e) => mount(message, notice('error', errorText(e)))),
+        },
+        L('Đăng nhập', 'Sign in'),
       ),
     );
     return;
