@@ -1,0 +1,45 @@
+/** The CLI's argument handling and exit codes that need no platform: help, usage, sign-in and reachability. */
+import { describe, expect, it } from '@jest/globals';
+import { EXIT, run } from '../../../cli/main.js';
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  let out = '';
+  let err = '';
+  const code = await run(args, { env, out: (t) => void (out += t), err: (t) => void (err += t), tty: false });
+  return { code, out, err };
+}
+
+describe('ansinh CLI arguments', () => {
+  it('prints help (exit 0) and treats no command as usage (exit 2)', async () => {
+    const help = await cli(['help']);
+    expect(help.code).toBe(EXIT.OK);
+    expect(help.out).toContain('Exit codes');
+    expect((await cli([])).code).toBe(EXIT.USAGE);
+  });
+
+  it('unknown options and commands are usage errors (exit 2)', async () => {
+    expect((await cli(['--bogus'])).code).toBe(EXIT.USAGE);
+    expect((await cli(['frobnicate'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE);
+    expect((await cli(['cycles', 'create', '2026-13'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE);
+    expect((await cli(['cycles', 'show', '2026-01'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE); // no jurisdiction
+  });
+
+  it('without a token is exit 3, with the message in the chosen language', async () => {
+    const r = await cli(['lists', 'show', 'bl-x', '--lang', 'en']);
+    expect(r.code).toBe(EXIT.AUTH);
+    expect(r.err).toContain('Not signed in');
+  });
+
+  it('an API that cannot be reached is exit 10', async () => {
+    const r = await cli(['lists', 'show', 'bl-x'], { ANSINH_TOKEN: 'a.b.c', ANSINH_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(EXIT.UNREACHABLE);
+  });
+
+  it('a missing upload file is a usage error, before any request', async () => {
+    const r = await cli(['lists', 'upload', '/nonexistent/danh-sach.csv'], {
+      ANSINH_TOKEN: 'a.b.c',
+      ANSINH_URL: 'http://127.0.0.1:9',
+    });
+    expect(r.code).toBe(EXIT.USAGE);
+  });
+});
