@@ -1,7 +1,7 @@
 /**
  * Builds the console: web/src bundled by esbuild into one ES module, with index.html, app.css and the icon.
- * The local gateway builds it in memory on the first request for it; the CDK app writes it to a folder that
- * becomes the static site's S3 deployment (`node --import tsx web/build.ts <dir>` does the same by hand).
+ * The local gateway builds it in memory on the first request for it; the CDK app writes it into the cloud
+ * assembly, a folder that becomes the static site's S3 deployment (`node --import tsx web/build.ts <dir>` does the same by hand).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ export function writeSite(dir: string): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = process.argv[2] ?? 'web/dist';
+  const dir = process.argv[2] ?? 'cdk.out/web-console';
   writeSite(dir);
   console.log(`console built into ${dir}`);
 }
