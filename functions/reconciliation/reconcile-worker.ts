@@ -48,6 +48,8 @@ import { addTo, emptyTotals } from './report.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
+/** Batches in flight at once: DynamoDB answers one while the next is being decided. */
+const WINDOW = 4;
 /** Seconds of work per invocation before the rest goes to a new message (Lambda allows 900). */
 const BUDGET_SECONDS = () => Number(process.env.ANSINH_RECONCILE_BUDGET_SECONDS ?? 720);
 
@@ -236,11 +238,28 @@ export async function reconcileImport(
     // Rows the parser could not read (bank CSV) and its own checks: reported with the import, never dropped.
     const fileProblems: { statement: number; line?: number; code: string; message: { vi: string; en: string } }[] = [];
     let fileProblemCount = 0;
+    // Batches run a few at a time; the checkpoint only ever moves past batches finished in order, so a
+    // resumed run redoes at most the window (harmlessly: every write is keyed by its line).
+    const inFlight: { done: Promise<void>; upTo: number }[] = [];
+    const settle = async (keep: number) => {
+      while (inFlight.length > keep) {
+        const oldest = inFlight.shift() as { done: Promise<void>; upTo: number };
+        await oldest.done;
+        await updateOpenJob(importId, { checkpoint: oldest.upTo, status: 'RECONCILING', format: opened.format });
+      }
+    };
     const flush = async () => {
-      if (!batch.length || !current) return;
-      await reconcileBatch(importId, batch, current.duplicate);
-      batch = [];
-      await updateOpenJob(importId, { checkpoint: ordinal, status: 'RECONCILING', format: opened.format });
+      if (batch.length && current) {
+        const done = reconcileBatch(importId, batch, current.duplicate);
+        done.catch(() => undefined); // awaited in order by settle(); this only stops an early unhandled report
+        inFlight.push({ done, upTo: ordinal });
+        batch = [];
+      }
+      await settle(WINDOW - 1);
+    };
+    const drain = async () => {
+      await flush();
+      await settle(0);
     };
     for await (const event of opened.events as AsyncIterable<StatementEvent>) {
       if (event.type === 'problem') {
@@ -264,13 +283,14 @@ export async function reconcileImport(
           await flush();
           if ((Date.now() - started) / 1000 > BUDGET_SECONDS()) {
             // The rest goes to a fresh invocation; it resumes after `checkpoint`.
+            await drain();
             await dispatchImport(importId);
             logger.info('Statement reconciliation continues in a new run', { importId, entries: ordinal });
             return 'CONTINUED';
           }
         }
       } else if (event.type === 'end' && current) {
-        await flush();
+        await drain();
         const balance = current.sum.check(current.header);
         if (balance && !current.duplicate) current.problems.push(balance);
         await saveFindings(
@@ -302,7 +322,7 @@ export async function reconcileImport(
         current = undefined;
       }
     }
-    await flush();
+    await drain();
     await updateOpenJob(importId, { statements: summaries, fileProblems, fileProblemCount });
   }
   const { totals, lines } = await storedTotals(importId);
