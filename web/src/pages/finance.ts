@@ -283,7 +283,8 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
                   ...(confirmed ? { checked: true } : {}),
                   onChange: (e: Event) => {
                     confirmed = (e.target as HTMLInputElement).checked;
-                    render();
+                    const approve = document.getElementById('approve-cycle') as HTMLButtonElement | null;
+                    if (approve) approve.disabled = !confirmed || busy;
                   },
                 }),
                 h(
