@@ -187,8 +187,8 @@ function programmeName(programme: string): Localized {
 }
 
 /**
- * The current state is the latest STATE entry (read consistently from the ledger), not the index's copy of
- * the HEAD, which may lag; anomaly entries never change it.
+ * The current state: the latest STATE entry when the entries were read (consistently, from the ledger), else
+ * the HEAD's; anomaly entries never change it.
  */
 export function currentState(head: PaymentHead, entries: LedgerEntry[]): { state: PaymentState; entry?: LedgerEntry } {
   const latest = [...entries].filter((e) => e.kind === 'STATE').sort((a, b) => b.seq - a.seq)[0];

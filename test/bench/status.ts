@@ -132,7 +132,7 @@ export async function run(args: string[]): Promise<void> {
       ['requests/s', fmt(requests / seconds, 1)],
       [
         'DynamoDB calls per request',
-        `${5 + perPerson} (2 rate-limit counters, 2 account reads, byPerson, entries per payment)`,
+        '5 (2 rate-limit counters, 2 account reads, byPerson) + 1 per rejected or returned payment',
       ],
       ['peak RSS / heap (this process)', `${mb(memory.peakRss)} MB / ${mb(memory.peakHeap)} MB`],
       ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
