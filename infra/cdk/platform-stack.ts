@@ -470,8 +470,8 @@ export class PlatformStack extends Stack {
         sourceIp: '$context.identity.sourceIp',
         userAgent: '$context.identity.userAgent',
         subject: '$context.authorizer.claims.sub',
+        // The route key, not the path: an officer look-up's path holds a full identity number.
         routeKey: '$context.routeKey',
-        path: '$context.path',
         status: '$context.status',
         protocol: '$context.protocol',
         responseLength: '$context.responseLength',
