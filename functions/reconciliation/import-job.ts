@@ -31,8 +31,9 @@ export interface StatementImportJob extends JobRecord {
   contentSha256: string;
   sizeBytes: number;
   format?: string;
-  /** Entries fully reconciled so far (a resumed run skips them). */
+  /** Entries fully reconciled so far (a resumed run skips them), and their totals, written together. */
   checkpoint?: number;
+  lineTotals?: OutcomeTotals;
   statements?: StatementSummary[];
   totals?: OutcomeTotals;
   lines?: number;

@@ -8,7 +8,6 @@
  * Long files: the run checkpoints after each batch and, near its time budget, hands the rest to a new
  * message, so a 1,000,000-entry statement never depends on one Lambda invocation.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
 import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
@@ -17,10 +16,8 @@ import type { Pain002Report } from '../payments/iso20022/pain002.js';
 import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
 import { stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { readStatement } from '../payments/statements/detect.js';
-import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import { queueConsumer } from '../shared/task.js';
 import {
   type ContinuityProblem,
@@ -44,7 +41,7 @@ import {
   saveFindings,
   statementById,
 } from './reconciliation-store.js';
-import { addTo, emptyTotals } from './report.js';
+import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
@@ -78,7 +75,18 @@ function statementFinding(importId: string, statement: number, p: ContinuityProb
 }
 
 /** The lines of one batch of entries: decided together, written together. */
-async function reconcileBatch(importId: string, entries: StatementEntry[], duplicateStatement: boolean) {
+/** Counts and VND per outcome of some findings. */
+function totalsOf(findings: Finding[]): OutcomeTotals {
+  const totals = emptyTotals();
+  for (const f of findings) addTo(totals, f.outcome, f.amount);
+  return totals;
+}
+
+async function reconcileBatch(
+  importId: string,
+  entries: StatementEntry[],
+  duplicateStatement: boolean,
+): Promise<OutcomeTotals> {
   if (duplicateStatement) {
     const findings: Finding[] = entries.map((e) => ({
       importId,
@@ -92,7 +100,7 @@ async function reconcileBatch(importId: string, entries: StatementEntry[], dupli
       note: 'statement already loaded: this line was reconciled there',
     }));
     await saveFindings(importId, findings);
-    return;
+    return totalsOf(findings);
   }
   const refs = entries.map(referencesOf);
   const ids = [...new Set(refs.flatMap((r) => r.paymentIds))];
@@ -140,10 +148,11 @@ async function reconcileBatch(importId: string, entries: StatementEntry[], dupli
     }
   }
   await saveFindings(importId, findings);
+  return totalsOf(findings);
 }
 
 /** A pain.002 status report: each status applied through the ledger's lifecycle, and said what it was. */
-async function reconcileStatusReport(importId: string, report: Pain002Report) {
+async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
   const findings: Finding[] = [];
   let n = 0;
   for (const tx of report.transactions) {
@@ -185,30 +194,7 @@ async function reconcileStatusReport(importId: string, report: Pain002Report) {
     }
   }
   await saveFindings(importId, findings);
-}
-
-/** Totals come from what is stored, so a resumed run counts each line exactly once. */
-async function storedTotals(importId: string) {
-  const totals = emptyTotals();
-  let lines = 0;
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: resources.table('reconciliation'),
-        KeyConditionExpression: 'pk = :k AND begins_with(sk, :l)',
-        ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':l': 'LINE#' },
-        ProjectionExpression: 'outcome, amount',
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      addTo(totals, item.outcome as Outcome, item.amount as number);
-      lines++;
-    }
-    key = out.LastEvaluatedKey;
-  } while (key);
-  return { totals, lines };
+  return totalsOf(findings);
 }
 
 interface OpenStatement {
@@ -227,9 +213,14 @@ export async function reconcileImport(
   const importId = job.jobId;
   const started = Date.now();
   const opened = await readStatement(source, job.fileName);
+  // Totals are kept as the work goes: the lines' totals are saved with the checkpoint in one write (so a
+  // resumed run counts each line once); statement-level findings are recounted by every run.
+  let totals = emptyTotals();
   if (opened.format === 'pain.002') {
-    await reconcileStatusReport(importId, opened.report);
+    totals = await reconcileStatusReport(importId, opened.report);
   } else {
+    let lineTotals = job.lineTotals ?? emptyTotals();
+    let statementTotals = emptyTotals();
     const checkpoint = job.checkpoint ?? 0;
     const summaries: StatementSummary[] = [];
     let current: OpenStatement | undefined;
@@ -240,12 +231,17 @@ export async function reconcileImport(
     let fileProblemCount = 0;
     // Batches run a few at a time; the checkpoint only ever moves past batches finished in order, so a
     // resumed run redoes at most the window (harmlessly: every write is keyed by its line).
-    const inFlight: { done: Promise<void>; upTo: number }[] = [];
+    const inFlight: { done: Promise<OutcomeTotals>; upTo: number }[] = [];
     const settle = async (keep: number) => {
       while (inFlight.length > keep) {
-        const oldest = inFlight.shift() as { done: Promise<void>; upTo: number };
-        await oldest.done;
-        await updateOpenJob(importId, { checkpoint: oldest.upTo, status: 'RECONCILING', format: opened.format });
+        const oldest = inFlight.shift() as { done: Promise<OutcomeTotals>; upTo: number };
+        lineTotals = mergeTotals(lineTotals, await oldest.done);
+        await updateOpenJob(importId, {
+          checkpoint: oldest.upTo,
+          lineTotals,
+          status: 'RECONCILING',
+          format: opened.format,
+        });
       }
     };
     const flush = async () => {
@@ -293,10 +289,11 @@ export async function reconcileImport(
         await drain();
         const balance = current.sum.check(current.header);
         if (balance && !current.duplicate) current.problems.push(balance);
-        await saveFindings(
-          importId,
-          current.problems.map((p) => statementFinding(importId, current?.header.statement ?? 0, p)),
+        const statementFindings = current.problems.map((p) =>
+          statementFinding(importId, current?.header.statement ?? 0, p),
         );
+        await saveFindings(importId, statementFindings);
+        statementTotals = mergeTotals(statementTotals, totalsOf(statementFindings));
         const h = current.header;
         const summary: StatementSummary = {
           statement: h.statement,
@@ -324,8 +321,9 @@ export async function reconcileImport(
     }
     await drain();
     await updateOpenJob(importId, { statements: summaries, fileProblems, fileProblemCount });
+    totals = mergeTotals(lineTotals, statementTotals);
   }
-  const { totals, lines } = await storedTotals(importId);
+  const lines = Object.values(totals).reduce((n, t) => n + t.count, 0);
   await closeJob(importId, 'COMPLETED', { totals, lines, finishedAt: new Date().toISOString(), format: opened.format });
   logger.info('Statement reconciled', { importId, lines });
   return 'DONE';

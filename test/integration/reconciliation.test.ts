@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
+import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
 import { entries, getPayment, type PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -216,7 +217,10 @@ describe('reconciliation against the bank simulator', () => {
   });
 
   it("a bank's CSV export: the unreadable row is reported, the readable ones are reconciled", async () => {
-    const day = vietnamDate(Date.now() + 3 * 24 * 3600_000).split('-').reverse().join('/');
+    const day = vietnamDate(Date.now() + 3 * 24 * 3600_000)
+      .split('-')
+      .reverse()
+      .join('/');
     const csv = [
       'SAO KÊ TÀI KHOẢN',
       'Số tài khoản: 0071000999777',
@@ -237,7 +241,10 @@ describe('reconciliation against the bank simulator', () => {
     }, 60_000);
     expect(done.format).toBe('csv');
     expect(done.fileProblemCount).toBe(1);
-    expect(done.fileProblems[0]).toMatchObject({ line: 5, message: { vi: expect.any(String), en: expect.any(String) } });
+    expect(done.fileProblems[0]).toMatchObject({
+      line: 5,
+      message: { vi: expect.any(String), en: expect.any(String) },
+    });
     const o = outcomes(done);
     // Payment 6 was booked by the bank's camt.053 already: this line books it a second time.
     expect(o.DUPLICATE_ENTRY?.count).toBe(1);
@@ -289,5 +296,41 @@ describe('reconciliation against the bank simulator', () => {
     expect((await api(platform, 'GET', `/v1/statements/${first.importId}`, { token: h.officer })).status).toBe(403);
     const auditor = await platform.identityProvider.tokenFor(demoUser('auditor'));
     expect((await api(platform, 'GET', `/v1/statements/${first.importId}`, { token: auditor })).status).toBe(200);
+  });
+
+  it('a long statement handed from run to run (time budget spent) counts every line exactly once', async () => {
+    process.env.ANSINH_RECONCILE_BUDGET_SECONDS = '0';
+    try {
+      const entries = Array.from({ length: 250 }, (_, i) => ({
+        entryRef: `L${i}`,
+        amountVnd: 1000 + i,
+        creditDebit: 'DBIT' as const,
+        status: 'BOOK' as const,
+        bookingDate: '2026-03-09',
+        accountServicerRef: `L${i}`,
+      }));
+      const total = entries.reduce((s, e) => s + e.amountVnd, 0);
+      const xml = buildCamt053({
+        messageId: 'C053-LONG-1',
+        createdAt: '2026-03-09T23:59:59+07:00',
+        statements: [
+          {
+            id: 'S20260309-LONG',
+            electronicSequenceNumber: 1,
+            createdAt: '2026-03-09T23:59:59+07:00',
+            account: { id: '0071000555001' },
+            openingBalance: { amountVnd: 10_000_000, date: '2026-03-09' },
+            closingBalance: { amountVnd: 10_000_000 - total, date: '2026-03-09' },
+            entries,
+          },
+        ],
+      });
+      const long = await load(xml, 'sao-ke-dai.xml');
+      expect(outcomes(long)).toEqual({ NOT_OURS: { count: 250, amount: total } });
+      expect(long.lines).toBe(250);
+      expect((long.statements as { problems: unknown[] }[])[0]?.problems).toEqual([]);
+    } finally {
+      delete process.env.ANSINH_RECONCILE_BUDGET_SECONDS;
+    }
   });
 });
