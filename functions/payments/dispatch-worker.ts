@@ -20,6 +20,7 @@ import { submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { buildPain001 } from './iso20022/pain001.js';
 import { markChunkDispatched, type PaymentInstruction, recordPending, transition } from './ledger/ledger-store.js';
+import { remittanceFor } from './remittance.js';
 
 /** What dispatchCycle enqueues: one chunk of the approved draft. */
 export const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
@@ -75,7 +76,7 @@ async function preparedBatch(
       amountVnd: p.amount,
       requestedExecutionDate: createdAt.slice(0, 10),
       creditor: { name: p.creditorName, accountId: p.creditorAccount ?? '', napasBin: p.bankBin ?? '' },
-      remittanceInformation: `TRO CAP XA HOI ${p.months.join(' ')} ${p.socialAccount}`,
+      remittanceInformation: remittanceFor(p.months, p.socialAccount),
     })),
   });
   const batch: BatchRecord = {
