@@ -24,6 +24,12 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:bankUrl': 'https://bank.ansinh.example',
   // A reference, not the secret: on AWS the value is resolved from Secrets Manager at deploy time.
   'ansinh:bankCallbackSecret': '{{resolve:secretsmanager:ansinh/bank-callback-secret}}',
+  // The web console (CloudFront): who may open it, and optionally its domain, certificate and WAF web ACL.
+  'ansinh:consoleCountries': ['VN'],
+  'ansinh:consoleClientId': 'ansinh-console',
+  'ansinh:consoleDomain': '',
+  'ansinh:consoleCertificateArn': '',
+  'ansinh:consoleWebAclArn': '',
 } as const;
 
 export interface BuildAppOptions {
@@ -40,6 +46,11 @@ export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8'));
   return cdkJson.context ?? {};
 }
+
+/** A list context value: JSON array in cdk.json, `a,b` on the command line. */
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : String(v).split(',').filter(Boolean));
+const optional = <K extends string>(key: K, v: unknown): Partial<Record<K, string>> =>
+  v ? ({ [key]: String(v) } as Record<K, string>) : {};
 
 export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: PlatformStack; nag: AwsSolutionsChecks } {
   const app = new App({ context: opts.context ?? cdkJsonContext(), outdir: opts.outdir });
@@ -60,6 +71,13 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
       populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
       bankUrl: String(ctx('ansinh:bankUrl')),
       bankCallbackSecret: String(ctx('ansinh:bankCallbackSecret')),
+    },
+    webConsole: {
+      countries: list(ctx('ansinh:consoleCountries')),
+      clientId: String(ctx('ansinh:consoleClientId')),
+      ...optional('domainName', ctx('ansinh:consoleDomain')),
+      ...optional('certificateArn', ctx('ansinh:consoleCertificateArn')),
+      ...optional('webAclArn', ctx('ansinh:consoleWebAclArn')),
     },
   });
 

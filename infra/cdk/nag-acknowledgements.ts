@@ -9,6 +9,7 @@
  */
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 // The exact function cdk-nag uses to turn a resource reference into the string of a finding id.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { PlatformStack } from './platform-stack.js';
@@ -122,6 +123,8 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
     }
   }
 
+  acknowledgeWebConsole(stack);
+
   // APIG4: routes the definition declares `roles: 'public'` have no authorizer, on purpose.
   for (const r of stack.system.routes.filter((route) => route.roles === 'public')) {
     const route = stack.routes.get(`${r.method} ${r.path}`);
@@ -132,6 +135,87 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
       reason:
         `${r.method} ${r.path} is declared public in infra/system.ts ("${description}"): monitoring probes ` +
         'call it without a token. It returns component status only, no personal data, and is throttled with the stage.',
+    });
+  }
+}
+
+// What CDK's BucketDeployment handler gets to copy the console into its bucket and invalidate the cache.
+const SITE_READ_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+const SITE_WRITE_ACTIONS = [
+  ...SITE_READ_ACTIONS,
+  's3:DeleteObject*',
+  's3:PutObject',
+  's3:PutObjectLegalHold',
+  's3:PutObjectRetention',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+  's3:Abort*',
+];
+const INVALIDATION_ACTIONS = ['cloudfront:GetInvalidation', 'cloudfront:CreateInvalidation'];
+
+/** The web console's findings (infra/cdk/web-console.ts): its deployment helper and CloudFront's defaults. */
+function acknowledgeWebConsole(stack: PlatformStack): void {
+  const site = stack.webConsole;
+  if (!site) return;
+  const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
+  const bucket = site.bucket;
+  const isSite = (r: unknown) => same(r, bucket.bucketArn) || same(r, bucket.arnForObjects('*'));
+  const isAssets = (r: unknown) => /cdk-[a-z0-9]+-assets-/.test(JSON.stringify(stack.resolve(r)));
+  // Evidence: every statement of the helper's policy is one of these four, on these resources only.
+  const evidence: ((s: Statement) => boolean)[] = [
+    (s) => actionsWithin(s, SITE_READ_ACTIONS) && list(s.Resource).every(isAssets),
+    (s) => actionsWithin(s, SITE_WRITE_ACTIONS) && list(s.Resource).every(isSite),
+    (s) => actionsWithin(s, KEY_DATA_ACTIONS) && list(s.Resource).every((r) => same(r, site.key.keyArn)),
+    (s) => actionsWithin(s, INVALIDATION_ACTIONS) && list(s.Resource).every((r) => r === '*'),
+  ];
+  const role = site.deployment.handlerRole;
+  const policies = role.node.findAll().filter((c): c is CfnPolicy => c instanceof CfnPolicy);
+  for (const policy of policies) {
+    const findings = wildcardFindings(stack, policy);
+    const statements = [...findings.values()].flat();
+    if (!statements.every((s) => evidence.some((ok) => ok(s)))) continue; // anything else stays a finding
+    for (const finding of findings.keys()) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[${finding}]`,
+        reason:
+          'CDK BucketDeployment (web console upload on deploy): reads the one CDK asset of the console ' +
+          '(the assets bucket is named per account/region, its object keys per content hash), writes and prunes ' +
+          'the objects of the console bucket only, uses only the console bucket key, and invalidates the ' +
+          'console\'s CloudFront cache, which has no resource-level permission ("*").',
+      });
+    }
+  }
+  Validations.of(role.node.defaultChild as CfnElement).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'CDK BucketDeployment helper: the AWS managed basic execution policy only lets it write its own logs; ' +
+      'its log group is explicit, KMS-encrypted and kept 13 months.',
+  });
+  for (const fn of stack.node.findAll().filter((c): c is CfnFunction => c instanceof CfnFunction)) {
+    if (!same(fn.role, role.roleArn)) continue;
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'The runtime of CDK BucketDeployment helper (Python, with the AWS CLI layer) is chosen by aws-cdk-lib ' +
+        'and moves with it; it runs only during deployments, never with personal data.',
+    });
+  }
+  const cdn = site.distribution.node.defaultChild as CfnElement;
+  if (!site.customDomain) {
+    Validations.of(cdn).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose viewer policy ' +
+        'cannot be raised; set ansinh:consoleDomain and ansinh:consoleCertificateArn (us-east-1 ACM) for TLS 1.2+ ' +
+        '(TLSv1.2_2021) only.',
+    });
+  }
+  if (!site.webAcl) {
+    Validations.of(cdn).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'A CloudFront web ACL must be created in us-east-1, outside this regional stack: pass its ARN as ' +
+        'ansinh:consoleWebAclArn. Until then the API keeps its own throttling and the console is static files.',
     });
   }
 }

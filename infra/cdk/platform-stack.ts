@@ -36,6 +36,7 @@ import {
   type TableDef,
 } from '../system-model.js';
 import { AnsinhFunction } from './ansinh-function.js';
+import { WebConsole } from './web-console.js';
 
 export interface PlatformStackProps extends StackProps {
   system: SystemDef;
@@ -48,6 +49,15 @@ export interface PlatformStackProps extends StackProps {
   /** Values of the platform settings functions may declare (infra/system-model.ts). */
   settings: Record<PlatformSetting, string>;
   oidcAudience: string;
+  /** The web console's static site (infra/cdk/web-console.ts); omit to deploy the API alone. */
+  webConsole?: {
+    countries: string[];
+    /** The console's OIDC client (public, PKCE). */
+    clientId: string;
+    domainName?: string;
+    certificateArn?: string;
+    webAclArn?: string;
+  };
 }
 
 export interface PlatformQueue {
@@ -87,6 +97,7 @@ export class PlatformStack extends Stack {
   readonly api: apigw.HttpApi;
   /** Routes by route key (`GET /v1/health`). */
   readonly routes = new Map<string, apigw.HttpRoute>();
+  readonly webConsole?: WebConsole;
 
   private readonly props: PlatformStackProps;
 
@@ -125,6 +136,17 @@ export class PlatformStack extends Stack {
     }
 
     this.api = this.createApi();
+    if (props.webConsole) {
+      this.webConsole = new WebConsole(this, 'WebConsole', {
+        ...props.webConsole,
+        oidc: { issuer: props.oidcIssuer, clientId: props.webConsole.clientId, scope: 'openid profile' },
+        api: this.api,
+        platformKey: this.key,
+        logRetention: LOG_RETENTION,
+        accessLogBucket: this.accessLogBucket,
+        repoRoot: props.repoRoot,
+      });
+    }
     this.createOutputs();
   }
 

@@ -21,7 +21,11 @@ const TIMEOUT = 180_000;
  * buckets are retained (no auto-delete function) and nothing uses bucket notifications. Add any new one
  * here, by name and reason, rather than loosening the count.
  */
-const CDK_HELPER_FUNCTIONS: string[] = [];
+const CDK_HELPER_FUNCTIONS: string[] = [
+  // BucketDeployment (infra/cdk/web-console.ts): copies the built web console into its bucket on deploy.
+  'CustomCDKBucketDeployment',
+];
+const isHelper = (logicalIdOf: string) => CDK_HELPER_FUNCTIONS.some((prefix) => logicalIdOf.startsWith(prefix));
 
 type Resource = { Properties: Record<string, unknown> };
 
@@ -86,6 +90,11 @@ describe('platform stack', () => {
     'runs every function on nodejs24.x, arm64, with active tracing and its own KMS-encrypted log group',
     () => {
       for (const [id, fn] of Object.entries(resourcesOf('AWS::Lambda::Function'))) {
+        // CDK's helpers bring their own runtime; they still log to their own KMS-encrypted log group.
+        if (isHelper(id)) {
+          expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
+          continue;
+        }
         expect({ id, ...fn.Properties }).toMatchObject({
           id,
           Runtime: 'nodejs24.x',
@@ -270,6 +279,65 @@ describe('platform stack', () => {
           LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
         });
       }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('web console (static site)', () => {
+  it(
+    'is served by CloudFront from a private KMS-encrypted bucket through OAC, with /v1/* on the API, logs and headers',
+    () => {
+      const site = must(stack.webConsole);
+      const bucket = resourcesOf('AWS::S3::Bucket')[logicalId(site.bucket)];
+      expect(bucket?.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(site.key), 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.accessLogBucket) } },
+      });
+      expect(Object.keys(resourcesOf('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
+      const dist = resourcesOf('AWS::CloudFront::Distribution')[logicalId(site.distribution)];
+      const config = dist?.Properties.DistributionConfig as Record<string, any>;
+      expect(config).toMatchObject({
+        DefaultRootObject: 'index.html',
+        Logging: { Bucket: { 'Fn::GetAtt': [logicalId(site.logBucket), 'RegionalDomainName'] } },
+        Restrictions: { GeoRestriction: { RestrictionType: 'whitelist', Locations: ['VN'] } },
+        DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
+        CacheBehaviors: [{ PathPattern: '/v1/*', ViewerProtocolPolicy: 'https-only' }],
+      });
+      const s3Origin = config.Origins.find((o: any) => o.S3OriginConfig);
+      expect(s3Origin.OriginAccessControlId).toBeDefined();
+      const apiOrigin = config.Origins.find((o: any) => o.CustomOriginConfig);
+      expect(apiOrigin.CustomOriginConfig).toMatchObject({
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
+      const [headers] = Object.values(resourcesOf('AWS::CloudFront::ResponseHeadersPolicy'));
+      expect(JSON.stringify(headers?.Properties)).toContain("default-src 'self'");
+      // Only CloudFront, and only through this distribution, may read the site with its key (OAC).
+      tpl().hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(site.bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' }),
+          ]),
+        },
+      });
+      tpl().resourceCountIs('Custom::CDKBucketDeployment', 1);
     },
     TIMEOUT,
   );
