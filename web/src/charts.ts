@@ -14,8 +14,9 @@ export interface Bar {
 
 export function barChart(title: string, bars: Bar[]): SVGElement {
   const rowH = 28;
-  const labelW = 150;
-  const width = 340;
+  const labelW = 120;
+  const valueW = 96;
+  const width = 360;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const root = svg('svg', {
     viewBox: `0 0 ${width} ${bars.length * rowH + 8}`,
@@ -26,13 +27,13 @@ export function barChart(title: string, bars: Bar[]): SVGElement {
   root.appendChild(svg('title', {}, title));
   bars.forEach((b, i) => {
     const y = i * rowH + 4;
-    const w = Math.max(2, ((width - labelW - 10) * b.value) / max);
+    const w = Math.max(2, ((width - labelW - valueW - 8) * b.value) / max);
     const g = svg('g', b.onClick ? { class: 'clickable' } : {});
     g.appendChild(
       svg(
         'text',
-        { x: 0, y: y + 17, class: 'chart-label' },
-        b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label,
+        { x: 0, y: y + 15, class: 'chart-label' },
+        b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label,
       ),
     );
     g.appendChild(
@@ -40,18 +41,12 @@ export function barChart(title: string, bars: Bar[]): SVGElement {
         x: labelW,
         y,
         width: w,
-        height: rowH - 8,
+        height: rowH - 10,
         rx: 3,
         fill: b.color ?? PALETTE[i % PALETTE.length] ?? '#0b5394',
       }),
     );
-    g.appendChild(
-      svg(
-        'text',
-        { x: Math.min(labelW + w + 4, width - 60), y: y + 17, class: 'chart-value' },
-        b.text ?? String(b.value),
-      ),
-    );
+    g.appendChild(svg('text', { x: labelW + w + 4, y: y + 15, class: 'chart-value' }, b.text ?? String(b.value)));
     if (b.onClick) g.addEventListener('click', b.onClick);
     root.appendChild(g);
   });

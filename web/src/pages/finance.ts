@@ -3,8 +3,10 @@ import { ApiError, api } from '../api.js';
 import { barChart, groupedColumns } from '../charts.js';
 import { type Child, h, mount } from '../h.js';
 import { count, dateTime, L, loc, money, period } from '../i18n.js';
-import { hasRole, remember, remembered, type Session } from '../session.js';
+import { hasRole, type RoleId, remember, remembered, roleLabel, type Session } from '../session.js';
 import { button, errorText, notice, poll, table, title } from '../ui.js';
+
+const ROLE_NAMES = new Set(['labor_officer', 'finance_preparer', 'finance_approver', 'auditor', 'beneficiary']);
 
 export const CYCLE_STATUS: Record<string, { vi: string; en: string }> = {
   COMPUTING: { vi: 'Đang tính toán', en: 'Computing' },
@@ -442,7 +444,11 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
         table(
           L('Nhật ký', 'Audit trail'),
           [L('Thời gian', 'Time'), L('Thao tác', 'Action'), L('Vai trò', 'Role')],
-          c.audit.map((a) => [dateTime(a.at), a.action, a.role]),
+          c.audit.map((a) => [
+            dateTime(a.at),
+            a.action,
+            ROLE_NAMES.has(a.role) ? loc(roleLabel(a.role as RoleId)) : a.role,
+          ]),
         ),
     );
   }
