@@ -1,32 +1,23 @@
 /** POST /v1/beneficiary-lists/uploads — a presigned URL to PUT a large file straight into storage. */
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { objects } from '../shared/aws-clients.js';
 import { httpRoute, requireJurisdiction } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
+import { uploadUrl } from '../shared/objects.js';
 import { DEFAULT_LIST_LIMITS } from './file-formats/limits.js';
 import { listKeys } from './list-objects.js';
-
-const EXPIRES_SECONDS = 900;
 
 export const handler = httpRoute({
   handle: async ({ principal }) => {
     const jurisdiction = requireJurisdiction(principal);
     const uploadId = randomUUID();
-    const uploadUrl = await getSignedUrl(
-      objects(),
-      new PutObjectCommand({ Bucket: resources.bucket('uploads'), Key: listKeys.incoming(jurisdiction, uploadId) }),
-      { expiresIn: EXPIRES_SECONDS },
-    );
+    const link = await uploadUrl(listKeys.incoming(jurisdiction, uploadId));
     return {
       status: 201,
       body: {
         uploadId,
-        uploadUrl,
+        uploadUrl: link.uploadUrl,
         method: 'PUT',
         maxBytes: DEFAULT_LIST_LIMITS.maxFileBytes,
-        expiresAt: new Date(Date.now() + EXPIRES_SECONDS * 1000).toISOString(),
+        expiresAt: link.expiresAt,
       },
     };
   },

@@ -100,3 +100,11 @@ export function downloadUrl(key: string, fileName: string, expiresIn = 900): Pro
     { expiresIn },
   );
 }
+
+/** A time-limited link to PUT one file straight into storage (large uploads bypass the API's size limit). */
+export async function uploadUrl(key: string, expiresIn = 900): Promise<{ uploadUrl: string; expiresAt: string }> {
+  return {
+    uploadUrl: await getSignedUrl(objects(), new PutObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn }),
+    expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
+  };
+}

@@ -227,27 +227,32 @@ export class PaymentNotFoundError extends Error {
   override name = 'PaymentNotFound';
 }
 
-/**
- * How many payments of a cycle are in a state: the index counts, no item leaves the table. Progress polls use
- * this; reading every payment on every poll made a 100,000-payment cycle slow down as its ledger grew.
- */
-export async function countInState(cycleId: string, state: PaymentState): Promise<number> {
-  let count = 0;
-  let key: Record<string, unknown> | undefined;
+/** The pages of a byCycleState query: payments of a cycle in one state, or the cycle's chunk markers. */
+async function* cycleIndexPages(key: string, select?: 'COUNT') {
+  let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: table(),
         IndexName: 'byCycleState',
         KeyConditionExpression: 'cycleState = :k',
-        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
-        Select: 'COUNT',
-        ExclusiveStartKey: key,
+        ExpressionAttributeValues: { ':k': key },
+        ...(select ? { Select: select } : {}),
+        ExclusiveStartKey: start,
       }),
     );
-    count += out.Count ?? 0;
-    key = out.LastEvaluatedKey;
-  } while (key);
+    yield out;
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * How many payments of a cycle are in a state: the index counts, no item leaves the table. Progress polls use
+ * this; reading every payment on every poll made a 100,000-payment cycle slow down as its ledger grew.
+ */
+export async function countInState(cycleId: string, state: PaymentState): Promise<number> {
+  let count = 0;
+  for await (const page of cycleIndexPages(`${cycleId}#${state}`, 'COUNT')) count += page.Count ?? 0;
   return count;
 }
 
@@ -275,37 +280,15 @@ export async function markChunkDispatched(cycleId: string, chunk: number, paymen
 /** The chunk indexes of a cycle already dispatched (at most a few thousand for a national cycle). */
 export async function dispatchedChunks(cycleId: string): Promise<Set<number>> {
   const done = new Set<number>();
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'byCycleState',
-        KeyConditionExpression: 'cycleState = :k',
-        ExpressionAttributeValues: { ':k': `${cycleId}#DISPATCHED` },
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) done.add(item.chunk as number);
-    key = out.LastEvaluatedKey;
-  } while (key);
+  for await (const page of cycleIndexPages(`${cycleId}#DISPATCHED`)) {
+    for (const item of page.Items ?? []) done.add(item.chunk as number);
+  }
   return done;
 }
 
 /** Every payment of a cycle in one state (the byCycleState index), page by page. */
 export async function* paymentsInState(cycleId: string, state: PaymentState): AsyncGenerator<PaymentHead> {
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'byCycleState',
-        KeyConditionExpression: 'cycleState = :k',
-        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) yield item as PaymentHead;
-    key = out.LastEvaluatedKey;
-  } while (key);
+  for await (const page of cycleIndexPages(`${cycleId}#${state}`)) {
+    for (const item of page.Items ?? []) yield item as PaymentHead;
+  }
 }
