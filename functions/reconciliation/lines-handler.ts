@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { visibleImport } from './access.js';
 import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
-import { findings } from './reconciliation-store.js';
+import { findingsPage } from './reconciliation-store.js';
 
 const encode = (k: Record<string, unknown> | undefined) =>
   k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
@@ -28,18 +28,22 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, params, query }) => {
     const job = await visibleImport(principal, params.importId);
-    const page = (await findings(job.jobId, query.outcome, decode(query.cursor), query.limit).next()).value;
+    const page = await findingsPage(job.jobId, {
+      outcome: query.outcome,
+      startKey: decode(query.cursor),
+      limit: query.limit,
+    });
     return {
       status: 200,
       body: {
         importId: job.jobId,
         outcome: query.outcome,
-        lines: (page?.items ?? []).map(({ sk: _sk, ...f }) => ({
+        lines: page.items.map(({ sk: _sk, ...f }) => ({
           ...f,
           label: OUTCOME_LABELS[f.outcome],
           severity: SEVERITY[f.outcome],
         })),
-        nextCursor: encode(page?.next),
+        nextCursor: encode(page.next),
       },
     };
   },

@@ -187,9 +187,8 @@ export async function recordEffects(importId: string, effects: Effect[]): Promis
   // One mark per payment and kind in a transaction (DynamoDB refuses two operations on one item).
   const unique = new Map(effects.map((e) => [`${e.kind}#${e.paymentId}`, e]));
   for (const e of effects) if (unique.get(`${e.kind}#${e.paymentId}`) !== e) lost.add(e);
-  let pending = [...unique.values()];
   await Promise.all(
-    chunks(pending, 100).map(async (part) => {
+    chunks([...unique.values()], 100).map(async (part) => {
       let batch = part;
       while (batch.length) {
         try {
@@ -207,7 +206,6 @@ export async function recordEffects(importId: string, effects: Effect[]): Promis
       }
     }),
   );
-  pending = [];
   return lost;
 }
 
@@ -227,42 +225,39 @@ function stripUndefined(o: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
-export async function* findings(importId: string, outcome?: Outcome, startKey?: Record<string, unknown>, limit = 200) {
+/** One page of an import's findings: all of them, or those of one outcome (the byOutcome index). */
+export async function findingsPage(
+  importId: string,
+  opts: { outcome?: Outcome; startKey?: Record<string, unknown>; limit?: number } = {},
+) {
   const out = await dynamo().send(
     new QueryCommand({
       TableName: table(),
-      ...(outcome
+      ...(opts.outcome
         ? {
             IndexName: 'byOutcome',
             KeyConditionExpression: 'importOutcome = :k',
-            ExpressionAttributeValues: { ':k': `${importId}#${outcome}` },
+            ExpressionAttributeValues: { ':k': `${importId}#${opts.outcome}` },
           }
         : {
             KeyConditionExpression: 'pk = :k AND begins_with(sk, :l)',
             ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':l': 'LINE#' },
           }),
-      ExclusiveStartKey: startKey,
-      Limit: limit,
+      ExclusiveStartKey: opts.startKey,
+      Limit: opts.limit,
     }),
   );
-  yield { items: (out.Items ?? []) as (Finding & { sk: string })[], next: out.LastEvaluatedKey };
+  return { items: (out.Items ?? []) as (Finding & { sk: string })[], next: out.LastEvaluatedKey };
 }
 
 /** Every finding of an import, page by page (exports). */
 export async function* allFindings(importId: string): AsyncGenerator<Finding> {
-  let key: Record<string, unknown> | undefined;
+  let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :k AND begins_with(sk, :l)',
-        ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':l': 'LINE#' },
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) yield item as Finding;
-    key = out.LastEvaluatedKey;
-  } while (key);
+    const page = await findingsPage(importId, { startKey });
+    yield* page.items;
+    startKey = page.next;
+  } while (startKey);
 }
 
 export async function statementById(account: string, statementId: string): Promise<LoadedStatement | undefined> {
