@@ -6,6 +6,7 @@
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -162,50 +163,72 @@ const CONTENT_TYPES: Record<string, string> = {
   mt940: 'text/plain',
 };
 
-/** POSTs a file as the body, streamed, with an upload progress bar. */
-function uploadFile(c: Ctx, path: string, file: string): Promise<any> {
+/**
+ * Files of any size go the way AWS needs them to (API Gateway and Lambda refuse bodies over a few MB): an
+ * upload link from `<path>/uploads`, the file streamed to storage with a progress bar, then `POST <path>`.
+ */
+async function uploadFile(c: Ctx, path: string, file: string): Promise<any> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new CliError(EXIT.USAGE, `${T(c, 'Không đọc được tệp', 'Cannot read file')} ${file}`);
   }
-  const url = new URL(`${c.url}${path}`);
+  const link = await call<{ uploadId: string; uploadUrl: string; maxBytes?: number }>(c, 'POST', `${path}/uploads`);
+  if (link.maxBytes && size > link.maxBytes) {
+    const mb = Math.round(link.maxBytes / 1048576);
+    throw new CliError(EXIT.REFUSED, T(c, `Tệp lớn hơn ${mb} MB.`, `The file is larger than ${mb} MB.`));
+  }
+  await putToStorage(c, link.uploadUrl, file, size);
+  return call(c, 'POST', path, { uploadId: link.uploadId, fileName: basename(file) });
+}
+
+/** RFC 6761: `*.localhost` is loopback (the local storage's bucket names), whatever the system resolver says. */
+const loopback: LookupFunction = (_host, opts, cb) =>
+  (opts as { all?: boolean }).all
+    ? (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+        { address: '127.0.0.1', family: 4 },
+      ])
+    : cb(null, '127.0.0.1', 4);
+
+/** PUTs the file to a presigned URL, streamed (never held whole), with the bar; no token goes to storage. */
+function putToStorage(c: Ctx, link: string, file: string, size: number): Promise<void> {
+  const url = new URL(link);
   const ext = file.split('.').pop()?.toLowerCase() ?? '';
   const bar = progress(c, T(c, 'Tải lên', 'Upload'));
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       {
-        method: 'POST',
-        headers: {
-          ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
-          'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
-          'content-length': String(size),
-          'x-file-name': encodeURIComponent(basename(file)),
-        },
+        method: 'PUT',
+        ...(url.hostname.endsWith('.localhost') ? { lookup: loopback } : {}),
+        headers: { 'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream', 'content-length': String(size) },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: any;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = text;
-          }
-          if ((res.statusCode ?? 500) >= 400) reject(apiError(c, res.statusCode ?? 500, body));
-          else {
+          const status = res.statusCode ?? 500;
+          if (status < 300) {
             bar.done(`${num(size)} bytes`);
-            resolve(body);
+            return resolve();
           }
+          const expired = /expired/i.test(Buffer.concat(chunks).toString('utf8'));
+          reject(
+            new CliError(
+              EXIT.REFUSED,
+              expired
+                ? T(c, 'Đường dẫn tải lên đã hết hạn. Hãy chạy lại.', 'The upload link expired. Run the command again.')
+                : T(c, `Không tải được tệp lên (HTTP ${status}).`, `The file could not be uploaded (HTTP ${status}).`),
+            ),
+          );
         });
       },
     );
     req.on('error', (err) =>
-      reject(new CliError(EXIT.UNREACHABLE, `${T(c, 'Không kết nối được', 'Cannot reach')} ${c.url}: ${err.message}`)),
+      reject(
+        new CliError(EXIT.UNREACHABLE, `${T(c, 'Không kết nối được', 'Cannot reach')} ${url.host}: ${err.message}`),
+      ),
     );
     let sent = 0;
     const stream = createReadStream(file, { highWaterMark: 64 * 1024 });

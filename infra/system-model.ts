@@ -42,6 +42,18 @@ export interface BucketDef {
   description: string;
   /** Days after which objects are deleted (uploads are transient; results live in DynamoDB). */
   expireAfterDays?: number;
+  /**
+   * Browsers PUT files straight into the bucket through presigned URLs: the CORS rule that allows it. The
+   * origins are the deployment's (the console's own, and any configured); nothing else is allowed cross-origin.
+   */
+  browserUploads?: BrowserUploadRule;
+}
+
+export interface BrowserUploadRule {
+  methods: 'PUT'[];
+  allowedHeaders: string[];
+  exposedHeaders: string[];
+  maxAgeSeconds: number;
 }
 
 export type TableAccess = 'read' | 'readWrite';

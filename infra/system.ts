@@ -104,7 +104,16 @@ export const system: SystemDef = validateSystem({
     },
   },
   buckets: {
-    uploads: { description: 'Beneficiary list files uploaded through presigned URLs', expireAfterDays: 30 },
+    uploads: {
+      description: 'Beneficiary lists and bank statements uploaded through presigned URLs',
+      expireAfterDays: 30,
+      browserUploads: {
+        methods: ['PUT'],
+        allowedHeaders: ['Content-Type', 'Content-MD5', 'x-amz-*'],
+        exposedHeaders: ['ETag'],
+        maxAgeSeconds: 3000,
+      },
+    },
   },
   functions: {
     health: {

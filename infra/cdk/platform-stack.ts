@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -22,6 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  type BrowserUploadRule,
   type BucketDef,
   envName,
   type FunctionDef,
@@ -145,7 +146,14 @@ export class PlatformStack extends Stack {
         logRetention: LOG_RETENTION,
         accessLogBucket: this.accessLogBucket,
         repoRoot: props.repoRoot,
+        uploadOrigins: Object.entries(this.system.buckets)
+          .filter(([, def]) => def.browserUploads)
+          .map(([id]) => `https://${this.browserBucketName(id)}.s3.${Aws.REGION}.amazonaws.com`),
       });
+      // The console PUTs large files straight into storage from its own origin.
+      for (const [def, bucket] of this.browserUploadBuckets()) {
+        bucket.addCorsRule(browserUploadCors(def, [this.webConsole.origin]));
+      }
     }
     this.createOutputs();
   }
@@ -264,17 +272,30 @@ export class PlatformStack extends Stack {
         },
       ],
       // Browsers PUT files straight to presigned URLs; nothing else is allowed cross-origin.
-      cors: [
-        {
-          allowedMethods: [s3.HttpMethods.PUT],
-          allowedOrigins: this.props.webOrigins,
-          allowedHeaders: ['Content-Type', 'Content-MD5', 'x-amz-*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
+      ...(def.browserUploads
+        ? {
+            bucketName: this.browserBucketName(id),
+            cors: [browserUploadCors(def.browserUploads, this.props.webOrigins)],
+          }
+        : {}),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * A bucket browsers upload to has a name known before it exists: the console's CSP names it, and the bucket's
+   * CORS rule names the console's distribution, so deriving either from the other resource would be a cycle.
+   */
+  private browserBucketName(id: string): string {
+    return `${this.stackName.toLowerCase()}-${id.toLowerCase()}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+  }
+
+  private browserUploadBuckets(): [BrowserUploadRule, s3.Bucket][] {
+    return Object.entries(this.system.buckets).flatMap(([id, def]) =>
+      def.browserUploads
+        ? [[def.browserUploads, must(this.buckets, id, 'bucket')] as [BrowserUploadRule, s3.Bucket]]
+        : [],
+    );
   }
 
   private checkNoCycles(sys: SystemDef): void {
@@ -545,4 +566,14 @@ export class PlatformStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
+}
+
+function browserUploadCors(rule: BrowserUploadRule, origins: string[]): s3.CorsRule {
+  return {
+    allowedMethods: rule.methods.map((m) => s3.HttpMethods[m]),
+    allowedOrigins: origins,
+    allowedHeaders: rule.allowedHeaders,
+    exposedHeaders: rule.exposedHeaders,
+    maxAge: rule.maxAgeSeconds,
+  };
 }

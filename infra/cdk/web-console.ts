@@ -35,6 +35,8 @@ export interface WebConsoleProps {
   webAclArn?: string;
   /** The identity provider the console signs in with (authorization code + PKCE), written to config.json. */
   oidc: { issuer: string; clientId: string; scope?: string };
+  /** Storage origins the console PUTs large files to through presigned URLs (allowed in its CSP). */
+  uploadOrigins?: string[];
 }
 
 export class WebConsole extends Construct {
@@ -45,6 +47,8 @@ export class WebConsole extends Construct {
   readonly deployment: s3deploy.BucketDeployment;
   readonly customDomain: boolean;
   readonly webAcl: boolean;
+  /** Where users open the console: its domain, or the distribution's own. */
+  readonly origin: string;
 
   constructor(scope: Construct, id: string, props: WebConsoleProps) {
     super(scope, id);
@@ -89,9 +93,10 @@ export class WebConsole extends Construct {
       comment: 'ansinh console: the same headers the local gateway sends',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: siteSecurityHeaders([new URL(props.oidc.issuer).origin])[
-            'content-security-policy'
-          ] as string,
+          contentSecurityPolicy: siteSecurityHeaders([
+            new URL(props.oidc.issuer).origin,
+            ...(props.uploadOrigins ?? []),
+          ])['content-security-policy'] as string,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -176,8 +181,9 @@ export class WebConsole extends Construct {
       }),
     });
 
+    this.origin = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
     new CfnOutput(this, 'Url', {
-      value: `https://${props.domainName ?? this.distribution.distributionDomainName}/`,
+      value: `${this.origin}/`,
       description: 'ansinh web console',
     });
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });

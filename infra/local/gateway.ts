@@ -52,6 +52,8 @@ export interface GatewayOptions {
   identityProvider: DevIdentityProvider;
   /** The web console's files (built on first use), served outside `/v1` and `/local`. */
   site?: () => Promise<Map<string, { body: Buffer; contentType: string }>>;
+  /** Origins besides its own the console may call (storage, for presigned uploads). */
+  connectOrigins?: string[];
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -96,7 +98,7 @@ export class LocalGateway {
     const method = (req.method ?? 'GET').toUpperCase();
     if (this.o.site && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/v1/')) {
       const file = await this.siteFile(url.pathname);
-      if (file) return sendSiteFile(res, method, file);
+      if (file) return sendSiteFile(res, method, file, this.o.connectOrigins);
     }
     let params: Record<string, string> = {};
     const route = this.routes.find((r) => {
@@ -242,12 +244,17 @@ export function siteSecurityHeaders(connectOrigins: string[] = []): Record<strin
   };
 }
 
-function sendSiteFile(res: ServerResponse, method: string, file: { body: Buffer; contentType: string }) {
+function sendSiteFile(
+  res: ServerResponse,
+  method: string,
+  file: { body: Buffer; contentType: string },
+  connectOrigins: string[] = [],
+) {
   res.writeHead(200, {
     'content-type': file.contentType,
     'content-length': String(file.body.length),
     'cache-control': 'no-cache',
-    ...siteSecurityHeaders(),
+    ...siteSecurityHeaders(connectOrigins),
   });
   res.end(method === 'HEAD' ? undefined : file.body);
 }

@@ -20,6 +20,7 @@ import { LambdaInvoker } from './lambda-invoker.js';
 import { type RegistryServer, startRegistryServer } from './population-registry/registry-server.js';
 import { QueuePoller } from './queue-poller.js';
 import { LocalStepFunctions } from './step-functions.js';
+import { type StorageFront, startStorageFront } from './storage-front.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REGION = 'ap-southeast-1';
@@ -57,6 +58,7 @@ export class LocalPlatform {
   private pollers: QueuePoller[] = [];
   private timers: NodeJS.Timeout[] = [];
   private restoreDns?: () => void;
+  private storage?: StorageFront;
   private readonly prefix: string;
   private readonly log: NonNullable<LocalPlatformOptions['log']>;
 
@@ -130,6 +132,16 @@ export class LocalPlatform {
       this.fauxqs.createBucket(this.name(id));
       process.env[envName.bucket(id)] = this.name(id);
     }
+    // The issuer URL and the console's origin name the gateway's port, so it is chosen before anything uses it.
+    const httpPort = this.o.ports?.http ?? (await freePort());
+    const consoleOrigins = [`http://127.0.0.1:${httpPort}`, `http://localhost:${httpPort}`];
+    // S3 as browsers meet it (CORS, presigned URL expiry), in front of fauxqs's objects; one rule for all buckets.
+    const browserRule = Object.values(this.system.buckets).find((b) => b.browserUploads)?.browserUploads;
+    this.storage = await startStorageFront({
+      upstreamPort: this.fauxqs.port,
+      rule: browserRule ?? { methods: [], allowedHeaders: [], exposedHeaders: [], maxAgeSeconds: 0 },
+      origins: browserRule ? consoleOrigins : [],
+    });
 
     // The population registry stands in for the national population database (its contract: schemas/).
     const population = this.o.population;
@@ -160,12 +172,10 @@ export class LocalPlatform {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       // Same host as the queue URLs, so the SDK need not override its endpoint per call.
       AWS_ENDPOINT_URL_SQS: `http://sqs.${REGION}.localhost:${this.fauxqs.port}`,
-      AWS_ENDPOINT_URL_S3: `http://s3.localhost:${this.fauxqs.port}`,
+      AWS_ENDPOINT_URL_S3: `http://s3.localhost:${this.storage.port}`,
       AWS_ENDPOINT_URL_SFN: this.stepFunctions.endpoint,
     });
 
-    // The issuer URL names the gateway's port, so the port is chosen before either starts.
-    const httpPort = this.o.ports?.http ?? (await freePort());
     this.identityProvider = await DevIdentityProvider.create(
       `http://127.0.0.1:${httpPort}${OIDC_PATH}`,
       dataDir && join(dataDir, 'dev-identity-provider-key.json'),
@@ -185,6 +195,8 @@ export class LocalPlatform {
       invoker: this.invoker,
       identityProvider: this.identityProvider,
       site: buildSite,
+      // Presigned uploads go from the page straight to storage (virtual-hosted bucket names).
+      connectOrigins: [`http://*.s3.localhost:${this.storage.port}`],
       tokenPolicy: { issuer: this.identityProvider.issuer, audience: DEV_AUDIENCE, keys: this.identityProvider.keys },
       log: this.log,
     });
@@ -247,6 +259,7 @@ export class LocalPlatform {
     await this.gateway?.stop();
     await this.registry?.stop();
     this.sqs?.destroy();
+    await this.storage?.close();
     await this.fauxqs?.stop();
     await this.dynamodb?.stop();
     this.restoreDns?.();

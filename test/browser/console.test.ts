@@ -73,7 +73,10 @@ describe('the whole story through the console', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(toExcelCsv([LIST_HEADER, ...rows, bad])),
     });
+    // The file goes straight to storage through a presigned link (CORS preflight, then PUT), as on AWS.
+    const stored = page.waitForResponse((r) => /\.s3\.localhost:\d+\//.test(r.url()) && r.request().method() === 'PUT');
     await page.getByRole('button', { name: 'Tải lên', exact: true }).click();
+    expect((await stored).status()).toBe(200);
     await page.waitForURL(/#\/lists\/bl-/);
     await textOf(page.locator('#list-status'), /Đã xử lý xong/);
     expect(await page.locator('#verify-progress').getAttribute('value')).toBe('100');

@@ -343,6 +343,30 @@ describe('web console (static site)', () => {
   );
 });
 
+describe('browser uploads', () => {
+  it(
+    'the uploads bucket lets the console origin (and the configured origins) PUT, and the console CSP allows it',
+    () => {
+      const site = must(stack.webConsole);
+      const uploads = resourcesOf('AWS::S3::Bucket')[logicalId(must(stack.buckets.get('uploads')))];
+      const rules = (uploads?.Properties.CorsConfiguration as { CorsRules: Record<string, any>[] }).CorsRules;
+      expect(rules.map((r) => r.AllowedMethods)).toEqual([['PUT'], ['PUT']]);
+      expect(rules[0]?.AllowedOrigins).toEqual(['https://localhost']);
+      // The distribution's own domain, resolved at deploy time.
+      expect(JSON.stringify(rules[1]?.AllowedOrigins)).toContain(logicalId(site.distribution));
+      expect(rules[1]).toMatchObject({ AllowedHeaders: ['Content-Type', 'Content-MD5', 'x-amz-*'], MaxAge: 3000 });
+      const [headers] = Object.values(resourcesOf('AWS::CloudFront::ResponseHeadersPolicy'));
+      const csp = JSON.stringify(headers?.Properties);
+      expect(csp).toContain('connect-src');
+      expect(csp).toContain('ansinh-uploads-');
+      expect(uploads?.Properties.BucketName).toEqual({
+        'Fn::Join': ['', ['ansinh-uploads-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+      });
+    },
+    TIMEOUT,
+  );
+});
+
 function must<T>(v: T | undefined): T {
   if (v === undefined) throw new Error('missing construct');
   return v;

@@ -1,5 +1,5 @@
 /** Calls to the ansinh HTTP API (same origin: `/v1/...`), with the signed-in user's token. */
-import { currentLang } from './i18n.js';
+import { currentLang, L } from './i18n.js';
 import { currentSession } from './session.js';
 
 export class ApiError extends Error {
@@ -61,31 +61,62 @@ const MIME: Record<string, string> = {
 export const mimeOf = (file: File) =>
   file.type || MIME[file.name.split('.').pop()?.toLowerCase() ?? ''] || 'application/octet-stream';
 
-/** POSTs a file as the request body, reporting upload progress (fetch cannot). */
-export function uploadFile<T = any>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+/**
+ * Sends a file the way files of any size can go on AWS (API Gateway and Lambda refuse bodies over a few MB):
+ * ask the API for an upload link (`<path>/uploads`), PUT the file straight into storage with a progress bar,
+ * then register it (`POST <path>` with the upload id). Storage allows the PUT from the console's origin only.
+ */
+export async function uploadFile<T = any>(
+  path: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
+  const link = await api<{ uploadId: string; uploadUrl: string; maxBytes?: number }>('POST', `${path}/uploads`);
+  if (link.maxBytes && file.size > link.maxBytes) {
+    const mb = Math.round(link.maxBytes / 1048576);
+    throw new ApiError(
+      413,
+      'FILE_TOO_LARGE',
+      undefined,
+      L(`Tệp lớn hơn ${mb} MB.`, `The file is larger than ${mb} MB.`),
+    );
+  }
+  await putToStorage(link.uploadUrl, file, onProgress);
+  return api<T>('POST', path, { uploadId: link.uploadId, fileName: file.name });
+}
+
+/** XMLHttpRequest, because fetch reports no upload progress. */
+function putToStorage(url: string, file: File, onProgress: (fraction: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', path);
-    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.open('PUT', url);
     xhr.setRequestHeader('content-type', mimeOf(file));
-    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = xhr.responseText;
-      }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
-        resolve(body as T);
-      } else reject(errorFrom(xhr.status, body));
+        resolve();
+      } else {
+        // S3 answers in XML: an expired link is the one a user can act on.
+        const expired = /expired/i.test(xhr.responseText);
+        reject(
+          new ApiError(
+            xhr.status,
+            expired ? 'UPLOAD_LINK_EXPIRED' : 'UPLOAD_FAILED',
+            xhr.responseText,
+            expired
+              ? L('Đường dẫn tải lên đã hết hạn. Hãy tải lại.', 'The upload link expired. Please upload again.')
+              : L(
+                  `Không tải được tệp lên (HTTP ${xhr.status}).`,
+                  `The file could not be uploaded (HTTP ${xhr.status}).`,
+                ),
+          ),
+        );
+      }
     };
-    xhr.onerror = () =>
-      reject(new ApiError(0, 'NETWORK', undefined, currentLang() === 'en' ? 'Network error' : 'Lỗi mạng'));
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', undefined, L('Lỗi mạng', 'Network error')));
     xhr.send(file);
   });
 }

@@ -117,7 +117,7 @@ export function listsPage(root: HTMLElement, s: Session): void {
         h(
           'label',
           { for: 'list-file' },
-          L('Tệp danh sách (CSV hoặc XLSX, tối đa 6 MB)', 'List file (CSV or XLSX, up to 6 MB)'),
+          L('Tệp danh sách (CSV hoặc XLSX, tối đa 50 MB)', 'List file (CSV or XLSX, up to 50 MB)'),
         ),
         input,
         h(
