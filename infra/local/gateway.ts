@@ -17,6 +17,8 @@ import type { LambdaInvoker } from './lambda-invoker.js';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** The local identity provider takes small forms only. */
+const MAX_PROVIDER_BODY_BYTES = 64 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))/i;
 export const OIDC_PATH = '/local/oidc';
 
@@ -54,6 +56,8 @@ export interface GatewayOptions {
   site?: () => Promise<Map<string, { body: Buffer; contentType: string }>>;
   /** Origins besides its own the console may call (storage, for presigned uploads). */
   connectOrigins?: string[];
+  /** The console's `/config.json` (its identity provider), as the CDK deployment writes it next to the page. */
+  consoleConfig?: { oidc: { issuer: string; clientId: string; scope?: string } };
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -91,11 +95,24 @@ export class LocalGateway {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith(`${OIDC_PATH}/`)) {
-      const answer = await this.o.identityProvider.handle(url.pathname.slice(OIDC_PATH.length), url.searchParams);
-      return answer ? send(res, answer.status, answer.body) : send(res, 404, { message: 'Not Found' });
-    }
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith(`${OIDC_PATH}/`)) {
+      const body = await readBody(req, MAX_PROVIDER_BODY_BYTES);
+      if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+      const answer = await this.o.identityProvider.handle({
+        method,
+        path: url.pathname.slice(OIDC_PATH.length),
+        query: url.searchParams,
+        contentType: req.headers['content-type'],
+        body: body.toString('utf8'),
+      });
+      if (!answer) return send(res, 404, { message: 'Not Found' });
+      res.writeHead(answer.status, answer.headers);
+      return void res.end(answer.body);
+    }
+    if (this.o.consoleConfig && method === 'GET' && url.pathname === '/config.json') {
+      return send(res, 200, this.o.consoleConfig, { 'cache-control': 'no-store' });
+    }
     if (this.o.site && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/v1/')) {
       const file = await this.siteFile(url.pathname);
       if (file) return sendSiteFile(res, method, file, this.o.connectOrigins);
@@ -111,16 +128,8 @@ export class LocalGateway {
     if (!route) return send(res, 404, { message: 'Not Found' });
     if (Object.values(params).includes('\uFFFD')) return send(res, 400, { message: 'Bad Request' });
 
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        req.destroy();
-        return send(res, 413, { message: 'Request Entity Too Large' });
-      }
-      chunks.push(chunk as Buffer);
-    }
+    const payload = await readBody(req, MAX_BODY_BYTES);
+    if (payload === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
 
     let claims: Record<string, string> | undefined;
     if (route.def.roles !== 'public') {
@@ -134,7 +143,7 @@ export class LocalGateway {
       }
     }
 
-    const event = this.toEvent(req, url, route, params, Buffer.concat(chunks), claims);
+    const event = this.toEvent(req, url, route, params, payload, claims);
     const result = (await this.o.invoker.invoke(route.def.function, event)) as
       | APIGatewayProxyStructuredResultV2
       | string;
@@ -210,6 +219,21 @@ export class LocalGateway {
       },
     } as APIGatewayProxyEventV2WithJWTAuthorizer;
   }
+}
+
+/** The request body, or undefined (and the request dropped) once it passes `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A malformed escape (`%E0%A4%A`) must not crash the request: it becomes a marker answered with 400. */

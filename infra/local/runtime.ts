@@ -12,7 +12,7 @@ import { buildSite } from '../../web/build.js';
 import { system as defaultSystem } from '../system.js';
 import { envName, PLATFORM_SETTINGS, type ScheduleTrigger, type SystemDef } from '../system-model.js';
 import { type BankSimulator, startBankSimulator } from './bank-simulator/simulator.js';
-import { DEV_AUDIENCE, DevIdentityProvider } from './dev-identity-provider.js';
+import { DEV_AUDIENCE, DevIdentityProvider, LOCAL_CONSOLE_CLIENT_ID } from './dev-identity-provider.js';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { freePort } from './free-port.js';
 import { LocalGateway, OIDC_PATH } from './gateway.js';
@@ -197,6 +197,7 @@ export class LocalPlatform {
       site: buildSite,
       // Presigned uploads go from the page straight to storage (virtual-hosted bucket names).
       connectOrigins: [`http://*.s3.localhost:${this.storage.port}`],
+      consoleConfig: { oidc: { issuer: this.identityProvider.issuer, clientId: LOCAL_CONSOLE_CLIENT_ID } },
       tokenPolicy: { issuer: this.identityProvider.issuer, audience: DEV_AUDIENCE, keys: this.identityProvider.keys },
       log: this.log,
     });

@@ -8,11 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
+import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { launchChromium, shot, signedIn } from '../support/browser.js';
 import { accountNumberFor, BANK_BIN } from '../support/disbursement.js';
 import { startTestPlatform } from '../support/platform.js';
 import { LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
+import { expectAccessible, focusIndicator, tabTo } from './a11y.js';
 
 const PERIOD = '2026-05';
 let platform: LocalPlatform;
@@ -28,6 +30,12 @@ async function textOf(locator: Locator, pattern: RegExp, timeoutMs = 60_000): Pr
     if (Date.now() > deadline) throw new Error(`text ${JSON.stringify(last)} never matched ${pattern}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A screenshot and an accessibility audit (WCAG 2 A/AA) of the page as it is now. */
+async function look(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  await expectAccessible(page, name);
 }
 
 async function download(page: Page, click: () => Promise<void>) {
@@ -47,6 +55,113 @@ afterAll(async () => {
   delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
 });
 
+describe('sign-in through the identity provider (authorization code + PKCE)', () => {
+  const session = (page: Page) => page.evaluate("sessionStorage.getItem('ansinh.session')");
+
+  it('signs in through the provider as two different roles, each seeing their own pages; sign-out forgets the session', async () => {
+    for (const [user, nav] of [
+      ['canbo.hcm', ['Danh sách người hưởng']],
+      ['ketoan.duyet', ['Kỳ chi trả', 'Sao kê & đối soát']],
+    ] as const) {
+      let provider = '';
+      const { page, context } = await signedIn(browser, platform.url, user, {
+        onProvider: async (p) => {
+          provider = p.url();
+          await look(p, `00-provider-sign-in-${user}`);
+        },
+      });
+      const asked = new URL(provider).searchParams;
+      expect(Object.fromEntries([...asked].filter(([k]) => k !== 'state' && k !== 'code_challenge'))).toEqual({
+        response_type: 'code',
+        client_id: 'ansinh-console-local',
+        redirect_uri: `${platform.url}/`,
+        scope: 'openid',
+        code_challenge_method: 'S256',
+      });
+      expect(asked.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      // Back on the console: the code and state are gone from the address, the session is this user's.
+      expect(page.url()).not.toMatch(/[?&](code|state)=/);
+      expect((await page.locator('nav a').allTextContents()).map((t) => t.trim())).toEqual(nav);
+      expect(await page.locator('#who').textContent()).toContain(user === 'canbo.hcm' ? 'Cán bộ' : 'Lãnh đạo duyệt');
+      expect(await page.evaluate("sessionStorage.getItem('ansinh.oidc.pending')")).toBeNull();
+      // Sign-out: the token is forgotten; the provider keeps no session, so it asks for a user again.
+      await page.locator('#signout').click();
+      await page.locator('#signin').waitFor();
+      expect(await session(page)).toBeNull();
+      await page.locator('#signin').click();
+      await page.waitForURL(/\/local\/oidc\/authorize\?/);
+      await page.locator('button[name="user"]').first().waitFor();
+      await context.close();
+    }
+  }, 60_000);
+
+  it('a response whose state was tampered with is refused: a bilingual error and no session', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/#/signin`);
+    await look(page, '00-console-sign-in');
+    await page.locator('#signin').click();
+    await page.waitForURL(/\/local\/oidc\/authorize\?/);
+    // The provider sends back whatever state it was given: change it on its page, as an attacker's link would.
+    await page.locator('input[name="state"]').evaluate((el) => {
+      (el as unknown as { value: string }).value = 'forged-state';
+    });
+    await page.locator('button[name="user"][value="ketoan.lap"]').click();
+    const alert = page.locator('main [role="alert"]');
+    expect(await textOf(alert, /state/)).toMatch(/^Phản hồi đăng nhập không khớp/);
+    expect(page.url()).not.toMatch(/[?&](code|state)=/);
+    expect(await session(page)).toBeNull();
+    expect(await page.locator('#signout').count()).toBe(0);
+    await look(page, '00-console-sign-in-refused');
+    await page.locator('#lang-switch').click();
+    expect(await textOf(page.locator('main [role="alert"]'), /state/)).toMatch(/^The sign-in response does not match/);
+    expect(await session(page)).toBeNull();
+    await context.close();
+  }, 60_000);
+
+  it('when the token expires the console returns to sign-in, says why, and keeps no session', async () => {
+    const preparer = DEMO_USERS.find((u) => u.username === 'ketoan.lap') as (typeof DEMO_USERS)[number];
+    // 34 s: the console treats a token as expired 30 s early, so this one lasts about 4 s on the page.
+    const token = await platform.identityProvider.tokenFor(preparer, { expiresInSeconds: 34 });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/#/signin`);
+    await page.evaluate(
+      `sessionStorage.setItem('ansinh.session', ${JSON.stringify(token)}); location.hash = '#/cycles'`,
+    );
+    await page.locator('#open-period').waitFor();
+    await page.locator('#signin').waitFor({ timeout: 15_000 });
+    expect(await textOf(page.locator('main [role="status"]'), /hết hạn/)).toBe(
+      'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.',
+    );
+    expect(await session(page)).toBeNull();
+    expect(page.url()).toMatch(/#\/cycles$/); // signing in again comes back here
+    await context.close();
+  }, 60_000);
+});
+
+describe('keyboard only', () => {
+  it('signs in and downloads the list template with Tab, Enter and Space, the focus always visible', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/#/signin`);
+    await page.locator('#signin').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.className')).toBe('skip'); // skip link comes first
+    await tabTo(page, '#signin');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/local\/oidc\/authorize\?/);
+    await tabTo(page, 'button[value="canbo.hcm"]');
+    await page.keyboard.press('Enter');
+    await page.locator('#signout').waitFor();
+    await tabTo(page, /^Tải mẫu Excel \(\.xlsx\)$/);
+    const template = await download(page, () => page.keyboard.press('Space'));
+    expect(template.name).toBe('mau-danh-sach-tro-cap.xlsx');
+    expect((await focusIndicator(page)).visible).toBe(true);
+    await context.close();
+  }, 60_000);
+});
+
 describe('the whole story through the console', () => {
   // The demo beneficiary (nguoihuong) is the first of these people.
   const people = () =>
@@ -59,7 +174,7 @@ describe('the whole story through the console', () => {
   it('a labour officer downloads the template, uploads a list with progress and sees it verified', async () => {
     const { page, context } = await signedIn(browser, platform.url, 'canbo.hcm', { screenshot: '01-sign-in' });
     await page.locator('#list-file').waitFor();
-    await shot(page, '02-officer-lists');
+    await look(page, '02-officer-lists');
 
     const template = await download(page, () => page.getByRole('button', { name: 'Tải mẫu Excel (.xlsx)' }).click());
     expect(template.name).toBe('mau-danh-sach-tro-cap.xlsx');
@@ -87,7 +202,7 @@ describe('the whole story through the console', () => {
     const table = await page.locator('tbody').textContent();
     expect(table).toMatch(/Số định danh không hợp lệ/);
     expect(await page.locator('tbody tr').count()).toBe(1);
-    await shot(page, '03-officer-list-outcomes');
+    await look(page, '03-officer-list-outcomes');
 
     const result = await download(page, () => page.locator('#download-result').click());
     expect(result.name).toMatch(/\.xlsx$/);
@@ -97,7 +212,7 @@ describe('the whole story through the console', () => {
   it('a finance preparer creates the cycle, reviews its totals and submits exactly its hash', async () => {
     const { page, context } = await signedIn(browser, platform.url, 'ketoan.lap');
     await page.locator('#period').fill(PERIOD);
-    await shot(page, '04-finance-cycles');
+    await look(page, '04-finance-cycles');
     await page.locator('#create-cycle').click();
     await page.waitForURL(/#\/cycles\/dc-/);
     cycleId = decodeURIComponent(page.url().split('#/cycles/')[1] ?? '');
@@ -105,7 +220,7 @@ describe('the whole story through the console', () => {
     expect(await page.locator('#total-payees').textContent()).toBe('4');
     expect(await page.locator('#total-amount').textContent()).toMatch(/^\d{1,3}(\.\d{3})+\s₫$/);
     await page.getByRole('table', { name: 'Theo xã/phường' }).waitFor();
-    await shot(page, '05-finance-cycle-draft');
+    await look(page, '05-finance-cycle-draft');
     submittedHash = ((await page.locator('.panel .hash').textContent()) ?? '').trim();
     expect(submittedHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     await page.locator('#submit-cycle').click();
@@ -127,14 +242,14 @@ describe('the whole story through the console', () => {
     expect(await textOf(page.locator('#approve-hash'), /sha256:/)).toBe(submittedHash);
     expect(await page.locator('#approve-payees').textContent()).toBe('4');
     expect(await page.locator('#approve-cycle').isDisabled()).toBe(true);
-    await shot(page, '06-finance-approve');
+    await look(page, '06-finance-approve');
     await page.locator('#confirm-approve').check();
     await page.locator('#approve-cycle').click();
     await textOf(page.locator('#dispatch-status'), /khoản đã có kết quả/);
     await shot(page, '07-finance-dispatch-live');
     await textOf(page.locator('#cycle-status'), /Đã kết thúc/, 90_000);
     expect(await page.locator('#dispatch-status').textContent()).toMatch(/^4\/4/);
-    await shot(page, '08-finance-cycle-closed');
+    await look(page, '08-finance-cycle-closed');
     await context.close();
   }, 150_000);
 
@@ -150,7 +265,7 @@ describe('the whole story through the console', () => {
     await page
       .locator('#statement-file')
       .setInputFiles({ name: 'sao-ke.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
-    await shot(page, '09-finance-statements');
+    await look(page, '09-finance-statements');
     await page.locator('#load-statement').click();
     await page.waitForURL(/#\/statements\/st-/);
     await textOf(page.locator('#import-status'), /Đã đối chiếu xong/);
@@ -158,14 +273,14 @@ describe('the whole story through the console', () => {
     await page.locator('button[data-outcome="NOT_OURS"]').click();
     await textOf(page.locator('#lines-h'), /Giao dịch không thuộc hệ thống/);
     expect(await page.locator('section[aria-labelledby="lines-h"] tbody').textContent()).toMatch(/123\.456\s₫/);
-    await shot(page, '10-finance-statement-reconciled');
+    await look(page, '10-finance-statement-reconciled');
     const report = await download(page, () => page.locator('#export-xlsx').click());
     expect(report.name).toMatch(/\.xlsx$/);
 
     await page.goto(`${platform.url}/#/reconciliation/${cycleId}`);
     await textOf(page.locator('#balanced'), /^Khớp$/);
     await page.locator('#trend svg').waitFor();
-    await shot(page, '11-finance-reconciliation-dashboard');
+    await look(page, '11-finance-reconciliation-dashboard');
     await context.close();
   }, 120_000);
 
@@ -178,11 +293,11 @@ describe('the whole story through the console', () => {
     expect(text).toContain('Đã chuyển vào tài khoản');
     expect(text).toMatch(/\d{2}\/\d{2}\/\d{4}/);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
-    await shot(page, '12-beneficiary-payments-vi');
+    await look(page, '12-beneficiary-payments-vi');
     await page.locator('#lang-switch').click();
     await textOf(page.locator('#latest-payment'), /Paid into your bank account/);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await shot(page, '13-beneficiary-payments-en');
+    await look(page, '13-beneficiary-payments-en');
     await context.close();
   }, 60_000);
 });
@@ -201,7 +316,7 @@ describe('each role reaches only its own pages and actions', () => {
     const { page, context } = await signedIn(browser, platform.url, 'nguoihuong', { width: 360, height: 780 });
     expect(await navLinks(page)).toEqual(['Tiền trợ cấp của tôi']);
     await denied(page, 'lists', ['#list-file']);
-    await shot(page, '14-denied-beneficiary-on-lists');
+    await look(page, '14-denied-beneficiary-on-lists');
     await denied(page, 'cycles', ['#create-cycle', '#period']);
     await denied(page, `cycles/dc-tcxh_hang_thang-${PERIOD}-79`, ['#approve-cycle', '#submit-cycle']);
     await denied(page, 'statements', ['#statement-file']);

@@ -27,12 +27,16 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** A fresh browser profile signed in as a demo user through the sign-in page. */
+/**
+ * A fresh browser profile signed in as a demo user the way a person does it: the console's sign-in button,
+ * the identity provider's page (the local one lists the demo users), and back with a code the console redeems.
+ * `onProvider` looks at the provider's page before the user is picked.
+ */
 export async function signedIn(
   browser: Browser,
   baseUrl: string,
   username: string,
-  opts: { width?: number; height?: number; screenshot?: string } = {},
+  opts: { width?: number; height?: number; screenshot?: string; onProvider?: (page: Page) => Promise<void> } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
@@ -42,9 +46,11 @@ export async function signedIn(
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
   await page.goto(`${baseUrl}/#/signin`);
-  await page.locator(`input[value="${username}"]`).check();
-  if (opts.screenshot) await shot(page, opts.screenshot);
   await page.locator('#signin').click();
+  await page.waitForURL(/\/local\/oidc\/authorize\?/);
+  if (opts.screenshot) await shot(page, opts.screenshot);
+  await opts.onProvider?.(page);
+  await page.locator(`button[name="user"][value="${username}"]`).click();
   await page.locator('#signout').waitFor();
   if (problems.length) throw new Error(`page errors: ${problems.join('; ')}`);
   return { context, page };

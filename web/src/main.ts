@@ -10,7 +10,7 @@ import { cyclePage, cyclesPage } from './pages/finance.js';
 import { listPage, listsPage } from './pages/labor.js';
 import { reconciliationPage, statementPage, statementsPage } from './pages/reconciliation.js';
 import { signInPage } from './pages/signin.js';
-import { currentSession, hasRole, type RoleId, roleLabel, type Session, signOut } from './session.js';
+import { currentSession, hasRole, msUntilExpiry, type RoleId, roleLabel, type Session, signOut } from './session.js';
 import { notice, title } from './ui.js';
 
 type Render = (root: HTMLElement, s: Session, param: string) => void | (() => void) | Promise<void>;
@@ -55,6 +55,9 @@ export const ROUTES: Route[] = [
 const home = (s: Session) => ROUTES.find((r) => r.nav && hasRole(s, ...r.roles))?.path ?? 'signin';
 
 let cleanup: (() => void) | undefined;
+/** Fires when the session's token expires: the page gives way to the sign-in page. */
+let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+let expired = false;
 
 function layout(s: Session | undefined, active: string): HTMLElement {
   const main = h('main', { id: 'main', tabindex: '-1' });
@@ -106,6 +109,7 @@ function layout(s: Session | undefined, active: string): HTMLElement {
             id: 'signout',
             onClick: () => {
               signOut();
+              expired = false;
               location.hash = '#/signin';
             },
           },
@@ -130,6 +134,7 @@ function layout(s: Session | undefined, active: string): HTMLElement {
 function route(): void {
   cleanup?.();
   cleanup = undefined;
+  clearTimeout(expiryTimer);
   const [path = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   const param = decodeURIComponent(rest.join('/'));
   const s = currentSession();
@@ -137,12 +142,30 @@ function route(): void {
     if (s && path === 'signin') return void (location.hash = `#/${home(s)}`);
     const main = layout(undefined, 'signin');
     document.title = `${L('Đăng nhập', 'Sign in')} · ansinh`;
-    void signInPage(main, () => {
-      const next = currentSession();
-      location.hash = next ? `#/${home(next)}` : '#/signin';
-    });
+    const info = expired
+      ? { vi: 'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.', en: 'Your session has expired. Please sign in again.' }
+      : undefined;
+    void signInPage(
+      main,
+      (returnTo) => {
+        expired = false;
+        const next = currentSession();
+        const target = /^#\/(?!signin)\w/.test(returnTo) ? returnTo : next ? `#/${home(next)}` : '#/signin';
+        if (location.hash === target) route();
+        else location.hash = target;
+      },
+      info,
+    );
     return;
   }
+  expiryTimer = setTimeout(
+    () => {
+      signOut();
+      expired = true;
+      route();
+    },
+    Math.min(msUntilExpiry(s), 2 ** 31 - 1),
+  );
   const r = ROUTES.find((x) => x.path === path);
   if (!r) return void (location.hash = `#/${home(s)}`);
   const main = layout(s, r.path);

@@ -17,6 +17,8 @@ export interface Session {
 }
 
 const KEY = 'ansinh.session';
+/** A token this close to its expiry counts as expired, so that no API call races the expiry. */
+const EXPIRY_MARGIN_MS = 30_000;
 
 function decodePart(part: string): Record<string, unknown> {
   const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -44,7 +46,7 @@ export function currentSession(): Session | undefined {
   if (!token) return undefined;
   try {
     const s = sessionFromToken(token);
-    if (s.expiresAt && s.expiresAt < Date.now()) throw new Error('expired');
+    if (msUntilExpiry(s) <= 0) throw new Error('expired');
     return s;
   } catch {
     sessionStorage.removeItem(KEY);
@@ -52,12 +54,20 @@ export function currentSession(): Session | undefined {
   }
 }
 
+/** How long the console may still use this session (a token without `exp` has none). */
+export const msUntilExpiry = (s: Session): number => s.expiresAt - EXPIRY_MARGIN_MS - Date.now();
+
 export function signIn(token: string): Session {
   const s = sessionFromToken(token);
   sessionStorage.setItem(KEY, token);
   return s;
 }
 
+/**
+ * Forgets the token: that is the whole sign-out locally, where the development provider keeps no session of
+ * its own (its page asks for a user every time). An organisation's provider may keep a single sign-on session,
+ * which ends on its side.
+ */
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
 }

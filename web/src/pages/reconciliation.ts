@@ -190,7 +190,7 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
           outcomeBars(v.outcomes, (o) => void pick(o)),
           table(
             L('Theo kết quả', 'By outcome'),
-            [L('Kết quả', 'Outcome'), L('Số dòng', 'Lines'), L('Số tiền', 'Amount'), ''],
+            [L('Kết quả', 'Outcome'), L('Số dòng', 'Lines'), L('Số tiền', 'Amount'), L('Chi tiết', 'Details')],
             v.outcomes.map((o) => [
               h('span', { class: `sev sev${o.severity}` }, loc(o.label)),
               count(o.count),
@@ -326,7 +326,7 @@ export function reconciliationPage(root: HTMLElement, s: Session, cycleId: strin
       ),
       table(
         L('Theo kết quả', 'By outcome'),
-        [L('Kết quả', 'Outcome'), L('Số khoản', 'Payments'), L('Số tiền', 'Amount'), ''],
+        [L('Kết quả', 'Outcome'), L('Số khoản', 'Payments'), L('Số tiền', 'Amount'), L('Chi tiết', 'Details')],
         r.outcomes.map((o) => [
           h('span', { class: `sev sev${o.severity}` }, loc(o.label)),
           count(o.count),

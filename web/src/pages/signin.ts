@@ -1,108 +1,66 @@
 /**
- * Sign-in. Locally the development identity provider lists its demo users and issues a token for the one
- * picked. Deployed, the console is given its identity provider in `config.json` and sends the user there.
+ * Sign-in: the console sends the user to its OpenID Connect provider (config.json) and finishes the sign-in
+ * when the provider sends them back. Locally the provider is the development one, whose page lists the demo
+ * users; deployed, it is the organisation's.
  */
 import { h, mount } from '../h.js';
 import { L, loc } from '../i18n.js';
-import { finishSignIn, loadConfig, startSignIn } from '../oidc.js';
-import { type RoleId, roleLabel, signIn } from '../session.js';
+import { finishSignIn, loadConfig, SignInError, startSignIn } from '../oidc.js';
+import { signIn } from '../session.js';
 import { errorText, notice, title } from '../ui.js';
 
-interface DemoUser {
-  username: string;
-  displayName: string;
-  role: RoleId;
-  jurisdiction?: string;
-}
+type Text = { vi: string; en: string };
 
-export async function signInPage(root: HTMLElement, onSignedIn: () => void): Promise<void> {
+/** The last failure, kept so that switching the language shows it again, in the other language. */
+let failure: Text | undefined;
+
+const asText = (err: unknown): Text =>
+  err instanceof SignInError ? err.text : { vi: errorText(err), en: errorText(err) };
+
+export async function signInPage(
+  root: HTMLElement,
+  onSignedIn: (returnTo: string) => void,
+  info?: Text,
+): Promise<void> {
   const message = h('div');
   mount(root, title(L('Đăng nhập', 'Sign in')), message);
-  let users: DemoUser[] = [];
+  const cfg = await loadConfig();
   try {
-    const res = await fetch('/local/oidc/users');
-    if (res.ok) users = ((await res.json()) as { users: DemoUser[] }).users;
-  } catch {
-    // not the local runtime
+    const done = await finishSignIn(cfg);
+    if (done) {
+      failure = undefined;
+      signIn(done.token);
+      return onSignedIn(done.returnTo);
+    }
+  } catch (err) {
+    failure = asText(err);
   }
-  if (!users.length) {
-    const cfg = await loadConfig();
-    try {
-      const token = await finishSignIn(cfg);
-      if (token) {
-        signIn(token);
-        return onSignedIn();
-      }
-    } catch (err) {
-      mount(message, notice('error', errorText(err)));
-      return;
-    }
-    if (!cfg) {
-      mount(message, notice('error', L('Chưa cấu hình cổng định danh.', 'No identity provider is configured.')));
-      return;
-    }
-    mount(
-      message,
-      notice('info', L('Đăng nhập bằng tài khoản của cơ quan.', 'Sign in with your organisation account.')),
-      h(
-        'button',
-        {
-          type: 'button',
-          id: 'signin',
-          onClick: () => void startSignIn(cfg).catch((e) => mount(message, notice('error', errorText(e)))),
-        },
-        L('Đăng nhập', 'Sign in'),
-      ),
-    );
+  if (!cfg) {
+    mount(message, notice('error', L('Chưa cấu hình cổng định danh.', 'No identity provider is configured.')));
     return;
   }
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    const picked = (document.querySelector('input[name=user]:checked') as HTMLInputElement | null)?.value;
-    if (!picked) return mount(message, notice('error', L('Hãy chọn một người dùng.', 'Pick a user.')));
-    try {
-      const res = await fetch(`/local/oidc/token?user=${encodeURIComponent(picked)}`);
-      if (!res.ok) throw new Error(L('Không lấy được token.', 'Could not get a token.'));
-      signIn(((await res.json()) as { access_token: string }).access_token);
-      onSignedIn();
-    } catch (err) {
-      mount(message, notice('error', errorText(err)));
-    }
-  };
   mount(
-    root,
-    title(L('Đăng nhập', 'Sign in')),
-    notice('info', L('Môi trường thử nghiệm: chọn một người dùng mẫu.', 'Local environment: pick a demo user.')),
-    h(
-      'form',
-      { onSubmit: submit, id: 'signin-form' },
-      h(
-        'fieldset',
-        null,
-        h('legend', null, L('Người dùng mẫu', 'Demo users')),
-        users.map((u, i) =>
-          h(
-            'div',
-            { class: 'radio' },
-            h('input', {
-              type: 'radio',
-              name: 'user',
-              id: `user-${u.username}`,
-              value: u.username,
-              ...(i === 0 ? { checked: true } : {}),
-            }),
-            h(
-              'label',
-              { for: `user-${u.username}` },
-              h('strong', null, u.displayName),
-              ` — ${loc(roleLabel(u.role))}`,
-              h('span', { class: 'meta' }, ` (${u.username})`),
-            ),
-          ),
-        ),
-      ),
-      h('button', { type: 'submit', id: 'signin' }, L('Đăng nhập', 'Sign in')),
-    ),
     message,
+    failure ? notice('error', loc(failure)) : info && notice('info', loc(info)),
+    h(
+      'p',
+      null,
+      L(
+        'Bạn sẽ được chuyển đến trang đăng nhập của cổng định danh, rồi quay lại đây.',
+        'You will be taken to the identity provider’s sign-in page, then back here.',
+      ),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'signin',
+        onClick: () => {
+          failure = undefined;
+          startSignIn(cfg, location.hash).catch((err) => mount(message, notice('error', loc(asText(err)))));
+        },
+      },
+      L('Đăng nhập', 'Sign in'),
+    ),
   );
 }
