@@ -385,6 +385,13 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 120,
       uses: { tables: { cycles: 'read', payments: 'read', reconciliation: 'read' } },
     },
+    getPeriodReconciliation: {
+      description: "One period's cycles across the caller's provinces, reconciled and summed by province and category",
+      entry: 'functions/reconciliation/period-report-handler.ts',
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      uses: { tables: { cycles: 'read', payments: 'read', reconciliation: 'read' } },
+    },
     getMyPayments: {
       description: "A beneficiary's own payments and account status (identity number from the token only)",
       entry: 'functions/payment-lookups/me-handler.ts',
@@ -508,6 +515,12 @@ export const system: SystemDef = validateSystem({
       method: 'GET',
       path: '/v1/disbursement-cycles/{cycleId}/reconciliation',
       function: 'getCycleReconciliation',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/reconciliation/periods/{period}',
+      function: 'getPeriodReconciliation',
       roles: ['finance_preparer', 'finance_approver', 'auditor'],
     },
     // The identity number comes from the token's claim only: the route takes no parameter at all.

@@ -7,7 +7,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { AccountRecord, EnrolmentRecord } from '../accounts/account-store.js';
-import { cycleContentHash, cycleTotals, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { cycleContentHash, cycleTotals, mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import { rulesVersion } from '../entitlements/rules.js';
 import { toBankName } from '../payments/iso20022/text.js';
@@ -118,6 +118,8 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
           : {}),
         creditorName: toBankName(account.fullName),
         communeCode: account.communeCode,
+        // Derived from the lines the approval hash covers (each line's categoryCode), so it is approved too.
+        categoryCode: mainCategory(result.lines),
         months: [...new Set(result.lines.filter((l) => l.kind !== 'FUNERAL').map((l) => l.month))].concat(
           result.lines.some((l) => l.kind === 'FUNERAL') ? [FUNERAL_MARKER] : [],
         ),

@@ -8,7 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { RoleId } from '../../schemas/roles.js';
 import type { CycleTotals } from '../entitlements/cycle-totals.js';
 import { dynamo } from '../shared/aws-clients.js';
@@ -77,6 +84,22 @@ export async function getCycle(cycleId: string): Promise<CycleRecord | undefined
     new GetCommand({ TableName: table(), Key: { pk: `CYCLE#${cycleId}`, sk: 'META' }, ConsistentRead: true }),
   );
   return out.Item as CycleRecord | undefined;
+}
+
+/** Many cycles by id (up to 100 a call, e.g. one period's cycles of every province); missing ones are left out. */
+export async function getCycles(cycleIds: string[]): Promise<CycleRecord[]> {
+  if (cycleIds.length > 100) throw new RangeError('at most 100 cycles a batch');
+  const found: CycleRecord[] = [];
+  let keys: Record<string, unknown>[] | undefined = cycleIds.map((id) => ({ pk: `CYCLE#${id}`, sk: 'META' }));
+  for (let attempt = 0; keys?.length; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    const out: BatchGetCommandOutput = await dynamo().send(
+      new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    found.push(...((out.Responses?.[table()] ?? []) as CycleRecord[]));
+    keys = out.UnprocessedKeys?.[table()]?.Keys;
+  }
+  return found;
 }
 
 function auditItem(cycleId: string, actor: Actor, action: string, detail: Record<string, unknown>) {

@@ -118,6 +118,26 @@ export function cycleContentHash(period: string, people: readonly PersonEntitlem
   return `sha256:${hash.digest('hex')}`;
 }
 
+/**
+ * The one allowance category a payment is reported under: the category carrying the most VND of its lines
+ * (ties: the smaller code, so line order never matters). One category per payment, not a list, because a
+ * payment is one transfer whose outcome (matched, returned…) is the outcome of all its money: counts and VND
+ * by category then add up exactly to the cycle's outcome totals. A person is paid one allowance a month at
+ * the highest coefficient among their categories, so several categories meet in one payment only when a
+ * category changed between the months it pays (arrears under the old one, the period under the new one);
+ * such a payment counts wholly under its main category, which is why reconciliation by category can differ
+ * slightly from the draft's line-level `byCategory` for those few people.
+ */
+export function mainCategory(lines: readonly Pick<EntitlementLine, 'categoryCode' | 'amount'>[]): string | undefined {
+  const byCode = new Map<string, number>();
+  for (const l of lines) byCode.set(l.categoryCode, (byCode.get(l.categoryCode) ?? 0) + l.amount);
+  let best: [string, number] | undefined;
+  for (const [code, amount] of byCode) {
+    if (!best || amount > best[1] || (amount === best[1] && code < best[0])) best = [code, amount];
+  }
+  return best?.[0];
+}
+
 class Bucket {
   people = new Set<string>();
   lines = 0;

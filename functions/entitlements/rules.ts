@@ -187,6 +187,11 @@ export function funeralRule(period: string): FuneralRule {
   return { multiplier: rule.multiplier, legalBasis: rule.legalBasis, ruleId: rule.id, status: rule.status };
 }
 
+/** The category's name as the decree words it (Vietnamese, English), or undefined for an unknown code. */
+export function categoryName(categoryCode: string): { vi: string; en: string } | undefined {
+  return categories.categories.find((c) => c.code === categoryCode)?.name;
+}
+
 export function isKnownCategory(categoryCode: string): boolean {
   return TENTHS.has(categoryCode);
 }

@@ -146,12 +146,16 @@ export async function* cyclePaymentsInState(cycleId: string, state: string) {
         IndexName: 'byCycleState',
         KeyConditionExpression: 'cycleState = :k',
         ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
-        ProjectionExpression: 'paymentId, amount, #state, createdAt',
+        // What the outcome and its breakdown need, nothing more (no names, no accounts).
+        ProjectionExpression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
         ExpressionAttributeNames: { '#state': 'state' },
         ExclusiveStartKey: key,
       }),
     );
-    yield (out.Items ?? []) as { paymentId: string; amount: number; state: PaymentHead['state']; createdAt: string }[];
+    yield (out.Items ?? []) as Pick<
+      PaymentHead,
+      'paymentId' | 'amount' | 'state' | 'createdAt' | 'categoryCode' | 'communeCode'
+    >[];
     key = out.LastEvaluatedKey;
   } while (key);
 }

@@ -12,7 +12,7 @@ import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { launchChromium, shot, signedIn } from '../support/browser.js';
 import { accountNumberFor, BANK_BIN } from '../support/disbursement.js';
-import { startTestPlatform } from '../support/platform.js';
+import { api, demoUser, startTestPlatform } from '../support/platform.js';
 import { LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
 import { expectAccessible, focusIndicator, tabTo } from './a11y.js';
 
@@ -179,8 +179,14 @@ describe('the whole story through the console', () => {
     const template = await download(page, () => page.getByRole('button', { name: 'Tải mẫu Excel (.xlsx)' }).click());
     expect(template.name).toBe('mau-danh-sach-tro-cap.xlsx');
 
+    // Two allowance categories: the second person is paid as severely disabled, the others as aged 80+.
     const rows = people().map((p, i) =>
-      listRow(p, i, { method: 'Ngân hàng', bin: BANK_BIN, account: accountNumberFor(i) }),
+      listRow(p, i, {
+        method: 'Ngân hàng',
+        bin: BANK_BIN,
+        account: accountNumberFor(i),
+        category: i === 1 ? 'KT_NANG' : 'NCT_80',
+      }),
     );
     const bad = listRow({ ...(people()[3] as ReturnType<typeof people>[number]), personalId: '79130796635' }, 4);
     await page.locator('#list-file').setInputFiles({
@@ -281,6 +287,65 @@ describe('the whole story through the console', () => {
     await textOf(page.locator('#balanced'), /^Khớp$/);
     await page.locator('#trend svg').waitFor();
     await look(page, '11-finance-reconciliation-dashboard');
+
+    // What the API says, to compare the screen with (every payment was booked: all matched).
+    const token = await platform.identityProvider.tokenFor(demoUser('finance_preparer'));
+    const truth = (await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation`, { token })).body;
+    const vnd = (n: number) => new RegExp(`${n.toLocaleString('vi-VN').replace(/\./g, '\\.')}\\s₫`);
+    const cats = truth.byCategory as { category: string; count: number; amount: number }[];
+    expect(cats.map((c) => [c.category, c.count])).toEqual([
+      ['KT_NANG', 1],
+      ['NCT_80', 3],
+    ]);
+    expect(cats.reduce((s, c) => s + c.amount, 0)).toBe(truth.approved.amount);
+
+    // The category chart and its table: one row per category with its count and VND, one cell per outcome.
+    const section = page.locator('#by-category');
+    expect(await section.locator('svg.chart').getAttribute('aria-label')).toMatch(/Người khuyết tật nặng/);
+    const tableRows = section.getByRole('region', { name: 'Theo đối tượng' }).locator('tbody tr');
+    expect(await tableRows.count()).toBe(2);
+    for (const [i, c] of cats.entries()) {
+      const cells = tableRows.nth(i).locator('td');
+      expect(await cells.nth(1).textContent()).toBe(String(c.count));
+      expect(await cells.nth(2).textContent()).toMatch(vnd(c.amount));
+      expect(await cells.nth(3).textContent()).toMatch(new RegExp(`Khớp: ${c.count} · `));
+    }
+    expect(await tableRows.nth(0).locator('td').first().textContent()).toBe('Người khuyết tật nặng');
+
+    // Drill-down from the cell (keyboard): the one severely disabled person's payment, and only it.
+    await section.locator('button[data-category="KT_NANG"][data-outcome="MATCHED"]').focus();
+    await page.keyboard.press('Enter');
+    await textOf(page.locator('#drill-h'), /Người khuyết tật nặng · Khớp/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('drill-h');
+    const drilled = page.locator('section[aria-labelledby="drill-h"] tbody tr');
+    expect(await drilled.count()).toBe(1);
+    expect(await drilled.first().textContent()).toMatch(vnd(cats[0]?.amount ?? 0));
+
+    // Paid vs settled over time: this month's approved, paid (bank status) and settled (statement) are all of it.
+    const trendRow = page.locator('#trend tbody tr').last();
+    const trendCells = await trendRow.locator('td').allTextContents();
+    expect(trendCells[0]).toBe(PERIOD.split('-').reverse().join('/'));
+    for (const cell of trendCells.slice(1, 4)) expect(cell).toMatch(vnd(truth.approved.amount));
+    await look(page, '11b-finance-reconciliation-by-category');
+
+    // The period by province, reached from the dashboard; then the same in English on a 360-px screen.
+    await page.locator('#to-period').click();
+    await page.waitForURL(/#\/reconciliation\/period\/2026-05$/);
+    const provinces = page.getByRole('region', { name: 'Theo tỉnh', exact: true }).locator('tbody tr');
+    await textOf(provinces.first(), /TP\. Hồ Chí Minh/);
+    expect(await provinces.count()).toBe(1);
+    expect(await provinces.first().locator('td').nth(2).textContent()).toMatch(vnd(truth.approved.amount));
+    expect(await page.locator('#by-province svg.chart').getAttribute('aria-label')).toMatch(/TP\. Hồ Chí Minh/);
+    await look(page, '11c-finance-reconciliation-by-province');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.locator('#lang-switch').click();
+    await textOf(page.locator('#prov-h'), /^Outcomes by province$/);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await page.goBack();
+    await textOf(page.locator('#cat-h'), /^Outcomes by category$/);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await look(page, '11d-finance-reconciliation-by-category-en-360');
+    await page.locator('#lang-switch').click();
     await context.close();
   }, 120_000);
 

@@ -307,6 +307,16 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
       e.queryStringParameters,
     );
   },
+  getPeriodReconciliation: (e) => {
+    z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).parse(e.pathParameters);
+    z.strictObject({ programme: z.string().regex(/^[A-Z][A-Z0-9_]+$/), asOf: z.iso.date() }).parse(
+      e.queryStringParameters,
+    );
+    // An auditor: no jurisdiction, every province.
+    const principal = principalFromClaims(e.requestContext.authorizer.jwt.claims);
+    expect(principal?.roles).toEqual(['auditor']);
+    expect(principal?.jurisdiction).toBeUndefined();
+  },
   reconcileStatement: (e: SQSEvent) => {
     for (const r of e.Records) ImportMessage.parse(JSON.parse(r.body));
   },
@@ -1150,6 +1160,18 @@ describe('the samples through the real handlers (local runtime)', () => {
       const res = await http('getCycleReconciliation', sample('getCycleReconciliation'));
       expect(res.statusCode).toBe(200);
       expect(res.json).toMatchObject({ cycleId: 'dc-tcxh_hang_thang-2026-03-79', asOf: '2026-03-20', dueDays: 3 });
+      expect(res.json.byCategory).toEqual(expect.any(Array));
+    });
+
+    it("getPeriodReconciliation answers the auditor with the period's cycles of every province, balancing", async () => {
+      const res = await http('getPeriodReconciliation', sample('getPeriodReconciliation'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toMatchObject({ period: '2026-03', programme: 'TCXH_HANG_THANG', asOf: '2026-03-20' });
+      // The samples created the 2026-03 cycle of province 79: it is found among the 34 provinces.
+      expect(res.json.provinces.map((p: { jurisdiction: string }) => p.jurisdiction)).toContain('79');
+      expect(res.json.total.outcomes.reduce((s: number, o: { count: number }) => s + o.count, 0)).toBe(
+        res.json.total.byCategory.reduce((s: number, c: { count: number }) => s + c.count, 0),
+      );
     });
   });
 

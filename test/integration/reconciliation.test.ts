@@ -6,12 +6,16 @@
  * import must add up to the statement's money, the cycle's outcomes to what was approved, and loading the
  * same statement again must change nothing.
  */
+
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
 import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
 import { entries, getPayment, type PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
+import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   accountNumberFor,
@@ -21,6 +25,7 @@ import {
   cycleIn,
   type Harness,
   harness,
+  runCycle,
   statusReport,
 } from '../support/disbursement.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
@@ -31,7 +36,8 @@ let h: Harness;
 beforeAll(async () => {
   process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '1';
   platform = await startTestPlatform();
-  h = await harness(platform, 8);
+  // Two allowance categories, alternating: the cycle view must break its outcomes down by both.
+  h = await harness(platform, 8, { categoryOf: (i) => (i % 2 ? 'KT_NANG' : 'NCT_80') });
 });
 afterAll(async () => {
   await platform?.stop();
@@ -266,6 +272,109 @@ describe('reconciliation against the bank simulator', () => {
     expect(notBooked.payments.map((p: { paymentId: string }) => p.paymentId).sort()).toEqual([ids[1], ids[3]].sort());
   });
 
+  interface Row {
+    outcome: string;
+    count: number;
+    amount: number;
+  }
+  interface CategoryRow {
+    category: string;
+    label: { vi: string; en: string };
+    count: number;
+    amount: number;
+    outcomes: Row[];
+  }
+  const sumRows = (rows: { count: number; amount: number }[]) =>
+    rows.reduce((s, r) => ({ count: s.count + r.count, amount: s.amount + r.amount }), { count: 0, amount: 0 });
+  /** Per outcome, summed over the categories: must equal the outcome totals. */
+  const byOutcome = (cats: CategoryRow[]) => {
+    const out: Record<string, { count: number; amount: number }> = {};
+    for (const c of cats) {
+      for (const o of c.outcomes) {
+        const t = (out[o.outcome] ??= { count: 0, amount: 0 });
+        t.count += o.count;
+        t.amount += o.amount;
+      }
+    }
+    return out;
+  };
+
+  it('the cycle view by category: two categories, each adding up, together the outcome totals and the approval', async () => {
+    const view = (q = '') =>
+      api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31${q}`, {
+        token: h.approver,
+      });
+    const got = await view();
+    const cats = got.body.byCategory as CategoryRow[];
+    expect(cats.map((c) => c.category)).toEqual(['KT_NANG', 'NCT_80']);
+    expect(cats[0]?.label.vi).toMatch(/khuyết tật/i);
+    expect(byOutcome(cats)).toEqual(outcomes(got.body));
+    expect(sumRows(cats)).toEqual(got.body.approved);
+    expect(sumRows(got.body.byCommune)).toEqual(got.body.approved);
+    // Each person is in one category here: the draft's line-level totals by category are the same money.
+    const cycle = await getCycle(cycleId);
+    expect(cats.map((c) => [c.category, c.count, c.amount])).toEqual(
+      (cycle?.draft?.totals.byCategory ?? []).map((r) => [r.key, r.people, r.amount]),
+    );
+    const amountOf = (...i: number[]) => i.reduce((s, n) => s + (byId.get(ids[n] as string)?.amount ?? 0), 0);
+    // Even people are NCT_80 (0 mismatched, 4 returned, 2 and 6 matched), odd ones KT_NANG.
+    expect(cats[1]?.outcomes).toEqual([
+      { outcome: 'MATCHED', count: 2, amount: amountOf(2, 6) },
+      { outcome: 'AMOUNT_MISMATCH', count: 1, amount: amountOf(0) },
+      { outcome: 'RETURN', count: 1, amount: amountOf(4) },
+    ]);
+    expect(cats[0]?.outcomes).toEqual([
+      { outcome: 'MATCHED', count: 1, amount: amountOf(5) },
+      { outcome: 'NOT_BOOKED', count: 2, amount: amountOf(1, 3) },
+      { outcome: 'REJECTED', count: 1, amount: amountOf(7) },
+    ]);
+    expect(got.body.byState.SETTLED.count + got.body.byState.RETURNED.count + got.body.byState.REJECTED.count).toBe(8);
+
+    // The drill-down: with a category, the payments of that category are listed in every outcome, totals unchanged.
+    const drill = await view('&category=KT_NANG');
+    expect(drill.body.outcomes.map((o: Row) => [o.outcome, o.count])).toEqual(
+      got.body.outcomes.map((o: Row) => [o.outcome, o.count]),
+    );
+    const listed = (outcome: string) =>
+      (drill.body.outcomes.find((o: Row) => o.outcome === outcome)?.payments ?? [])
+        .map((p: { paymentId: string; categoryCode: string }) => {
+          expect(p.categoryCode).toBe('KT_NANG');
+          return p.paymentId;
+        })
+        .sort();
+    expect(listed('MATCHED')).toEqual([ids[5]]);
+    expect(listed('NOT_BOOKED')).toEqual([ids[1], ids[3]].sort());
+    expect(listed('REJECTED')).toEqual([ids[7]]);
+    expect(listed('AMOUNT_MISMATCH')).toEqual([]);
+    expect((await view('&category=not-a-code')).status).toBe(400);
+  });
+
+  it('a payment recorded before categories were carried is reported as unknown, and everything still adds up', async () => {
+    const key = { paymentId: ids[6] as string, sk: 'HEAD' };
+    const table = resources.table('payments');
+    await dynamo().send(new UpdateCommand({ TableName: table, Key: key, UpdateExpression: 'REMOVE categoryCode' }));
+    try {
+      const got = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31`, {
+        token: h.approver,
+      });
+      const cats = got.body.byCategory as CategoryRow[];
+      expect(cats.map((c) => c.category)).toEqual(['KT_NANG', 'NCT_80', 'UNKNOWN']);
+      expect(cats[2]).toMatchObject({ label: { vi: 'Không rõ', en: 'Unknown' }, count: 1 });
+      expect(cats[2]?.outcomes).toEqual([{ outcome: 'MATCHED', count: 1, amount: byId.get(ids[6] as string)?.amount }]);
+      expect(byOutcome(cats)).toEqual(outcomes(got.body));
+      expect(got.body.balanced).toEqual({ count: true, amount: true });
+    } finally {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: 'SET categoryCode = :c',
+          ExpressionAttributeValues: { ':c': 'NCT_80' },
+        }),
+      );
+    }
+  });
+
   it('exports the report as CSV and XLSX with money as numbers', async () => {
     for (const format of ['csv', 'xlsx'] as const) {
       const got = await api(platform, 'GET', `/v1/statements/${first.importId}/report?format=${format}`, {
@@ -333,4 +442,67 @@ describe('reconciliation against the bank simulator', () => {
       delete process.env.ANSINH_RECONCILE_BUDGET_SECONDS;
     }
   });
+  it('the period view: two provinces summed by province and category; each officer sees only his own', async () => {
+    // A second province pays its own cycle of the same period: three people, two categories.
+    const hanoi = await harness(platform, 3, {
+      province: '01',
+      categoryOf: (i) => (i === 0 ? 'DON_THAN' : 'NCT_80'),
+      accountOffset: 100,
+    });
+    const { cycleId: hanoiCycle } = await runCycle(hanoi, '2026-03');
+    const auditor = await platform.identityProvider.tokenFor(demoUser('auditor'));
+    const path = '/v1/reconciliation/periods/2026-03?asOf=2027-12-31';
+    const all = await api(platform, 'GET', path, { token: auditor });
+    expect(all.status).toBe(200);
+    expect(
+      all.body.provinces.map((p: { jurisdiction: string; cycleId: string }) => [p.jurisdiction, p.cycleId]),
+    ).toEqual([
+      ['01', hanoiCycle],
+      ['79', cycleId],
+    ]);
+    // Each province is exactly its cycle's own reconciliation (one computation serves both views).
+    for (const p of all.body.provinces) {
+      const one = await api(platform, 'GET', `/v1/disbursement-cycles/${p.cycleId}/reconciliation?asOf=2027-12-31`, {
+        token: auditor,
+      });
+      expect(p.outcomes).toEqual(one.body.outcomes.map(({ payments: _, ...o }: Row & { payments: unknown }) => o));
+      expect(p.byCategory).toEqual(one.body.byCategory);
+      expect(p.approved).toEqual(one.body.approved);
+      expect(p.balanced).toEqual({ count: true, amount: true });
+      expect(byOutcome(p.byCategory)).toEqual(outcomes(p));
+    }
+    expect(all.body.provinces[0].byCategory.map((c: CategoryRow) => c.category)).toEqual(['DON_THAN', 'NCT_80']);
+    // The period: province × category summed, adding up to the outcomes and to what both provinces approved.
+    const t = all.body.total;
+    expect(t.byCategory.map((c: CategoryRow) => c.category)).toEqual(['DON_THAN', 'KT_NANG', 'NCT_80']);
+    for (const c of t.byCategory as CategoryRow[]) {
+      const parts = all.body.provinces.flatMap((p: { byCategory: CategoryRow[] }) =>
+        p.byCategory.filter((x) => x.category === c.category),
+      );
+      expect({ count: c.count, amount: c.amount }).toEqual(sumRows(parts));
+    }
+    expect(byOutcome(t.byCategory)).toEqual(outcomes(t));
+    expect(sumRows(t.byCategory)).toEqual(t.approved);
+    expect(t.approved).toEqual(sumRows(all.body.provinces.map((p: { approved: Row }) => p.approved)));
+    expect(t.balanced).toEqual({ count: true, amount: true });
+
+    // A provincial officer: his own province only, whoever asks about the same period.
+    const mine = await api(platform, 'GET', path, { token: h.preparer });
+    expect(mine.body.provinces.map((p: { jurisdiction: string }) => p.jurisdiction)).toEqual(['79']);
+    const theirs = await api(platform, 'GET', path, { token: hanoi.approver });
+    expect(theirs.body.provinces.map((p: { jurisdiction: string }) => p.jurisdiction)).toEqual(['01']);
+    expect(theirs.body.total.outcomes).toEqual(all.body.provinces[0].outcomes);
+    expect(theirs.body.total.byCategory).toEqual(all.body.provinces[0].byCategory);
+    expect((await api(platform, 'GET', path, { token: h.officer })).status).toBe(403);
+
+    // Beyond the bound the period is refused (the per-cycle view remains), never half computed.
+    process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS = '10';
+    try {
+      const big = await api(platform, 'GET', path, { token: auditor });
+      expect(big.status).toBe(422);
+      expect(big.body.error.code).toBe('PERIOD_TOO_LARGE');
+    } finally {
+      delete process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS;
+    }
+  }, 180_000);
 });

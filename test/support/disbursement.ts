@@ -31,21 +31,48 @@ export interface Harness {
   people: Citizen[];
 }
 
-export async function harness(platform: LocalPlatform, count: number): Promise<Harness> {
+export interface HarnessOptions {
+  /** The province whose residents are onboarded and paid, with its officers (default 79, the demo users). */
+  province?: string;
+  /** Each person's allowance category (default NCT_80 for everyone). */
+  categoryOf?: (i: number) => string;
+  /** Added to the index of each person's bank account, so two harnesses never share an account. */
+  accountOffset?: number;
+}
+
+export async function harness(platform: LocalPlatform, count: number, opts: HarnessOptions = {}): Promise<Harness> {
   const idp = platform.identityProvider;
+  const province = opts.province ?? '79';
+  const officer = (role: 'labor_officer' | 'finance_preparer' | 'finance_approver') =>
+    province === '79'
+      ? idp.tokenFor(demoUser(role, role === 'labor_officer' ? '79' : undefined))
+      : idp.tokenFor({
+          username: `${role}.${province}`,
+          displayName: `${role} ${province}`,
+          role,
+          jurisdiction: province,
+        });
   const h: Harness = {
     platform,
-    officer: await idp.tokenFor(demoUser('labor_officer', '79')),
-    preparer: await idp.tokenFor(demoUser('finance_preparer')),
-    approver: await idp.tokenFor(demoUser('finance_approver')),
+    officer: await officer('labor_officer'),
+    preparer: await officer('finance_preparer'),
+    approver: await officer('finance_approver'),
     people: loadPopulation(400)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === province)
       .slice(0, count),
   };
   // Everyone by bank: post-office payments wait for the commune's paid/unpaid confirmation.
   const csv = toExcelCsv([
     LIST_HEADER,
-    ...h.people.map((p, i) => listRow(p, i, { method: 'Ngân hàng', bin: BANK_BIN, account: accountNumberFor(i) })),
+    ...h.people.map((p, i) =>
+      listRow(p, i, {
+        method: 'Ngân hàng',
+        bin: BANK_BIN,
+        account: accountNumberFor(i + (opts.accountOffset ?? 0)),
+        ...(opts.categoryOf ? { category: opts.categoryOf(i) } : {}),
+        ...(province === '79' ? {} : { commune: '00004' }),
+      }),
+    ),
   ]);
   const res = await fetch(`${platform.url}/v1/beneficiary-lists`, {
     method: 'POST',

@@ -32,6 +32,11 @@ export interface PaymentInstruction {
   /** As banks expect it: upper-case ASCII. */
   creditorName: string;
   communeCode: string;
+  /**
+   * The payee's main allowance category (`mainCategory` of the entitlement lines), for reporting by
+   * category. Absent on payments recorded before it was carried: those are reported as unknown.
+   */
+  categoryCode?: string;
   months: string[];
 }
 
@@ -63,6 +68,11 @@ export class PaymentConflictError extends Error {
 
 const entryKey = (seq: number) => `E#${String(seq).padStart(6, '0')}`;
 
+/**
+ * The hash of an instruction as recorded: every field of it. The category is appended only when present, so
+ * an instruction drafted before categories were carried (and re-sent from its draft chunk) hashes exactly as
+ * it did when it was first recorded: a redelivery stays a no-op, never a conflict.
+ */
 export function instructionHash(i: PaymentInstruction): string {
   const canonical = JSON.stringify([
     i.paymentId,
@@ -78,6 +88,7 @@ export function instructionHash(i: PaymentInstruction): string {
     i.creditorName,
     i.communeCode,
     [...i.months].sort(),
+    ...(i.categoryCode === undefined ? [] : [i.categoryCode]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

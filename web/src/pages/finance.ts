@@ -1,6 +1,6 @@
 /** Finance officers: create a cycle, review and submit its totals, approve it as another officer, follow dispatch. */
 import { ApiError, api } from '../api.js';
-import { barChart, groupedColumns } from '../charts.js';
+import { barChart } from '../charts.js';
 import { type Child, h, mount } from '../h.js';
 import { count, dateTime, L, loc, money, period } from '../i18n.js';
 import { hasRole, type RoleId, remember, remembered, roleLabel, type Session } from '../session.js';
@@ -478,42 +478,4 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
     }
     return ['CLOSED', 'FAILED'].includes(cycle.status);
   }, 1500);
-}
-
-/** Approved vs settled per month, for the cycles of the last `n` months that exist. */
-export async function paidVsSettled(jurisdiction: string, fromPeriod: string, n = 6) {
-  const periods: string[] = [fromPeriod];
-  while (periods.length < n) periods.unshift(previousPeriod(periods[0] as string));
-  const cycles = await Promise.all(
-    periods.map((p) =>
-      api<Cycle>('GET', `/v1/disbursement-cycles/${cycleIdOf(p, jurisdiction)}`).catch(() => undefined),
-    ),
-  );
-  const rows = cycles.filter((c): c is Cycle => !!c?.closing);
-  return {
-    chart: groupedColumns(
-      L('Đã duyệt và đã chi theo tháng', 'Approved vs settled by month'),
-      [L('Đã duyệt', 'Approved'), L('Đã chi', 'Settled')],
-      rows.map((c) => ({
-        label: period(c.period),
-        values: [c.closing?.approved?.amount ?? 0, c.closing?.SETTLED?.amount ?? 0],
-      })),
-    ),
-    table: table(
-      L('Đã duyệt và đã chi theo tháng', 'Approved vs settled by month'),
-      [
-        L('Tháng', 'Month'),
-        L('Đã duyệt', 'Approved'),
-        L('Đã chi', 'Settled'),
-        L('Trả lại/từ chối', 'Returned/rejected'),
-      ],
-      rows.map((c) => [
-        period(c.period),
-        money(c.closing?.approved?.amount),
-        money(c.closing?.SETTLED?.amount),
-        money((c.closing?.RETURNED?.amount ?? 0) + (c.closing?.REJECTED?.amount ?? 0)),
-      ]),
-      { numeric: [1, 2, 3] },
-    ),
-  };
 }

@@ -1,11 +1,11 @@
 /** Finance officers: load a bank statement, follow its reconciliation, drill into each mismatch, export; the cycle dashboard. */
 import { ApiError, api, openDownload, uploadFile } from '../api.js';
-import { barChart, SEVERITY_COLORS } from '../charts.js';
+import { barChart, groupedColumns, SEVERITY_COLORS, stackedBars } from '../charts.js';
 import { h, mount } from '../h.js';
-import { count, date, dateTime, L, loc, money } from '../i18n.js';
+import { count, date, dateTime, L, loc, money, period } from '../i18n.js';
 import { hasRole, remember, remembered, type Session } from '../session.js';
 import { button, errorText, notice, poll, table, title } from '../ui.js';
-import { paidVsSettled } from './finance.js';
+import { CYCLE_STATUS, cycleIdOf, PAYMENT_STATE, previousPeriod } from './finance.js';
 
 interface OutcomeTotal {
   outcome: string;
@@ -261,20 +261,96 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
   }, 1000);
 }
 
-/** `#/reconciliation/<cycleId>`: every approved payment in one outcome, balanced against the approval; trends. */
-export function reconciliationPage(root: HTMLElement, s: Session, cycleId: string): () => void {
-  let report:
-    | {
-        cycleId: string;
-        asOf: string;
-        approved?: { count: number; amount: number };
-        outcomes: OutcomeTotal[];
-        balanced?: { count: boolean; amount: boolean };
-      }
-    | undefined;
+interface OutcomeCount {
+  outcome: string;
+  count: number;
+  amount: number;
+}
+interface CategoryRow {
+  category: string;
+  label: { vi: string; en: string };
+  count: number;
+  amount: number;
+  outcomes: OutcomeCount[];
+}
+interface Listed {
+  paymentId: string;
+  amount: number;
+  state: string;
+  categoryCode: string;
+  communeCode?: string;
+}
+interface CycleReport {
+  cycleId: string;
+  asOf: string;
+  approved?: { count: number; amount: number };
+  outcomes: (OutcomeTotal & { payments?: Listed[] })[];
+  byCategory: CategoryRow[];
+  byState: Record<string, { count: number; amount: number }>;
+  balanced?: { count: boolean; amount: boolean };
+}
+
+const SEVERITY_NAMES: { vi: string; en: string }[] = [
+  { vi: 'Không cần xử lý', en: 'Nothing to do' },
+  { vi: 'Cần theo dõi', en: 'To follow up' },
+  { vi: 'Cần kiểm tra', en: 'To check' },
+  { vi: 'Cần xử lý ngay', en: 'Act now' },
+  { vi: 'Tiền không giải thích được', en: 'Unexplained money' },
+];
+
+/** `dc-tcxh_hang_thang-2026-05-79` → its programme, period and jurisdiction. */
+function cycleParts(cycleId: string) {
+  const m = /^dc-([a-z0-9_]+)-(\d{4}-\d{2})-(\d{2,5})$/.exec(cycleId);
+  return m ? { programme: (m[1] as string).toUpperCase(), period: m[2] as string, jurisdiction: m[3] as string } : {};
+}
+
+/** The severity colours present among `outcomes`, as a chart legend. */
+function severityLegend(outcomes: { severity: number }[]) {
+  return [...new Set(outcomes.map((o) => o.severity))]
+    .sort()
+    .map((sev) => ({ label: loc(SEVERITY_NAMES[sev]), color: SEVERITY_COLORS[sev] ?? '#000' }));
+}
+
+/** One bar per row (category or province), its VND split by outcome, coloured by severity, least severe first. */
+function outcomeStack(
+  chartTitle: string,
+  rows: { label: string; amount: number; outcomes: OutcomeCount[]; onPick?: (outcome: string) => void }[],
+  known: OutcomeTotal[],
+) {
+  const meta = new Map(known.map((o) => [o.outcome, o]));
+  const sev = (o: string) => meta.get(o)?.severity ?? 0;
+  return stackedBars(
+    chartTitle,
+    rows.map((r) => ({
+      label: r.label,
+      text: money(r.amount),
+      segments: [...r.outcomes]
+        .sort((a, b) => sev(a.outcome) - sev(b.outcome))
+        .map((o) => ({
+          value: o.amount,
+          color: SEVERITY_COLORS[sev(o.outcome)] ?? '#000',
+          label: loc(meta.get(o.outcome)?.label) || o.outcome,
+          ...(r.onPick ? { onClick: () => r.onPick?.(o.outcome) } : {}),
+        })),
+    })),
+    severityLegend(known),
+    money,
+  );
+}
+
+/** `#/reconciliation/<cycleId>`: every approved payment in one outcome, by category, balanced against the approval; trends. */
+export function reconciliationPage(root: HTMLElement, s: Session, param: string): () => void {
+  if (param.startsWith('period/')) return periodPage(root, s, param.slice('period/'.length));
+  const cycleId = param;
+  const parts = cycleParts(cycleId);
+  let report: CycleReport | undefined;
   let picked = '';
+  let drill: { category: string; outcome: string; payments: Listed[] } | undefined;
   let error = '';
   const trend = h('div', { id: 'trend' });
+
+  const labelOf = (outcome: string) => loc(report?.outcomes.find((o) => o.outcome === outcome)?.label) || outcome;
+  const categoryOf = (code: string) => loc(report?.byCategory.find((c) => c.category === code)?.label) || code;
 
   function render() {
     if (!report) {
@@ -291,7 +367,17 @@ export function reconciliationPage(root: HTMLElement, s: Session, cycleId: strin
       root,
       title(L('Đối soát kỳ chi trả', 'Cycle reconciliation')),
       h('p', { class: 'meta' }, `${r.cycleId} · ${L('tính đến', 'as of')} ${date(r.asOf)}`),
-      h('p', null, h('a', { href: `#/cycles/${r.cycleId}` }, L('← Về kỳ chi trả', '← Back to the cycle'))),
+      h(
+        'p',
+        { class: 'actions' },
+        h('a', { href: `#/cycles/${r.cycleId}` }, L('← Về kỳ chi trả', '← Back to the cycle')),
+        parts.period &&
+          h(
+            'a',
+            { href: `#/reconciliation/period/${parts.period}`, id: 'to-period' },
+            L(`Kỳ ${period(parts.period)} theo tỉnh →`, `${period(parts.period)} by province →`),
+          ),
+      ),
       error && notice('error', error),
       h(
         'dl',
@@ -342,12 +428,57 @@ export function reconciliationPage(root: HTMLElement, s: Session, cycleId: strin
           'section',
           { 'aria-labelledby': 'pay-h' },
           h('h2', { id: 'pay-h', tabindex: '-1' }, `${L('Chi tiết', 'Details')}: ${loc(sel.label)}`),
-          table(
-            L('Các khoản chi', 'Payments'),
-            [L('Mã thanh toán', 'Payment id'), L('Số tiền', 'Amount'), L('Trạng thái', 'State')],
-            (sel.payments ?? []).map((p) => [p.paymentId, money(p.amount), p.state]),
-            { numeric: [1] },
+          paymentsTable(sel.payments ?? []),
+        ),
+      h(
+        'section',
+        { 'aria-labelledby': 'cat-h', id: 'by-category' },
+        h('h2', { id: 'cat-h' }, L('Kết quả đối soát theo đối tượng', 'Outcomes by category')),
+        outcomeStack(
+          L('Số tiền theo đối tượng và kết quả', 'Amount by category and outcome'),
+          r.byCategory.map((c) => ({ ...c, label: loc(c.label), onPick: (o) => void drillInto(c.category, o) })),
+          r.outcomes,
+        ),
+        table(
+          L('Theo đối tượng', 'By category'),
+          [L('Đối tượng', 'Category'), L('Số khoản', 'Payments'), L('Số tiền', 'Amount'), L('Kết quả', 'Outcomes')],
+          r.byCategory.map((c) => [
+            h('span', { title: c.category }, loc(c.label)),
+            count(c.count),
+            money(c.amount),
+            h(
+              'ul',
+              { class: 'cells' },
+              c.outcomes.map((o) =>
+                h(
+                  'li',
+                  null,
+                  button(
+                    `${labelOf(o.outcome)}: ${count(o.count)} · ${money(o.amount)}`,
+                    () => void drillInto(c.category, o.outcome),
+                    {
+                      class: `link sev sev${r.outcomes.find((x) => x.outcome === o.outcome)?.severity ?? 0}`,
+                      'data-category': c.category,
+                      'data-outcome': o.outcome,
+                    },
+                  ),
+                ),
+              ),
+            ),
+          ]),
+          { numeric: [1, 2] },
+        ),
+      ),
+      drill &&
+        h(
+          'section',
+          { 'aria-labelledby': 'drill-h' },
+          h(
+            'h2',
+            { id: 'drill-h', tabindex: '-1' },
+            `${L('Chi tiết', 'Details')}: ${categoryOf(drill.category)} · ${labelOf(drill.outcome)}`,
           ),
+          paymentsTable(drill.payments),
         ),
       h('h2', null, L('Theo thời gian', 'Over time')),
       trend,
@@ -358,11 +489,24 @@ export function reconciliationPage(root: HTMLElement, s: Session, cycleId: strin
     render();
     document.getElementById('pay-h')?.focus();
   };
+  /** The payments behind one category × outcome cell (the first 100 of each outcome of the category). */
+  const drillInto = async (category: string, outcome: string) => {
+    try {
+      const q = new URLSearchParams({ asOf: report?.asOf ?? '', category });
+      const got = await api<CycleReport>('GET', `/v1/disbursement-cycles/${cycleId}/reconciliation?${q}`);
+      drill = { category, outcome, payments: got.outcomes.find((o) => o.outcome === outcome)?.payments ?? [] };
+      error = '';
+    } catch (err) {
+      error = errorText(err);
+    }
+    render();
+    document.getElementById('drill-h')?.focus();
+  };
 
   render();
   const stop = poll(async () => {
     try {
-      report = await api('GET', `/v1/disbursement-cycles/${cycleId}/reconciliation`);
+      report = await api<CycleReport>('GET', `/v1/disbursement-cycles/${cycleId}/reconciliation`);
       error = '';
     } catch (err) {
       error = errorText(err);
@@ -370,12 +514,218 @@ export function reconciliationPage(root: HTMLElement, s: Session, cycleId: strin
       return true;
     }
     render();
-    const p = /-(\d{4}-\d{2})-(\d+)$/.exec(cycleId);
-    if (p?.[1] && p[2] && (s.jurisdiction ?? p[2])) {
-      const t = await paidVsSettled(p[2], p[1]);
+    if (parts.period && parts.jurisdiction) {
+      const t = await paidVsSettled(parts.jurisdiction, parts.period, report);
       mount(trend, t.chart, t.table);
     }
     return true;
   }, 1000);
   return stop;
+}
+
+function paymentsTable(payments: Listed[]) {
+  return table(
+    L('Các khoản chi', 'Payments'),
+    [L('Mã thanh toán', 'Payment id'), L('Số tiền', 'Amount'), L('Trạng thái', 'State'), L('Xã/phường', 'Commune')],
+    payments.map((p) => [p.paymentId, money(p.amount), loc(PAYMENT_STATE[p.state]) || p.state, p.communeCode ?? '']),
+    { numeric: [1] },
+  );
+}
+
+/**
+ * Paid vs settled per month, for the cycles of the last `n` months that exist and were approved: approved,
+ * paid (the bank's status says settled, returns excluded) and settled on the bank's statement (booked at the
+ * right amount), from each cycle's live reconciliation. (Read from the cycle's closing snapshot, as it was, a
+ * payment returned after the cycle closed stayed "paid" and returns never showed.)
+ */
+async function paidVsSettled(jurisdiction: string, fromPeriod: string, current: CycleReport, n = 6) {
+  const periods: string[] = [fromPeriod];
+  while (periods.length < n) periods.unshift(previousPeriod(periods[0] as string));
+  const reports = await Promise.all(
+    periods.map((p) =>
+      p === fromPeriod
+        ? current
+        : api<CycleReport>('GET', `/v1/disbursement-cycles/${cycleIdOf(p, jurisdiction)}/reconciliation`).catch(
+            () => undefined,
+          ),
+    ),
+  );
+  const rows = periods
+    .map((p, i) => ({ period: p, r: reports[i] }))
+    .filter((x): x is { period: string; r: CycleReport } => !!x.r?.approved && x.r.outcomes.length > 0);
+  const amountOf = (r: CycleReport, outcome: string) => r.outcomes.find((o) => o.outcome === outcome)?.amount ?? 0;
+  const series = [
+    L('Đã duyệt', 'Approved'),
+    L('Đã chi (ngân hàng báo)', 'Paid (bank status)'),
+    L('Đã hạch toán khớp (sao kê)', 'Settled (statement)'),
+  ];
+  const chartTitle = L('Đã chi và đã hạch toán theo tháng', 'Paid vs settled by month');
+  return {
+    chart: groupedColumns(
+      chartTitle,
+      series,
+      rows.map(({ period: p, r }) => ({
+        label: period(p),
+        values: [r.approved?.amount ?? 0, r.byState.SETTLED?.amount ?? 0, amountOf(r, 'MATCHED')],
+      })),
+      money,
+    ),
+    table: table(
+      chartTitle,
+      [L('Tháng', 'Month'), ...series, L('Trả lại/từ chối', 'Returned/rejected')],
+      rows.map(({ period: p, r }) => [
+        period(p),
+        money(r.approved?.amount),
+        money(r.byState.SETTLED?.amount),
+        money(amountOf(r, 'MATCHED')),
+        money((r.byState.RETURNED?.amount ?? 0) + (r.byState.REJECTED?.amount ?? 0)),
+      ]),
+      { numeric: [1, 2, 3, 4] },
+    ),
+  };
+}
+
+interface ProvinceRow {
+  jurisdiction: string;
+  name: string;
+  cycleId: string;
+  status: string;
+  approved?: { count: number; amount: number };
+  balanced?: { count: boolean; amount: boolean };
+  outcomes: OutcomeTotal[];
+  byCategory: CategoryRow[];
+}
+interface PeriodReport {
+  period: string;
+  programme: string;
+  asOf: string;
+  provinces: ProvinceRow[];
+  total: {
+    approved: { count: number; amount: number };
+    balanced: { count: boolean; amount: boolean };
+    outcomes: OutcomeTotal[];
+    byCategory: CategoryRow[];
+  };
+}
+
+const balancedText = (b?: { count: boolean; amount: boolean }) =>
+  !b ? '—' : b.count && b.amount ? L('Khớp', 'Yes') : L('Không khớp', 'No');
+
+/** `#/reconciliation/period/<YYYY-MM>`: the period's cycles of the caller's provinces, by province and category. */
+function periodPage(root: HTMLElement, _s: Session, periodParam: string): () => void {
+  let report: PeriodReport | undefined;
+  let error = '';
+  const onSubmit = (ev: Event) => {
+    ev.preventDefault();
+    const value = (document.getElementById('period-input') as HTMLInputElement).value;
+    if (/^\d{4}-\d{2}$/.test(value)) location.hash = `#/reconciliation/period/${value}`;
+  };
+  function render() {
+    const r = report;
+    const known = r?.total.outcomes ?? [];
+    const needsAction = (outcomes: OutcomeTotal[]) =>
+      outcomes.filter((o) => o.severity > 0).reduce((s, o) => s + o.amount, 0);
+    mount(
+      root,
+      title(
+        L('Đối soát theo tỉnh', 'Reconciliation by province'),
+        h('span', { class: 'sub' }, ` ${period(periodParam)}`),
+      ),
+      h(
+        'form',
+        { onSubmit, class: 'inline' },
+        h('label', { for: 'period-input' }, L('Kỳ (tháng)', 'Period (month)')),
+        h('input', { id: 'period-input', type: 'month', value: periodParam, required: true }),
+        h('button', { type: 'submit' }, L('Xem', 'Show')),
+      ),
+      error && notice('error', error),
+      !r && !error && notice('info', L('Đang tải…', 'Loading…')),
+      r &&
+        h(
+          'dl',
+          { class: 'kpis' },
+          h(
+            'div',
+            null,
+            h('dt', null, L('Đã phê duyệt', 'Approved')),
+            h('dd', { id: 'period-approved' }, `${count(r.total.approved.count)} · ${money(r.total.approved.amount)}`),
+          ),
+          h('div', null, h('dt', null, L('Cân đối', 'Balanced')), h('dd', null, balancedText(r.total.balanced))),
+        ),
+      r &&
+        h(
+          'section',
+          { 'aria-labelledby': 'prov-h', id: 'by-province' },
+          h('h2', { id: 'prov-h' }, L('Kết quả đối soát theo tỉnh', 'Outcomes by province')),
+          r.provinces.length === 0 &&
+            notice('info', L('Chưa có kỳ chi trả nào của kỳ này.', 'No cycle for this period yet.')),
+          outcomeStack(
+            L('Số tiền theo tỉnh và kết quả', 'Amount by province and outcome'),
+            r.provinces.map((p) => ({ label: p.name, amount: p.approved?.amount ?? 0, outcomes: p.outcomes })),
+            known,
+          ),
+          table(
+            L('Theo tỉnh', 'By province'),
+            [
+              L('Tỉnh', 'Province'),
+              L('Kỳ chi trả', 'Cycle'),
+              L('Đã phê duyệt', 'Approved'),
+              L('Khớp', 'Matched'),
+              L('Cần xử lý', 'Needs action'),
+              L('Cân đối', 'Balanced'),
+            ],
+            r.provinces.map((p) => [
+              p.name,
+              h('a', { href: `#/reconciliation/${p.cycleId}` }, loc(CYCLE_STATUS[p.status]) || p.status),
+              money(p.approved?.amount),
+              money(p.outcomes.find((o) => o.outcome === 'MATCHED')?.amount),
+              money(needsAction(p.outcomes)),
+              balancedText(p.balanced),
+            ]),
+            { numeric: [2, 3, 4] },
+          ),
+          table(
+            L('Theo tỉnh và đối tượng', 'By province and category'),
+            [
+              L('Tỉnh', 'Province'),
+              L('Đối tượng', 'Category'),
+              L('Số khoản', 'Payments'),
+              L('Số tiền', 'Amount'),
+              L('Kết quả', 'Outcomes'),
+            ],
+            r.provinces.flatMap((p) =>
+              p.byCategory.map((c) => [
+                h('a', { href: `#/reconciliation/${p.cycleId}` }, p.name),
+                loc(c.label),
+                count(c.count),
+                money(c.amount),
+                c.outcomes
+                  .map(
+                    (o) => `${loc(known.find((k) => k.outcome === o.outcome)?.label) || o.outcome}: ${count(o.count)}`,
+                  )
+                  .join(' · '),
+              ]),
+            ),
+            { numeric: [2, 3] },
+          ),
+          table(
+            L('Cả kỳ theo đối tượng', 'The period by category'),
+            [L('Đối tượng', 'Category'), L('Số khoản', 'Payments'), L('Số tiền', 'Amount')],
+            r.total.byCategory.map((c) => [loc(c.label), count(c.count), money(c.amount)]),
+            { numeric: [1, 2] },
+          ),
+        ),
+    );
+  }
+  render();
+  return poll(async () => {
+    try {
+      report = await api<PeriodReport>('GET', `/v1/reconciliation/periods/${encodeURIComponent(periodParam)}`);
+      error = '';
+    } catch (err) {
+      error = errorText(err);
+    }
+    render();
+    return true;
+  }, 1000);
 }

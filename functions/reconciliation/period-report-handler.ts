@@ -1,0 +1,105 @@
+/**
+ * GET /v1/reconciliation/periods/{period}?programme=TCXH_HANG_THANG&asOf=YYYY-MM-DD&dueDays=3 — one period
+ * across provinces: the cycles of the period in the caller's jurisdiction (an auditor: every province; a
+ * finance officer: his own), found by their deterministic ids (`cycleIdFor`) in one batch read, each
+ * reconciled exactly as the per-cycle view does (`reconcileCycle`), summed by province × category.
+ *
+ * Cost: this reads every payment of every approved cycle of the period, O(payments of the period). A province
+ * is up to ~100,000 payments; the whole country ~3.5 million, far past one Lambda. So the request is bounded:
+ * beyond `ANSINH_PERIOD_REPORT_MAX_PAYMENTS` approved payments (default 200,000) it is refused with 422, and
+ * the per-cycle view remains. To serve a national period on AWS, keep the totals instead of recomputing them:
+ * write each cycle's outcome × category totals when it closes and move them in the reconcile worker as
+ * bookings and returns land (one item per cycle), so this view becomes a 34-item batch read.
+ * Cycles kept at commune level (5-digit jurisdiction) are found for their own officers only, not by province.
+ */
+import { z } from 'zod';
+import { type CycleRecord, cycleIdFor, getCycles } from '../disbursement-cycles/cycle-store.js';
+import provincesJson from '../population/data/provinces-2025.json' with { type: 'json' };
+import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
+import { vietnamDate } from './banking-days.js';
+import { type ComputedCycle, categoryRows, reconcileCycle } from './cycle-reconciliation.js';
+import { addBreakdown, emptyBreakdown, outcomeRows, sumOf } from './report.js';
+
+const RECONCILABLE = new Set(['APPROVED', 'DISPATCHING', 'COLLECTING', 'CLOSED']);
+const PROVINCES = new Map(provincesJson.provinces.map((p) => [p.code, p.name]));
+const IN_PARALLEL = 4;
+
+const maxPayments = () => Number(process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS ?? 200_000);
+
+export const handler = httpRoute({
+  params: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
+  query: z.object({
+    programme: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{1,59}$/)
+      .default('TCXH_HANG_THANG'),
+    asOf: z.iso.date().optional(),
+    dueDays: z.coerce.number().int().min(0).max(60).default(3),
+  }),
+  handle: async ({ principal, params, query }) => {
+    // Auditors read every province; a finance officer only his own jurisdiction (as `visibleCycle` does).
+    const jurisdictions = principal?.roles.includes('auditor')
+      ? [...PROVINCES.keys()]
+      : [requireJurisdiction(principal)];
+    const cycles = await getCycles(jurisdictions.map((j) => cycleIdFor(query.programme, params.period, j)));
+    const reconcilable = cycles.filter((c) => c.draft && RECONCILABLE.has(c.status));
+    const payments = reconcilable.reduce((s, c) => s + (c.draft?.totals.payees ?? 0), 0);
+    if (payments > maxPayments()) {
+      throw new HttpError(422, 'PERIOD_TOO_LARGE', {
+        vi: `Kỳ này có ${payments} khoản chi, quá nhiều để đối soát một lần; hãy xem từng kỳ chi trả của tỉnh.`,
+        en: `This period has ${payments} payments, too many to reconcile at once; open each province's cycle.`,
+      });
+    }
+    const asOf = query.asOf ?? vietnamDate(Date.now());
+    const computed = new Map<string, ComputedCycle>();
+    for (let i = 0; i < reconcilable.length; i += IN_PARALLEL) {
+      await Promise.all(
+        reconcilable.slice(i, i + IN_PARALLEL).map(async (c) => {
+          computed.set(c.cycleId, await reconcileCycle(c.cycleId, { asOf, dueDays: query.dueDays, listed: 0 }));
+        }),
+      );
+    }
+    const all = emptyBreakdown();
+    const approvedAll = { count: 0, amount: 0 };
+    const byJurisdiction = (a: CycleRecord, b: CycleRecord) => (a.jurisdiction < b.jurisdiction ? -1 : 1);
+    const provinces = [...cycles].sort(byJurisdiction).map((c) => {
+      const done = computed.get(c.cycleId);
+      const base = {
+        jurisdiction: c.jurisdiction,
+        name: PROVINCES.get(c.jurisdiction) ?? c.jurisdiction,
+        cycleId: c.cycleId,
+        status: c.status,
+      };
+      if (!done || !c.draft) return { ...base, outcomes: [], byCategory: [] };
+      addBreakdown(all, done);
+      const approved = { count: c.draft.totals.payees, amount: c.draft.totals.amount };
+      approvedAll.count += approved.count;
+      approvedAll.amount += approved.amount;
+      const sum = sumOf(done.totals);
+      return {
+        ...base,
+        approved,
+        balanced: { count: sum.count === approved.count, amount: sum.amount === approved.amount },
+        outcomes: outcomeRows(done.totals),
+        byCategory: categoryRows(done),
+      };
+    });
+    const sum = sumOf(all.totals);
+    return {
+      status: 200,
+      body: {
+        period: params.period,
+        programme: query.programme,
+        asOf,
+        dueDays: query.dueDays,
+        provinces,
+        total: {
+          approved: approvedAll,
+          balanced: { count: sum.count === approvedAll.count, amount: sum.amount === approvedAll.amount },
+          outcomes: outcomeRows(all.totals),
+          byCategory: categoryRows(all),
+        },
+      },
+    };
+  },
+});
