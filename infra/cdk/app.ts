@@ -30,6 +30,8 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:consoleDomain': '',
   'ansinh:consoleCertificateArn': '',
   'ansinh:consoleWebAclArn': '',
+  // Origins the console calls besides its own and the issuer's: a token endpoint on another host (Cognito's).
+  'ansinh:consoleConnectOrigins': [] as string[],
 } as const;
 
 export interface BuildAppOptions {
@@ -75,6 +77,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),
       clientId: String(ctx('ansinh:consoleClientId')),
+      connectOrigins: list(ctx('ansinh:consoleConnectOrigins')),
       ...optional('domainName', ctx('ansinh:consoleDomain')),
       ...optional('certificateArn', ctx('ansinh:consoleCertificateArn')),
       ...optional('webAclArn', ctx('ansinh:consoleWebAclArn')),

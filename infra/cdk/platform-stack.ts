@@ -58,6 +58,7 @@ export interface PlatformStackProps extends StackProps {
     domainName?: string;
     certificateArn?: string;
     webAclArn?: string;
+    connectOrigins?: string[];
   };
 }
 

@@ -37,6 +37,8 @@ export interface WebConsoleProps {
   oidc: { issuer: string; clientId: string; scope?: string };
   /** Storage origins the console PUTs large files to through presigned URLs (allowed in its CSP). */
   uploadOrigins?: string[];
+  /** Further origins it calls (the provider's token endpoint when it is not on the issuer's host). */
+  connectOrigins?: string[];
 }
 
 export class WebConsole extends Construct {
@@ -96,6 +98,7 @@ export class WebConsole extends Construct {
           contentSecurityPolicy: siteSecurityHeaders([
             new URL(props.oidc.issuer).origin,
             ...(props.uploadOrigins ?? []),
+            ...(props.connectOrigins ?? []),
           ])['content-security-policy'] as string,
           override: true,
         },
