@@ -96,6 +96,16 @@ export async function startDynamoDbLocal(opts: { port: number; dataDir?: string 
   };
 }
 
+/** A new index answers queries only once ACTIVE (DynamoDB Local fails them with InternalFailure before). */
+async function untilIndexActive(client: DynamoDBClient, table: string, index: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    const out = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (out.Table?.GlobalSecondaryIndexes?.find((ix) => ix.IndexName === index)?.IndexStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`index ${index} of ${table} did not become active in 60 s`);
+}
+
 function projectionOf(ix: TableIndex) {
   const p = ix.projection ?? 'ALL';
   return typeof p === 'object'
@@ -150,6 +160,7 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
           GlobalSecondaryIndexUpdates: [{ Create: ix }],
         }),
       );
+      await untilIndexActive(client, name, ix.IndexName);
     }
   }
   if (def.timeToLiveAttribute) {

@@ -5,17 +5,23 @@
  * tampered one; paging covers every item once, newest first; filters hold on every page; a bad cursor is the
  * bilingual 400; roles outside the route are 403.
  */
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createList } from '../../functions/beneficiary-lists/list-store.js';
+import { createList, writeVerdicts } from '../../functions/beneficiary-lists/list-store.js';
 import { changeCycle, createCycle, cycleIdFor } from '../../functions/disbursement-cycles/cycle-store.js';
 import { createJob, listScopeOf } from '../../functions/jobs/job-store.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
+import { contentId } from '../../functions/shared/ids.js';
 import type { DemoUser } from '../../infra/local/demo-users.js';
+import { ensureTable } from '../../infra/local/dynamodb-local.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { system } from '../../infra/system.js';
+import type { TableDef } from '../../infra/system-model.js';
 import { CycleSummary, ListSummary, pageOf, StatementListSummary } from '../../schemas/listings.js';
 import { ErrorBody } from '../../schemas/messages.js';
 import { officerUser } from '../support/payment-lookups.js';
-import { api, startTestPlatform } from '../support/platform.js';
+import { api, startTestPlatform, uniquePrefix } from '../support/platform.js';
 
 const LISTS_79 = 27;
 const LISTS_01 = 6;
@@ -44,6 +50,8 @@ const tokenOf = async (user: DemoUser) => {
 const get = async (user: DemoUser, path: string) => api(platform, 'GET', path, { token: await tokenOf(user) });
 const sub = (user: DemoUser) => `local|${user.username}`;
 const hex = (n: number, width = 24) => n.toString(16).padStart(width, '0');
+/** List ids as the submit route makes them (the rows route checks the format). */
+const listIds = Array.from({ length: LISTS_79 + LISTS_01 }, (_, i) => contentId('bl', ['list-routes', i]));
 
 /** Every page of a query, following nextCursor; asserts the page shape with the route's schema. */
 async function allPages<T>(user: DemoUser, path: string, schema: ReturnType<typeof pageOf>, limit: number) {
@@ -71,7 +79,7 @@ beforeAll(async () => {
     const in79 = i < LISTS_79;
     const uploader = in79 ? (i % 3 === 0 ? otherOfficer79 : officer79) : officer01;
     await createList({
-      jobId: `bl-${hex(i)}`,
+      jobId: listIds[i] as string,
       programme: 'TCXH_HANG_THANG',
       jurisdiction: in79 ? '79' : '01',
       uploadedBy: sub(uploader),
@@ -129,6 +137,73 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+describe('the other paged routes share the cursor helper', () => {
+  it('list rows: a bad cursor is 400 (it was a 500), a cursor of another list or outcome is refused', async () => {
+    const [a, b] = [listIds[1] as string, listIds[2] as string];
+    for (const listId of [a, b]) {
+      await writeVerdicts(
+        listId,
+        [1, 2, 3].map((line) => ({ line, outcome: 'INVALID_ROW' as const, findings: [], flags: [] })),
+      );
+    }
+    const first = await get(officer79, `/v1/beneficiary-lists/${a}/rows?limit=1`);
+    expect(first.status).toBe(200);
+    const next = first.body.nextCursor as string;
+    const second = await get(officer79, `/v1/beneficiary-lists/${a}/rows?limit=1&cursor=${next}`);
+    expect(second.body.rows.map((r: { line: number }) => r.line)).toEqual([2]);
+    for (const path of [
+      `/v1/beneficiary-lists/${a}/rows?cursor=garbage`,
+      `/v1/beneficiary-lists/${b}/rows?limit=1&cursor=${next}`,
+      `/v1/beneficiary-lists/${a}/rows?limit=1&outcome=INVALID_ROW&cursor=${next}`,
+    ]) {
+      const res = await get(officer79, path);
+      expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({
+        path,
+        status: 400,
+        code: 'INVALID_CURSOR',
+      });
+    }
+  });
+
+  it('statement lines: a bad cursor is the same bilingual 400', async () => {
+    const res = await get(preparer79, `/v1/statements/st-${hex(1, 20)}/lines?cursor=garbage`);
+    expect(res.status).toBe(400);
+    expect(ErrorBody.parse(res.body).error).toMatchObject({
+      code: 'INVALID_CURSOR',
+      message: { vi: expect.stringMatching(/Con trỏ trang/), en: expect.stringMatching(/page cursor/) },
+    });
+  });
+});
+
+describe('a table kept from an earlier local run', () => {
+  it('gets the new index at start, filled from the items already there', async () => {
+    const client = new DynamoDBClient({
+      endpoint: process.env.ANSINH_TEST_DYNAMODB_ENDPOINT,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const name = `${uniquePrefix()}jobs`;
+    const jobs = system.tables.jobs as TableDef;
+    await ensureTable(client, name, { ...jobs, indexes: jobs.indexes?.filter((ix) => ix.name !== 'byScope') });
+    const doc = DynamoDBDocumentClient.from(client);
+    const item = { jobId: 'bl-old', kind: 'beneficiary-list', status: 'COMPLETED', listScope: 'beneficiary-list#79' };
+    await doc.send(new PutCommand({ TableName: name, Item: { ...item, createdAt: '2026-01-01T00:00:00.000Z' } }));
+    await ensureTable(client, name, jobs);
+    const described = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(described.Table?.GlobalSecondaryIndexes?.map((ix) => ix.IndexName).sort()).toEqual(['byScope', 'openJobs']);
+    const found = await doc.send(
+      new QueryCommand({
+        TableName: name,
+        IndexName: 'byScope',
+        KeyConditionExpression: 'listScope = :s',
+        ExpressionAttributeValues: { ':s': 'beneficiary-list#79' },
+      }),
+    );
+    expect(found.Items).toEqual([expect.objectContaining(item)]);
+    await client.send(new DeleteTableCommand({ TableName: name }));
+  });
+});
+
 afterAll(async () => {
   await platform?.stepFunctions.idle();
   await platform?.stop();
@@ -140,10 +215,10 @@ describe('GET /v1/beneficiary-lists', () => {
     expect(pages.slice(0, 3)).toEqual([10, 10, 7]);
     expect(items).toHaveLength(LISTS_79);
     expect(new Set(items.map((i) => i.listId)).size).toBe(LISTS_79);
-    expect(items.map((i) => i.listId).sort()).toEqual(Array.from({ length: LISTS_79 }, (_, i) => `bl-${hex(i)}`));
+    expect(items.map((i) => i.listId).sort()).toEqual(listIds.slice(0, LISTS_79).sort());
     newestFirst(items.map((i) => i.createdAt));
     expect(items[0]).toEqual({
-      listId: `bl-${hex(LISTS_79 - 1)}`,
+      listId: listIds[LISTS_79 - 1],
       createdAt: expect.any(String),
       status: 'RECEIVED',
       programme: 'TCXH_HANG_THANG',
