@@ -30,14 +30,17 @@ Usage: ansinh <command> [options]
   login                                  print a token for --user (local identity provider)
   lists template [-o file] [--format xlsx|csv]
   lists upload <file> [--no-wait]        upload a beneficiary list, wait for verification
+  lists ls [--status …] [--mine]        the jurisdiction's lists, newest first
   lists show <listId>
   lists result <listId> [-o file] [--format xlsx|csv]
   cycles create <yyyy-mm> [--no-wait]    create a cycle, wait for its draft totals
+  cycles ls [--period yyyy-mm] [--status …] [--programme …]
   cycles show <cycleId|yyyy-mm>
   cycles submit <cycleId|yyyy-mm> [--hash sha256:…]   (default: the current draft's hash)
   cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content
   cycles wait <cycleId|yyyy-mm>          follow dispatch until the cycle closes
   statements import <file> [--no-wait]   load a bank statement, wait for reconciliation
+  statements ls [--status …]
   statements show <importId>
   reconciliation <cycleId|yyyy-mm> [--as-of yyyy-mm-dd] [--due-days n]
 
@@ -47,6 +50,8 @@ Options:
                      otherwise the token comes from env ANSINH_TOKEN
   --json             machine-readable result on stdout
   --timeout <s>      how long to wait for background work (default 600)
+  ls: --limit <n>    items per page, 1-100 (default 20) · --cursor <c> the next page · --all every page
+      --jurisdiction <code>  whose items (auditors: required unless the token has one)
   --lang vi|en       language of messages (default vi)
 
 Exit codes:
@@ -277,6 +282,73 @@ function cycleIdOf(c: Ctx, ref: string | undefined): string {
   return `dc-tcxh_hang_thang-${ref}-${jurisdiction}`;
 }
 
+const dateFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+/** dd/mm/yyyy, Vietnam time. */
+const viDate = (iso: string | undefined) => (iso ? dateFmt.format(new Date(iso)) : '');
+
+interface Column {
+  head: string;
+  value: (item: any) => string;
+  right?: boolean;
+}
+
+/** Columns padded to their widest cell (numbers to the right). */
+function tableText(columns: Column[], items: any[]): string {
+  const cells = [columns.map((col) => col.head), ...items.map((i) => columns.map((col) => col.value(i)))];
+  const widths = columns.map((_, k) => Math.max(...cells.map((row) => (row[k] ?? '').length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, k) => (columns[k]?.right ? cell.padStart(widths[k] ?? 0) : cell.padEnd(widths[k] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/**
+ * `<thing> ls`: one page of a list route (or every page with --all), newest first, as a table or --json
+ * (`{ jurisdiction, items, nextCursor }`). A next page is announced on stderr with its --cursor.
+ */
+async function listCommand(
+  c: Ctx,
+  path: string,
+  filters: Record<string, string | undefined>,
+  opts: Opts,
+  columns: Column[],
+) {
+  const limit = opts.limit ?? '20';
+  if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 100)
+    throw new CliError(EXIT.USAGE, T(c, '--limit phải từ 1 đến 100.', '--limit must be 1 to 100.'));
+  const query = new URLSearchParams({ limit });
+  for (const [k, v] of Object.entries({ ...filters, jurisdiction: opts.jurisdiction })) if (v) query.set(k, v);
+  let cursor = opts.cursor;
+  const items: any[] = [];
+  let jurisdiction = '';
+  do {
+    const q = new URLSearchParams(query);
+    if (cursor) q.set('cursor', cursor);
+    const page = await call<{ jurisdiction: string; items: any[]; nextCursor?: string }>(c, 'GET', `${path}?${q}`);
+    jurisdiction = page.jurisdiction;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (opts.all && cursor);
+  print(
+    c,
+    { jurisdiction, items, ...(cursor ? { nextCursor: cursor } : {}) },
+    items.length
+      ? tableText(columns, items)
+      : T(c, `Không có mục nào (địa bàn ${jurisdiction}).`, `Nothing here (jurisdiction ${jurisdiction}).`),
+  );
+  if (cursor && !c.json) c.err(`${T(c, 'Trang sau', 'Next page')}: --cursor ${cursor}\n`);
+  return EXIT.OK;
+}
+
 function print(c: Ctx, value: unknown, human: string) {
   c.out(c.json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 }
@@ -335,6 +407,25 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
       if (list.status === 'FAILED') return EXIT.FAILED;
       return list.totals && list.totals.byOutcome?.ACCEPTED !== list.totals.rows ? EXIT.ATTENTION : EXIT.OK;
     }
+    case 'ls':
+      return listCommand(
+        c,
+        '/v1/beneficiary-lists',
+        { status: opts.status, mine: opts.mine ? 'true' : undefined },
+        opts,
+        [
+          { head: T(c, 'Ngày tải', 'Uploaded'), value: (l) => viDate(l.createdAt) },
+          { head: T(c, 'Mã', 'Id'), value: (l) => l.listId },
+          { head: T(c, 'Trạng thái', 'Status'), value: (l) => l.status },
+          { head: T(c, 'Số dòng', 'Rows'), value: (l) => (l.rows === undefined ? '' : num(l.rows)), right: true },
+          {
+            head: T(c, 'Hợp lệ', 'Accepted'),
+            value: (l) => (l.byOutcome ? num(l.byOutcome.ACCEPTED) : ''),
+            right: true,
+          },
+          { head: T(c, 'Tệp', 'File'), value: (l) => l.fileName },
+        ],
+      );
     case 'show': {
       const list = await call(c, 'GET', `/v1/beneficiary-lists/${need(c, args[0], 'listId')}`);
       print(c, list, listSummary(c, list));
@@ -422,6 +513,29 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
       print(c, cy, cycleSummary(c, cy));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
+    case 'ls':
+      return listCommand(
+        c,
+        '/v1/disbursement-cycles',
+        { period: opts.period, status: opts.status, programme: opts.programme },
+        opts,
+        [
+          { head: T(c, 'Tháng', 'Month'), value: (x) => `${x.period.slice(5)}/${x.period.slice(0, 4)}` },
+          { head: T(c, 'Mã kỳ', 'Cycle'), value: (x) => x.cycleId },
+          { head: T(c, 'Trạng thái', 'Status'), value: (x) => x.status },
+          {
+            head: T(c, 'Người hưởng', 'Payees'),
+            value: (x) => (x.payees === undefined ? '' : num(x.payees)),
+            right: true,
+          },
+          {
+            head: T(c, 'Tổng tiền', 'Total'),
+            value: (x) => (x.amount === undefined ? '' : vnd(x.amount)),
+            right: true,
+          },
+          { head: T(c, 'Ngày lập', 'Created'), value: (x) => viDate(x.createdAt) },
+        ],
+      );
     case 'show': {
       const cy = await call(c, 'GET', `/v1/disbursement-cycles/${cycleIdOf(c, args[0])}`);
       print(c, cy, cycleSummary(c, cy));
@@ -502,6 +616,14 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
       print(c, v, summary(v));
       return verdict(v);
     }
+    case 'ls':
+      return listCommand(c, '/v1/statements', { status: opts.status }, opts, [
+        { head: T(c, 'Ngày nạp', 'Loaded'), value: (x) => viDate(x.createdAt) },
+        { head: T(c, 'Mã', 'Id'), value: (x) => x.importId },
+        { head: T(c, 'Trạng thái', 'Status'), value: (x) => x.status },
+        { head: T(c, 'Số dòng', 'Lines'), value: (x) => (x.lines === undefined ? '' : num(x.lines)), right: true },
+        { head: T(c, 'Tệp', 'File'), value: (x) => x.fileName },
+      ]);
     case 'show': {
       const v = await call(c, 'GET', `/v1/statements/${need(c, args[0], 'importId')}`);
       print(c, v, summary(v));
@@ -541,6 +663,14 @@ interface Opts {
   noWait?: boolean;
   asOf?: string;
   dueDays?: string;
+  status?: string;
+  period?: string;
+  programme?: string;
+  mine?: boolean;
+  jurisdiction?: string;
+  limit?: string;
+  cursor?: string;
+  all?: boolean;
 }
 
 function need(c: Ctx, v: string | undefined, what: string): string {
@@ -576,6 +706,14 @@ export async function run(argv: string[], io: RunIo = {}): Promise<number> {
         'no-wait': { type: 'boolean', default: false },
         'as-of': { type: 'string' },
         'due-days': { type: 'string' },
+        status: { type: 'string' },
+        period: { type: 'string' },
+        programme: { type: 'string' },
+        mine: { type: 'boolean', default: false },
+        jurisdiction: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+        all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -608,6 +746,14 @@ export async function run(argv: string[], io: RunIo = {}): Promise<number> {
     ...(v['no-wait'] ? { noWait: true } : {}),
     ...(v['as-of'] ? { asOf: v['as-of'] } : {}),
     ...(v['due-days'] ? { dueDays: v['due-days'] } : {}),
+    ...(v.status ? { status: v.status } : {}),
+    ...(v.period ? { period: v.period } : {}),
+    ...(v.programme ? { programme: v.programme } : {}),
+    ...(v.mine ? { mine: true } : {}),
+    ...(v.jurisdiction ? { jurisdiction: v.jurisdiction } : {}),
+    ...(v.limit ? { limit: v.limit } : {}),
+    ...(v.cursor ? { cursor: v.cursor } : {}),
+    ...(v.all ? { all: true } : {}),
   };
   try {
     if (v.user) {

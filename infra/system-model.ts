@@ -15,8 +15,11 @@ export interface TableIndex {
   name: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
-  /** ALL (default) copies every attribute; KEYS_ONLY keeps the index out of updates that change no key. */
-  projection?: 'ALL' | 'KEYS_ONLY';
+  /**
+   * ALL (default) copies every attribute; KEYS_ONLY keeps the index out of updates that change no key;
+   * `{ include }` copies the keys plus these top-level attributes (small summaries a query reads or filters on).
+   */
+  projection?: 'ALL' | 'KEYS_ONLY' | { include: string[] };
 }
 
 export interface TableDef {
@@ -152,6 +155,19 @@ export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} $
 export function validateSystem(sys: SystemDef): SystemDef {
   const problems: string[] = [];
   const need = (ok: boolean, msg: string) => ok || problems.push(msg);
+  for (const [id, t] of Object.entries(sys.tables)) {
+    const names = (t.indexes ?? []).map((ix) => ix.name);
+    need(new Set(names).size === names.length, `table ${id}: an index name is used twice`);
+    for (const ix of t.indexes ?? []) {
+      const p = ix.projection;
+      if (typeof p === 'object') {
+        need(
+          p.include.length > 0 && p.include.length <= 100,
+          `table ${id}: index ${ix.name} includes 1 to 100 attributes`,
+        );
+      }
+    }
+  }
   for (const [id, fn] of Object.entries(sys.functions)) {
     for (const t of Object.keys(fn.uses?.tables ?? {})) need(t in sys.tables, `${id}: unknown table ${t}`);
     for (const q of Object.keys(fn.uses?.queues ?? {})) need(q in sys.queues, `${id}: unknown queue ${q}`);

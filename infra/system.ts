@@ -13,6 +13,29 @@ export const system: SystemDef = validateSystem({
       indexes: [
         // Sparse: only unfinished jobs carry `openKind`, so the redrive scan reads nothing else.
         { name: 'openJobs', partitionKey: { name: 'openKind', type: 'S' }, sortKey: { name: 'updatedAt', type: 'S' } },
+        // Sparse: beneficiary lists and statement imports of one jurisdiction, newest first (the list routes).
+        // `listScope` = `<kind>#<jurisdiction>` is written on create; records created before it was
+        // introduced lack it and need a one-off backfill on AWS (functions/jobs/job-store.ts, listScopeOf).
+        // Only the summary attributes are copied, so a list's findings or a statement's details never are.
+        {
+          name: 'byScope',
+          partitionKey: { name: 'listScope', type: 'S' },
+          sortKey: { name: 'createdAt', type: 'S' },
+          projection: {
+            include: [
+              'kind',
+              'status',
+              'jurisdiction',
+              'programme',
+              'uploadedBy',
+              'fileName',
+              'totals',
+              'lines',
+              'format',
+              'finishedAt',
+            ],
+          },
+        },
       ],
     },
     listRows: {
@@ -40,6 +63,19 @@ export const system: SystemDef = validateSystem({
       description: 'Disbursement cycles (draft totals, maker-checker, audit trail) and budget ceilings',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        // The cycles of one jurisdiction, newest first. Only cycle records carry both `jurisdiction` and
+        // `createdAt` (audit entries and budgets do not), so the index is sparse and every cycle ever
+        // created is in it, old ones included. Summary attributes only: never the draft's chunks.
+        {
+          name: 'byJurisdiction',
+          partitionKey: { name: 'jurisdiction', type: 'S' },
+          sortKey: { name: 'createdAt', type: 'S' },
+          projection: {
+            include: ['cycleId', 'programme', 'period', 'status', 'createdBy', 'updatedAt', 'payees', 'amount'],
+          },
+        },
+      ],
     },
     payments: {
       description: 'The payment ledger: one payment per programme, period and person; append-only entries',
@@ -159,6 +195,11 @@ export const system: SystemDef = validateSystem({
       },
       triggers: [{ kind: 'schedule', rate: { minutes: 5 } }],
     },
+    listLists: {
+      description: 'The beneficiary lists of a jurisdiction, newest first, paged',
+      entry: 'functions/beneficiary-lists/list-handler.ts',
+      uses: { tables: { jobs: 'read' } },
+    },
     createListUpload: {
       description: 'Gives a presigned URL to upload a large beneficiary list',
       entry: 'functions/beneficiary-lists/upload-url-handler.ts',
@@ -232,6 +273,11 @@ export const system: SystemDef = validateSystem({
       description: 'Creates the cycle of a programme, period and jurisdiction (idempotent) and starts its run',
       entry: 'functions/disbursement-cycles/create-handler.ts',
       uses: { tables: { cycles: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+    },
+    listCycles: {
+      description: 'The disbursement cycles of a jurisdiction, newest first, paged',
+      entry: 'functions/disbursement-cycles/list-handler.ts',
+      uses: { tables: { cycles: 'read' } },
     },
     getCycle: {
       description: 'A cycle with its draft totals and audit trail',
@@ -362,6 +408,11 @@ export const system: SystemDef = validateSystem({
       },
       triggers: [{ kind: 'queue', queue: 'statementImports', batchSize: 1 }],
     },
+    listStatements: {
+      description: 'The statement imports of a jurisdiction, newest first, paged',
+      entry: 'functions/reconciliation/list-handler.ts',
+      uses: { tables: { jobs: 'read' } },
+    },
     getStatementImport: {
       description: 'A statement import: status, continuity, counts and VND per outcome',
       entry: 'functions/reconciliation/get-import-handler.ts',
@@ -419,6 +470,7 @@ export const system: SystemDef = validateSystem({
       roles: ['labor_officer'],
     },
     { method: 'POST', path: '/v1/beneficiary-lists', function: 'submitList', roles: ['labor_officer'] },
+    { method: 'GET', path: '/v1/beneficiary-lists', function: 'listLists', roles: ['labor_officer', 'auditor'] },
     {
       method: 'GET',
       path: '/v1/beneficiary-lists/template',
@@ -439,6 +491,12 @@ export const system: SystemDef = validateSystem({
       roles: ['labor_officer', 'auditor'],
     },
     { method: 'POST', path: '/v1/disbursement-cycles', function: 'createCycle', roles: ['finance_preparer'] },
+    {
+      method: 'GET',
+      path: '/v1/disbursement-cycles',
+      function: 'listCycles',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
     {
       method: 'GET',
       path: '/v1/disbursement-cycles/{cycleId}',
@@ -492,6 +550,12 @@ export const system: SystemDef = validateSystem({
       path: '/v1/statements',
       function: 'submitStatement',
       roles: ['finance_preparer', 'finance_approver'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/statements',
+      function: 'listStatements',
+      roles: ['finance_preparer', 'finance_approver', 'auditor'],
     },
     {
       method: 'GET',

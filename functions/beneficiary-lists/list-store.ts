@@ -5,7 +5,7 @@
  */
 import { BatchWriteCommand, type BatchWriteCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RowOutcome, RowVerdict } from '../../schemas/beneficiary-lists.js';
-import { createJob, getJob, type JobRecord, now } from '../jobs/job-store.js';
+import { createJob, getJob, type JobRecord, listScopeOf, now } from '../jobs/job-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 
@@ -33,12 +33,13 @@ export interface ListRecord extends JobRecord {
 }
 
 export function createList(
-  input: Omit<ListRecord, 'kind' | 'status' | 'openKind' | 'createdAt' | 'updatedAt'>,
+  input: Omit<ListRecord, 'kind' | 'status' | 'openKind' | 'listScope' | 'createdAt' | 'updatedAt'>,
 ): Promise<{ created: boolean; record: ListRecord }> {
   const at = now();
   return createJob<ListRecord>({
     ...input,
     kind: LIST_KIND,
+    listScope: listScopeOf(LIST_KIND, input.jurisdiction),
     status: 'RECEIVED',
     openKind: LIST_KIND,
     createdAt: at,
@@ -74,18 +75,18 @@ export async function writeVerdicts(listId: string, verdicts: RowVerdict[]): Pro
 
 export interface RowPage {
   rows: RowItem[];
-  cursor?: string;
+  /** DynamoDB's LastEvaluatedKey: the handler turns it into a cursor (functions/shared/page-cursor.ts). */
+  next?: Record<string, unknown>;
 }
 
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decodeCursor = (cursor: string | undefined) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+/** The key attributes a page of rows ends on (the byOutcome index adds its own). */
+export const rowPageKeys = (outcome: RowOutcome | undefined) =>
+  outcome ? (['listId', 'line', 'listOutcome'] as const) : (['listId', 'line'] as const);
 
 /** A page of rows in line order, all or of one outcome. */
 export async function rowsPage(
   listId: string,
-  opts: { outcome?: RowOutcome; cursor?: string; limit: number },
+  opts: { outcome?: RowOutcome; startKey?: Record<string, unknown>; limit: number },
 ): Promise<RowPage> {
   const out = await dynamo().send(
     new QueryCommand({
@@ -98,20 +99,20 @@ export async function rowsPage(
           }
         : { KeyConditionExpression: 'listId = :k', ExpressionAttributeValues: { ':k': listId } }),
       Limit: opts.limit,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
+      ExclusiveStartKey: opts.startKey,
     }),
   );
-  return { rows: (out.Items ?? []) as RowItem[], cursor: encodeCursor(out.LastEvaluatedKey) };
+  return { rows: (out.Items ?? []) as RowItem[], next: out.LastEvaluatedKey };
 }
 
 /** Every row of the list in line order, page by page (result files). */
 export async function* allRows(listId: string): AsyncGenerator<RowItem> {
-  let cursor: string | undefined;
+  let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await rowsPage(listId, { cursor, limit: 500 });
+    const page = await rowsPage(listId, { startKey, limit: 500 });
     yield* page.rows;
-    cursor = page.cursor;
-  } while (cursor);
+    startKey = page.next;
+  } while (startKey);
 }
 
 /** Accepted rows between two lines (one chunk of the list). */

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { RowOutcome } from '../../schemas/beneficiary-lists.js';
 import { ListId } from '../../schemas/onboarding.js';
 import { httpRoute } from '../shared/http.js';
+import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { readableList } from './access.js';
-import { rowsPage } from './list-store.js';
+import { rowPageKeys, rowsPage } from './list-store.js';
 
 export const handler = httpRoute({
   params: z.object({ listId: ListId }),
@@ -15,7 +16,20 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, params, query }) => {
     await readableList(principal, params.listId);
-    const page = await rowsPage(params.listId, query);
+    const cursorQuery: CursorQuery = {
+      binding: `list-rows|${params.listId}|${query.outcome ?? ''}`,
+      keys: rowPageKeys(query.outcome),
+      fixed: {
+        listId: params.listId,
+        ...(query.outcome ? { listOutcome: `${params.listId}#${query.outcome}` } : {}),
+      },
+    };
+    const page = await rowsPage(params.listId, {
+      outcome: query.outcome,
+      limit: query.limit,
+      startKey: decodeCursor(query.cursor, cursorQuery),
+    });
+    const nextCursor = encodeCursor(page.next, cursorQuery);
     return {
       status: 200,
       body: {
@@ -26,7 +40,7 @@ export const handler = httpRoute({
           flags: r.flags,
           ...(r.candidate ? { fullName: r.candidate.fullName, personalId: r.candidate.personalId } : {}),
         })),
-        ...(page.cursor ? { nextCursor: page.cursor } : {}),
+        ...(nextCursor ? { nextCursor } : {}),
       },
     };
   },

@@ -150,7 +150,8 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     action: 'COMPUTED',
     from: ['COMPUTING'],
     to: 'DRAFT',
-    set: { draft },
+    // Payees and amount also at the top level: the byJurisdiction index copies them, never the draft.
+    set: { draft, payees: totals.payees, amount: totals.amount },
     detail: { contentHash, payees: totals.payees, amount: totals.amount },
   });
   logger.info('Cycle computed', { cycleId, payees: totals.payees, amount: totals.amount, chunks: chunks.length });

@@ -61,6 +61,9 @@ export interface CycleRecord {
   createdAt: string;
   updatedAt: string;
   draft?: CycleDraft;
+  /** The draft's payees and VND, copied to the list index (cycles computed before they were written lack them). */
+  payees?: number;
+  amount?: number;
   submittedBy?: string;
   submittedHash?: string;
   approvedBy?: string;

@@ -17,6 +17,8 @@ export interface JobRecord {
   kind: JobKind;
   status: string;
   openKind?: JobKind;
+  /** `<kind>#<jurisdiction>` on lists and statement imports: their key in the sparse byScope index. */
+  listScope?: string;
   createdAt: string;
   updatedAt: string;
   dispatchedAt?: string;
@@ -25,6 +27,13 @@ export interface JobRecord {
 }
 
 const table = () => resources.table('jobs');
+
+/**
+ * The byScope index key of a job listed per jurisdiction. Written on create; records created before it
+ * existed need a one-off backfill on AWS (SET listScope = kind#jurisdiction where kind is
+ * beneficiary-list or statement-import) to appear in the list routes.
+ */
+export const listScopeOf = (kind: JobKind, jurisdiction: string) => `${kind}#${jurisdiction}`;
 export const now = () => new Date().toISOString();
 
 /** Creates the job unless one with this id exists; returns the stored one either way. */

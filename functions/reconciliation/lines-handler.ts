@@ -1,23 +1,10 @@
 /** GET /v1/statements/{importId}/lines?outcome=&cursor= — the lines behind each outcome, a page at a time. */
 import { z } from 'zod';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { httpRoute } from '../shared/http.js';
+import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { visibleImport } from './access.js';
 import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
 import { findingsPage } from './reconciliation-store.js';
-
-const encode = (k: Record<string, unknown> | undefined) =>
-  k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
-
-function decode(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // falls through to the error below
-  }
-  throw new HttpError(400, 'INVALID_CURSOR', { vi: 'Con trỏ trang không hợp lệ.', en: 'Invalid page cursor.' });
-}
 
 export const handler = httpRoute({
   params: z.object({ importId: z.string().regex(/^st-[a-z0-9]{16,64}$/) }),
@@ -28,9 +15,18 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, params, query }) => {
     const job = await visibleImport(principal, params.importId);
+    const cursorQuery: CursorQuery = {
+      binding: `statement-lines|${job.jobId}|${query.outcome ?? ''}`,
+      keys: query.outcome ? ['pk', 'sk', 'importOutcome'] : ['pk', 'sk'],
+      fixed: {
+        pk: `IMPORT#${job.jobId}`,
+        ...(query.outcome ? { importOutcome: `${job.jobId}#${query.outcome}` } : {}),
+      },
+      prefixes: { sk: 'LINE#' },
+    };
     const page = await findingsPage(job.jobId, {
       outcome: query.outcome,
-      startKey: decode(query.cursor),
+      startKey: decodeCursor(query.cursor, cursorQuery),
       limit: query.limit,
     });
     return {
@@ -43,7 +39,7 @@ export const handler = httpRoute({
           label: OUTCOME_LABELS[f.outcome],
           severity: SEVERITY[f.outcome],
         })),
-        nextCursor: encode(page.next),
+        nextCursor: encodeCursor(page.next, cursorQuery),
       },
     };
   },

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { createJob, now } from '../jobs/job-store.js';
+import { createJob, listScopeOf, now } from '../jobs/job-store.js';
 import { objects } from '../shared/aws-clients.js';
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
@@ -87,6 +87,7 @@ export const handler = httpRoute({
       openKind: 'statement-import',
       status: 'RECEIVED',
       jurisdiction,
+      listScope: listScopeOf('statement-import', jurisdiction),
       uploadedBy: principal?.subject ?? 'unknown',
       fileName: file.fileName.slice(0, 255),
       objectKey: file.key,

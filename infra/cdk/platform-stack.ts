@@ -212,7 +212,12 @@ export class PlatformStack extends Stack {
         indexName: ix.name,
         partitionKey: attribute(ix.partitionKey),
         sortKey: ix.sortKey && attribute(ix.sortKey),
-        projectionType: ix.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+        ...(typeof ix.projection === 'object'
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: ix.projection.include }
+          : {
+              projectionType:
+                ix.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+            }),
       })),
       timeToLiveAttribute: def.timeToLiveAttribute,
       billing: dynamodb.Billing.onDemand(),

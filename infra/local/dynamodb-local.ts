@@ -9,13 +9,15 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDef } from '../system-model.js';
+import type { TableDef, TableIndex } from '../system-model.js';
 
 const require = createRequire(import.meta.url);
 
@@ -94,6 +96,23 @@ export async function startDynamoDbLocal(opts: { port: number; dataDir?: string 
   };
 }
 
+/** A new index answers queries only once ACTIVE (DynamoDB Local fails them with InternalFailure before). */
+async function untilIndexActive(client: DynamoDBClient, table: string, index: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    const out = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (out.Table?.GlobalSecondaryIndexes?.find((ix) => ix.IndexName === index)?.IndexStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`index ${index} of ${table} did not become active in 60 s`);
+}
+
+function projectionOf(ix: TableIndex) {
+  const p = ix.projection ?? 'ALL';
+  return typeof p === 'object'
+    ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: p.include }
+    : { ProjectionType: p };
+}
+
 /** Creates a table from its definition unless it already exists (persisted data survives restarts). */
 export async function ensureTable(client: DynamoDBClient, name: string, def: TableDef): Promise<void> {
   const attributes = new Map<string, 'S' | 'N'>();
@@ -109,7 +128,7 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
   const indexes = (def.indexes ?? []).map((ix) => ({
     IndexName: ix.name,
     KeySchema: keyOf(ix.partitionKey, ix.sortKey),
-    Projection: { ProjectionType: ix.projection ?? 'ALL' },
+    Projection: projectionOf(ix),
   }));
   try {
     await client.send(
@@ -126,6 +145,23 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
+    // A table kept from an earlier run (persisted data) gets the indexes declared since, one per call as
+    // DynamoDB requires; DynamoDB Local fills them from the items already there.
+    const existing = await client.send(new DescribeTableCommand({ TableName: name }));
+    const present = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+    for (const ix of indexes.filter((i) => !present.has(i.IndexName))) {
+      const used = new Set(ix.KeySchema.map((k) => k.AttributeName));
+      await client.send(
+        new UpdateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [...attributes]
+            .filter(([n]) => used.has(n))
+            .map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+          GlobalSecondaryIndexUpdates: [{ Create: ix }],
+        }),
+      );
+      await untilIndexActive(client, name, ix.IndexName);
+    }
   }
   if (def.timeToLiveAttribute) {
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));

@@ -129,7 +129,7 @@ describe('sign-in through the identity provider (authorization code + PKCE)', ()
     await page.evaluate(
       `sessionStorage.setItem('ansinh.session', ${JSON.stringify(token)}); location.hash = '#/cycles'`,
     );
-    await page.locator('#open-period').waitFor();
+    await page.locator('#list-h').waitFor();
     await page.locator('#signin').waitFor({ timeout: 15_000 });
     expect(await textOf(page.locator('main [role="status"]'), /hết hạn/)).toBe(
       'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.',
@@ -212,6 +212,17 @@ describe('the whole story through the console', () => {
 
     const result = await download(page, () => page.locator('#download-result').click());
     expect(result.name).toMatch(/\.xlsx$/);
+
+    // Back on the lists page, the list is among the jurisdiction's uploaded lists, with its status and date.
+    await page.locator('nav').getByRole('link', { name: 'Danh sách người hưởng' }).click();
+    const uploaded = page.getByRole('table', { name: /Danh sách đã tải/ });
+    await textOf(uploaded.locator('tbody tr').first(), /danh-sach-thang-5\.csv.*Đã xử lý xong/);
+    expect(await uploaded.locator('tbody tr').first().locator('td').first().textContent()).toMatch(
+      /^\d{2}\/\d{2}\/\d{4}$/,
+    );
+    await page.locator('#lists-mine').check();
+    await page.locator('#lists-filters button[type=submit]').click();
+    await textOf(uploaded.locator('tbody tr').first(), /danh-sach-thang-5\.csv/);
     await context.close();
   }, 120_000);
 
@@ -244,7 +255,12 @@ describe('the whole story through the console', () => {
       body: JSON.stringify({ reset: true, foreignDebits: [123_456] }),
     });
     const { page, context } = await signedIn(browser, platform.url, 'ketoan.duyet');
-    await page.goto(`${platform.url}/#/cycles/${cycleId}`);
+    // The approver picks the submitted cycle from the jurisdiction's cycles, filtered by status.
+    await page.goto(`${platform.url}/#/cycles`);
+    await page.locator('#cycles-status').selectOption('SUBMITTED');
+    await page.locator('#cycles-filters button[type=submit]').click();
+    await page.locator(`a[data-cycle="${cycleId}"]`).click();
+    await page.waitForURL(new RegExp(`#/cycles/${cycleId}$`));
     expect(await textOf(page.locator('#approve-hash'), /sha256:/)).toBe(submittedHash);
     expect(await page.locator('#approve-payees').textContent()).toBe('4');
     expect(await page.locator('#approve-cycle').isDisabled()).toBe(true);
@@ -282,6 +298,10 @@ describe('the whole story through the console', () => {
     await look(page, '10-finance-statement-reconciled');
     const report = await download(page, () => page.locator('#export-xlsx').click());
     expect(report.name).toMatch(/\.xlsx$/);
+
+    // The statement is among the jurisdiction's loaded statements.
+    await page.locator('nav').getByRole('link', { name: 'Sao kê & đối soát' }).click();
+    await textOf(page.locator('#statements-table tbody tr').first(), /sao-ke\.xml.*Đã đối chiếu xong/);
 
     await page.goto(`${platform.url}/#/reconciliation/${cycleId}`);
     await textOf(page.locator('#balanced'), /^Khớp$/);
@@ -367,6 +387,23 @@ describe('the whole story through the console', () => {
   }, 60_000);
 });
 
+describe('the auditor', () => {
+  it('picks a cycle from a jurisdiction list (no id to type), on a 360-px screen', async () => {
+    const { page, context } = await signedIn(browser, platform.url, 'thanhtra', { width: 360, height: 780 });
+    await page.goto(`${platform.url}/#/cycles`);
+    await page.locator('#cycles-jurisdiction').fill('79');
+    await page.locator('#cycles-period').fill(PERIOD);
+    await page.locator('#cycles-filters button[type=submit]').click();
+    const link = page.locator('a[data-cycle="dc-tcxh_hang_thang-2026-05-79"]');
+    await textOf(link, /05\/2026/);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await look(page, '15-auditor-cycles');
+    await link.click();
+    await textOf(page.locator('#cycle-status'), /Đã kết thúc/);
+    await context.close();
+  }, 60_000);
+});
+
 describe('each role reaches only its own pages and actions', () => {
   const denied = async (page: Page, route: string, forbidden: string[]) => {
     await page.goto(`${platform.url}/#/${route}`);
@@ -405,7 +442,7 @@ describe('each role reaches only its own pages and actions', () => {
     await denied(approver.page, 'lists', ['#list-file']);
     await denied(approver.page, 'me', ['#latest-payment']);
     await approver.page.goto(`${platform.url}/#/cycles`);
-    await approver.page.locator('#open-period').waitFor();
+    await approver.page.locator('#cycles-filters').waitFor();
     expect(await approver.page.locator('#create-cycle').count()).toBe(0);
     await approver.context.close();
 

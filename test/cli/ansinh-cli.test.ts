@@ -158,6 +158,61 @@ describe('ansinh CLI', () => {
     expect(existsSync(file)).toBe(true);
   });
 
+  it('ls prints the jurisdiction lists, cycles and statements as tables or JSON, pages by cursor', async () => {
+    const listsTable = await cli(['lists', 'ls', '--user', 'canbo.hcm']);
+    expect(listsTable.code).toBe(EXIT.OK);
+    const [head, row] = listsTable.stdout.trim().split('\n');
+    expect(head).toMatch(/^Ngày tải\s+Mã\s+Trạng thái\s+Số dòng\s+Hợp lệ\s+Tệp$/);
+    expect(row).toMatch(/^\d{2}\/\d{2}\/\d{4}\s+bl-\w+\s+COMPLETED\s+3\s+3\s+danh-sach\.csv$/);
+    const mine = json(await cli(['lists', 'ls', '--mine', '--status', 'COMPLETED', '--json', '--user', 'canbo.hcm']));
+    expect(mine).toMatchObject({ jurisdiction: '79', items: [{ status: 'COMPLETED', rows: 3 }] });
+    expect(json(await cli(['lists', 'ls', '--json', '--user', 'canbo.hanoi']))).toEqual({
+      jurisdiction: '01',
+      items: [],
+    });
+
+    const cycles = await cli(['cycles', 'ls', '--period', period, '--status', 'CLOSED', '--user', 'ketoan.duyet']);
+    expect(cycles.code).toBe(EXIT.OK);
+    expect(cycles.stdout).toMatch(/04\/2026\s+dc-tcxh_hang_thang-2026-04-79\s+CLOSED\s+3\s+[\d.]+ ₫/);
+    const none = await cli(['cycles', 'ls', '--status', 'DRAFT', '--user', 'ketoan.lap', '--lang', 'en']);
+    expect(none.stdout).toContain('Nothing here (jurisdiction 79)');
+
+    const statements = json(await cli(['statements', 'ls', '--json', '--user', 'ketoan.lap']));
+    expect(statements.items).toEqual([expect.objectContaining({ status: 'COMPLETED', fileName: 'sao-ke.xml' })]);
+
+    // An auditor names the jurisdiction (exit 5 without one); --limit 1 leaves a cursor for the next page.
+    expect((await cli(['cycles', 'ls', '--user', 'thanhtra'])).code).toBe(EXIT.REFUSED);
+    await cli(['cycles', 'create', '2026-05', '--no-wait', '--user', 'ketoan.lap']);
+    const first = await cli(['cycles', 'ls', '--jurisdiction', '79', '--limit', '1', '--user', 'thanhtra']);
+    const next = /--cursor (\S+)/.exec(first.stderr)?.[1] as string;
+    expect(first.stdout).toContain('dc-tcxh_hang_thang-2026-05-79');
+    const second = await cli([
+      'cycles',
+      'ls',
+      '--jurisdiction',
+      '79',
+      '--limit',
+      '1',
+      '--cursor',
+      next,
+      '--user',
+      'thanhtra',
+    ]);
+    expect(second.stdout).toContain('dc-tcxh_hang_thang-2026-04-79');
+    const all = json(
+      await cli(['cycles', 'ls', '--jurisdiction', '79', '--limit', '1', '--all', '--json', '--user', 'thanhtra']),
+    );
+    expect(all.items.map((x: { cycleId: string }) => x.cycleId)).toEqual([
+      'dc-tcxh_hang_thang-2026-05-79',
+      'dc-tcxh_hang_thang-2026-04-79',
+    ]);
+    // A cursor that is not ours is refused by the API: exit 5, the message in the chosen language.
+    const bad = await cli(['cycles', 'ls', '--cursor', 'bogus', '--user', 'ketoan.lap', '--lang', 'en']);
+    expect(bad.code).toBe(EXIT.REFUSED);
+    expect(bad.stderr).toMatch(/Invalid page cursor.*INVALID_CURSOR/);
+    expect((await cli(['statements', 'ls', '--user', 'canbo.hcm'])).code).toBe(EXIT.AUTH);
+  }, 60_000);
+
   it('a list with rejected rows is done but needs attention (exit 7)', async () => {
     const [person] = loadPopulation(400)
       .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')

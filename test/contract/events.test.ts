@@ -51,6 +51,7 @@ import {
   IdentityCheckRequest,
   IdentityCheckView,
 } from '../../schemas/identity-checks.js';
+import { CycleSummary, ListSummary, PageQuery } from '../../schemas/listings.js';
 import { ErrorBody } from '../../schemas/messages.js';
 import {
   ChunkInput,
@@ -223,6 +224,17 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     FileFormat.parse(e.queryStringParameters ?? {});
   },
   getListTemplate: (e) => FileFormat.parse(e.queryStringParameters ?? {}),
+  listLists: (e) => {
+    expect(e.pathParameters).toBeUndefined();
+    z.strictObject({
+      ...PageQuery,
+      status: ListSummary.shape.status.optional(),
+      mine: z.enum(['true', 'false']),
+    }).parse(e.queryStringParameters ?? {});
+  },
+  listCycles: (e) =>
+    z.strictObject({ ...PageQuery, period: CycleSummary.shape.period.optional() }).parse(e.queryStringParameters ?? {}),
+  listStatements: (e) => z.strictObject(PageQuery).parse(e.queryStringParameters ?? {}),
   parseList: (e) => ParseInput.parse(e),
   verifyListChunk: (e) => ChunkInput.parse(e),
   openListAccounts: (e) => ChunkInput.parse(e),
@@ -606,6 +618,12 @@ describe('the samples through the real handlers (local runtime)', () => {
         expect(errorCode(res.json)).toBe('NOT_FOUND');
       },
     );
+
+    it('listLists answers a page of the caller jurisdiction (none uploaded by this officer yet)', async () => {
+      const res = await http('listLists', sample('listLists'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toEqual({ jurisdiction: '79', items: [] });
+    });
 
     it('getListTemplate answers the XLSX template as a base64 file', async () => {
       const res = await http('getListTemplate', sample('getListTemplate'));
@@ -1154,6 +1172,31 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(report.json).toMatchObject({ format: 'csv', downloadUrl: expect.any(String) });
       // The sample's import id was never loaded: 404, like another jurisdiction's.
       expect((await http('getStatementImport', sample('getStatementImport'))).statusCode).toBe(404);
+    });
+
+    it('listStatements lists the import the samples loaded, newest first, in the caller jurisdiction', async () => {
+      const res = await http('listStatements', sample('listStatements'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json.jurisdiction).toBe('79');
+      expect(res.json.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            status: 'COMPLETED',
+            outcomes: [{ outcome: 'NOT_OURS', count: 1, amount: 123_000 }],
+          }),
+        ]),
+      );
+      const times = res.json.items.map((i: { createdAt: string }) => i.createdAt);
+      expect(times).toEqual([...times].sort().reverse());
+    });
+
+    it('listCycles lists the cycle the samples created for the period asked', async () => {
+      const res = await http('listCycles', sample('listCycles'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toMatchObject({
+        jurisdiction: '79',
+        items: [expect.objectContaining({ cycleId: 'dc-tcxh_hang_thang-2026-03-79', period: '2026-03' })],
+      });
     });
 
     it('getCycleReconciliation answers for the cycle the samples created, its outcomes balancing', async () => {

@@ -185,6 +185,25 @@ describe('platform stack', () => {
   );
 
   it(
+    'declares each index with the projection its definition names (INCLUDE lists exactly its attributes)',
+    () => {
+      const projections = Object.values(resourcesOf('AWS::DynamoDB::GlobalTable')).flatMap((t) =>
+        ((t.Properties.GlobalSecondaryIndexes ?? []) as { Projection: unknown }[]).map((ix) => ix.Projection),
+      );
+      for (const def of Object.values(system.tables)) {
+        for (const ix of def.indexes ?? []) {
+          const p = ix.projection ?? 'ALL';
+          const expected =
+            typeof p === 'object' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: p.include } : { ProjectionType: p };
+          expect(projections).toContainEqual(expected);
+        }
+      }
+      expect(projections).toHaveLength(Object.values(system.tables).reduce((n, t) => n + (t.indexes?.length ?? 0), 0));
+    },
+    TIMEOUT,
+  );
+
+  it(
     'has a queue and a dead-letter queue per definition entry, redriven after maxReceiveCount, KMS-encrypted',
     () => {
       const queues = resourcesOf('AWS::SQS::Queue');

@@ -75,17 +75,3 @@ export function signOut(): void {
 export const roleLabel = (role: RoleId) => roleConfig.roles[role].label;
 
 export const hasRole = (s: Session | undefined, ...roles: RoleId[]) => !!s && s.roles.some((r) => roles.includes(r));
-
-/** Ids this user created on this device (the API has no "my lists" query): newest first, at most 20. */
-export function remembered(kind: string, s: Session): string[] {
-  try {
-    return JSON.parse(localStorage.getItem(`ansinh.${kind}.${s.subject}`) ?? '[]') as string[];
-  } catch {
-    return [];
-  }
-}
-
-export function remember(kind: string, s: Session, id: string): void {
-  const ids = [id, ...remembered(kind, s).filter((x) => x !== id)].slice(0, 20);
-  localStorage.setItem(`ansinh.${kind}.${s.subject}`, JSON.stringify(ids));
-}

@@ -22,6 +22,9 @@ describe('ansinh CLI arguments', () => {
     expect((await cli(['frobnicate'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE);
     expect((await cli(['cycles', 'create', '2026-13'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE);
     expect((await cli(['cycles', 'show', '2026-01'], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE); // no jurisdiction
+    for (const limit of ['0', '101', 'ten']) {
+      expect((await cli(['cycles', 'ls', '--limit', limit], { ANSINH_TOKEN: 'a.b.c' })).code).toBe(EXIT.USAGE);
+    }
   });
 
   it('without a token is exit 3, with the message in the chosen language', async () => {

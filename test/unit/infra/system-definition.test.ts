@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { system } from '../../../infra/system.js';
-import { envName, routeKey, type SystemDef, validateSystem } from '../../../infra/system-model.js';
+import { envName, routeKey, type SystemDef, type TableDef, validateSystem } from '../../../infra/system-model.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -71,6 +71,23 @@ describe('validateSystem', () => {
   });
 
   it.each<[string, (sys: SystemDef) => void, RegExp]>([
+    [
+      'two indexes of a table with one name',
+      (s) => {
+        const ix = { name: 'byX', partitionKey: { name: 'x', type: 'S' as const } };
+        (s.tables.jobs as TableDef).indexes = [ix, { ...ix, projection: 'KEYS_ONLY' }];
+      },
+      /table jobs: an index name is used twice/,
+    ],
+    [
+      'an INCLUDE projection without attributes',
+      (s) => {
+        (s.tables.jobs as TableDef).indexes = [
+          { name: 'byX', partitionKey: { name: 'x', type: 'S' }, projection: { include: [] } },
+        ];
+      },
+      /table jobs: index byX includes 1 to 100 attributes/,
+    ],
     [
       'an unknown table in uses',
       (s) => {

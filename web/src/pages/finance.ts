@@ -2,8 +2,9 @@
 import { ApiError, api } from '../api.js';
 import { barChart } from '../charts.js';
 import { type Child, h, mount } from '../h.js';
-import { count, dateTime, L, loc, money, period } from '../i18n.js';
-import { hasRole, type RoleId, remember, remembered, roleLabel, type Session } from '../session.js';
+import { count, date, dateTime, L, loc, money, period } from '../i18n.js';
+import { pagedList, statusOptions } from '../listing.js';
+import { hasRole, type RoleId, roleLabel, type Session } from '../session.js';
 import { button, errorText, notice, poll, table, title } from '../ui.js';
 
 const ROLE_NAMES = new Set(['labor_officer', 'finance_preparer', 'finance_approver', 'auditor', 'beneficiary']);
@@ -92,7 +93,17 @@ function thisMonth(): string {
   return parts.slice(0, 7);
 }
 
-/** `#/cycles`: create a cycle (preparer), open one by month, the cycles opened from this device. */
+interface CycleSummary {
+  cycleId: string;
+  createdAt: string;
+  status: string;
+  programme: string;
+  period: string;
+  payees?: number;
+  amount?: number;
+}
+
+/** `#/cycles`: create a cycle (preparer); the cycles of the jurisdiction (an auditor picks one), by month and status. */
 export function cyclesPage(root: HTMLElement, s: Session): void {
   const message = h('div');
   const create = async (ev: Event) => {
@@ -102,24 +113,11 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
       return mount(message, notice('error', L('Hãy chọn tháng (mm/yyyy).', 'Choose a month.')));
     try {
       const cycle = await api<Cycle>('POST', '/v1/disbursement-cycles', { period: p });
-      remember('cycles', s, cycle.cycleId);
       location.hash = `#/cycles/${cycle.cycleId}`;
     } catch (err) {
       mount(message, notice('error', errorText(err)));
     }
   };
-  const open = (ev: Event) => {
-    ev.preventDefault();
-    const value = (document.getElementById('open-period') as HTMLInputElement).value.trim();
-    // Officers open their jurisdiction's cycle by month; an auditor (no jurisdiction) by its id.
-    const id = s.jurisdiction && /^\d{4}-\d{2}$/.test(value) ? cycleIdOf(value, s.jurisdiction) : value;
-    if (!/^dc-[a-z0-9_]+-\d{4}-\d{2}-\d{2,5}$/.test(id)) {
-      return mount(message, notice('error', L('Không nhận ra kỳ chi trả.', 'Unknown cycle.')));
-    }
-    remember('cycles', s, id);
-    location.hash = `#/cycles/${id}`;
-  };
-  const mine = remembered('cycles', s);
   mount(
     root,
     title(L('Kỳ chi trả', 'Payment cycles')),
@@ -135,38 +133,36 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
           h('input', { id: 'period', type: 'month', required: true, value: thisMonth() }),
           h('button', { type: 'submit', id: 'create-cycle' }, L('Lập kỳ chi trả', 'Create cycle')),
         ),
+        message,
       ),
     h(
       'section',
-      { 'aria-labelledby': 'open-h' },
-      h('h2', { id: 'open-h' }, L('Mở kỳ chi trả', 'Open a cycle')),
-      h(
-        'form',
-        { onSubmit: open },
-        h('label', { for: 'open-period' }, s.jurisdiction ? L('Tháng', 'Month') : L('Mã kỳ chi trả', 'Cycle id')),
-        s.jurisdiction
-          ? h('input', { id: 'open-period', type: 'month', required: true, value: thisMonth() })
-          : h('input', {
-              id: 'open-period',
-              type: 'text',
-              required: true,
-              placeholder: 'dc-tcxh_hang_thang-2026-01-79',
-            }),
-        h('button', { type: 'submit', class: 'secondary' }, L('Mở', 'Open')),
-      ),
-    ),
-    message,
-    h(
-      'section',
-      { 'aria-labelledby': 'mine-h' },
-      h('h2', { id: 'mine-h' }, L('Kỳ đã mở trên máy này', 'Cycles opened on this device')),
-      mine.length
-        ? h(
-            'ul',
-            { class: 'links' },
-            mine.map((id) => h('li', null, h('a', { href: `#/cycles/${id}` }, id))),
-          )
-        : h('p', null, L('Chưa có.', 'None yet.')),
+      { 'aria-labelledby': 'list-h' },
+      h('h2', { id: 'list-h' }, L('Các kỳ chi trả', 'Cycles')),
+      pagedList<CycleSummary>(s, {
+        id: 'cycles',
+        path: '/v1/disbursement-cycles',
+        caption: L('Kỳ chi trả, mới nhất trước', 'Cycles, newest first'),
+        head: [
+          L('Tháng', 'Month'),
+          L('Trạng thái', 'Status'),
+          L('Người hưởng', 'Payees'),
+          L('Tổng tiền', 'Total'),
+          L('Ngày lập', 'Created'),
+        ],
+        numeric: [2, 3],
+        row: (c) => [
+          h('a', { href: `#/cycles/${c.cycleId}`, 'data-cycle': c.cycleId }, `${period(c.period)} · ${c.programme}`),
+          loc(CYCLE_STATUS[c.status]) || c.status,
+          c.payees === undefined ? '' : count(c.payees),
+          c.amount === undefined ? '' : money(c.amount),
+          date(c.createdAt),
+        ],
+        filters: [
+          { name: 'period', label: L('Tháng', 'Month'), month: true },
+          { name: 'status', label: L('Trạng thái', 'Status'), options: statusOptions(CYCLE_STATUS) },
+        ],
+      }),
     ),
   );
 }

@@ -1,8 +1,9 @@
 /** Labour officer: the list template, uploading a list, its verification and outcomes, the result file. */
 import { ApiError, api, downloadFrom, openDownload, uploadFile } from '../api.js';
 import { h, mount } from '../h.js';
-import { count, dateTime, L, loc } from '../i18n.js';
-import { remember, remembered, type Session } from '../session.js';
+import { count, date, dateTime, L, loc } from '../i18n.js';
+import { pagedList, statusOptions } from '../listing.js';
+import type { Session } from '../session.js';
 import { button, errorText, maskId, notice, poll, table, title } from '../ui.js';
 
 export const OUTCOMES: Record<string, { vi: string; en: string }> = {
@@ -37,7 +38,17 @@ interface ListView {
   failure?: { code?: string; message?: { vi: string; en: string } };
 }
 
-/** `#/lists`: template, upload, the lists uploaded from this device. */
+interface ListSummary {
+  listId: string;
+  createdAt: string;
+  status: string;
+  fileName: string;
+  rows?: number;
+  byOutcome?: Record<string, number>;
+  accountsOpened?: number;
+}
+
+/** `#/lists`: template, upload, the lists of the officer's jurisdiction (or the auditor's choice). */
 export function listsPage(root: HTMLElement, s: Session): void {
   const progress = h('progress', {
     id: 'upload-progress',
@@ -68,7 +79,6 @@ export function listsPage(root: HTMLElement, s: Session): void {
         progress.value = Math.round(f * 100);
         progressText.textContent = `${Math.round(f * 100)}%`;
       });
-      remember('lists', s, list.listId);
       location.hash = `#/lists/${list.listId}`;
     } catch (err) {
       mount(message, notice('error', errorText(err)));
@@ -77,7 +87,6 @@ export function listsPage(root: HTMLElement, s: Session): void {
     }
   };
 
-  const mine = remembered('lists', s);
   mount(
     root,
     title(L('Danh sách người hưởng', 'Beneficiary lists')),
@@ -133,14 +142,35 @@ export function listsPage(root: HTMLElement, s: Session): void {
     h(
       'section',
       { 'aria-labelledby': 'mine-h' },
-      h('h2', { id: 'mine-h' }, L('Danh sách đã tải trên máy này', 'Lists uploaded from this device')),
-      mine.length
-        ? h(
-            'ul',
-            { class: 'links' },
-            mine.map((id) => h('li', null, h('a', { href: `#/lists/${id}` }, id))),
-          )
-        : h('p', null, L('Chưa có danh sách nào.', 'No lists yet.')),
+      h('h2', { id: 'mine-h' }, L('Danh sách đã tải', 'Uploaded lists')),
+      pagedList<ListSummary>(s, {
+        id: 'lists',
+        path: '/v1/beneficiary-lists',
+        caption: L('Danh sách đã tải, mới nhất trước', 'Uploaded lists, newest first'),
+        head: [
+          L('Ngày tải', 'Uploaded'),
+          L('Tệp', 'File'),
+          L('Trạng thái', 'Status'),
+          L('Số dòng', 'Rows'),
+          L('Hợp lệ', 'Accepted'),
+          L('Tài khoản đã mở', 'Accounts opened'),
+        ],
+        numeric: [3, 4, 5],
+        row: (l) => [
+          date(l.createdAt),
+          h('a', { href: `#/lists/${l.listId}` }, l.fileName || l.listId),
+          loc(STATUS[l.status]) || l.status,
+          l.rows === undefined ? '' : count(l.rows),
+          l.byOutcome ? count(l.byOutcome.ACCEPTED) : '',
+          l.accountsOpened === undefined ? '' : count(l.accountsOpened),
+        ],
+        filters: [
+          { name: 'status', label: L('Trạng thái', 'Status'), options: statusOptions(STATUS) },
+          ...(s.roles.includes('labor_officer')
+            ? [{ name: 'mine', label: L('Chỉ danh sách tôi tải', 'Only lists I uploaded'), checkbox: true }]
+            : []),
+        ],
+      }),
     ),
   );
 }

@@ -3,7 +3,8 @@ import { ApiError, api, openDownload, uploadFile } from '../api.js';
 import { barChart, groupedColumns, SEVERITY_COLORS, stackedBars } from '../charts.js';
 import { h, mount } from '../h.js';
 import { count, date, dateTime, L, loc, money, period } from '../i18n.js';
-import { hasRole, remember, remembered, type Session } from '../session.js';
+import { pagedList, statusOptions } from '../listing.js';
+import { hasRole, type Session } from '../session.js';
 import { button, errorText, notice, poll, table, title } from '../ui.js';
 import { CYCLE_STATUS, cycleIdOf, PAYMENT_STATE, previousPeriod } from './finance.js';
 
@@ -37,12 +38,23 @@ interface ImportView {
 
 const IMPORT_STATUS: Record<string, { vi: string; en: string }> = {
   RECEIVED: { vi: 'Đã nhận tệp', en: 'File received' },
-  PROCESSING: { vi: 'Đang đối chiếu', en: 'Reconciling' },
+  RECONCILING: { vi: 'Đang đối chiếu', en: 'Reconciling' },
   COMPLETED: { vi: 'Đã đối chiếu xong', en: 'Reconciled' },
   FAILED: { vi: 'Không đọc được', en: 'Could not be read' },
 };
 
-/** `#/statements`: load a statement (preparer, approver), the statements loaded from this device. */
+interface StatementSummary {
+  importId: string;
+  createdAt: string;
+  status: string;
+  fileName: string;
+  lines?: number;
+  outcomes: { outcome: string; count: number; amount: number }[];
+}
+/** Outcomes that ask nothing of the officer (severity 0 in functions/reconciliation/outcomes.ts). */
+const QUIET = new Set(['MATCHED', 'AWAITING_BOOKING', 'STATUS_APPLIED', 'REJECTED', 'NOT_FINAL']);
+
+/** `#/statements`: load a statement (preparer, approver), the statements of the jurisdiction. */
 export function statementsPage(root: HTMLElement, s: Session): void {
   const canLoad = hasRole(s, 'finance_preparer', 'finance_approver');
   const progress = h('progress', {
@@ -60,13 +72,11 @@ export function statementsPage(root: HTMLElement, s: Session): void {
       const r = await uploadFile<ImportView>('/v1/statements', file, (f) => {
         progress.value = Math.round(f * 100);
       });
-      remember('statements', s, r.importId);
       location.hash = `#/statements/${r.importId}`;
     } catch (err) {
       mount(message, notice('error', errorText(err)));
     }
   };
-  const mine = remembered('statements', s);
   mount(
     root,
     title(L('Sao kê ngân hàng', 'Bank statements')),
@@ -95,14 +105,28 @@ export function statementsPage(root: HTMLElement, s: Session): void {
     h(
       'section',
       { 'aria-labelledby': 'mine-h' },
-      h('h2', { id: 'mine-h' }, L('Sao kê đã nạp trên máy này', 'Statements loaded on this device')),
-      mine.length
-        ? h(
-            'ul',
-            { class: 'links' },
-            mine.map((id) => h('li', null, h('a', { href: `#/statements/${id}` }, id))),
-          )
-        : h('p', null, L('Chưa có.', 'None yet.')),
+      h('h2', { id: 'mine-h' }, L('Sao kê đã nạp', 'Loaded statements')),
+      pagedList<StatementSummary>(s, {
+        id: 'statements',
+        path: '/v1/statements',
+        caption: L('Sao kê đã nạp, mới nhất trước', 'Loaded statements, newest first'),
+        head: [
+          L('Ngày nạp', 'Loaded'),
+          L('Tệp', 'File'),
+          L('Trạng thái', 'Status'),
+          L('Số dòng', 'Lines'),
+          L('Cần xử lý', 'To act on'),
+        ],
+        numeric: [3, 4],
+        row: (st) => [
+          date(st.createdAt),
+          h('a', { href: `#/statements/${st.importId}` }, st.fileName || st.importId),
+          loc(IMPORT_STATUS[st.status]) || st.status,
+          st.lines === undefined ? '' : count(st.lines),
+          count(st.outcomes.filter((o) => !QUIET.has(o.outcome)).reduce((n, o) => n + o.count, 0)),
+        ],
+        filters: [{ name: 'status', label: L('Trạng thái', 'Status'), options: statusOptions(IMPORT_STATUS) }],
+      }),
     ),
   );
 }

@@ -1,0 +1,56 @@
+/** GET /v1/beneficiary-lists?status=&mine=true&limit=&cursor= — the jurisdiction's lists, newest first. */
+import { z } from 'zod';
+import { ListSummary, PageQuery, pageOf } from '../../schemas/listings.js';
+import { listScopeOf } from '../jobs/job-store.js';
+import { httpRoute } from '../shared/http.js';
+import { listingJurisdiction, newestFirst } from '../shared/listing.js';
+import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import { resources } from '../shared/resources.js';
+import { LIST_KIND, type ListRecord } from './list-store.js';
+
+const ListPage = pageOf(ListSummary);
+
+export const handler = httpRoute({
+  query: z.object({
+    ...PageQuery,
+    status: ListSummary.shape.status.optional(),
+    /** Only the lists the caller uploaded. */
+    mine: z.enum(['true', 'false']).optional(),
+  }),
+  handle: async ({ principal, query }) => {
+    const jurisdiction = listingJurisdiction(principal, query.jurisdiction);
+    const scope = listScopeOf(LIST_KIND, jurisdiction);
+    const uploadedBy = query.mine === 'true' ? principal?.subject : undefined;
+    const cursorQuery: CursorQuery = {
+      binding: `lists|${scope}|${query.status ?? ''}|${uploadedBy ?? ''}`,
+      keys: ['jobId', 'listScope', 'createdAt'],
+      fixed: { listScope: scope },
+    };
+    const page = await newestFirst<ListRecord & Record<string, unknown>>({
+      table: resources.table('jobs'),
+      index: 'byScope',
+      partition: { name: 'listScope', value: scope },
+      keys: cursorQuery.keys,
+      limit: query.limit,
+      startKey: decodeCursor(query.cursor, cursorQuery),
+      equals: { status: query.status, uploadedBy },
+    });
+    const nextCursor = encodeCursor(page.next, cursorQuery);
+    const body = ListPage.parse({
+      jurisdiction,
+      items: page.items.map((r) => ({
+        listId: r.jobId,
+        createdAt: r.createdAt,
+        status: r.status,
+        programme: r.programme,
+        fileName: r.fileName,
+        createdBy: r.uploadedBy,
+        ...(r.totals
+          ? { rows: r.totals.rows, byOutcome: r.totals.byOutcome, accountsOpened: r.totals.accountsOpened }
+          : {}),
+      })),
+      ...(nextCursor ? { nextCursor } : {}),
+    });
+    return { status: 200, body };
+  },
+});

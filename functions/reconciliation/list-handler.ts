@@ -1,0 +1,54 @@
+/** GET /v1/statements?status=&limit=&cursor= — the jurisdiction's statement imports, newest first. */
+import { z } from 'zod';
+import { PageQuery, pageOf, StatementListSummary } from '../../schemas/listings.js';
+import { listScopeOf } from '../jobs/job-store.js';
+import { httpRoute } from '../shared/http.js';
+import { listingJurisdiction, newestFirst } from '../shared/listing.js';
+import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import { resources } from '../shared/resources.js';
+import type { StatementImportJob } from './import-job.js';
+import { OUTCOMES } from './outcomes.js';
+
+const StatementPage = pageOf(StatementListSummary);
+
+export const handler = httpRoute({
+  query: z.object({ ...PageQuery, status: StatementListSummary.shape.status.optional() }),
+  handle: async ({ principal, query }) => {
+    const jurisdiction = listingJurisdiction(principal, query.jurisdiction);
+    const scope = listScopeOf('statement-import', jurisdiction);
+    const cursorQuery: CursorQuery = {
+      binding: `statements|${scope}|${query.status ?? ''}`,
+      keys: ['jobId', 'listScope', 'createdAt'],
+      fixed: { listScope: scope },
+    };
+    const page = await newestFirst<StatementImportJob & Record<string, unknown>>({
+      table: resources.table('jobs'),
+      index: 'byScope',
+      partition: { name: 'listScope', value: scope },
+      keys: cursorQuery.keys,
+      limit: query.limit,
+      startKey: decodeCursor(query.cursor, cursorQuery),
+      equals: { status: query.status },
+    });
+    const nextCursor = encodeCursor(page.next, cursorQuery);
+    const body = StatementPage.parse({
+      jurisdiction,
+      items: page.items.map((j) => ({
+        importId: j.jobId,
+        createdAt: j.createdAt,
+        ...(j.finishedAt ? { finishedAt: j.finishedAt } : {}),
+        status: j.status,
+        fileName: j.fileName,
+        ...(j.format ? { format: j.format } : {}),
+        createdBy: j.uploadedBy,
+        ...(j.lines !== undefined ? { lines: j.lines } : {}),
+        outcomes: OUTCOMES.flatMap((o) => {
+          const t = j.totals?.[o];
+          return t?.count ? [{ outcome: o, count: t.count, amount: t.amount }] : [];
+        }),
+      })),
+      ...(nextCursor ? { nextCursor } : {}),
+    });
+    return { status: 200, body };
+  },
+});
