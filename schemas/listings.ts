@@ -1,7 +1,9 @@
 /**
  * The list routes (GET /v1/beneficiary-lists, /v1/disbursement-cycles, /v1/statements): compact summaries
- * of one jurisdiction's records, newest first. Strict: a summary carries ids, times, statuses, counts, VND
- * and the creator's subject id, never a person's data; an attribute added to a record does not leak here.
+ * of one jurisdiction's records, newest first. Strict: a summary carries ids, times, statuses, counts and VND,
+ * never a person's data; an attribute added to a record does not leak here. Lists and statements say only
+ * whether the caller uploaded them (`mine`), never who did, like their single views; a cycle names its maker,
+ * as its own view does for the maker-checker rule.
  */
 import { z } from 'zod';
 import { Period } from './disbursement-cycles.js';
@@ -24,7 +26,7 @@ export const ListSummary = z.strictObject({
   status: z.enum(['RECEIVED', 'PROCESSING', 'COMPLETED', 'FAILED']),
   programme: z.string(),
   fileName: z.string(),
-  createdBy: z.string(),
+  mine: z.boolean(),
   rows: Count.optional(),
   byOutcome: z.record(z.string(), Count).optional(),
   accountsOpened: Count.optional(),
@@ -51,7 +53,7 @@ export const StatementListSummary = z.strictObject({
   status: z.enum(['RECEIVED', 'RECONCILING', 'COMPLETED', 'FAILED']),
   fileName: z.string(),
   format: z.string().optional(),
-  createdBy: z.string(),
+  mine: z.boolean(),
   lines: Count.optional(),
   /** Outcomes with at least one line: count and VND. */
   outcomes: z.array(z.strictObject({ outcome: z.string(), count: Count, amount: Vnd })),

@@ -44,7 +44,7 @@ export const handler = httpRoute({
         status: r.status,
         programme: r.programme,
         fileName: r.fileName,
-        createdBy: r.uploadedBy,
+        mine: !!principal?.subject && r.uploadedBy === principal.subject,
         ...(r.totals
           ? { rows: r.totals.rows, byOutcome: r.totals.byOutcome, accountsOpened: r.totals.accountsOpened }
           : {}),

@@ -40,7 +40,7 @@ export const handler = httpRoute({
         status: j.status,
         fileName: j.fileName,
         ...(j.format ? { format: j.format } : {}),
-        createdBy: j.uploadedBy,
+        mine: !!principal?.subject && j.uploadedBy === principal.subject,
         ...(j.lines !== undefined ? { lines: j.lines } : {}),
         outcomes: OUTCOMES.flatMap((o) => {
           const t = j.totals?.[o];
