@@ -272,7 +272,16 @@ export const system: SystemDef = validateSystem({
     createCycle: {
       description: 'Creates the cycle of a programme, period and jurisdiction (idempotent) and starts its run',
       entry: 'functions/disbursement-cycles/create-handler.ts',
-      uses: { tables: { cycles: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+      // jobs: the cycle's open record, written in the cycle's own transaction (recoverCycles reads it).
+      uses: { tables: { cycles: 'readWrite', jobs: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+    },
+    recoverCycles: {
+      description: 'Starts again the run of an open cycle whose run was never started or ended early',
+      entry: 'functions/disbursement-cycles/recover-handler.ts',
+      timeoutSeconds: 60,
+      // start: StartExecution on the disbursement machine and DescribeExecution on its runs, nothing else.
+      uses: { tables: { jobs: 'readWrite', cycles: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+      triggers: [{ kind: 'schedule', rate: { minutes: 5 } }],
     },
     listCycles: {
       description: 'The disbursement cycles of a jurisdiction, newest first, paged',

@@ -1,9 +1,7 @@
 /** POST /v1/disbursement-cycles — one cycle per programme + period + jurisdiction; a second request gets the first. */
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateCycleRequest } from '../../schemas/disbursement-cycles.js';
-import { stepFunctions } from '../shared/aws-clients.js';
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
+import { startCycleRun } from './cycle-run.js';
 import { createCycle, cycleIdFor } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
@@ -23,18 +21,9 @@ export const handler = httpRoute({
       { cycleId, programme: body.programme, period: body.period, months, jurisdiction },
       { subject: principal?.subject ?? '', role: 'finance_preparer' },
     );
-    try {
-      // The run is named by the cycle: starting it twice is the same run.
-      await stepFunctions().send(
-        new StartExecutionCommand({
-          stateMachineArn: resources.stateMachineArn('disbursement'),
-          name: cycleId,
-          input: JSON.stringify({ cycleId }),
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ExecutionAlreadyExists)) throw err;
-    }
+    // The run is named by the cycle: starting it twice is the same run. If this start is lost (the function
+    // dies here, or Step Functions fails), the cycle's open record brings it to the recovery sweep.
+    await startCycleRun(cycleId);
     return {
       status: created ? 202 : 200,
       body: toCycleView(record),

@@ -5,6 +5,9 @@
  *
  * Items (pk / sk): CYCLE#<cycleId> / META · CYCLE#<cycleId> / AUDIT#<time>#<n> ·
  *                  BUDGET#<programme>#<jurisdiction>#<year> / META (remaining VND, decremented on approval)
+ * plus, in the jobs table, the cycle's open record (jobId = cycleId, openKind `disbursement-cycle`), written in
+ * the same transaction as the cycle: the recovery sweep (recover-handler.ts) finds every cycle still needing a
+ * run through the jobs' sparse openJobs index.
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -105,6 +108,24 @@ export async function getCycles(cycleIds: string[]): Promise<CycleRecord[]> {
   return found;
 }
 
+/**
+ * The cycle's entry in the jobs table's sparse openJobs index, open until the recovery sweep sees the cycle
+ * CLOSED or FAILED. Why the jobs table: the cycles table got its byJurisdiction index in this same release and
+ * CloudFormation adds one index per table per deployment; querying byJurisdiction instead would mean every
+ * jurisdiction (communes included) times every cycle ever created, where this index holds only open ones.
+ */
+function openRecord(cycleId: string, jurisdiction: string, at: string) {
+  return {
+    jobId: cycleId,
+    kind: 'disbursement-cycle',
+    openKind: 'disbursement-cycle',
+    status: 'OPEN',
+    jurisdiction,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 function auditItem(cycleId: string, actor: Actor, action: string, detail: Record<string, unknown>) {
   const at = new Date().toISOString();
   return {
@@ -116,6 +137,11 @@ function auditItem(cycleId: string, actor: Actor, action: string, detail: Record
     action,
     ...detail,
   };
+}
+
+/** An audit entry that changes nothing in the cycle (e.g. its run restarted), so no version is bumped. */
+export async function recordAudit(cycleId: string, actor: Actor, action: string, detail: Record<string, unknown>) {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: auditItem(cycleId, actor, action, detail) }));
 }
 
 export async function auditTrail(cycleId: string) {
@@ -152,6 +178,7 @@ export async function createCycle(
         TransactItems: [
           { Put: { TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: table(), Item: auditItem(input.cycleId, actor, 'CREATED', { period: input.period }) } },
+          { Put: { TableName: resources.table('jobs'), Item: openRecord(input.cycleId, input.jurisdiction, at) } },
         ],
       }),
     );

@@ -1,7 +1,8 @@
 /**
  * The jobs table: every piece of asynchronous work (identity checks, beneficiary lists) is a record that
  * carries `openKind` until it finishes. The sparse `openJobs` index is therefore the list of unfinished
- * work, which the redrive sweep reads; every transition is a conditional write.
+ * work, which the redrive sweep reads; every transition is a conditional write. Disbursement cycles keep an
+ * open record here too (`disbursement-cycle`, written with the cycle), read by their own recovery sweep.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,12 +12,17 @@ import { resources } from '../shared/resources.js';
 
 export const JOB_KINDS = ['identity-check', 'beneficiary-list', 'statement-import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+/**
+ * What the openJobs index holds: the jobs the redrive sweep re-sends, and the open disbursement cycles, whose
+ * recovery sweep (functions/disbursement-cycles/recover-handler.ts) restarts their run instead.
+ */
+export type OpenKind = JobKind | 'disbursement-cycle';
 
 export interface JobRecord {
   jobId: string;
-  kind: JobKind;
+  kind: OpenKind;
   status: string;
-  openKind?: JobKind;
+  openKind?: OpenKind;
   /** `<kind>#<jurisdiction>` on lists and statement imports: their key in the sparse byScope index. */
   listScope?: string;
   createdAt: string;
@@ -103,7 +109,7 @@ async function update(jobId: string, values: Record<string, unknown>, remove: st
 }
 
 /** Unfinished jobs of a kind not touched since `before`, oldest first. */
-export async function* staleJobs(kind: JobKind, before: string): AsyncGenerator<JobRecord> {
+export async function* staleJobs(kind: OpenKind, before: string): AsyncGenerator<JobRecord> {
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(
@@ -118,6 +124,29 @@ export async function* staleJobs(kind: JobKind, before: string): AsyncGenerator<
     for (const item of page.Items ?? []) yield item as JobRecord;
     cursor = page.LastEvaluatedKey;
   } while (cursor);
+}
+
+/**
+ * Moves an open job's counter from `expected` to `expected + 1` (and touches it), unless another writer moved
+ * it first or the job closed: of two sweeps deciding the same step at once, exactly one gets true.
+ */
+export async function advanceOpenJob(jobId: string, counter: string, expected: number): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { jobId },
+        UpdateExpression: 'SET #c = :next, updatedAt = :at',
+        ConditionExpression: `attribute_exists(openKind) AND ${expected === 0 ? '(attribute_not_exists(#c) OR #c = :expected)' : '#c = :expected'}`,
+        ExpressionAttributeNames: { '#c': counter },
+        ExpressionAttributeValues: { ':next': expected + 1, ':expected': expected, ':at': now() },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }
 
 /**
