@@ -161,6 +161,32 @@ describe('platform stack', () => {
   );
 
   it(
+    'lets the cycle recovery sweep start the disbursement machine and describe its runs, nothing else of Step Functions',
+    () => {
+      const role = must(must(stack.functions.get('recoverCycles')).role);
+      const roleId = logicalId(role as unknown as { node: { defaultChild?: unknown } });
+      const statements = Object.values(resourcesOf('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+        .flatMap(
+          (p) =>
+            (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+              .Statement,
+        )
+        .map((st) => ({ actions: [st.Action].flat(), resource: st.Resource }))
+        .filter((st) => st.actions.some((a) => a.startsWith('states:')));
+      const sm = must(stack.stateMachines.get('disbursement'));
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          { actions: ['states:StartExecution'], resource: stack.resolve(sm.stateMachineArn) },
+          { actions: ['states:DescribeExecution'], resource: stack.resolve(stack.executionsArn(sm)) },
+        ]),
+      );
+      expect(statements).toHaveLength(2);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'has one table per definition entry, each with PITR, the platform KMS key and deletion protection',
     () => {
       const tables = resourcesOf('AWS::DynamoDB::GlobalTable');
