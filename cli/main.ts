@@ -649,6 +649,15 @@ async function reconciliation(c: Ctx, args: string[], opts: Opts): Promise<numbe
       `  ${T(c, 'Đã phê duyệt', 'Approved')}: ${num(r.approved?.count)} · ${vnd(r.approved?.amount)}`,
       ...outcomeLines(c, r.outcomes ?? []),
       `  ${T(c, 'Cân đối', 'Balanced')}: ${balanced ? 'OK' : 'KHÔNG / NO'}`,
+      ...((r.byCategory ?? []).length ? [T(c, 'Theo đối tượng:', 'By category:')] : []),
+      ...(r.byCategory ?? []).map(
+        (k: any) =>
+          `  ${(k.label?.[c.lang] ?? k.category).padEnd(40)} ${num(k.count).padStart(8)} ${vnd(k.amount).padStart(20)}  ${(
+            k.outcomes ?? []
+          )
+            .map((o: any) => `${o.outcome} ${num(o.count)}`)
+            .join(', ')}`,
+      ),
     ].join('\n'),
   );
   return balanced && !(r.outcomes ?? []).some((o: any) => o.severity >= 2) ? EXIT.OK : EXIT.ATTENTION;

@@ -155,6 +155,8 @@ describe('ansinh CLI', () => {
     expect(summary.code).toBe(EXIT.OK);
     expect(summary.stdout).toContain('Matched');
     expect(summary.stdout).toContain('Balanced: OK');
+    // Outcomes by category: every payee of the list is in one category here, all three matched.
+    expect(summary.stdout).toMatch(/By category:\n {2}\S.*\s3\s+[\d.]+ ₫ {2}MATCHED 3$/m);
     expect(existsSync(file)).toBe(true);
   });
 
