@@ -126,18 +126,24 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 
 export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) => {
   const cycle = await getCycle(cycleId);
-  if (!cycle?.approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
-  // Too late, and never out: a redelivery of a dispatched chunk still only meets the bank's DU01.
-  if (!mayStillSend(cycle.approvedAt, Date.now(), bankTimeoutMs()) && !(await isChunkDispatched(cycleId, chunk))) {
+  const approvedAt = cycle?.approvedAt;
+  if (!cycle || !approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
+  // Too late, and never out (a redelivery of a dispatched chunk still only meets the bank's DU01). Checked
+  // before anything is recorded, and again before anything leaves: recording a large chunk takes a while.
+  const tooLate = async () => {
+    if (mayStillSend(approvedAt, Date.now(), bankTimeoutMs()) || (await isChunkDispatched(cycleId, chunk)))
+      return false;
     logger.error('Chunk past the settlement cut-off: not sent', { cycleId, chunk });
-    return;
-  }
+    return true;
+  };
+  if (await tooLate()) return;
   const instructions = await readDraftChunk(key);
   await inParallel(instructions, 8, (i) => recordPending(i, chunk));
+  if (await tooLate()) return;
 
   const bank = instructions.filter((i) => i.channel === 'BANK');
   if (bank.length) {
-    const { batch, xml } = await preparedBatch(cycleId, chunk, cycle.approvedAt, cycle.jurisdiction.slice(0, 2), bank);
+    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, cycle.jurisdiction.slice(0, 2), bank);
     const outcome = await submitPain001(xml);
     await inParallel(batch.paymentIds, 8, (id) =>
       transition(id, 'SENT', 'bank-receipt', { msgId: batch.msgId, outcome }),
