@@ -461,9 +461,9 @@ function cycleSummary(c: Ctx, cy: any): string {
   if (cy.submittedHash) lines.push(`  ${T(c, 'Đã gửi duyệt', 'Submitted')}: ${cy.submittedHash}`);
   if (cy.approvedHash) lines.push(`  ${T(c, 'Đã phê duyệt', 'Approved')}: ${cy.approvedHash}`);
   if (cy.closing) {
-    for (const s of ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'PENDING'])
+    for (const s of ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'NOT_SENT', 'notDispatched', 'PENDING'])
       lines.push(
-        `  ${s.padEnd(10)} ${num(cy.closing[s]?.count).padStart(8)} ${vnd(cy.closing[s]?.amount).padStart(20)}`,
+        `  ${s.padEnd(13)} ${num(cy.closing[s]?.count).padStart(8)} ${vnd(cy.closing[s]?.amount).padStart(20)}`,
       );
     lines.push(
       `  ${T(c, 'Cân đối', 'Balanced')}: ${cy.closing.balanced?.count && cy.closing.balanced?.amount ? 'OK' : 'KHÔNG / NO'}`,
@@ -483,7 +483,10 @@ async function followDispatch(c: Ctx, cycleId: string): Promise<any> {
       const by = x.closing
         ? Object.fromEntries(Object.entries(x.closing).map(([k, v]: any) => [k, v?.count]))
         : (x.progress?.byState ?? {});
-      const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN'].reduce((n, k) => n + (by[k] ?? 0), 0);
+      const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'NOT_SENT', 'notDispatched'].reduce(
+        (n, k) => n + (by[k] ?? 0),
+        0,
+      );
       bar.update(payees ? answered / payees : 0, `${num(answered)}/${num(payees)} ${x.status}`);
     },
   );

@@ -107,6 +107,18 @@ export interface FunctionDef {
   uses?: ResourceUse;
   triggers?: Trigger[];
   settings?: PlatformSetting[];
+  /** Alarms on metrics the function publishes itself. */
+  alarms?: FunctionAlarmDef[];
+}
+
+/**
+ * An alarm on a metric a function publishes with Powertools (the platform namespace, dimension `service` =
+ * the function id): raised when the metric's sum over 5 minutes is above `threshold`.
+ */
+export interface FunctionAlarmDef {
+  metric: string;
+  description: string;
+  threshold: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

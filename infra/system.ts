@@ -351,7 +351,7 @@ export const system: SystemDef = validateSystem({
       triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
     },
     collectStatuses: {
-      description: 'Disbursement: open payments and the settlement cut-off (UNKNOWN after a status query)',
+      description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
       entry: 'functions/disbursement-cycles/collect-task.ts',
       timeoutSeconds: 900,
       uses: { tables: { cycles: 'read', payments: 'readWrite' } },
@@ -361,7 +361,14 @@ export const system: SystemDef = validateSystem({
       description: 'Disbursement: closing totals per state, balanced against the approved amount',
       entry: 'functions/disbursement-cycles/close-task.ts',
       timeoutSeconds: 300,
-      uses: { tables: { cycles: 'readWrite', payments: 'read' } },
+      uses: { tables: { cycles: 'readWrite', payments: 'read' }, buckets: { uploads: 'read' } },
+      alarms: [
+        {
+          metric: 'PaymentsNotFinalAtClose',
+          description: 'A cycle closed with payments without a final answer (UNKNOWN, NOT_SENT or never dispatched)',
+          threshold: 0,
+        },
+      ],
     },
     failCycle: {
       description: 'Disbursement Catch path: the cycle fails with its reason (ledger untouched)',

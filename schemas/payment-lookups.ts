@@ -6,7 +6,16 @@
 import { z } from 'zod';
 import { Localized } from './messages.js';
 
-export const PAYMENT_STATUSES = ['PENDING', 'SENT', 'ACCEPTED', 'UNKNOWN', 'SETTLED', 'REJECTED', 'RETURNED'] as const;
+export const PAYMENT_STATUSES = [
+  'PENDING',
+  'SENT',
+  'ACCEPTED',
+  'UNKNOWN',
+  'SETTLED',
+  'REJECTED',
+  'RETURNED',
+  'NOT_SENT',
+] as const;
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 
 export const Channel = z.enum(['BANK', 'POST_OFFICE']);

@@ -1,50 +1,67 @@
 /**
  * Disbursement loop while statuses come in: are payments still open, and is the settlement cut-off past?
- * At the cut-off, a payment with no final answer becomes UNKNOWN after asking the bank for its status:
- * it is queried, never sent again.
+ * At the cut-off every payment still PENDING, SENT or ACCEPTED is resolved (see cutoff.ts): bank payments are
+ * queried by EndToEndId — queried, never sent again — and take the bank's final answer; a PENDING one the
+ * bank does not know becomes NOT_SENT; the rest UNKNOWN.
  */
 import { z } from 'zod';
 import { queryPaymentStatus } from '../payments/bank-client.js';
 import { parsePain002 } from '../payments/iso20022/pain002.js';
 import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
-import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { type PaymentState, stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
+import { atCutoff, type BankAnswer, cutoffAt, cutoffMinutes, OPEN_AT_CUTOFF, queriedAtCutoff } from './cutoff.js';
 import { getCycle } from './cycle-store.js';
 import { openPayments } from './progress.js';
 
-const CUTOFF_MINUTES = () => Number(process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES ?? 3 * 24 * 60);
+async function askBank(paymentId: string): Promise<BankAnswer> {
+  let xml: string | undefined;
+  try {
+    xml = await queryPaymentStatus(paymentId);
+  } catch {
+    return { kind: 'no-answer' };
+  }
+  if (xml === undefined) return { kind: 'unknown-to-bank' };
+  const tx = (await parsePain002(xml)).transactions.find((t) => t.originalEndToEndId === paymentId);
+  if (!tx) return { kind: 'no-answer' };
+  return {
+    kind: 'status',
+    state: stateForBankStatus(tx.status),
+    status: tx.status,
+    ...(tx.reasonCode ? { reason: tx.reasonCode } : {}),
+  };
+}
 
 async function resolveAtCutoff(cycleId: string) {
-  let unknown = 0;
-  for (const state of ['SENT', 'ACCEPTED'] as const) {
+  const resolved: Partial<Record<PaymentState, number>> = {};
+  for (const state of OPEN_AT_CUTOFF) {
+    // Page by page: a transition moves the payment out of this index, the next page starts after its key.
     for await (const p of paymentsInState(cycleId, state)) {
-      if (p.channel === 'BANK') {
-        const xml = await queryPaymentStatus(p.paymentId).catch(() => undefined);
-        const tx = xml
-          ? (await parsePain002(xml)).transactions.find((t) => t.originalEndToEndId === p.paymentId)
-          : undefined;
-        const answered = tx && stateForBankStatus(tx.status);
-        if (answered && answered !== 'ACCEPTED') {
-          await transition(p.paymentId, answered, 'bank-query', { status: tx.status, reason: tx.reasonCode });
-          continue;
-        }
-      }
-      await transition(p.paymentId, 'UNKNOWN', 'cut-off', { cutoffMinutes: CUTOFF_MINUTES() });
-      unknown++;
+      const answer = queriedAtCutoff(p.channel) ? await askBank(p.paymentId) : undefined;
+      const { to, source } = atCutoff(state, p.channel, answer);
+      const detail =
+        answer?.kind === 'status'
+          ? { status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) }
+          : answer?.kind === 'unknown-to-bank'
+            ? { bank: 'not known' }
+            : { cutoffMinutes: cutoffMinutes() };
+      const decision = await transition(p.paymentId, to, source, detail);
+      const now = decision.kind === 'apply' ? decision.to : decision.state;
+      resolved[now] = (resolved[now] ?? 0) + 1;
     }
   }
-  return unknown;
+  return resolved;
 }
 
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
   if (!cycle?.approvedAt || !cycle.draft) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
   const open = await openPayments(cycle);
-  const cutoffPassed = Date.now() >= Date.parse(cycle.approvedAt) + CUTOFF_MINUTES() * 60_000;
+  const cutoffPassed = Date.now() >= cutoffAt(cycle.approvedAt);
   if (open > 0 && cutoffPassed) {
-    const unknown = await resolveAtCutoff(cycleId);
-    logger.warn('Cut-off reached', { cycleId, unknown, open });
+    const resolved = await resolveAtCutoff(cycleId);
+    logger.warn('Cut-off reached', { cycleId, open, resolved });
     return { cycleId, done: true, open };
   }
   return { cycleId, done: open === 0, open };

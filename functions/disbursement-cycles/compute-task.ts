@@ -12,6 +12,7 @@ import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.
 import { rulesVersion } from '../entitlements/rules.js';
 import { toBankName } from '../payments/iso20022/text.js';
 import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { type PaymentState, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { paymentIdFor } from '../payments/payment-id.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
@@ -69,8 +70,8 @@ async function alreadyPaid(personId: string, programme: string): Promise<string[
   );
   const months = new Set<string>();
   for (const p of out.Items ?? []) {
-    // Rejected or returned money never reached the person: those months are owed again (as arrears).
-    if (p.programme !== programme || p.state === 'REJECTED' || p.state === 'RETURNED') continue;
+    // Rejected, returned or never-sent money never reached the person: those months are owed again (as arrears).
+    if (p.programme !== programme || UNPAID_STATES.has(p.state as PaymentState)) continue;
     for (const m of p.months as string[]) months.add(m);
   }
   return [...months];

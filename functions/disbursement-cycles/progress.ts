@@ -1,12 +1,13 @@
 /** Where a cycle's payments are: counts and VND per state (the byCycleState index), and what is still open. */
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countInState, dispatchedChunks } from '../payments/ledger/ledger-store.js';
+import { countInState, dispatchedChunks, recordedPayments } from '../payments/ledger/ledger-store.js';
 import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { PAYMENT_STATES } from '../payments/ledger/payment-state.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import type { CycleRecord, MoneyCount } from './cycle-store.js';
+import { readDraftChunk } from './draft-objects.js';
 
 /** Counts and VND per state, reading only each payment's amount. Used once, to close the cycle. */
 export async function stateTotals(cycleId: string): Promise<Record<PaymentState, MoneyCount>> {
@@ -35,6 +36,26 @@ export async function stateTotals(cycleId: string): Promise<Record<PaymentState,
     } while (key);
   }
   return totals;
+}
+
+/**
+ * Approved payments the ledger never recorded: those of chunks without their DISPATCHED marker whose dispatch
+ * never got as far as the PENDING record (read from the draft chunk against the ledger). Used once, to close.
+ */
+export async function notDispatched(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>): Promise<MoneyCount> {
+  const done = await dispatchedChunks(cycle.cycleId);
+  const out: MoneyCount = { count: 0, amount: 0 };
+  for (const chunk of cycle.draft?.chunks ?? []) {
+    if (done.has(chunk.index)) continue;
+    const instructions = await readDraftChunk(chunk.key);
+    const recorded = await recordedPayments(instructions.map((i) => i.paymentId));
+    for (const i of instructions) {
+      if (recorded.has(i.paymentId)) continue;
+      out.count++;
+      out.amount += i.amount;
+    }
+  }
+  return out;
 }
 
 /**

@@ -50,6 +50,13 @@ const STATUS_LABELS: Record<PaymentState, Localized | Record<Channel, Localized>
     vi: 'Ngân hàng nhận đã trả lại tiền, chưa nhận được tiền',
     en: 'Sent back by the receiving bank: not paid',
   },
+  NOT_SENT: {
+    BANK: { vi: 'Chưa chuyển được tiền trong kỳ này', en: 'Not sent to the bank this cycle: not paid' },
+    POST_OFFICE: {
+      vi: 'Chưa có trong danh sách chi trả của bưu điện kỳ này',
+      en: 'Not on the post office list this cycle: not paid',
+    },
+  },
 };
 
 export function statusLabel(state: PaymentState, channel: Channel): Localized {
@@ -133,6 +140,15 @@ const POST_OFFICE_UNPAID = {
   },
 };
 
+/** Never sent by the settlement cut-off: a problem on the paying side, owed again next cycle. */
+const NOT_SENT_FAILURE = {
+  code: 'NOT_SENT',
+  reason: {
+    vi: 'Lỗi từ phía cơ quan chi trả: khoản chi chưa được gửi đi trước hạn chốt',
+    en: 'A problem on the paying side: the payment was not sent before the cut-off',
+  },
+};
+
 function failureOf(
   state: PaymentState,
   channel: Channel,
@@ -147,6 +163,7 @@ function failureOf(
       },
     };
   }
+  if (state === 'NOT_SENT') return { failure: NOT_SENT_FAILURE, nextStep: NOTHING_TO_DO_PAID_AGAIN };
   if (state !== 'REJECTED' && state !== 'RETURNED') return { failure: null, nextStep: null };
   if (channel === 'POST_OFFICE' && state === 'REJECTED') {
     return {

@@ -3,7 +3,8 @@
  * retries with the same MsgId and the same bytes); a 409 DU01 means the bank already holds the file, which
  * is the answer to "did it arrive before we crashed?".
  */
-const TIMEOUT_MS = Number(process.env.ANSINH_BANK_TIMEOUT_MS ?? 10_000);
+/** How long one call to the bank may take (read per call: tests shorten it). */
+export const bankTimeoutMs = (): number => Number(process.env.ANSINH_BANK_TIMEOUT_MS ?? 10_000);
 
 function bankUrl(): string {
   const url = process.env.ANSINH_BANK_URL;
@@ -24,7 +25,7 @@ export async function submitPain001(xml: string): Promise<SubmitOutcome> {
       method: 'POST',
       headers: { 'content-type': 'application/xml; charset=utf-8' },
       body: xml,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(bankTimeoutMs()),
     });
   } catch (err) {
     throw new BankUnavailableError(`bank did not answer: ${(err as Error).name}`);
@@ -39,7 +40,7 @@ export async function submitPain001(xml: string): Promise<SubmitOutcome> {
 /** The bank's latest status of one payment, as pain.002 XML, or undefined if the bank does not know it. */
 export async function queryPaymentStatus(endToEndId: string): Promise<string | undefined> {
   const res = await fetch(`${bankUrl()}/iso20022/payments/${encodeURIComponent(endToEndId)}`, {
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: AbortSignal.timeout(bankTimeoutMs()),
   });
   if (res.status === 404) return undefined;
   if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
@@ -49,7 +50,7 @@ export async function queryPaymentStatus(endToEndId: string): Promise<string | u
 /** Debit/credit notifications (camt.054) booked since `since`: returns arrive here. Undefined when none. */
 export async function fetchNotifications(since: string): Promise<string | undefined> {
   const res = await fetch(`${bankUrl()}/iso20022/camt.054?since=${encodeURIComponent(since)}`, {
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: AbortSignal.timeout(bankTimeoutMs()),
   });
   if (res.status === 204 || res.status === 404) return undefined;
   if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);

@@ -3,11 +3,14 @@
  * (idempotent by payment id) before anything leaves. Bank payments go out as one pain.001 whose MsgId and
  * bytes are fixed the first time (stored in S3 before sending): a retry after any crash resubmits the same
  * file, and the bank's DU01 tells us it already had it. Post-office payments join their commune's cash list.
+ * A chunk not dispatched by the settlement cut-off (less one bank timeout) never goes out: the cut-off
+ * accounts for its payments (NOT_SENT, or not dispatched at all) and their months are owed again next cycle.
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { mayStillSend } from '../disbursement-cycles/cutoff.js';
 import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../disbursement-cycles/draft-objects.js';
 import { dynamo } from '../shared/aws-clients.js';
@@ -16,10 +19,16 @@ import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
-import { submitPain001 } from './bank-client.js';
+import { bankTimeoutMs, submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { buildPain001 } from './iso20022/pain001.js';
-import { markChunkDispatched, type PaymentInstruction, recordPending, transition } from './ledger/ledger-store.js';
+import {
+  isChunkDispatched,
+  markChunkDispatched,
+  type PaymentInstruction,
+  recordPending,
+  transition,
+} from './ledger/ledger-store.js';
 import { remittanceFor } from './remittance.js';
 
 /** What dispatchCycle enqueues: one chunk of the approved draft. */
@@ -117,13 +126,24 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 
 export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) => {
   const cycle = await getCycle(cycleId);
-  if (!cycle?.approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
+  const approvedAt = cycle?.approvedAt;
+  if (!cycle || !approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
+  // Too late, and never out (a redelivery of a dispatched chunk still only meets the bank's DU01). Checked
+  // before anything is recorded, and again before anything leaves: recording a large chunk takes a while.
+  const tooLate = async () => {
+    if (mayStillSend(approvedAt, Date.now(), bankTimeoutMs()) || (await isChunkDispatched(cycleId, chunk)))
+      return false;
+    logger.error('Chunk past the settlement cut-off: not sent', { cycleId, chunk });
+    return true;
+  };
+  if (await tooLate()) return;
   const instructions = await readDraftChunk(key);
   await inParallel(instructions, 8, (i) => recordPending(i, chunk));
+  if (await tooLate()) return;
 
   const bank = instructions.filter((i) => i.channel === 'BANK');
   if (bank.length) {
-    const { batch, xml } = await preparedBatch(cycleId, chunk, cycle.approvedAt, cycle.jurisdiction.slice(0, 2), bank);
+    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, cycle.jurisdiction.slice(0, 2), bank);
     const outcome = await submitPain001(xml);
     await inParallel(batch.paymentIds, 8, (id) =>
       transition(id, 'SENT', 'bank-receipt', { msgId: batch.msgId, outcome }),

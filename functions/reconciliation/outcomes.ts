@@ -19,6 +19,7 @@ export const OUTCOMES = [
   'CONTRADICTORY_STATUS',
   'STATUS_APPLIED',
   'REJECTED',
+  'NOT_SENT',
   'NOT_FINAL',
   'CONTINUITY',
 ] as const;
@@ -38,6 +39,7 @@ export const SEVERITY: Record<Outcome, Severity> = {
   DUPLICATE_STATEMENT: 1,
   RETURN: 1,
   LATE_STATUS: 1,
+  NOT_SENT: 1,
   AWAITING_BOOKING: 0,
   MATCHED: 0,
   STATUS_APPLIED: 0,
@@ -59,6 +61,7 @@ export const OUTCOME_LABELS: Record<Outcome, Localized> = {
   CONTRADICTORY_STATUS: { vi: 'Trạng thái mâu thuẫn', en: 'Contradictory status' },
   STATUS_APPLIED: { vi: 'Đã cập nhật trạng thái', en: 'Status applied' },
   REJECTED: { vi: 'Bị từ chối (không có tiền đi)', en: 'Rejected (no money moved)' },
+  NOT_SENT: { vi: 'Không gửi đi trước hạn chốt (không có tiền đi)', en: 'Never sent by the cut-off (no money moved)' },
   NOT_FINAL: { vi: 'Bút toán chưa chính thức', en: 'Entry not booked yet' },
   CONTINUITY: { vi: 'Sao kê không liên tục', en: 'Statement continuity' },
 };

@@ -53,6 +53,8 @@ export function cycleOutcome(p: CyclePayment, booking: Booking | undefined, asOf
   if (p.state === 'REJECTED') return 'REJECTED';
   if (p.state === 'RETURNED') return 'RETURN';
   if (booking) return booking.outcome === 'RETURN' ? 'RETURN' : booking.outcome;
+  // Closed by the cut-off as never sent: no booking is due (one found anyway is reported above, as booked).
+  if (p.state === 'NOT_SENT') return 'NOT_SENT';
   if (p.state === 'PENDING') return 'AWAITING_BOOKING';
   return bankingDaysBetween(vietnamDate(p.createdAt), asOf) > dueDays ? 'NOT_BOOKED' : 'AWAITING_BOOKING';
 }

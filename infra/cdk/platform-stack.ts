@@ -25,6 +25,7 @@ import {
   type BrowserUploadRule,
   type BucketDef,
   envName,
+  type FunctionAlarmDef,
   type FunctionDef,
   type KeyAttribute,
   PLATFORM_SETTINGS,
@@ -36,7 +37,7 @@ import {
   type SystemDef,
   type TableDef,
 } from '../system-model.js';
-import { AnsinhFunction } from './ansinh-function.js';
+import { AnsinhFunction, METRICS_NAMESPACE } from './ansinh-function.js';
 import { WebConsole } from './web-console.js';
 
 export interface PlatformStackProps extends StackProps {
@@ -126,6 +127,7 @@ export class PlatformStack extends Stack {
     const functions = new Construct(this, 'Functions');
     for (const [fid, def] of Object.entries(sys.functions)) {
       this.functions.set(fid, this.createFunction(functions, fid, def));
+      for (const alarm of def.alarms ?? []) this.createFunctionAlarm(functions, fid, alarm);
     }
     const stateMachines = new Construct(this, 'StateMachines');
     for (const [sid, def] of Object.entries(sys.stateMachines)) {
@@ -332,6 +334,23 @@ export class PlatformStack extends Stack {
         ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
         ...Object.fromEntries((def.settings ?? []).map((k) => [PLATFORM_SETTINGS[k], this.props.settings[k]])),
       },
+    });
+  }
+
+  /** Like the dead-letter alarms: anything above the threshold is something that will not fix itself. */
+  private createFunctionAlarm(scope: Construct, id: string, def: FunctionAlarmDef): cloudwatch.Alarm {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: def.metric,
+      dimensionsMap: { service: id },
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+    }).createAlarm(scope, `${id}-${def.metric}`, {
+      alarmDescription: `${id}: ${def.description}`,
+      threshold: def.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

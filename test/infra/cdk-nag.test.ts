@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NOT_FINAL_METRIC } from '../../functions/disbursement-cycles/close-task.js';
+import { METRICS_NAMESPACE } from '../../infra/cdk/ansinh-function.js';
 import { buildApp, REPO_ROOT } from '../../infra/cdk/app.js';
 import { aslPlaceholders, type PlatformStack } from '../../infra/cdk/platform-stack.js';
 import { system } from '../../infra/system.js';
@@ -249,12 +251,40 @@ describe('platform stack', () => {
         expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.key), 'Arn'] });
       }
       // One "dead letters waiting" alarm per dead-letter queue.
-      tpl().resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(system.queues).length);
-      tpl().allResourcesProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
+      const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      const dlqAlarms = alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+      expect(dlqAlarms).toHaveLength(Object.keys(system.queues).length);
+      for (const a of dlqAlarms) expect(a).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'alarms on the metrics functions declare, and on payments a cycle closes without a final answer',
+    () => {
+      const declared = Object.entries(system.functions).flatMap(([id, def]) =>
+        (def.alarms ?? []).map((a) => ({ id, ...a })),
+      );
+      const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      // Nothing but the dead-letter alarms and the declared ones.
+      expect(alarms).toHaveLength(Object.keys(system.queues).length + declared.length);
+      for (const a of declared) {
+        tpl().hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: a.metric,
+          Dimensions: [{ Name: 'service', Value: a.id }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: a.threshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+        });
+      }
+      // The close step publishes exactly the metric its alarm watches, and the alarm fires on the first one.
+      expect(declared).toContainEqual(
+        expect.objectContaining({ id: 'closeCycle', metric: NOT_FINAL_METRIC, threshold: 0 }),
+      );
     },
     TIMEOUT,
   );

@@ -7,14 +7,23 @@
 import { randomUUID } from 'node:crypto';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { SQSBatchResponse } from 'aws-lambda';
+import { NOT_FINAL_METRIC } from '../../functions/disbursement-cycles/close-task.js';
 import { auditTrail, getBudget, getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
-import { entries, getPayment, recordPending, transition } from '../../functions/payments/ledger/ledger-store.js';
+import { paymentView } from '../../functions/payment-lookups/payment-view.js';
+import {
+  entries,
+  getPayment,
+  type PaymentHead,
+  recordPending,
+  transition,
+} from '../../functions/payments/ledger/ledger-store.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { stepFunctions } from '../../functions/shared/aws-clients.js';
 import { writeObject } from '../../functions/shared/objects.js';
+import { metrics } from '../../functions/shared/powertools.js';
 import { resources } from '../../functions/shared/resources.js';
 import type { InvocationRecord } from '../../infra/local/lambda-invoker.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -433,5 +442,126 @@ describe('disbursement under faults', () => {
     expect(await platform.invoker.invoke('pollBankReturns', scheduled)).toMatchObject({ returned: 0 });
     expect(await entries(returned)).toHaveLength(history.length);
     await watch.verify();
+  });
+
+  describe('chunks that never get out, at the cut-off', () => {
+    /** What the close step publishes for the not-final alarm, per closed cycle. */
+    let published: number[] = [];
+    let spy: { mockRestore(): void } | undefined;
+    beforeAll(() => {
+      const addMetric = metrics.addMetric.bind(metrics);
+      spy = jest.spyOn(metrics, 'addMetric').mockImplementation((name, unit, value) => {
+        if (name === NOT_FINAL_METRIC) published.push(value);
+        return addMetric(name, unit, value);
+      });
+    });
+    afterAll(() => spy?.mockRestore());
+    beforeEach(() => {
+      published = [];
+      // Long enough for every delivery of the chunk to fail first (5 receives, 1 s visibility timeout).
+      process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '0.3';
+    });
+
+    /** The dispatch message replayed after the close, faults cleared: refused, nothing sent, ledger unchanged. */
+    async function replayAfterClose(cycleId: string) {
+      const bankBefore = bankStats(platform);
+      const before = new Map<string, number>();
+      for (const p of await cyclePayments(cycleId)) before.set(p.paymentId, (await entries(p.paymentId)).length);
+      const [body] = await dispatchBodies(cycleId);
+      const out = (await platform.invoker.invoke(
+        'paymentDispatchWorker',
+        sqsEvent([body as string]),
+      )) as SQSBatchResponse;
+      expect(out.batchItemFailures).toEqual([]);
+      await platform.bank.idle();
+      const d = bankDelta(bankBefore, bankStats(platform));
+      expect(d.messagesReceived + d.duplicatesRejected + d.submissionsFailed).toBe(0);
+      expect(await cyclePayments(cycleId)).toHaveLength(before.size);
+      for (const [paymentId, n] of before) expect((await entries(paymentId)).length).toBe(n);
+    }
+
+    it('the bank refuses every send (503): after the cut-off every payment is NOT_SENT, balanced, alarmed', async () => {
+      platform.bank.setFaults({ failNextSubmissions: 1000 });
+      const bankBefore = bankStats(platform);
+      const run = await runCycle(h, '2026-11');
+      const d = bankDelta(bankBefore, bankStats(platform));
+      expect(d.messagesReceived).toBe(0);
+      expect(d.submissionsFailed).toBeGreaterThanOrEqual(1);
+      // Every delivery failed: the chunk is in the dead-letter queue, and nothing else told anyone until now.
+      const dead = await eventually(async () => {
+        const got = await platform.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: platform.queueUrls.paymentDispatch?.dlqUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+          }),
+        );
+        return got.Messages?.find((m) => m.Body?.includes(run.cycleId));
+      }, 30_000);
+      expect(dead).toBeDefined();
+      const report = await settle({ ...run, bankBefore }, 0);
+      expect(report.byState.NOT_SENT).toEqual({ count: PEOPLE, amount: run.draft.totals.amount });
+      expect(report.notSent).toBe(PEOPLE);
+      expect(run.closed.closing.notFinal).toEqual({ count: PEOPLE, amount: run.draft.totals.amount });
+      for (const states of Object.values(report.histories)) expect(states).toEqual(['PENDING', 'NOT_SENT']);
+      for (const id of Object.keys(report.histories)) {
+        expect((await entries(id)).at(-1)).toMatchObject({ source: 'bank-query', detail: { bank: 'not known' } });
+      }
+      expect(published).toEqual([PEOPLE]);
+      // What the payee reads: not paid, owed again next cycle.
+      const [first] = Object.keys(report.histories);
+      const head = await getPayment(first as string);
+      expect(paymentView(head as PaymentHead, await entries(first as string))).toMatchObject({
+        status: 'NOT_SENT',
+        failure: { code: 'NOT_SENT' },
+      });
+      platform.bank.setFaults({ reset: true });
+      await replayAfterClose(run.cycleId);
+    });
+
+    it('the worker fails before recording anything: the close counts the chunk as never dispatched', async () => {
+      platform.invoker.injectFault('paymentDispatchWorker', { name: 'Runtime.ExitError', times: Infinity });
+      const bankBefore = bankStats(platform);
+      const run = await runCycle(h, '2026-12');
+      expect(await cyclePayments(run.cycleId)).toHaveLength(0);
+      const report = await settle({ ...run, bankBefore }, 0);
+      const all = { count: PEOPLE, amount: run.draft.totals.amount };
+      expect(report.notDispatched).toEqual(all);
+      expect(run.closed.closing).toMatchObject({ notDispatched: all, notFinal: all, approved: all });
+      expect(run.closed.closing.balanced).toEqual({ count: true, amount: true });
+      expect(published).toEqual([PEOPLE]);
+      platform.invoker.clearFaults();
+      await replayAfterClose(run.cycleId);
+    });
+
+    it('the bank took the file but every delivery crashed before SENT: the cut-off query settles it, never resent', async () => {
+      // Each submission is recorded by the bank and never answered (the worker times out and fails); the
+      // resubmissions meet the same fate; the bank's callbacks are lost. Only the cut-off query can tell.
+      // Its own province: every month of 2025–2026 is already paid (or owed again) in province 79.
+      const hanoi = await harness(platform, 4, { province: '01', accountOffset: 500 });
+      const people = hanoi.people.length;
+      platform.bank.setFaults({ timeoutNextSubmissions: 1000, dropCallbacks: 1000 });
+      const bankBefore = bankStats(platform);
+      const run = await runCycle(hanoi, '2026-03');
+      const d = bankDelta(bankBefore, bankStats(platform));
+      expect(d.messagesReceived).toBe(1);
+      expect(d.submissionsHeld).toBeGreaterThanOrEqual(2);
+      expect(d.settled).toBe(people);
+      expect(d.callbacksSent).toBe(0);
+      const report = await checkInvariants(hanoi, { ...run, bankBefore, filesExpected: 1 });
+      expect(report.payments).toBe(people);
+      expect(report.byState.SETTLED).toEqual({ count: people, amount: run.draft.totals.amount });
+      expect(report.byState.UNKNOWN?.count).toBe(0);
+      for (const [id, states] of Object.entries(report.histories)) {
+        expect(states).toEqual(['PENDING', 'SETTLED']);
+        expect((await entries(id)).at(-1)).toMatchObject({ source: 'bank-query', detail: { status: 'ACSC' } });
+      }
+      expect(run.closed.closing.notFinal).toEqual({ count: 0, amount: 0 });
+      expect(published).toEqual([0]);
+      platform.bank.setFaults({ reset: true });
+      await replayAfterClose(run.cycleId);
+      // Paid once: one file, each payment settled once at the bank.
+      expect(bankDelta(bankBefore, bankStats(platform))).toMatchObject({ messagesReceived: 1, settled: people });
+    }, 120_000);
   });
 });

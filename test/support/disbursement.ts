@@ -282,6 +282,10 @@ export interface InvariantReport {
   byState: Record<string, { count: number; amount: number }>;
   payments: number;
   pendingNeverSent: number;
+  /** NOT_SENT at the cut-off: the bank never had them. */
+  notSent: number;
+  /** Approved but never recorded in the ledger (their chunk never dispatched), from the closing. */
+  notDispatched: { count: number; amount: number };
   anomalies: number;
   histories: Record<string, PaymentState[]>;
 }
@@ -290,8 +294,8 @@ const ANSWERED: readonly PaymentState[] = ['SETTLED', 'REJECTED', 'RETURNED', 'U
 
 /**
  * (a) at most one accepted instruction per EndToEndId at the bank; (b) every approved payment answered,
- * UNKNOWN, or PENDING only if never sent, and the closing balanced; (c) histories append-only and forward;
- * (d) approved = settled + rejected + returned + unknown + pending, in count and VND.
+ * UNKNOWN, or PENDING / NOT_SENT only if never sent, and the closing balanced; (c) histories append-only and
+ * forward; (d) approved = Σ states + never dispatched (no ledger record), in count and VND.
  */
 export async function checkInvariants(
   h: Harness,
@@ -305,15 +309,17 @@ export async function checkInvariants(
     (s, c) => ({ count: s.count + c.count, amount: s.amount + c.amount }),
     { count: 0, amount: 0 },
   );
-  // Every approved instruction is in the ledger, once.
+  // Every approved instruction is in the ledger, once, or counted by the closing as never dispatched.
+  const notDispatched = closed.closing.notDispatched as { count: number; amount: number };
   expect(new Set(heads.map((p) => p.paymentId)).size).toBe(heads.length);
-  expect(heads.length).toBe(expected.count);
+  expect(heads.length + notDispatched.count).toBe(expected.count);
 
   const byState = Object.fromEntries(PAYMENT_STATES.map((s) => [s, { count: 0, amount: 0 }]));
   // The closing is a snapshot: late answers (UNKNOWN → SETTLED) may move the ledger on after it.
   const atClose = Object.fromEntries(PAYMENT_STATES.map((s) => [s, { count: 0, amount: 0 }]));
   const closedAt = String(closed.updatedAt);
   let pendingNeverSent = 0;
+  let notSent = 0;
   let anomalies = 0;
   const histories: Record<string, PaymentState[]> = {};
   for (const head of heads) {
@@ -329,16 +335,18 @@ export async function checkInvariants(
     t.count++;
     t.amount += head.amount;
 
-    // (b) answered, UNKNOWN, or PENDING only if it never left.
-    expect({ id: head.paymentId, ok: ANSWERED.includes(head.state) || head.state === 'PENDING' }).toEqual({
+    // (b) answered, UNKNOWN, or PENDING / NOT_SENT only if it never left.
+    const unsent = head.state === 'PENDING' || head.state === 'NOT_SENT';
+    expect({ id: head.paymentId, ok: ANSWERED.includes(head.state) || unsent }).toEqual({
       id: head.paymentId,
       ok: true,
     });
     // (a) the bank holds at most this one instruction under the id, and agrees with the ledger.
     const atBank = head.channel === 'BANK' ? await bankPayment(h.platform, head.paymentId) : undefined;
-    if (head.state === 'PENDING') {
-      expect(atBank).toBeUndefined();
-      pendingNeverSent++;
+    if (unsent) {
+      expect({ id: head.paymentId, atBank }).toEqual({ id: head.paymentId, atBank: undefined });
+      if (head.state === 'PENDING') pendingNeverSent++;
+      else notSent++;
     }
     if (atBank) {
       expect(atBank.duplicateE2e).toBe(false);
@@ -346,11 +354,11 @@ export async function checkInvariants(
       if (head.state === 'REJECTED') expect(atBank.status).toBe('RJCT');
     }
   }
-  // (d) approved = settled + rejected + returned + unknown + pending (count and VND), and the closing agrees.
-  const sum = Object.values(byState).reduce((s, t) => ({ count: s.count + t.count, amount: s.amount + t.amount }), {
-    count: 0,
-    amount: 0,
-  });
+  // (d) approved = Σ states + never dispatched (count and VND), and the closing agrees.
+  const sum = Object.values(byState).reduce(
+    (s, t) => ({ count: s.count + t.count, amount: s.amount + t.amount }),
+    notDispatched,
+  );
   expect(sum).toEqual(expected);
   expect(byState.SENT?.count).toBe(0);
   expect(byState.ACCEPTED?.count).toBe(0);
@@ -359,6 +367,12 @@ export async function checkInvariants(
   expect(closed.closing.balanced).toEqual({ count: true, amount: true });
   expect(closed.closing.approved).toEqual({ count: expected.count, amount: expected.amount });
   for (const s of PAYMENT_STATES) expect({ s, t: closed.closing[s] }).toEqual({ s, t: atClose[s] });
+  // What the not-final alarm counts: everything but the bank's (or post office's) last word at the close.
+  const notFinal = (['PENDING', 'SENT', 'ACCEPTED', 'UNKNOWN', 'NOT_SENT'] as const).reduce(
+    (s, st) => ({ count: s.count + (atClose[st]?.count ?? 0), amount: s.amount + (atClose[st]?.amount ?? 0) }),
+    notDispatched,
+  );
+  expect(closed.closing.notFinal).toEqual(notFinal);
   // (a) at the bank: one file per chunk, each EndToEndId processed once (no DU04), settled/rejected as booked.
   if (run.bankBefore) {
     const d = bankDelta(run.bankBefore, bankStats(h.platform));
@@ -373,5 +387,5 @@ export async function checkInvariants(
     expect(d.rejected).toBeGreaterThanOrEqual(rejected);
     expect(d.rejected).toBeLessThanOrEqual(rejected + unknown);
   }
-  return { byState, payments: heads.length, pendingNeverSent, anomalies, histories };
+  return { byState, payments: heads.length, pendingNeverSent, notSent, notDispatched, anomalies, histories };
 }

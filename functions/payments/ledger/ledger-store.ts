@@ -11,7 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/aws-clients.js';
 import { resources } from '../../shared/resources.js';
 import { decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
@@ -286,6 +293,41 @@ export async function markChunkDispatched(cycleId: string, chunk: number, paymen
       },
     }),
   );
+}
+
+/** Whether one chunk of a cycle carries its DISPATCHED marker. */
+export async function isChunkDispatched(cycleId: string, chunk: number): Promise<boolean> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { paymentId: `CHUNK#${cycleId}#${chunk}`, sk: 'DISPATCHED' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item !== undefined;
+}
+
+/** Which of these payment ids the ledger holds (HEAD items, read 100 at a time, consistently). */
+export async function recordedPayments(paymentIds: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < paymentIds.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = paymentIds
+      .slice(i, i + 100)
+      .map((paymentId) => ({ paymentId, sk: 'HEAD' }));
+    for (let attempt = 0; keys?.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: { Keys: keys, ProjectionExpression: 'paymentId', ConsistentRead: true },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[table()] ?? []) found.add(item.paymentId as string);
+      keys = out.UnprocessedKeys?.[table()]?.Keys;
+    }
+  }
+  return found;
 }
 
 /** The chunk indexes of a cycle already dispatched (at most a few thousand for a national cycle). */

@@ -3,30 +3,50 @@
  *
  *   PENDING → SENT → ACCEPTED → SETTLED → RETURNED
  *                 ↘ REJECTED
- *   SENT / ACCEPTED → UNKNOWN (no answer by cut-off: query, never resend) → ACCEPTED | SETTLED | REJECTED
+ *   PENDING / SENT / ACCEPTED → UNKNOWN (no answer by cut-off: query, never resend) → ACCEPTED | SETTLED | REJECTED
+ *   PENDING → NOT_SENT (at the cut-off the bank does not know it, or it never made a cash list: it never left)
  *
  * A status that would move a payment backwards (a late ACSP after ACSC) is ignored; one that contradicts a
  * terminal state (RJCT after SETTLED) is recorded as an anomaly for a person to explain, never applied.
  * A bank status can arrive before our own SENT record (the crash window between the bank's receipt and our
- * write): it is applied from PENDING, because the bank's word proves the instruction reached it.
+ * write): it is applied from PENDING, because the bank's word proves the instruction reached it. For the same
+ * reason the bank's word still moves a NOT_SENT payment (a file that reached the bank after all); our own SENT
+ * after NOT_SENT is an anomaly: nothing leaves after the cut-off.
  */
-export const PAYMENT_STATES = ['PENDING', 'SENT', 'ACCEPTED', 'UNKNOWN', 'SETTLED', 'REJECTED', 'RETURNED'] as const;
+export const PAYMENT_STATES = [
+  'PENDING',
+  'SENT',
+  'ACCEPTED',
+  'UNKNOWN',
+  'SETTLED',
+  'REJECTED',
+  'RETURNED',
+  'NOT_SENT',
+] as const;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
-/** Terminal for a cycle's accounting (RETURNED can still follow SETTLED, as a new linked entry). */
+/**
+ * Terminal for a cycle's accounting: the bank's or the post office's last word (RETURNED can still follow
+ * SETTLED, as a new linked entry). NOT_SENT ends a payment too, but it is our conclusion, not an answer: a
+ * cycle that closes with any payment outside these states raises the not-final alarm.
+ */
 export const FINAL_STATES: ReadonlySet<PaymentState> = new Set(['SETTLED', 'REJECTED', 'RETURNED']);
+
+/** Final, and the money did not reach the person: the months are owed again next cycle. */
+export const UNPAID_STATES: ReadonlySet<PaymentState> = new Set(['REJECTED', 'RETURNED', 'NOT_SENT']);
 
 /** Order along the success path; REJECTED is a branch of its own. */
 const SUCCESS_PATH: readonly PaymentState[] = ['PENDING', 'SENT', 'UNKNOWN', 'ACCEPTED', 'SETTLED', 'RETURNED'];
 
 const ALLOWED: Record<PaymentState, readonly PaymentState[]> = {
-  PENDING: ['SENT', 'ACCEPTED', 'SETTLED', 'REJECTED'],
+  PENDING: ['SENT', 'ACCEPTED', 'SETTLED', 'REJECTED', 'UNKNOWN', 'NOT_SENT'],
   SENT: ['ACCEPTED', 'SETTLED', 'REJECTED', 'UNKNOWN', 'RETURNED'],
   UNKNOWN: ['ACCEPTED', 'SETTLED', 'REJECTED', 'RETURNED'],
   ACCEPTED: ['SETTLED', 'REJECTED', 'UNKNOWN', 'RETURNED'],
   SETTLED: ['RETURNED'],
   REJECTED: [],
   RETURNED: [],
+  NOT_SENT: ['ACCEPTED', 'SETTLED', 'REJECTED'],
 };
 
 export type TransitionDecision =

@@ -155,6 +155,10 @@ describe('paymentView', () => {
         const view = paymentView(head({ channel }), [entry(state, '2026-03-15T02:00:00.000Z', { reason: 'AC04' })]);
         expect(PaymentView.parse(view).statusLabel.vi.length).toBeGreaterThan(0);
         if (state === 'UNKNOWN') expect(view.nextStep).not.toBeNull();
+        if (state === 'NOT_SENT') {
+          expect(view.failure?.code).toBe('NOT_SENT');
+          expect(view.nextStep?.en).toContain('paid again next cycle');
+        }
       }
     }
   });

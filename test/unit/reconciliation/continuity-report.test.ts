@@ -119,6 +119,9 @@ describe('totals and the cycle view', () => {
     expect(cycleOutcome({ ...p, state: 'REJECTED' }, undefined, '2026-03-20', 3)).toBe('REJECTED');
     expect(cycleOutcome({ ...p, state: 'RETURNED' }, booking, '2026-03-20', 3)).toBe('RETURN');
     expect(cycleOutcome({ ...p, state: 'PENDING' }, undefined, '2026-03-20', 3)).toBe('AWAITING_BOOKING');
+    // Never sent by the cut-off: no booking is due, however late; one found anyway is reported as booked.
+    expect(cycleOutcome({ ...p, state: 'NOT_SENT' }, undefined, '2026-04-30', 3)).toBe('NOT_SENT');
+    expect(cycleOutcome({ ...p, state: 'NOT_SENT' }, booking, '2026-04-30', 3)).toBe('MATCHED');
   });
   it('not booked only after N banking days', () => {
     expect(cycleOutcome({ ...p, state: 'SETTLED' }, undefined, '2026-03-05', 3)).toBe('AWAITING_BOOKING');

@@ -40,6 +40,7 @@ const TONE: Record<string, string> = {
   SETTLED: 'ok',
   REJECTED: 'bad',
   RETURNED: 'bad',
+  NOT_SENT: 'bad',
   UNKNOWN: 'wait',
   PENDING: 'wait',
   SENT: 'wait',

@@ -28,7 +28,14 @@ export const PAYMENT_STATE: Record<string, { vi: string; en: string }> = {
   REJECTED: { vi: 'Bị từ chối', en: 'Rejected' },
   RETURNED: { vi: 'Bị trả lại', en: 'Returned' },
   UNKNOWN: { vi: 'Chưa rõ kết quả', en: 'Unknown' },
+  NOT_SENT: { vi: 'Không gửi đi (hết hạn chốt)', en: 'Not sent (cut-off)' },
 };
+
+/** Closing rows beside the payment states: approved payments whose chunk never reached the ledger. */
+const NOT_DISPATCHED = { vi: 'Chưa chuyển đi (không có bản ghi)', en: 'Never dispatched (no record)' };
+
+/** States (and closing rows) with nothing more to wait for in this cycle. */
+const ANSWERED = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'NOT_SENT', 'notDispatched'];
 
 const CHANNEL: Record<string, { vi: string; en: string }> = {
   BANK: { vi: 'Ngân hàng', en: 'Bank' },
@@ -307,10 +314,14 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
   function dispatch(c: Cycle): Child {
     if (!['APPROVED', 'DISPATCHING', 'COLLECTING', 'CLOSED'].includes(c.status)) return null;
     const payees = c.totals?.payees ?? 0;
+    const rows: Record<string, { vi: string; en: string }> = {
+      ...PAYMENT_STATE,
+      ...(c.closing?.notDispatched?.count ? { notDispatched: NOT_DISPATCHED } : {}),
+    };
     const states = c.closing
-      ? Object.fromEntries(Object.keys(PAYMENT_STATE).map((k) => [k, c.closing?.[k]?.count ?? 0]))
+      ? Object.fromEntries(Object.keys(rows).map((k) => [k, c.closing?.[k]?.count ?? 0]))
       : (c.progress?.byState ?? {});
-    const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN'].reduce((n, k) => n + (states[k] ?? 0), 0);
+    const answered = ANSWERED.reduce((n, k) => n + (states[k] ?? 0), 0);
     return h(
       'section',
       { 'aria-labelledby': 'disp-h' },
@@ -335,8 +346,8 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
       table(
         L('Khoản chi theo trạng thái', 'Payments by state'),
         [L('Trạng thái', 'State'), L('Số khoản', 'Payments'), ...(c.closing ? [L('Số tiền', 'Amount')] : [])],
-        Object.keys(PAYMENT_STATE).map((k) => [
-          loc(PAYMENT_STATE[k]),
+        Object.entries(rows).map(([k, label]) => [
+          loc(label),
           count(states[k] ?? 0),
           ...(c.closing ? [money(c.closing[k]?.amount ?? 0)] : []),
         ]),
@@ -358,6 +369,15 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
                 'Closed, but it does not balance with the approval.',
               ),
             )),
+      c.closing?.notFinal?.count
+        ? notice(
+            'error',
+            `${count(c.closing.notFinal.count)} ${L(
+              'khoản chưa có kết quả cuối cùng khi kết thúc kỳ (chưa rõ hoặc không gửi đi): cần kiểm tra.',
+              'payments had no final answer at the close (unknown or never sent): to be checked.',
+            )}`,
+          )
+        : null,
       c.status === 'CLOSED' &&
         h(
           'p',
