@@ -1,20 +1,63 @@
-/** Disbursement loop: what the run should do next, from the cycle's status (a person decides, the run waits). */
+/**
+ * Disbursement loop: what the run should do next, from the cycle's status (a person decides, the run waits).
+ *
+ * A draft waits for approval for a limited window (`ANSINH_APPROVAL_WINDOW_DAYS`, 7 by default, from its
+ * computation). Past it, the draft is computed again before anyone may approve it: deaths, suspensions and
+ * account changes arrive every day, and an approval must be of current data. The submission is voided, as an
+ * officer's recompute does; an approval racing the expiry either wins (the run dispatches) or is refused.
+ */
 import { z } from 'zod';
+import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
-import { getCycle } from './cycle-store.js';
+import { CycleConflictError, type CycleRecord, changeCycle, getCycle } from './cycle-store.js';
+
+export type NextStep = 'COMPUTE' | 'WAIT' | 'EXPIRE' | 'DISPATCH' | 'COLLECT' | 'STOP';
+
+const approvalWindowDays = () => Number(process.env.ANSINH_APPROVAL_WINDOW_DAYS ?? 7);
+
+/** Pure: the next step for a cycle at `now` (epoch ms). */
+export function nextStep(cycle: Pick<CycleRecord, 'status' | 'draft'>, now: number, windowDays: number): NextStep {
+  switch (cycle.status) {
+    case 'COMPUTING':
+      return 'COMPUTE';
+    case 'DRAFT':
+    case 'SUBMITTED': {
+      const computed = Date.parse(cycle.draft?.computedAt ?? '');
+      return Number.isFinite(computed) && now > computed + windowDays * 86_400_000 ? 'EXPIRE' : 'WAIT';
+    }
+    case 'APPROVED':
+    case 'DISPATCHING':
+      return 'DISPATCH';
+    case 'COLLECTING':
+      return 'COLLECT';
+    default:
+      return 'STOP';
+  }
+}
 
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new InvalidInputError(`cycle ${cycleId} does not exist`);
-  const next =
-    cycle.status === 'COMPUTING'
-      ? 'COMPUTE'
-      : cycle.status === 'DRAFT' || cycle.status === 'SUBMITTED'
-        ? 'WAIT'
-        : cycle.status === 'APPROVED' || cycle.status === 'DISPATCHING'
-          ? 'DISPATCH'
-          : cycle.status === 'COLLECTING'
-            ? 'COLLECT'
-            : 'STOP';
-  return { cycleId, next };
+  const days = approvalWindowDays();
+  const next = nextStep(cycle, Date.now(), days);
+  if (next !== 'EXPIRE') return { cycleId, next };
+  try {
+    await changeCycle({
+      cycleId,
+      actor: { subject: 'system:disbursement', role: 'finance_preparer' },
+      action: 'APPROVAL_WINDOW_EXPIRED',
+      from: ['DRAFT', 'SUBMITTED'],
+      to: 'COMPUTING',
+      remove: ['submittedBy', 'submittedHash'],
+      detail: { computedAt: cycle.draft?.computedAt, windowDays: days },
+    });
+    logger.info('Approval window expired: recomputing the draft', { cycleId, windowDays: days });
+    return { cycleId, next: 'COMPUTE' };
+  } catch (err) {
+    if (!(err instanceof CycleConflictError)) throw err;
+    // Approved (or changed) meanwhile: decide again from what it is now.
+    const now = await getCycle(cycleId);
+    const again = now ? nextStep(now, Date.now(), days) : 'STOP';
+    return { cycleId, next: again === 'EXPIRE' ? 'WAIT' : again }; // still expiring: the next poll tries again
+  }
 });

@@ -228,4 +228,40 @@ describe('disbursement cycle', () => {
     );
     expect(kinds.ARREARS).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('computes a draft again once it has waited past the approval window; the stale submission cannot be approved', async () => {
+    const cycleId = (
+      await api(platform, 'POST', '/v1/disbursement-cycles', { token: preparer, body: { period: '2026-04' } })
+    ).body.cycleId as string;
+    const draft = await cycleIn(cycleId, ['DRAFT']);
+    const submitted = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/submit`, {
+      token: preparer,
+      body: { contentHash: draft.contentHash },
+    });
+    expect(submitted.body.status).toBe('SUBMITTED');
+
+    // The window closes (0 days: every draft is past it) until the run has expired this one once.
+    process.env.ANSINH_APPROVAL_WINDOW_DAYS = '0';
+    try {
+      await eventually(async () => {
+        const got = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}`, { token: preparer });
+        return got.body.audit.some((e: { action: string }) => e.action === 'APPROVAL_WINDOW_EXPIRED') || undefined;
+      }, 30_000);
+    } finally {
+      delete process.env.ANSINH_APPROVAL_WINDOW_DAYS;
+    }
+    const fresh = await eventually(async () => {
+      const got = await api(platform, 'GET', `/v1/disbursement-cycles/${cycleId}`, { token: preparer });
+      return got.body.status === 'DRAFT' && got.body.computedAt > draft.computedAt ? got.body : undefined;
+    }, 30_000);
+    expect(fresh.submittedHash).toBeUndefined();
+    const expired = fresh.audit.find((e: { action: string }) => e.action === 'APPROVAL_WINDOW_EXPIRED');
+    expect(expired).toMatchObject({ actor: 'system:disbursement', from: 'SUBMITTED', to: 'COMPUTING' });
+    // What was submitted before the window closed can no longer be approved.
+    const stale = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/approve`, {
+      token: approver,
+      body: { contentHash: draft.contentHash },
+    });
+    expect(stale.status).toBe(409);
+  }, 120_000);
 });
