@@ -861,7 +861,11 @@ describe('the samples through the real handlers (local runtime)', () => {
 
     it('checkApproval tells the run to wait while the draft awaits a decision', async () => {
       const event = sample('checkApproval');
-      await expect(invoke('checkApproval', event)).resolves.toEqual({ cycleId: event.cycleId, next: 'WAIT' });
+      await expect(invoke('checkApproval', event)).resolves.toEqual({
+        cycleId: event.cycleId,
+        next: 'WAIT',
+        waitSeconds: 300,
+      });
     });
 
     it('dispatchCycle refuses a cycle that was never approved with InvalidInputError', async () => {
