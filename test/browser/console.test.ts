@@ -391,6 +391,11 @@ describe('the auditor', () => {
   it('picks a cycle from a jurisdiction list (no id to type), on a 360-px screen', async () => {
     const { page, context } = await signedIn(browser, platform.url, 'thanhtra', { width: 360, height: 780 });
     await page.goto(`${platform.url}/#/cycles`);
+    // The provinces are offered by name; the auditor may still type a commune's code.
+    expect(await page.locator('#cycles-provinces option').count()).toBe(34);
+    expect(await page.locator('#cycles-provinces option[value="79"]').getAttribute('label')).toBe(
+      '79 · TP. Hồ Chí Minh',
+    );
     await page.locator('#cycles-jurisdiction').fill('79');
     await page.locator('#cycles-period').fill(PERIOD);
     await page.locator('#cycles-filters button[type=submit]').click();

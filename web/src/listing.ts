@@ -3,6 +3,7 @@
  * routes (newest first), a page at a time with "Show more" following the API's cursor. Officers see their
  * jurisdiction; an auditor names the jurisdiction to look at (province 2 digits or commune 5 digits).
  */
+import provincesJson from '../../functions/population/data/provinces-2025.json' with { type: 'json' };
 import { api } from './api.js';
 import { type Child, h, mount } from './h.js';
 import { L } from './i18n.js';
@@ -104,8 +105,15 @@ export function pagedList<T>(s: Session, spec: PagedListSpec<T>): HTMLElement {
           pattern: '\\d{2}|\\d{5}',
           required: true,
           value: s.jurisdiction ?? '',
+          list: `${spec.id}-provinces`,
           'aria-describedby': `${spec.id}-jurisdiction-help`,
         }),
+        // The 34 provinces by name as suggestions; a commune's 5-digit code is typed.
+        h(
+          'datalist',
+          { id: `${spec.id}-provinces` },
+          provincesJson.provinces.map((p) => h('option', { value: p.code, label: `${p.code} · ${p.name}` })),
+        ),
         h(
           'span',
           { id: `${spec.id}-jurisdiction-help`, class: 'help' },
