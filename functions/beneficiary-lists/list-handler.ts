@@ -4,7 +4,7 @@ import { ListSummary, PageQuery, pageOf } from '../../schemas/listings.js';
 import { listScopeOf } from '../jobs/job-store.js';
 import { httpRoute } from '../shared/http.js';
 import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import { LIST_KIND, type ListRecord } from './list-store.js';
 
@@ -30,12 +30,11 @@ export const handler = httpRoute({
       table: resources.table('jobs'),
       index: 'byScope',
       partition: { name: 'listScope', value: scope },
-      keys: cursorQuery.keys,
+      cursorQuery,
       limit: query.limit,
-      startKey: decodeCursor(query.cursor, cursorQuery),
+      cursor: query.cursor,
       equals: { status: query.status, uploadedBy },
     });
-    const nextCursor = encodeCursor(page.next, cursorQuery);
     const body = ListPage.parse({
       jurisdiction,
       items: page.items.map((r) => ({
@@ -49,7 +48,7 @@ export const handler = httpRoute({
           ? { rows: r.totals.rows, byOutcome: r.totals.byOutcome, accountsOpened: r.totals.accountsOpened }
           : {}),
       })),
-      ...(nextCursor ? { nextCursor } : {}),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     });
     return { status: 200, body };
   },

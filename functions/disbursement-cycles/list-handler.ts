@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CycleSummary, PageQuery, pageOf } from '../../schemas/listings.js';
 import { httpRoute } from '../shared/http.js';
 import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import type { CycleRecord } from './cycle-store.js';
 
@@ -31,12 +31,11 @@ export const handler = httpRoute({
       table: resources.table('cycles'),
       index: 'byJurisdiction',
       partition: { name: 'jurisdiction', value: jurisdiction },
-      keys: cursorQuery.keys,
+      cursorQuery,
       limit: query.limit,
-      startKey: decodeCursor(query.cursor, cursorQuery),
+      cursor: query.cursor,
       equals: { period: query.period, programme: query.programme, status: query.status },
     });
-    const nextCursor = encodeCursor(page.next, cursorQuery);
     const body = CyclePage.parse({
       jurisdiction,
       items: page.items.map((c) => ({
@@ -49,7 +48,7 @@ export const handler = httpRoute({
         createdBy: c.createdBy,
         ...(c.payees !== undefined ? { payees: c.payees, amount: c.amount } : {}),
       })),
-      ...(nextCursor ? { nextCursor } : {}),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     });
     return { status: 200, body };
   },

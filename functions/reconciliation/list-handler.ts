@@ -4,7 +4,7 @@ import { PageQuery, pageOf, StatementListSummary } from '../../schemas/listings.
 import { listScopeOf } from '../jobs/job-store.js';
 import { httpRoute } from '../shared/http.js';
 import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import type { StatementImportJob } from './import-job.js';
 import { OUTCOMES } from './outcomes.js';
@@ -25,12 +25,11 @@ export const handler = httpRoute({
       table: resources.table('jobs'),
       index: 'byScope',
       partition: { name: 'listScope', value: scope },
-      keys: cursorQuery.keys,
+      cursorQuery,
       limit: query.limit,
-      startKey: decodeCursor(query.cursor, cursorQuery),
+      cursor: query.cursor,
       equals: { status: query.status },
     });
-    const nextCursor = encodeCursor(page.next, cursorQuery);
     const body = StatementPage.parse({
       jurisdiction,
       items: page.items.map((j) => ({
@@ -47,7 +46,7 @@ export const handler = httpRoute({
           return t?.count ? [{ outcome: o, count: t.count, amount: t.amount }] : [];
         }),
       })),
-      ...(nextCursor ? { nextCursor } : {}),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     });
     return { status: 200, body };
   },

@@ -6,6 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../../schemas/roles.js';
 import { dynamo } from './aws-clients.js';
 import { HttpError, requireJurisdiction } from './http.js';
+import { type CursorQuery, decodeCursor, encodeCursor } from './page-cursor.js';
 
 /**
  * Whose records a caller may list. Officers: their own jurisdiction only (asking for another is 403).
@@ -38,10 +39,11 @@ export interface NewestFirstQuery {
   table: string;
   index: string;
   partition: { name: string; value: string };
-  /** The key attributes of an index item (table key and index key): where a page that stops early ends. */
-  keys: readonly string[];
+  /** What the page cursor is bound to, and its key attributes (table and index key: where a page ends). */
+  cursorQuery: CursorQuery;
+  /** The client's cursor, if any: a bad or foreign one is a 400. */
+  cursor: string | undefined;
   limit: number;
-  startKey?: Record<string, unknown>;
   /** Equality filters on projected attributes; undefined values are ignored. */
   equals?: Record<string, string | number | undefined>;
 }
@@ -51,14 +53,14 @@ const MAX_READS = 8;
 const FILTERED_READ = 200;
 
 /**
- * Up to `limit` items, newest first, and the key to continue from. With filters DynamoDB applies `Limit`
+ * Up to `limit` items, newest first, and the cursor to continue from. With filters DynamoDB applies `Limit`
  * before the filter, so the page is filled over several reads and, when a read brings more matches than
  * fit, it ends on the last item returned (its key is the next start). A page may hold fewer items than
  * `limit` with a continuation key when matches are rare; clients follow the cursor until there is none.
  */
 export async function newestFirst<T extends Record<string, unknown>>(
   q: NewestFirstQuery,
-): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+): Promise<{ items: T[]; nextCursor?: string }> {
   const filters = Object.entries(q.equals ?? {}).filter(([, v]) => v !== undefined);
   const names: Record<string, string> = { '#p': q.partition.name };
   const values: Record<string, unknown> = { ':p': q.partition.value };
@@ -67,7 +69,11 @@ export async function newestFirst<T extends Record<string, unknown>>(
     values[`:f${i}`] = value;
   });
   const items: T[] = [];
-  let startKey = q.startKey;
+  let startKey = decodeCursor(q.cursor, q.cursorQuery);
+  const page = (next: Record<string, unknown> | undefined) => {
+    const nextCursor = encodeCursor(next, q.cursorQuery);
+    return nextCursor ? { items, nextCursor } : { items };
+  };
   for (let read = 0; read < MAX_READS; read++) {
     const out = await dynamo().send(
       new QueryCommand({
@@ -87,11 +93,11 @@ export async function newestFirst<T extends Record<string, unknown>>(
     if (found.length > room) {
       items.push(...found.slice(0, room));
       const last = items[items.length - 1] as T;
-      return { items, next: Object.fromEntries(q.keys.map((k) => [k, last[k]])) };
+      return page(Object.fromEntries(q.cursorQuery.keys.map((k) => [k, last[k]])));
     }
     items.push(...found);
     startKey = out.LastEvaluatedKey;
     if (!startKey || items.length === q.limit) break;
   }
-  return { items, next: startKey };
+  return page(startKey);
 }
