@@ -313,10 +313,12 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/disbursement-cycles/compute-task.ts',
       timeoutSeconds: 900,
       memoryMb: 1769,
+      // accounts readWrite: a death the population registry reports is recorded on the account (audited).
       uses: {
-        tables: { cycles: 'readWrite', accounts: 'read', payments: 'read' },
+        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read' },
         buckets: { uploads: 'readWrite' },
       },
+      settings: ['populationRegistryUrl'],
     },
     checkApproval: {
       description: 'Disbursement: what the run does next, from the cycle status',

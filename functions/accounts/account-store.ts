@@ -42,6 +42,8 @@ export interface AccountRecord {
   communeCode: string;
   paymentMethod: PaymentMethodRecord;
   status: AccountStatus;
+  /** YYYY-MM-DD, set (with status CLOSED) when the population registry reports the person's death. */
+  dateOfDeath?: string;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -335,4 +337,64 @@ export async function changePaymentMethod(
     }),
   );
   return { ...account, paymentMethod: method, version, updatedAt: now };
+}
+
+/**
+ * The population registry reports the person dead: the account is CLOSED with the date of death, versioned
+ * and audited (before and after). Nothing to do when that date is already recorded. Returns false when the
+ * account changed since it was read (the next computation records it then).
+ */
+export async function recordDeath(
+  account: AccountRecord,
+  dateOfDeath: string,
+  actor: string,
+  source: string,
+): Promise<boolean> {
+  if (account.dateOfDeath === dateOfDeath && account.status === 'CLOSED') return true;
+  const now = new Date().toISOString();
+  const version = account.version + 1;
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: { pk: account.pk, sk: 'ACCOUNT' },
+              UpdateExpression: 'SET #s = :s, dateOfDeath = :d, version = :v, updatedAt = :at',
+              ConditionExpression: 'version = :prev',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':s': 'CLOSED',
+                ':d': dateOfDeath,
+                ':v': version,
+                ':prev': account.version,
+                ':at': now,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: {
+                pk: account.pk,
+                sk: `AUDIT#${now}#${version}#${randomBytes(3).toString('hex')}`,
+                action: 'DEATH_RECORDED',
+                actor,
+                reason: source,
+                at: now,
+                version,
+                before: { status: account.status, dateOfDeath: account.dateOfDeath ?? null },
+                after: { status: 'CLOSED', dateOfDeath },
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) return false;
+    throw err;
+  }
 }

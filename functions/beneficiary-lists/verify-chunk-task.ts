@@ -9,21 +9,12 @@ import type { Finding } from '../../schemas/messages.js';
 import { ChunkInput, type OutcomeCounts, type VerifyOutput } from '../../schemas/onboarding.js';
 import { findEnrolments } from '../accounts/account-store.js';
 import { matchPerson } from '../population/match-person.js';
-import { HttpPopulationRegistry } from '../population/registry/registry-client.js';
+import { populationRegistry } from '../population/registry/from-env.js';
 import { readJsonLines } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
 import { writeVerdicts } from './list-store.js';
 import type { ChunkLine } from './onboarding-config.js';
-
-let registry: HttpPopulationRegistry | undefined;
-/** One client per container, so its circuit breaker remembers failures across invocations. */
-function populationRegistry(): HttpPopulationRegistry {
-  const baseUrl = process.env.ANSINH_REGISTRY_URL;
-  if (!baseUrl) throw new Error('ANSINH_REGISTRY_URL is not set');
-  registry ??= new HttpPopulationRegistry({ baseUrl, log: (msg, extra) => logger.warn(msg, extra ?? {}) });
-  return registry;
-}
 
 const alreadyEnrolled = (line: number): Finding => ({
   code: 'ALREADY_ENROLLED',

@@ -3,23 +3,34 @@
  * gets its entitlement from the rules (functions/entitlements), minus what the ledger already paid; the
  * payable instructions go to S3 in chunks, the totals and the content hash to the cycle. Recomputing gives
  * a new hash, which voids any approval given for the old one.
+ *
+ * Never pay the dead: every enrolled payee's identity number is looked up in the population registry (batches
+ * of 100, the client's timeout, retries and circuit breaker) while the ledger is read, and the rules get the
+ * registry's date of death (the month of death paid, nothing after, funeral support once per the rules, paid
+ * like the allowance to the person's account). A death is recorded on the account (CLOSED, audited). A person
+ * the registry no longer knows, or reports dead without a date, is HELD: no instruction, counted in the draft's
+ * `totals.held` by reason with the VND due. A registry that cannot answer fails the step (RegistryUnavailable /
+ * RegistryCircuitOpen, retried by the state machine): no draft is ever computed from unchecked people.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AccountRecord, EnrolmentRecord } from '../accounts/account-store.js';
+import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accounts/account-store.js';
 import { cycleContentHash, cycleTotals, mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
+import { monthOf } from '../entitlements/months.js';
 import { rulesVersion } from '../entitlements/rules.js';
 import { toBankName } from '../payments/iso20022/text.js';
 import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
 import { type PaymentState, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { paymentIdFor } from '../payments/payment-id.js';
+import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { changeCycle, getCycle } from './cycle-store.js';
 import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
+import { type HeldReason, heldTotals, registryVerdict } from './registry-check.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
 
@@ -85,23 +96,43 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
 
   const people: PersonEntitlement[] = [];
   const instructions: PaymentInstruction[] = [];
+  const held: { reason: HeldReason; amount: number }[] = [];
+  let deaths = 0;
   let batch: AccountRecord[] = [];
   const flush = async () => {
     const enrolled = await enrolments(
       batch.map((a) => a.personId),
       cycle.programme,
     );
-    for (const account of batch) {
-      const enrolment = enrolled.get(account.personId);
-      if (!enrolment) continue;
+    const payees = batch.filter((a) => enrolled.has(a.personId));
+    // The registry answers while the ledger is read; its failure (after the client's retries) fails the step.
+    const registryAnswer = populationRegistry().lookup(payees.map((a) => a.personalId));
+    registryAnswer.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+    const paidMonths: string[][] = [];
+    for (const account of payees) paidMonths.push(await alreadyPaid(account.personId, cycle.programme));
+    const registered = await registryAnswer;
+    for (const [i, account] of payees.entries()) {
+      const enrolment = enrolled.get(account.personId) as EnrolmentRecord;
+      const verdict = registryVerdict(registered.get(account.personalId));
+      const dateOfDeath = verdict.kind === 'DECEASED' ? verdict.dateOfDeath : undefined;
       const result = computeEntitlement({
         period: cycle.period,
         months: cycle.months,
         province,
         categories: enrolment.categories,
-        accountStatus: account.status,
-        alreadyPaidMonths: await alreadyPaid(account.personId, cycle.programme),
+        // A death on or before the period ends the account (recorded below): CLOSED is its consistent status.
+        accountStatus: dateOfDeath && monthOf(dateOfDeath) <= cycle.period ? 'CLOSED' : account.status,
+        ...(dateOfDeath ? { dateOfDeath } : {}),
+        alreadyPaidMonths: paidMonths[i] as string[],
       });
+      if (verdict.kind === 'HELD') {
+        // Not paid, not dropped: counted with what the rules would have paid.
+        held.push({ reason: verdict.reason, amount: result.total });
+        continue;
+      }
+      if (dateOfDeath && account.dateOfDeath !== dateOfDeath) {
+        if (await recordDeath(account, dateOfDeath, SYSTEM.subject, 'POPULATION_REGISTRY')) deaths++;
+      }
       const channel = account.paymentMethod.kind;
       people.push({ personId: account.personId, communeCode: account.communeCode, channel, result });
       if (result.total <= 0) continue;
@@ -134,7 +165,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
   }
   await flush();
 
-  const totals = cycleTotals(cycle.period, people);
+  const totals = { ...cycleTotals(cycle.period, people), held: heldTotals(held) };
   const contentHash = cycleContentHash(cycle.period, people);
   instructions.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
   const chunks: { index: number; key: string; count: number; amount: number }[] = [];
@@ -155,6 +186,13 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     set: { draft, payees: totals.payees, amount: totals.amount },
     detail: { contentHash, payees: totals.payees, amount: totals.amount },
   });
-  logger.info('Cycle computed', { cycleId, payees: totals.payees, amount: totals.amount, chunks: chunks.length });
+  logger.info('Cycle computed', {
+    cycleId,
+    payees: totals.payees,
+    amount: totals.amount,
+    held: totals.held.people,
+    deathsRecorded: deaths,
+    chunks: chunks.length,
+  });
   return { cycleId, status: 'DRAFT', contentHash };
 });

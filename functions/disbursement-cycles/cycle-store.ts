@@ -23,6 +23,7 @@ import type { RoleId } from '../../schemas/roles.js';
 import type { CycleTotals } from '../entitlements/cycle-totals.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
+import type { HeldTotals } from './registry-check.js';
 
 const table = () => resources.table('cycles');
 
@@ -44,7 +45,8 @@ export interface MoneyCount {
 export interface CycleDraft {
   contentHash: string;
   ruleVersion: string;
-  totals: CycleTotals;
+  /** `held`: payees not paid because of the population registry (absent from drafts computed before it). */
+  totals: CycleTotals & { held?: HeldTotals };
   /** Where the draft's payment instructions are (JSON lines in S3), in chunks. */
   chunks: { index: number; key: string; count: number; amount: number }[];
   computedAt: string;
@@ -73,6 +75,8 @@ export interface CycleRecord {
   approvedHash?: string;
   approvedAt?: string;
   closing?: Record<string, unknown>;
+  /** Why the run failed (set by the Catch path, fail-task.ts): the error name and its masked cause. */
+  failure?: { error: string; cause: string };
 }
 
 export interface Actor {

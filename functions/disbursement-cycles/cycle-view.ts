@@ -22,5 +22,6 @@ export function toCycleView(c: CycleRecord) {
     ...(c.submittedBy ? { submittedBy: c.submittedBy, submittedHash: c.submittedHash } : {}),
     ...(c.approvedBy ? { approvedBy: c.approvedBy, approvedHash: c.approvedHash, approvedAt: c.approvedAt } : {}),
     ...(c.closing ? { closing: c.closing } : {}),
+    ...(c.failure ? { failure: c.failure } : {}),
   };
 }

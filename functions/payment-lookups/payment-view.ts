@@ -12,6 +12,7 @@ import { FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import type { LedgerEntry, PaymentHead } from '../payments/ledger/ledger-store.js';
 import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { maskAccount } from '../shared/pii.js';
+import { formatDateVi } from '../shared/vi-format.js';
 
 type Channel = PaymentHead['channel'];
 
@@ -241,7 +242,13 @@ export function accountView(account: AccountRecord): AccountView {
   const method = account.paymentMethod;
   return {
     status: account.status,
-    statusLabel: ACCOUNT_STATUS_LABELS[account.status],
+    // A death the population registry reported closes the account (recorded when a cycle is computed).
+    statusLabel: account.dateOfDeath
+      ? {
+          vi: `Đã thôi hưởng: người hưởng đã mất ngày ${formatDateVi(account.dateOfDeath)}`,
+          en: `No longer receiving the allowance: the beneficiary died on ${formatDateVi(account.dateOfDeath)}`,
+        }
+      : ACCOUNT_STATUS_LABELS[account.status],
     channel: method.kind,
     channelLabel: CHANNEL_LABELS[method.kind],
     bankAccount: method.kind === 'BANK' && method.bankAccountNumber ? maskAccount(method.bankAccountNumber) : null,

@@ -12,6 +12,7 @@ import { accountNumber } from '../../functions/accounts/account-number.js';
 import { countInState } from '../../functions/payments/ledger/ledger-store.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { freePort } from '../../infra/local/free-port.js';
+import { POPULATION_CSV_HEADER, populationLines } from '../../infra/local/population-registry/population-index.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   fmt,
@@ -26,7 +27,25 @@ import {
 
 export const description = 'pays N beneficiaries (default 100,000) through the bank simulator, end to end';
 
-async function seedAccounts(platform: LocalPlatform, count: number): Promise<void> {
+/**
+ * Identity numbers of `count` living people of a generated population (seed 7), and how many people it takes
+ * to include them: the local registry serves that population, so the compute step's registry check finds them.
+ */
+function livingPeople(count: number): { ids: string[]; population: number } {
+  const ids: string[] = [];
+  let population = 0;
+  for (const line of populationLines(Number.MAX_SAFE_INTEGER, 7)) {
+    if (ids.length >= count) break;
+    if (line === POPULATION_CSV_HEADER) continue;
+    population++;
+    const [personalId, , , , status] = line.split(',');
+    if (status === 'alive') ids.push(personalId as string);
+  }
+  return { ids, population };
+}
+
+async function seedAccounts(platform: LocalPlatform, personalIds: string[]): Promise<void> {
+  const count = personalIds.length;
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.dynamodbEndpoint }));
   const table = platform.name('accounts');
   const items: Record<string, unknown>[] = [];
@@ -54,7 +73,7 @@ async function seedAccounts(platform: LocalPlatform, count: number): Promise<voi
         pk: `PERSON#${personId}`,
         sk: 'ACCOUNT',
         personId,
-        personalId: String(79_100_000_000 + i).padStart(12, '0'),
+        personalId: personalIds[i],
         accountNumber: number,
         fullName: `Nguyễn Văn Bench ${i}`,
         dateOfBirth: '1940-01-01',
@@ -104,7 +123,12 @@ export async function run(args: string[]): Promise<void> {
   process.env.ANSINH_PAYMENT_CHUNK = '2000';
 
   const dynamodbPort = await freePort();
-  const platform = await new LocalPlatform({ prefix: 'benchpay-', ports: { dynamodb: dynamodbPort } }).start();
+  const people = livingPeople(payments);
+  const platform = await new LocalPlatform({
+    prefix: 'benchpay-',
+    ports: { dynamodb: dynamodbPort },
+    population: { generated: { count: people.population, seed: 7 } },
+  }).start();
   // The run's Wait states poll every 5 and 10 minutes on AWS; the benchmark measures the work, not the waits.
   (platform.stepFunctions as unknown as { o: { compressTime?: { waitMs: number } } }).o.compressTime = { waitMs: 500 };
   const token = (username: string) =>
@@ -150,7 +174,7 @@ export async function run(args: string[]): Promise<void> {
     }
   });
   let t = performance.now();
-  await seedAccounts(platform, payments);
+  await seedAccounts(platform, people.ids);
   log(`seeded ${fmt(payments)} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   t = performance.now();

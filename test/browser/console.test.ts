@@ -407,6 +407,23 @@ describe('the auditor', () => {
     await textOf(page.locator('#cycle-status'), /Đã kết thúc/);
     await context.close();
   }, 60_000);
+
+  it("a payee the population registry no longer knows is held in the next month's draft, with the reason", async () => {
+    // The third person of the list the labour officer uploaded (see 'the whole story through the console').
+    const [, , third] = loadPopulation(400).filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79');
+    platform.registry.removePerson(third?.personalId as string);
+    const { page, context } = await signedIn(browser, platform.url, 'ketoan.lap');
+    await page.locator('#period').fill('2026-06');
+    await page.locator('#create-cycle').click();
+    await page.waitForURL(/#\/cycles\/dc-/);
+    await textOf(page.locator('#cycle-status'), /Bản nháp/);
+    expect(await page.locator('#total-payees').textContent()).toBe('3');
+    expect(await textOf(page.locator('#total-held'), /Tạm giữ/)).toMatch(
+      /^Tạm giữ, không chi: 1 · \d{1,3}(\.\d{3})+\s₫ — Không còn trong CSDL quốc gia về dân cư: 1 \(/,
+    );
+    await look(page, '16-finance-cycle-held');
+    await context.close();
+  }, 60_000);
 });
 
 describe('each role reaches only its own pages and actions', () => {

@@ -132,6 +132,36 @@ describe('local registry server', () => {
   });
 });
 
+describe('local registry server: registrations after the fact', () => {
+  it('answers a recorded death and a removed record from then on; the shared index and other servers keep theirs', async () => {
+    const changed = await startRegistryServer({ index: server.index });
+    const post = (url: string, personalIds: string[]) =>
+      fetch(`${url}/v1/people:batchGet`, { method: 'POST', body: JSON.stringify({ personalIds }) }).then((r) =>
+        r.json(),
+      );
+    try {
+      const [dies, removed] = firstPeople.filter((p) => p.status === 'alive') as [RegistryPerson, RegistryPerson];
+      changed.recordDeath(dies.personalId, '2026-01-20');
+      changed.removePerson(removed.personalId);
+      expect(await post(changed.url, [dies.personalId, removed.personalId])).toEqual({
+        people: [{ ...dies, status: 'deceased', dateOfDeath: '2026-01-20' }],
+        notFound: [removed.personalId],
+      });
+      expect(await post(server.url, [dies.personalId, removed.personalId])).toEqual({
+        people: [dies, removed],
+        notFound: [],
+      });
+      expect(server.index.get(dies.personalId)).toEqual(dies);
+      expect(() => changed.recordDeath(removed.personalId, '2026-01-20')).toThrow(/no such person/);
+      expect(() => changed.recordDeath(UNKNOWN, '2026-01-20')).toThrow(/no such person/);
+      expect(() => changed.recordDeath(dies.personalId, '20/01/2026')).toThrow(RangeError);
+      expect(() => changed.recordDeath(dies.personalId, '1800-01-01')).toThrow(RangeError);
+    } finally {
+      await changed.stop();
+    }
+  });
+});
+
 describe('HttpPopulationRegistry', () => {
   it('returns the first 1,000 people of population.csv exactly as the file has them', async () => {
     const m = await client().lookup(ids(1000));

@@ -6,6 +6,12 @@
  * Serves `shared/domain/population.csv` (beside the repository) by default, another CSV with `populationFile`,
  * or a generated population with `generated`. Faults can be injected (and changed while running) for tests
  * and demos. `stats` counts requests and the most requests in flight at once.
+ *
+ * The index is a snapshot; the national registry changes after the fact. `recordDeath` (civil registration
+ * of a death) and `removePerson` (a record cancelled, e.g. an identity number withdrawn) change what this
+ * server answers from then on, through a small overlay map over the index (the index itself, possibly
+ * shared with other servers, is never changed). In-process only, for tests and demos: no HTTP path
+ * exposes them, so the HTTP contract stays that of `schemas/population-registry.ts`.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -58,6 +64,13 @@ export interface RegistryServer {
   stats: RegistryServerStats;
   resetStats(): void;
   setFaults(f: RegistryFaults): void;
+  /**
+   * Civil registration of a death: from now on the person answers `deceased` with this date (YYYY-MM-DD).
+   * Throws when the registry does not know the id.
+   */
+  recordDeath(personalId: string, dateOfDeath: string): void;
+  /** The record is cancelled: from now on the id answers as not found. */
+  removePerson(personalId: string): void;
   stop(): Promise<void>;
 }
 
@@ -117,6 +130,9 @@ export async function startRegistryServer(o: RegistryServerOptions = {}): Promis
   const index = o.index ?? (await loadPopulation(o));
   let faults: RegistryFaults = { ...o.faults };
   const stats: RegistryServerStats = { requests: 0, idsRequested: 0, inFlight: 0, maxInFlight: 0 };
+  /** Changes registered after the index was built: a person's new record, or null once removed. */
+  const overlay = new Map<string, RegistryPerson | null>();
+  const lookup = (id: string) => (overlay.has(id) ? (overlay.get(id) ?? undefined) : index.get(id));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -187,7 +203,7 @@ export async function startRegistryServer(o: RegistryServerOptions = {}): Promis
       const people: RegistryPerson[] = [];
       const notFound: string[] = [];
       for (const id of new Set(parsed.data.personalIds)) {
-        const p = index.get(id);
+        const p = lookup(id);
         if (p) people.push(p);
         else notFound.push(id);
       }
@@ -225,6 +241,17 @@ export async function startRegistryServer(o: RegistryServerOptions = {}): Promis
     },
     setFaults(f: RegistryFaults) {
       faults = { ...f };
+    },
+    recordDeath(personalId: string, dateOfDeath: string) {
+      const person = lookup(personalId);
+      if (!person) throw new Error('recordDeath: the registry has no such person');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfDeath) || dateOfDeath < person.dateOfBirth) {
+        throw new RangeError('recordDeath: dateOfDeath must be a YYYY-MM-DD date on or after the date of birth');
+      }
+      overlay.set(personalId, { ...person, status: 'deceased', dateOfDeath });
+    },
+    removePerson(personalId: string) {
+      overlay.set(personalId, null);
     },
     stop() {
       return new Promise<void>((resolve, reject) => {

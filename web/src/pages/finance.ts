@@ -48,6 +48,12 @@ const KIND: Record<string, { vi: string; en: string }> = {
   FUNERAL: { vi: 'Mai táng phí', en: 'Funeral support' },
 };
 
+/** Why the population registry check held a payee (functions/disbursement-cycles/registry-check.ts). */
+const HELD_REASON: Record<string, { vi: string; en: string }> = {
+  NOT_IN_REGISTRY: { vi: 'Không còn trong CSDL quốc gia về dân cư', en: 'No longer in the population registry' },
+  DEATH_DATE_UNKNOWN: { vi: 'Đã mất, chưa rõ ngày mất', en: 'Deceased, date of death unknown' },
+};
+
 interface Row {
   key: string;
   people: number;
@@ -72,6 +78,8 @@ interface Cycle {
     byCommune: Row[];
     byChannel: Row[];
     byKind: Row[];
+    /** Payees not paid because of the population registry check (absent from older drafts). */
+    held?: { people: number; amount: number; byReason: { reason: string; people: number; amount: number }[] };
   };
   submittedBy?: string;
   submittedHash?: string;
@@ -432,6 +440,20 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
                 h('dd', null, `${t.amount - prevT.amount >= 0 ? '+' : '−'}${money(Math.abs(t.amount - prevT.amount))}`),
               ),
           ),
+          t.held &&
+            t.held.people > 0 &&
+            h(
+              'p',
+              { id: 'total-held', class: 'help' },
+              h(
+                'strong',
+                null,
+                `${L('Tạm giữ, không chi', 'Held, not paid')}: ${count(t.held.people)} · ${money(t.held.amount)} — `,
+              ),
+              t.held.byReason
+                .map((r) => `${loc(HELD_REASON[r.reason]) || r.reason}: ${count(r.people)} (${money(r.amount)})`)
+                .join('; '),
+            ),
           previous === null &&
             h(
               'p',
