@@ -303,6 +303,12 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/disbursement-cycles/approve-handler.ts',
       uses: { tables: { cycles: 'readWrite' } },
     },
+    retryCycle: {
+      description: 'Computes again a cycle that failed before approval, under a new run',
+      entry: 'functions/disbursement-cycles/retry-handler.ts',
+      // jobs: reopens the cycle's open record in the cycle's own transaction (recoverCycles reads it).
+      uses: { tables: { cycles: 'readWrite', jobs: 'readWrite' }, stateMachines: { disbursement: 'start' } },
+    },
     recomputeCycle: {
       description: 'Recomputes the draft, voiding any approval',
       entry: 'functions/disbursement-cycles/recompute-handler.ts',
@@ -532,6 +538,12 @@ export const system: SystemDef = validateSystem({
       path: '/v1/disbursement-cycles/{cycleId}/approve',
       function: 'approveCycle',
       roles: ['finance_approver'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/disbursement-cycles/{cycleId}/retry',
+      function: 'retryCycle',
+      roles: ['finance_preparer'],
     },
     {
       method: 'POST',

@@ -256,6 +256,10 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     CycleParams.parse(e.pathParameters);
     expect(e.body).toBeUndefined();
   },
+  retryCycle: (e) => {
+    CycleParams.parse(e.pathParameters);
+    expect(e.body).toBeUndefined();
+  },
   computeCycle: (e) => CycleTask.parse(e),
   checkApproval: (e) => CycleTask.parse(e),
   dispatchCycle: (e) => CycleTask.parse(e),
@@ -836,6 +840,12 @@ describe('the samples through the real handlers (local runtime)', () => {
       // Another officer, but nothing was submitted: nothing to approve.
       expect((await http('approveCycle', event)).statusCode).toBe(409);
       expect((await getCycle(cycleId))?.status).toBe('DRAFT');
+    });
+
+    it('retryCycle refuses a cycle that has not failed with 409', async () => {
+      const res = await http('retryCycle', sample('retryCycle'));
+      expect(res.statusCode).toBe(409);
+      expect(errorCode(res.json)).toBe('WRONG_STATUS');
     });
 
     it('recomputeCycle refuses a cycle that is still computing with 409', async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
-import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
+import { changeCycle, getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
 import { computeEntitlement } from '../../functions/entitlements/entitlement.js';
 import type { PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
@@ -137,5 +137,42 @@ describe('registry check at compute', () => {
     expect(failed.totals).toBeUndefined();
     expect(['RegistryUnavailable', 'RegistryCircuitOpen']).toContain(failed.failure.error);
     expect((await getCycle(cycleId))?.draft).toBeUndefined();
-  }, 150_000);
+
+    // The registry is back, and the client's circuit breaker has cooled down (30 s; on AWS the step's own
+    // retries span longer): the preparer retries the failed cycle (never approved, so nothing was paid).
+    await new Promise((r) => setTimeout(r, 31_000));
+    expect(
+      (await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/retry`, { token: h.approver })).status,
+    ).toBe(403);
+    const retried = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/retry`, { token: h.preparer });
+    expect(retried.status).toBe(202);
+    expect(retried.body.status).toBe('COMPUTING');
+    const draft = await cycleIn(h, cycleId, ['DRAFT', 'FAILED'], 60_000);
+    expect(draft.status).toBe('DRAFT');
+    expect(draft.failure).toBeUndefined();
+    expect(draft.totals.held.byReason).toEqual([expect.objectContaining({ reason: 'NOT_IN_REGISTRY', people: 1 })]);
+    const actions = draft.audit.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['FAILED', 'RETRY_REQUESTED', 'COMPUTED']));
+    expect(draft.audit.find((e: { action: string }) => e.action === 'RETRY_REQUESTED')).toMatchObject({
+      from: 'FAILED',
+      to: 'COMPUTING',
+      run: `${cycleId}-r1`,
+    });
+    // Only a failed cycle is retried.
+    const again = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/retry`, { token: h.preparer });
+    expect(again.status).toBe(409);
+
+    // A cycle that failed after approval may have paid people: it is never run again.
+    await changeCycle({
+      cycleId,
+      actor: { subject: 'test', role: 'finance_approver' },
+      action: 'FAILED',
+      from: ['DRAFT'],
+      to: 'FAILED',
+      set: { approvedAt: new Date().toISOString(), failure: { error: 'Injected', cause: 'test' } },
+    });
+    const refused = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/retry`, { token: h.preparer });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('FAILED_AFTER_APPROVAL');
+  }, 210_000);
 });
