@@ -424,6 +424,26 @@ describe('the auditor', () => {
     await look(page, '16-finance-cycle-held');
     await context.close();
   }, 60_000);
+
+  it('a cycle that failed before approval shows why, and the preparer computes it again', async () => {
+    platform.registry.setFaults({ failNext: 1_000_000 });
+    const { page, context } = await signedIn(browser, platform.url, 'ketoan.lap');
+    await page.locator('#period').fill('2026-07');
+    await page.locator('#create-cycle').click();
+    await page.waitForURL(/#\/cycles\/dc-/);
+    await textOf(page.locator('#cycle-status'), /Thất bại/);
+    await textOf(page.locator('#failure'), /^CSDL quốc gia về dân cư không trả lời/);
+    expect(await page.locator('#failed-panel .meta').textContent()).toMatch(/^Registry(Unavailable|CircuitOpen)/);
+    await look(page, '17-finance-cycle-failed');
+    // The registry is back and the client's circuit breaker has cooled down (30 s).
+    platform.registry.setFaults({});
+    await new Promise((r) => setTimeout(r, 31_000));
+    await page.locator('#retry-cycle').click();
+    await textOf(page.locator('#cycle-status'), /Bản nháp/);
+    expect(await page.locator('#failed-panel').count()).toBe(0);
+    expect(await page.locator('#total-payees').textContent()).toBe('3');
+    await context.close();
+  }, 90_000);
 });
 
 describe('each role reaches only its own pages and actions', () => {

@@ -60,6 +60,23 @@ interface Row {
   lines: number;
   amount: number;
 }
+/** Why a cycle failed, in plain words, for the errors a person can act on. */
+const FAILURES: Record<string, { vi: string; en: string }> = {
+  RegistryUnavailable: {
+    vi: 'CSDL quốc gia về dân cư không trả lời nên chưa thể kiểm tra người hưởng. Hãy tính lại khi kết nối ổn định.',
+    en: 'The population registry did not answer, so payees could not be checked. Compute again once it does.',
+  },
+  RegistryCircuitOpen: {
+    vi: 'CSDL quốc gia về dân cư không trả lời nên chưa thể kiểm tra người hưởng. Hãy tính lại khi kết nối ổn định.',
+    en: 'The population registry did not answer, so payees could not be checked. Compute again once it does.',
+  },
+  RUN_ABORTED: { vi: 'Quy trình chi trả đã bị dừng thủ công.', en: 'The disbursement run was stopped by hand.' },
+  RUN_ABANDONED: {
+    vi: 'Quy trình chi trả dừng giữa chừng nhiều lần.',
+    en: 'The disbursement run ended early too many times.',
+  },
+};
+
 interface Cycle {
   cycleId: string;
   period: string;
@@ -86,6 +103,7 @@ interface Cycle {
   approvedBy?: string;
   approvedHash?: string;
   approvedAt?: string;
+  failure?: { error: string; cause?: string };
   closing?: Record<string, { count: number; amount: number }> & { balanced?: { count: boolean; amount: boolean } };
   progress?: { chunks: number; chunksDispatched: number; byState: Record<string, number> };
   audit?: { at: string; action: string; role: string }[];
@@ -228,6 +246,51 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
     busy = false;
     render();
   };
+
+  const retry = async () => {
+    busy = true;
+    render();
+    try {
+      await api('POST', `/v1/disbursement-cycles/${cycleId}/retry`);
+      // The page stopped following a failed cycle: open it again to follow the new run.
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (err) {
+      error = errorText(err);
+      busy = false;
+      render();
+    }
+  };
+
+  /** Why the cycle failed, and, before approval (nothing paid), the preparer's way to run it again. */
+  function failed(c: Cycle): Child {
+    if (c.status !== 'FAILED') return null;
+    return h(
+      'section',
+      { 'aria-labelledby': 'failed-h', class: 'panel', id: 'failed-panel' },
+      h('h2', { id: 'failed-h' }, L('Kỳ chi trả bị lỗi', 'The cycle failed')),
+      h(
+        'p',
+        { id: 'failure' },
+        loc(FAILURES[c.failure?.error ?? '']) ||
+          L('Lỗi không lường trước; xem chi tiết bên dưới.', 'An unexpected error; see the detail below.'),
+      ),
+      h('p', { class: 'meta' }, `${c.failure?.error ?? ''}${c.failure?.cause ? `: ${c.failure.cause}` : ''}`),
+      c.approvedAt
+        ? h(
+            'p',
+            null,
+            L(
+              'Kỳ đã được duyệt nên có thể đã chi một phần: không chạy lại. Khoản chưa chi sẽ được truy lĩnh ở kỳ sau.',
+              'It was approved and may have paid some people: it is not run again. What it did not pay is owed in the next cycle.',
+            ),
+          )
+        : hasRole(s, 'finance_preparer') &&
+            button(L('Tính lại kỳ chi trả', 'Compute the cycle again'), () => void retry(), {
+              id: 'retry-cycle',
+              ...(busy ? { disabled: '' } : {}),
+            }),
+    );
+  }
 
   function makerChecker(c: Cycle): Child {
     const t = c.totals;
@@ -469,6 +532,7 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
           totalsTable(L('Theo kênh chi trả', 'By channel'), t.byChannel, (k) => loc(CHANNEL[k]) || k, prevT?.byChannel),
           totalsTable(L('Theo loại khoản', 'By kind'), t.byKind, (k) => loc(KIND[k]) || k, prevT?.byKind),
         ),
+      failed(c),
       makerChecker(c),
       c.approvedBy &&
         h(
