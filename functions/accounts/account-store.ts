@@ -303,40 +303,12 @@ export async function changePaymentMethod(
   );
   const account = current.Item as AccountRecord | undefined;
   if (!account || !mayChange(account)) throw new AccountNotFoundError(accountNumberValue);
-  const now = new Date().toISOString();
-  const version = account.version + 1;
-  await dynamo().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: table(),
-            Key: { pk: account.pk, sk: 'ACCOUNT' },
-            UpdateExpression: 'SET paymentMethod = :m, version = :v, updatedAt = :at',
-            ConditionExpression: 'version = :prev',
-            ExpressionAttributeValues: { ':m': method, ':v': version, ':prev': account.version, ':at': now },
-          },
-        },
-        {
-          Put: {
-            TableName: table(),
-            Item: {
-              pk: account.pk,
-              sk: `AUDIT#${now}#${version}#${randomBytes(3).toString('hex')}`,
-              action: 'PAYMENT_METHOD_CHANGED',
-              actor,
-              reason,
-              at: now,
-              version,
-              before: account.paymentMethod,
-              after: method,
-            },
-          },
-        },
-      ],
-    }),
+  const { version, updatedAt } = await versionedChange(
+    account,
+    { paymentMethod: method },
+    { action: 'PAYMENT_METHOD_CHANGED', actor, reason, before: account.paymentMethod, after: method },
   );
-  return { ...account, paymentMethod: method, version, updatedAt: now };
+  return { ...account, paymentMethod: method, version, updatedAt };
 }
 
 /**
@@ -351,50 +323,70 @@ export async function recordDeath(
   source: string,
 ): Promise<boolean> {
   if (account.dateOfDeath === dateOfDeath && account.status === 'CLOSED') return true;
-  const now = new Date().toISOString();
-  const version = account.version + 1;
   try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: account.pk, sk: 'ACCOUNT' },
-              UpdateExpression: 'SET #s = :s, dateOfDeath = :d, version = :v, updatedAt = :at',
-              ConditionExpression: 'version = :prev',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':s': 'CLOSED',
-                ':d': dateOfDeath,
-                ':v': version,
-                ':prev': account.version,
-                ':at': now,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: {
-                pk: account.pk,
-                sk: `AUDIT#${now}#${version}#${randomBytes(3).toString('hex')}`,
-                action: 'DEATH_RECORDED',
-                actor,
-                reason: source,
-                at: now,
-                version,
-                before: { status: account.status, dateOfDeath: account.dateOfDeath ?? null },
-                after: { status: 'CLOSED', dateOfDeath },
-              },
-            },
-          },
-        ],
-      }),
+    await versionedChange(
+      account,
+      { status: 'CLOSED', dateOfDeath },
+      {
+        action: 'DEATH_RECORDED',
+        actor,
+        reason: source,
+        before: { status: account.status, dateOfDeath: account.dateOfDeath ?? null },
+        after: { status: 'CLOSED', dateOfDeath },
+      },
     );
     return true;
   } catch (err) {
     if (err instanceof TransactionCanceledException) return false;
     throw err;
   }
+}
+
+/**
+ * One change to an account: the attributes set only if nobody changed the account since it was read (version),
+ * and an audit entry with before and after, in one transaction.
+ */
+async function versionedChange(
+  account: AccountRecord,
+  set: Record<string, unknown>,
+  audit: { action: string; actor: string; reason: string; before: unknown; after: unknown },
+): Promise<{ version: number; updatedAt: string }> {
+  const updatedAt = new Date().toISOString();
+  const version = account.version + 1;
+  const values = { ...set, version, updatedAt };
+  const names = Object.fromEntries(Object.keys(values).map((k, i) => [`#a${i}`, k]));
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: table(),
+            Key: { pk: account.pk, sk: 'ACCOUNT' },
+            UpdateExpression: `SET ${Object.keys(names)
+              .map((n, i) => `${n} = :a${i}`)
+              .join(', ')}`,
+            ConditionExpression: '#v = :prev',
+            ExpressionAttributeNames: { ...names, '#v': 'version' },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(Object.values(values).map((v, i) => [`:a${i}`, v])),
+              ':prev': account.version,
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: table(),
+            Item: {
+              pk: account.pk,
+              sk: `AUDIT#${updatedAt}#${version}#${randomBytes(3).toString('hex')}`,
+              ...audit,
+              at: updatedAt,
+              version,
+            },
+          },
+        },
+      ],
+    }),
+  );
+  return { version, updatedAt };
 }
