@@ -17,4 +17,5 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/no-skips-reporter.mjs'],
 };

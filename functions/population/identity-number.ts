@@ -9,7 +9,7 @@
 
 import type { Finding } from '../../schemas/messages.js';
 import { maskDigits } from '../shared/pii.js';
-// Copies of shared/domain reference data: the repo must build without the sibling checkout.
+// Reference data kept in the repository (origin and licence: SOURCES.md).
 import idProvinceData from './data/id-province-codes.json' with { type: 'json' };
 import provinces2025Data from './data/provinces-2025.json' with { type: 'json' };
 

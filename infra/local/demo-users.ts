@@ -1,6 +1,6 @@
 /**
  * Demo users of the local identity provider, one per role. Synthetic people only: the beneficiary is a
- * row of the synthetic population (../shared/domain/population.csv).
+ * person of the built-in synthetic population (`DEFAULT_POPULATION`).
  */
 
 import type { RoleId } from '../../schemas/roles.js';
@@ -20,7 +20,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'ketoan.lap', displayName: 'Kế toán lập (TP.HCM)', role: 'finance_preparer', jurisdiction: '79' },
   { username: 'ketoan.duyet', displayName: 'Lãnh đạo duyệt (TP.HCM)', role: 'finance_approver', jurisdiction: '79' },
   { username: 'thanhtra', displayName: 'Thanh tra', role: 'auditor' },
-  { username: 'nguoihuong', displayName: 'Hoàng Thanh Minh Ánh', role: 'beneficiary', personalId: '079130796635' },
+  { username: 'nguoihuong', displayName: 'Nguyễn Thu Minh Yến', role: 'beneficiary', personalId: '079132108434' },
 ];
 
 /** Claims as the configured identity provider would issue them. */

@@ -32,7 +32,7 @@ export interface LocalPlatformOptions {
   /** Resource name prefix, so several runtimes can share one DynamoDB Local. */
   prefix?: string;
   ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number; registry?: number; bank?: number };
-  /** The population the local registry serves (default: ../shared/domain/population.csv). */
+  /** The population the local registry serves (default: the built-in synthetic population, `DEFAULT_POPULATION`). */
   population?: { file?: string } | { generated: { count: number; seed: number } };
   /** Reuse an already running DynamoDB Local (tests share one JVM). */
   dynamodbEndpoint?: string;
@@ -77,7 +77,20 @@ export class LocalPlatform {
     return `${this.prefix}${id}`;
   }
 
+  /**
+   * Starts every component. A start that fails part way stops what it had started before rethrowing: a test
+   * (or `npm start`) that could not start leaves no server, socket or JVM behind to keep the process alive.
+   */
   async start(): Promise<this> {
+    try {
+      return await this.startComponents();
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async startComponents(): Promise<this> {
     const dataDir = this.o.dataDir ? resolve(this.o.dataDir) : undefined;
     Object.assign(process.env, {
       AWS_REGION: REGION,
@@ -254,16 +267,26 @@ export class LocalPlatform {
   /** Pollers stop first so nothing new starts; unfinished executions are resumed by the next start. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await this.bank?.stop();
-    await this.stepFunctions?.stop();
+    // Each step runs even when one before it fails (a half-started platform), so nothing is left open.
+    const failures: unknown[] = [];
+    const step = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    await step(() => this.bank?.stop());
+    await step(() => this.stepFunctions?.stop());
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
-    await this.gateway?.stop();
-    await this.registry?.stop();
-    this.sqs?.destroy();
-    await this.storage?.close();
-    await this.fauxqs?.stop();
-    await this.dynamodb?.stop();
-    this.restoreDns?.();
+    await step(() => this.gateway?.stop());
+    await step(() => this.registry?.stop());
+    await step(() => this.sqs?.destroy());
+    await step(() => this.storage?.close());
+    await step(() => this.fauxqs?.stop());
+    await step(() => this.dynamodb?.stop());
+    await step(() => this.restoreDns?.());
+    if (failures.length) throw new AggregateError(failures, 'some components did not stop cleanly');
   }
 }
 

@@ -188,7 +188,7 @@ describe('the whole story through the console', () => {
         category: i === 1 ? 'KT_NANG' : 'NCT_80',
       }),
     );
-    const bad = listRow({ ...(people()[3] as ReturnType<typeof people>[number]), personalId: '79130796635' }, 4);
+    const bad = listRow({ ...(people()[3] as ReturnType<typeof people>[number]), personalId: '79132108434' }, 4);
     await page.locator('#list-file').setInputFiles({
       name: 'danh-sach-thang-5.csv',
       mimeType: 'text/csv',

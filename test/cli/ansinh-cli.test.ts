@@ -220,7 +220,7 @@ describe('ansinh CLI', () => {
       .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
       .slice(5);
     const file = join(dir, 'sai.csv');
-    writeFileSync(file, toExcelCsv([LIST_HEADER, listRow({ ...(person as Citizen), personalId: '79130796635' }, 0)]));
+    writeFileSync(file, toExcelCsv([LIST_HEADER, listRow({ ...(person as Citizen), personalId: '79132108434' }, 0)]));
     const r = await cli(['lists', 'upload', file, '--json', '--user', 'canbo.hcm']);
     expect(r.code).toBe(EXIT.ATTENTION);
     expect(json(r).totals.byOutcome.ACCEPTED ?? 0).toBe(0);

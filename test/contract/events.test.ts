@@ -650,9 +650,9 @@ describe('the samples through the real handlers (local runtime)', () => {
       {
         candidate: {
           line: 2,
-          personalId: '079130796635',
-          fullName: 'Hoàng Thanh Minh Ánh',
-          dateOfBirth: '1930-01-05',
+          personalId: '079132108434',
+          fullName: 'Nguyễn Thu Minh Yến',
+          dateOfBirth: '1932-05-27',
           gender: 'F',
           categoryCode: 'NCT_80',
           decisionDate: '2026-03-02',
@@ -935,7 +935,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(errorCode(none.json)).toBe('FILE_EMPTY');
 
       const noColumns = sample('importCashConfirmations');
-      noColumns.body = 'STT,Họ tên,Số tiền\r\n1,Hoàng Thanh Minh Ánh,500000\r\n';
+      noColumns.body = 'STT,Họ tên,Số tiền\r\n1,Nguyễn Thu Minh Yến,500000\r\n';
       noColumns.headers['content-length'] = String(Buffer.byteLength(noColumns.body));
       const headerless = await http('importCashConfirmations', noColumns);
       expect(headerless.statusCode).toBe(400);
@@ -1012,13 +1012,13 @@ describe('the samples through the real handlers (local runtime)', () => {
       const res = await http('getPersonPayments', event);
       expect(res.statusCode).toBe(200);
       const found = PersonPayments.parse(res.json);
-      expect(found.person).toMatchObject({ identityNumber: '0791******35', jurisdiction: '79' });
+      expect(found.person).toMatchObject({ identityNumber: '0791******34', jurisdiction: '79' });
       expect(found.payments).toEqual([]);
       const account = await getAccountByPersonalId(event.pathParameters.identityNumber);
       expect(await lookupAudit(`PERSON#${account?.personId}`, event.requestContext.requestId)).toMatchObject({
         action: 'PAYMENTS_LOOKUP',
         outcome: 'FOUND',
-        identityNumber: '0791******35',
+        identityNumber: '0791******34',
         jurisdiction: '79',
         roles: ['labor_officer'],
       });
@@ -1049,8 +1049,8 @@ describe('the samples through the real handlers (local runtime)', () => {
       });
 
       const malformed = sample('getPersonPayments');
-      malformed.pathParameters.identityNumber = '79130796635';
-      malformed.rawPath = malformed.requestContext.http.path = '/v1/people/79130796635/payments';
+      malformed.pathParameters.identityNumber = '79132108434';
+      malformed.rawPath = malformed.requestContext.http.path = '/v1/people/79132108434/payments';
       const bad = await http('getPersonPayments', malformed);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');

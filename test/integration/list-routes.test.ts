@@ -36,7 +36,7 @@ const preparer79 = officerUser('ketoan.79', 'finance_preparer', '79');
 const approver79 = officerUser('duyet.79', 'finance_approver', '79');
 const preparer01 = officerUser('ketoan.01', 'finance_preparer', '01');
 const auditor = officerUser('thanhtra.tw', 'auditor');
-const beneficiary: DemoUser = { username: 'nh', displayName: 'NH', role: 'beneficiary', personalId: '079130796635' };
+const beneficiary: DemoUser = { username: 'nh', displayName: 'NH', role: 'beneficiary', personalId: '079132108434' };
 
 let platform: LocalPlatform;
 const tokens = new Map<string, string>();

@@ -80,7 +80,7 @@ describe('HTTP API', () => {
     for (const token of bad) {
       const res = await api(platform, 'POST', '/v1/identity-checks', {
         token,
-        body: { people: [person('079130796635')] },
+        body: { people: [person('079132108434')] },
       });
       expect(res.status).toBe(401);
     }
@@ -91,7 +91,7 @@ describe('HTTP API', () => {
       const token = await platform.identityProvider.tokenFor(demoUser(role));
       const res = await api(platform, 'POST', '/v1/identity-checks', {
         token,
-        body: { people: [person('079130796635')] },
+        body: { people: [person('079132108434')] },
       });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
@@ -110,10 +110,10 @@ describe('HTTP API', () => {
 describe('identity check, end to end', () => {
   it('runs route → queue → state machine → table and returns each verdict', async () => {
     const check = await submitAndWait([
-      person('079130796635', '1930-01-05', 'F'),
-      person('79130796635'),
+      person('079132108434', '1932-05-27', 'F'),
+      person('79132108434'),
       person('123456789'),
-      person('079130796635', '1930-01-05', 'F'),
+      person('079132108434', '1932-05-27', 'F'),
     ]);
     expect(check.status).toBe('COMPLETED');
     expect(check.summary).toEqual({ total: 4, valid: 1, invalid: 3 });

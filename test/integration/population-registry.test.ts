@@ -2,8 +2,6 @@
  * The population registry client against the real local registry server (port 0, faults injected
  * server-side, requests and in-flight counted server-side).
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   CircuitOpenError,
@@ -13,23 +11,19 @@ import {
   RegistryBadRequestError,
   RegistryUnavailableError,
 } from '../../functions/population/registry/registry-client.js';
-import {
-  DEFAULT_POPULATION_FILE,
-  type RegistryServer,
-  startRegistryServer,
-} from '../../infra/local/population-registry/registry-server.js';
+import { DEFAULT_POPULATION, populationLines } from '../../infra/local/population-registry/population-index.js';
+import { type RegistryServer, startRegistryServer } from '../../infra/local/population-registry/registry-server.js';
 import { ErrorBody } from '../../schemas/messages.js';
 import { RegistryPerson } from '../../schemas/population-registry.js';
 
 let server: RegistryServer;
 let firstPeople: RegistryPerson[] = [];
 
-/** The first n people of shared/domain/population.csv, parsed independently of the index. */
+/** The first n people of the default population's CSV lines, parsed independently of the index. */
 async function readFirstPeople(n: number): Promise<RegistryPerson[]> {
-  const rl = createInterface({ input: createReadStream(DEFAULT_POPULATION_FILE, 'utf8'), crlfDelay: Infinity });
   const out: RegistryPerson[] = [];
   let header = true;
-  for await (const line of rl) {
+  for (const line of populationLines(DEFAULT_POPULATION.count, DEFAULT_POPULATION.seed)) {
     if (header) {
       header = false;
       continue;
@@ -48,7 +42,6 @@ async function readFirstPeople(n: number): Promise<RegistryPerson[]> {
     );
     if (out.length === n) break;
   }
-  rl.close();
   return out;
 }
 
@@ -86,7 +79,7 @@ const ids = (n: number) => firstPeople.slice(0, n).map((p) => p.personalId);
 const UNKNOWN = '001099000000';
 
 describe('local registry server', () => {
-  it('listens on 127.0.0.1 and serves the default 100,000-person file', () => {
+  it('listens on 127.0.0.1 and serves the built-in 100,000-person population', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.index.size).toBe(100_000);
   });
@@ -244,10 +237,10 @@ describe('HttpPopulationRegistry', () => {
 
   it('rejects malformed ids before sending anything, without echoing them', async () => {
     const err = await client()
-      .lookup(['079130796635', '79130796635'])
+      .lookup(['079132108434', '79132108434'])
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryBadRequestError);
-    expect((err as Error).message).not.toContain('79130796635');
+    expect((err as Error).message).not.toContain('79132108434');
     expect(server.stats.requests).toBe(0);
   });
 

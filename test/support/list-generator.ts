@@ -1,7 +1,7 @@
 /**
  * Beneficiary lists built from the synthetic population with KNOWN injected defects. Each row's expected
  * outcome is decided here, from the population and the defect injected, never by the code under test: the
- * rules restated are those of shared/domain/README.md (identity-number structure, name equivalences).
+ * rules restated are those of the domain reference (identity-number structure, name equivalences).
  */
 import { readFileSync } from 'node:fs';
 import { type Citizen, LIST_HEADER, listRow } from './population.js';
@@ -52,12 +52,13 @@ export interface GeneratedList {
   accepted: Citizen[];
 }
 
+// Read from the data file itself, not through the module under test.
 const ID_PROVINCES = new Set(
   Object.keys(
     (
-      JSON.parse(readFileSync(new URL('../../../shared/domain/id-province-codes.json', import.meta.url), 'utf8')) as {
-        codes: Record<string, string>;
-      }
+      JSON.parse(
+        readFileSync(new URL('../../functions/population/data/id-province-codes.json', import.meta.url), 'utf8'),
+      ) as { codes: Record<string, string> }
     ).codes,
   ),
 );

@@ -1,5 +1,5 @@
-/** The synthetic population (../shared/domain/population.csv) for tests that build beneficiary lists. */
-import { readFileSync } from 'node:fs';
+/** The synthetic population the local registry serves by default, for tests that build beneficiary lists. */
+import { DEFAULT_POPULATION, populationLines } from '../../infra/local/population-registry/population-index.js';
 
 export interface Citizen {
   personalId: string;
@@ -11,13 +11,12 @@ export interface Citizen {
   residenceProvinceCode: string;
 }
 
-export const POPULATION_FILE = new URL('../../../shared/domain/population.csv', import.meta.url);
-
+/** The first `limit` people of the population the registry serves (generated, the same every time). */
 export function loadPopulation(limit = Number.POSITIVE_INFINITY): Citizen[] {
-  const lines = readFileSync(POPULATION_FILE, 'utf8').split('\n').slice(1);
+  const lines = populationLines(Math.min(limit, DEFAULT_POPULATION.count), DEFAULT_POPULATION.seed);
+  lines.next(); // the header
   const people: Citizen[] = [];
   for (const line of lines) {
-    if (!line || people.length >= limit) continue;
     const [personalId, fullName, dateOfBirth, gender, status, dateOfDeath, residenceProvinceCode] = line.split(',');
     people.push({
       personalId: personalId ?? '',

@@ -305,10 +305,10 @@ export async function* recordsToRows(
 export const TEMPLATE_EXAMPLES: readonly (readonly string[])[] = [
   [
     '1',
-    'Hoàng Thanh Minh Ánh',
-    '05/01/1930',
+    'Nguyễn Thu Minh Yến',
+    '27/05/1932',
     'Nữ',
-    '079130796635',
+    '079132108434',
     'NCT_80',
     '15/07/2025',
     'Bưu điện',
@@ -319,10 +319,10 @@ export const TEMPLATE_EXAMPLES: readonly (readonly string[])[] = [
   ],
   [
     '2',
-    'Trần Hữu Sơn',
-    '22/10/2016',
+    'Bùi Xuân Nghĩa',
+    '10/10/2016',
     'Nam',
-    '051216885294',
+    '051216975805',
     'TE_4_16',
     '01/08/2025',
     'Ngân hàng',
@@ -347,7 +347,7 @@ export const ACCEPTED_VALUES: Partial<Record<ListField, string>> = {
   gender: 'Nam / Nữ / M / F',
   paymentMethod: 'Ngân hàng / Bưu điện / BANK / POST_OFFICE',
   dateOfBirth:
-    'dd/mm/yyyy (ví dụ 05/01/1930), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, hoặc ô kiểu Ngày của Excel',
+    'dd/mm/yyyy (ví dụ 27/05/1932), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, hoặc ô kiểu Ngày của Excel',
   decisionDate:
     'dd/mm/yyyy (ví dụ 15/07/2025), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, hoặc ô kiểu Ngày của Excel',
   personalId: '12 chữ số, định dạng Văn bản (Text) để giữ số 0 đầu / 12 digits, Text format to keep leading zeros',

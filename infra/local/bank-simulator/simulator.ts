@@ -46,7 +46,7 @@
  * deterministic (same bytes every time), today's statement is intraday and marked PROVISIONAL.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,7 @@ import {
   readPain001,
 } from './pain001-reader.js';
 
-export const DEFAULT_BANKS_FILE = new URL('../../../../shared/domain/banks.json', import.meta.url);
+export const DEFAULT_BANKS_FILE = new URL('../../../functions/accounts/data/banks.json', import.meta.url);
 const MAX_PAIN001_BYTES = 64 * 1024 * 1024;
 const MAX_JSON_BYTES = 64 * 1024;
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -174,7 +174,7 @@ export interface BankSimulatorOptions {
   callbackTimeoutMs?: number;
   /** Balance of every debtor account on the bank's first day (default 10,000,000,000,000 VND). */
   openingBalanceVnd?: number | bigint;
-  /** Creditor BINs the bank can reach (others → RJCT RC01). Default: shared/domain/banks.json when present; null = all. */
+  /** Creditor BINs the bank can reach (others → RJCT RC01). Default: the banks of functions/accounts/data/banks.json; null = all. */
   knownBins?: Iterable<string> | null;
   faults?: BankFaults;
 }
@@ -264,9 +264,7 @@ const compact = (date: string): string => date.replace(/-/g, '');
 function loadKnownBins(o: BankSimulatorOptions): ReadonlySet<string> | undefined {
   if (o.knownBins === null) return undefined;
   if (o.knownBins !== undefined) return new Set(o.knownBins);
-  const path = fileURLToPath(DEFAULT_BANKS_FILE);
-  if (!existsSync(path)) return undefined;
-  const data = JSON.parse(readFileSync(path, 'utf8')) as { banks?: { bin?: string }[] };
+  const data = JSON.parse(readFileSync(fileURLToPath(DEFAULT_BANKS_FILE), 'utf8')) as { banks?: { bin?: string }[] };
   const bins = (data.banks ?? []).map((b) => b.bin).filter((b): b is string => typeof b === 'string');
   return bins.length ? new Set(bins) : undefined;
 }

@@ -5,12 +5,10 @@
  * Prints the index size (bytes per person, exact and as measured by the process) and client+server lookups/s.
  */
 
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { HttpPopulationRegistry } from '../../../functions/population/registry/registry-client.js';
-import { populationLines } from './population-index.js';
-import { DEFAULT_POPULATION_FILE, loadPopulation, startRegistryServer } from './registry-server.js';
+import { DEFAULT_POPULATION, populationLines } from './population-index.js';
+import { loadPopulation, startRegistryServer } from './registry-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,9 +27,10 @@ const used = () => {
 
 const before = used();
 const t0 = performance.now();
-const index = await loadPopulation(
-  values.generate ? { generated: { count: Number(values.generate), seed: Number(values.seed ?? 1) } } : {},
-);
+const generated = values.generate
+  ? { count: Number(values.generate), seed: Number(values.seed ?? 1) }
+  : { ...DEFAULT_POPULATION };
+const index = await loadPopulation({ generated });
 const loadMs = performance.now() - t0;
 const measured = used() - before;
 console.log(
@@ -44,11 +43,8 @@ const server = await startRegistryServer({ index });
 const lookups = Number(values.lookups ?? 100_000);
 const concurrency = Number(values.concurrency ?? 4);
 // Ids to look up: the first people of the source (distinct), every 10th replaced by an unknown id.
-const source: AsyncIterable<string> | Iterable<string> = values.generate
-  ? populationLines(Math.min(Number(values.generate), lookups), Number(values.seed ?? 1))
-  : createInterface({ input: createReadStream(DEFAULT_POPULATION_FILE, 'utf8'), crlfDelay: Infinity });
 const ids: string[] = [];
-for await (const line of source) {
+for (const line of populationLines(Math.min(generated.count, lookups), generated.seed)) {
   if (line.startsWith('personal_id')) continue;
   // 0019…: century digit 9 (born in the 2300s), so nobody has it.
   ids.push(ids.length % 10 === 9 ? `0019${String(ids.length).padStart(8, '0')}` : line.slice(0, 12));

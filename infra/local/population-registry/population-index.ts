@@ -1,5 +1,5 @@
 /**
- * The local population registry's data: a population CSV (`shared/domain/population.csv` format)
+ * The local population registry's data: a population CSV
  * `personal_id,full_name,date_of_birth,gender,status,date_of_death,residence_province_code`
  * streamed into a compact in-memory index, and a deterministic generator of synthetic populations in the
  * same format (for benchmarks with millions of people).
@@ -369,6 +369,12 @@ const MIGRATION = weighted([
   ['__', 25],
 ] as const);
 
+/**
+ * The population the local registry serves unless told otherwise: generated here, so a clone needs nothing
+ * beside the repository. The README's examples, the demo users and the tests name people of this population.
+ */
+export const DEFAULT_POPULATION = Object.freeze({ count: 100_000, seed: 20_250_701 });
+
 /** Dates in generated data are relative to this fixed day, so output never depends on when it runs. */
 const REFERENCE_YEAR = 2026;
 const SERIAL_STRIDE = 387_391; // coprime to 10^6: serial = (n × stride + offset) mod 10^6 is a bijection
@@ -413,7 +419,10 @@ export function* populationLines(count: number, seed: number): Generator<string>
     const personalId = `${prefix}${String(serial).padStart(6, '0')}`;
 
     const words: string[] = [SURNAME(rand()), pick(MIDDLE[gender], rand())];
-    if (rand() < 0.15) words.push(pick(MIDDLE[gender], rand()));
+    if (rand() < 0.15) {
+      const second = pick(MIDDLE[gender], rand());
+      if (second !== words[1]) words.push(second); // "Minh Minh" is no one's name
+    }
     words.push(pick(GIVEN[gender], rand()));
     const fullName = words.join(' ').normalize('NFC');
 

@@ -3,9 +3,9 @@
  * 127.0.0.1 only. `POST /v1/people:batchGet` with `{ personalIds }` (1..100) answers `{ people, notFound }`;
  * a body that fails the schema gets 400 with an ErrorBody; other paths 404; other methods on the path 405.
  *
- * Serves `shared/domain/population.csv` (beside the repository) by default, another CSV with `populationFile`,
- * or a generated population with `generated`. Faults can be injected (and changed while running) for tests
- * and demos. `stats` counts requests and the most requests in flight at once.
+ * Serves the deterministic synthetic population `DEFAULT_POPULATION` (generated in memory, nothing read from
+ * disk) by default, a population CSV with `populationFile`, or another generated population with `generated`.
+ * Faults can be injected (and changed while running) for tests and demos. `stats` counts requests and the most requests in flight at once.
  *
  * The index is a snapshot; the national registry changes after the fact. `recordDeath` (civil registration
  * of a death) and `removePerson` (a record cancelled, e.g. an identity number withdrawn) change what this
@@ -19,9 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ErrorBody } from '../../../schemas/messages.js';
 import { RegistryBatchRequest, type RegistryPerson } from '../../../schemas/population-registry.js';
-import { PopulationIndex, populationLines } from './population-index.js';
+import { DEFAULT_POPULATION, PopulationIndex, populationLines } from './population-index.js';
 
-export const DEFAULT_POPULATION_FILE = new URL('../../../../shared/domain/population.csv', import.meta.url);
 export const BATCH_GET_PATH = '/v1/people:batchGet';
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -75,13 +74,16 @@ export interface RegistryServer {
 }
 
 export async function loadPopulation(o: Pick<RegistryServerOptions, 'populationFile' | 'generated'>) {
-  if (o.generated) return PopulationIndex.fromLines(populationLines(o.generated.count, o.generated.seed));
-  const file = o.populationFile ?? DEFAULT_POPULATION_FILE;
+  if (o.populationFile === undefined) {
+    const { count, seed } = o.generated ?? DEFAULT_POPULATION;
+    return PopulationIndex.fromLines(populationLines(count, seed));
+  }
+  const file = o.populationFile;
   const path = file instanceof URL ? fileURLToPath(file) : file;
   if (!existsSync(path)) {
     throw new Error(
-      `Population file not found: ${path}. The local registry serves shared/domain/population.csv from the ` +
-        'checkout beside this repository by default; pass populationFile (--file) or generated (--generate N).',
+      `Population file not found: ${path}. Omit populationFile (--file) to serve the built-in synthetic ` +
+        'population, or pass generated (--generate N).',
     );
   }
   return PopulationIndex.fromFile(path);

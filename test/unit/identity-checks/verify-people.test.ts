@@ -9,7 +9,7 @@ import {
 } from '../../../functions/population/identity-number.js';
 import { CheckId, type PersonToCheck, PersonVerdict } from '../../../schemas/identity-checks.js';
 
-// Synthetic people (shared/domain/population.csv).
+// Synthetic people (no real person).
 const ANH: PersonToCheck = {
   personalId: '079130796635',
   fullName: 'Hoàng Thanh Minh Ánh',

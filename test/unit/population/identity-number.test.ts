@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
@@ -16,6 +15,7 @@ import {
   PROVINCES_2025,
   provinceName2025,
 } from '../../../functions/population/identity-number.js';
+import { DEFAULT_POPULATION, populationLines } from '../../../infra/local/population-registry/population-index.js';
 import { Finding } from '../../../schemas/messages.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -109,19 +109,6 @@ describe('province reference data', () => {
     expect(Object.isFrozen(PROVINCES_2025[0])).toBe(true);
     expect(Object.isFrozen(ID_PROVINCE_CODES)).toBe(true);
   });
-
-  // The copies in the repo must not drift from shared/domain (present beside the repo in CI).
-  for (const file of ['id-province-codes.json', 'provinces-2025.json']) {
-    const shared = new URL(`../../../../shared/domain/${file}`, import.meta.url);
-    const copy = new URL(`../../../functions/population/data/${file}`, import.meta.url);
-    const present = existsSync(shared);
-    (present ? it : it.skip)(
-      present ? `data/${file} equals shared/domain/${file}` : `data/${file} drift check skipped: ../shared absent`,
-      () => {
-        expect(JSON.parse(readFileSync(copy, 'utf8'))).toEqual(JSON.parse(readFileSync(shared, 'utf8')));
-      },
-    );
-  }
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -513,32 +500,29 @@ describe('checkIdentityNumber properties', () => {
 // The synthetic registry
 // ---------------------------------------------------------------------------------------------------------
 
-const POPULATION = new URL('../../../../shared/domain/population.csv', import.meta.url);
-const populationPresent = existsSync(POPULATION);
-
-describe('population.csv (synthetic registry beside the repo)', () => {
-  (populationPresent ? it : it.skip)(
-    populationPresent
-      ? 'every row of the first 2,000 passes with its own date of birth and gender'
-      : 'SKIPPED: ../shared/domain/population.csv not found beside the repo (CI checks it out there)',
-    () => {
-      const lines = readFileSync(POPULATION, 'utf8').split(/\r?\n/);
-      expect(lines[0]).toBe('personal_id,full_name,date_of_birth,gender,status,date_of_death,residence_province_code');
-      const rows = lines.slice(1, 2001).filter((l) => l !== '');
-      expect(rows).toHaveLength(2000);
-      for (const line of rows) {
-        const [personalId, , dateOfBirth, gender] = line.split(',');
-        const result = checkIdentityNumber(personalId as string, {
-          dateOfBirth: dateOfBirth as string,
-          gender: gender as Gender,
-        });
-        if (!result.ok) throw new Error(`${maskIdentityNumber(personalId as string)}: ${result.finding.code}`);
-        expect(result.personalId).toBe(personalId);
-        expect(result.birthYear).toBe(Number(dateOfBirth?.slice(0, 4)));
-        if (result.birthPlace.kind === 'province') {
-          expect(crosswalkIdProvinceTo2025(result.birthPlace.idProvinceCode)).toBeDefined();
-        }
+describe('the synthetic population the local registry serves', () => {
+  it('every one of its 100,000 people passes with their own date of birth and gender', () => {
+    const lines = [...populationLines(DEFAULT_POPULATION.count, DEFAULT_POPULATION.seed)];
+    expect(lines[0]).toBe('personal_id,full_name,date_of_birth,gender,status,date_of_death,residence_province_code');
+    const rows = lines.slice(1);
+    expect(rows).toHaveLength(100_000);
+    const problems: string[] = [];
+    let deceased = 0;
+    for (const line of rows) {
+      const [personalId, , dateOfBirth, gender, status, , residence] = line.split(',') as string[];
+      const result = checkIdentityNumber(personalId as string, { dateOfBirth, gender: gender as Gender });
+      const masked = maskIdentityNumber(personalId as string);
+      if (!result.ok) problems.push(`${masked}: ${result.finding.code}`);
+      else if (result.birthYear !== Number(dateOfBirth?.slice(0, 4))) problems.push(`${masked}: birth year`);
+      else if (result.birthPlace.kind === 'province' && !crosswalkIdProvinceTo2025(result.birthPlace.idProvinceCode)) {
+        problems.push(`${masked}: birth province without a 2025 province`);
       }
-    },
-  );
+      if (!isKnownProvince2025(residence as string)) problems.push(`${masked}: residence ${residence}`);
+      if (status === 'deceased') deceased++;
+    }
+    expect(problems).toEqual([]);
+    // Deceased people are part of it (the registry must be able to say "dead"), a few percent as in life.
+    expect(deceased / rows.length).toBeGreaterThan(0.02);
+    expect(deceased / rows.length).toBeLessThan(0.1);
+  });
 });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { checkIdentityNumber, isKnownProvince2025 } from '../../../functions/population/identity-number.js';
 import {
+  DEFAULT_POPULATION,
   generatePopulation,
   POPULATION_CSV_HEADER,
   PopulationFormatError,
@@ -36,6 +38,15 @@ async function collect(count: number, seed: number): Promise<string[]> {
 }
 
 describe('generatePopulation', () => {
+  it('gives the default population byte for byte as pinned (the README, demo users and tests name its people)', () => {
+    const hash = createHash('sha256');
+    for (const line of populationLines(DEFAULT_POPULATION.count, DEFAULT_POPULATION.seed)) hash.update(`${line}\n`);
+    expect(hash.digest('hex')).toBe('7bb61769abe1d65212f1368f0833541fce5c2214f04ece2f589dfd390c64ae86');
+    // The demo beneficiary (infra/local/demo-users.ts, README) is one of them.
+    const demo = [...populationLines(2000, DEFAULT_POPULATION.seed)].find((l) => l.startsWith('079132108434,'));
+    expect(demo).toBe('079132108434,Nguyễn Thu Minh Yến,1932-05-27,F,alive,,79');
+  });
+
   it('is deterministic for a seed and differs between seeds', async () => {
     const a = await collect(2000, 7);
     const b = await collect(2000, 7);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { maskDigits, maskName, maskText, piiReplacer } from '../../../functions/shared/pii.js';
 import { logger } from '../../../functions/shared/powertools.js';
 
-const ID = '079130796635'; // synthetic (shared/domain/population.csv)
+const ID = '079130796635'; // synthetic: well formed, no real person
 const OLD_CMND = '123456789';
 const BANK_ACCOUNT = '9704229201234567890'; // 19 digits, VietQR card-number length
 const FULL_NAME = 'Hoàng Thanh Minh Ánh';

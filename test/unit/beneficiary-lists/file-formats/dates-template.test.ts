@@ -93,19 +93,19 @@ describe('template', () => {
   test('templateCsv: BOM, CRLF, quoted id, parses back with every column', async () => {
     const text = templateCsv();
     expect(text.startsWith('\uFEFFSTT,Họ và tên,')).toBe(true);
-    expect(text).toContain('"079130796635"');
+    expect(text).toContain('"079132108434"');
     expect(text.split('\r\n')).toHaveLength(4);
     let columns: unknown[] = [];
     const rows = await collect(readCsv(chunks(enc.encode(text)), {}, { onHeader: (h) => (columns = h.columns) }));
     expect(columns).toEqual(TEMPLATE_COLUMNS.map((c) => c.field));
-    expect(rows.map((r) => r.cells.personalId)).toEqual(['079130796635', '051216885294']);
+    expect(rows.map((r) => r.cells.personalId)).toEqual(['079132108434', '051216975805']);
   });
   test('templateXlsx: text format on id column, guide sheet, parses back', async () => {
     const bytes = templateXlsx();
     const rows = await collect(readXlsx(chunks(bytes, 512)));
     expect(rows.map((r) => [r.line, r.cells.personalId, r.cells.fullName, r.cells.stt])).toEqual([
-      [2, '079130796635', 'Hoàng Thanh Minh Ánh', '1'],
-      [3, '051216885294', 'Trần Hữu Sơn', '2'],
+      [2, '079132108434', 'Nguyễn Thu Minh Yến', '1'],
+      [3, '051216975805', 'Bùi Xuân Nghĩa', '2'],
     ]);
     const { unzipSync, strFromU8 } = await import('fflate');
     const files = unzipSync(bytes);

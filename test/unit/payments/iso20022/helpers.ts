@@ -1,5 +1,5 @@
 /** Test helpers: a tiny local-name tree reader built on the streaming reader, samples, generators. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { XmlStreamReader } from '../../../../functions/payments/iso20022/xml-stream.js';
 
@@ -40,8 +40,8 @@ export function at(n: Node, path: string): Node {
 }
 export const textAt = (n: Node, path: string): string => at(n, path).text;
 
-export const SAMPLES = new URL('../../../../../shared/domain/samples/', import.meta.url);
-export const samplesPresent = existsSync(fileURLToPath(SAMPLES));
+/** Public bank files copied into the repository (origin and licence: SOURCES.md). */
+export const SAMPLES = new URL('../../../fixtures/bank-samples/', import.meta.url);
 export const sample = (rel: string): string => readFileSync(fileURLToPath(new URL(rel, SAMPLES)), 'utf8');
 export const sampleBytes = (rel: string): Uint8Array => readFileSync(fileURLToPath(new URL(rel, SAMPLES)));
 

@@ -8,7 +8,7 @@ import type {
 } from '../../../../functions/payments/iso20022/camt.js';
 import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
 import { parseInfo, parseMt940 } from '../../../../functions/payments/statements/mt940.js';
-import { chunks, collect, errorOf, sampleBytes, samplesPresent } from '../iso20022/helpers.js';
+import { chunks, collect, errorOf, sampleBytes } from '../iso20022/helpers.js';
 import { failure } from './helpers.js';
 
 const of = <T extends StatementEvent['type']>(evs: StatementEvent[], type: T) =>
@@ -37,9 +37,7 @@ const VND = [
 ].join('\r\n');
 
 describe('MT940 on the public samples', () => {
-  const run = samplesPresent ? it : it.skip;
-
-  run('ABN AMRO: two statements, four card payments, synthetic balances flagged', async () => {
+  it('ABN AMRO: two statements, four card payments, synthetic balances flagged', async () => {
     const evs = await collect(parseMt940(sampleBytes('mt940/mt940-rs-abnamro-mt940.sta')));
     const headers = of(evs, 'header');
     const entries = of(evs, 'entry');
@@ -83,7 +81,7 @@ describe('MT940 on the public samples', () => {
     expect(ends.map((e) => e.problemCount)).toEqual([1, 1]);
   });
 
-  run('Danske Bank: 15 statements, 89 entries, every balance reconciles, same result in 7-byte chunks', async () => {
+  it('Danske Bank: 15 statements, 89 entries, every balance reconciles, same result in 7-byte chunks', async () => {
     const bytes = sampleBytes('mt940/mt940-rs-danskebank-MT940_DK_Example.sta');
     const evs = await collect(parseMt940(bytes));
     expect(await collect(parseMt940(chunks(bytes, 7)))).toEqual(evs);
