@@ -17,7 +17,9 @@ let officer: string;
 const invocations: InvocationRecord[] = [];
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // Long enough that a good record's handling (slow on a loaded machine) never outlives its visibility: a
+  // redelivery then means the mapping failed to delete it, which is what the SQS test below checks.
+  platform = await startTestPlatform({ visibilityTimeoutSeconds: 4 });
   platform.invoker.observe((r) => invocations.push(r));
   officer = await platform.identityProvider.tokenFor(demoUser('labor_officer', '79'));
 });
@@ -165,7 +167,7 @@ describe('SQS event source mapping', () => {
         }),
       );
       return out.Messages?.length ? out.Messages : undefined;
-    });
+    }, 40_000);
     expect(dead.map((m) => m.Body)).toEqual(['{"checkId": "not a check id"}']);
 
     const batches = invocations
