@@ -31,7 +31,7 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   officer = await platform.identityProvider.tokenFor(demoUser('labor_officer', '79'));
   people = loadPopulation(3000).filter((p) => p.status === 'alive' && isClean(p));
-}, 60_000);
+}, 180_000); // the compression alone takes a minute on a loaded 2-core machine
 afterAll(async () => {
   await platform?.stop();
 });
