@@ -85,7 +85,7 @@ const SMALL_PLAN: Partial<Record<DefectKind, number>> = {
 async function runAndCheck(list: GeneratedList, body: string | Uint8Array, fileName: string, contentType: string) {
   const submitted = await uploadBody(platform, officer, body, { fileName, contentType });
   expect(submitted.status).toBe(202);
-  const done = await finishedList(platform, officer, submitted.body.listId, 110_000);
+  const done = await finishedList(platform, officer, submitted.body.listId, 300_000); // a loaded CI machine; speed is the bench's business
   expect({ status: done.status, failure: done.failure }).toEqual({ status: 'COMPLETED', failure: undefined });
   const { rows } = await allListRows(platform, officer, done.listId, { limit: 500 });
   const cmp = compareRows(list.expected, rows);
@@ -155,18 +155,18 @@ describe('onboarding a 10,000-row list with known defects', () => {
     console.log(
       `10k list: ${xlsx.length} bytes XLSX, ${Date.now() - started} ms, totals ${JSON.stringify(done.totals)}`,
     );
-  }, 120_000);
+  }, 330_000);
 
   it('reads Excel "Unicode text" (UTF-16LE, tab-separated) end to end', async () => {
     const list = gen.build(SMALL_PLAN);
     const body = toUnicodeText(list.rows);
     expect([body[0], body[1]]).toEqual([0xff, 0xfe]);
     await runAndCheck(list, body, 'danh-sach.txt', 'text/plain');
-  }, 30_000);
+  }, 90_000);
 
   it('reads a semicolon-separated CSV end to end', async () => {
     const list = gen.build(SMALL_PLAN);
     await runAndCheck(list, toSemicolonCsv(list.rows), 'danh-sach-champhay.csv', 'text/csv');
     expect((await api(platform, 'GET', '/v1/health')).status).toBe(200);
-  }, 30_000);
+  }, 90_000);
 });
