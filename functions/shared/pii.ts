@@ -32,10 +32,11 @@ export function maskName(value: string): string {
 // Runs of 9+ digits: identity numbers (12), old ID cards (9), bank accounts (up to 19, VietQR).
 const LONG_DIGIT_RUN = /\d{9,}/g;
 // Identifiers that are not personal data and often hold such runs, kept whole: UUIDs (request ids,
-// `3786…80` in a UUID's last group is not an account) and hex digests / trace ids (24+ hex characters with
-// a letter among them, alone between separators: SHA-256 content hashes, X-Ray ids).
+// `3786…80` in a UUID's last group is not an account), hex digests / trace ids (24+ hex characters with
+// a letter among them, alone between separators: SHA-256 content hashes, X-Ray ids) and the 12-digit AWS
+// account of an ARN (`arn:aws:lambda:ap-southeast-1:123456789012:`; the resource after it is still checked).
 const KEPT_TOKEN =
-  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-z])(?=[0-9]*[a-f])[0-9a-f]{24,}(?![0-9a-z])/gi;
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-z])(?=[0-9]*[a-f])[0-9a-f]{24,}(?![0-9a-z])|\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:\d{12}:/gi;
 const NAME_KEY = /^(full_?name|hoTen|ho_ten|holderName|accountHolder|beneficiaryName|nm)$/i;
 // A bare `name` is also what errors, resources and states are called: a single ASCII word there
 // (`TypeError`, `Lambda.ServiceException`) is an identifier, kept so that logged errors stay readable.

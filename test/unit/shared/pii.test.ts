@@ -72,6 +72,13 @@ describe('maskText', () => {
     for (const text of [requestId, requestId.toUpperCase(), sha256, trace, `request ${requestId} failed`]) {
       expect(maskText(text)).toBe(text);
     }
+    // The account of an ARN (function_arn on every line) is no person's; what follows it is still checked.
+    const arn = 'arn:aws:lambda:ap-southeast-1:123456789012:function:ansinh-parseList';
+    expect(maskText(arn)).toBe(arn);
+    expect(maskText(`arn:aws:s3:::bucket/${ID}`)).toBe('arn:aws:s3:::bucket/0791******35');
+    expect(maskText(`arn:aws:sqs:ap-southeast-1:123456789012:q-${ID}`)).toBe(
+      'arn:aws:sqs:ap-southeast-1:123456789012:q-0791******35',
+    );
     // Beside one, an identity number is still masked.
     expect(maskText(`${requestId} ${ID}`)).toBe(`${requestId} 0791******35`);
     expect(maskText(`${ID}-${requestId}`)).toBe(`0791******35-${requestId}`);
