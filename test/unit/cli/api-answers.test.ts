@@ -53,6 +53,16 @@ beforeAll(async () => {
       return json(200, { downloadUrl: link('/cash-lists/26737.xlsx') });
     if (url.pathname === '/v1/statements/st-abcdefghijklmnop/report')
       return json(200, { downloadUrl: link('/reports/st-abcdefghijklmnop.csv') });
+    if (url.pathname === '/v1/beneficiary-lists/bl-failed')
+      return json(200, {
+        listId: 'bl-failed',
+        fileName: 'x.xlsx',
+        status: 'FAILED',
+        failure: {
+          code: 'XLSX_XML_DECLARATIONS',
+          message: { vi: 'Tệp Excel bị từ chối (DOCTYPE/ENTITY).', en: 'The Excel file is refused (DOCTYPE/ENTITY).' },
+        },
+      });
     if (url.pathname === '/v1/statements/st-unfinished00000/report')
       return json(409, {
         error: {
@@ -89,6 +99,12 @@ describe('ansinh CLI against the API', () => {
         'Sao kê chưa đối chiếu xong. / The statement has not finished reconciling. (IMPORT_NOT_COMPLETED)\n',
       );
     }
+    // A FAILED list's reason comes from the API too: both languages.
+    const failed = await cli(['lists', 'show', 'bl-failed'], 'en');
+    expect(failed.code).toBe(EXIT.FAILED);
+    expect(failed.out).toContain(
+      'Tệp Excel bị từ chối (DOCTYPE/ENTITY). / The Excel file is refused (DOCTYPE/ENTITY). (XLSX_XML_DECLARATIONS)',
+    );
     const missing = await cli(['lists', 'show', 'bl-none']);
     expect(missing.code).toBe(EXIT.NOT_FOUND);
     expect(missing.err).toBe('Không tìm thấy. / Not found. (NOT_FOUND)\n');
