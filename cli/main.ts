@@ -3,7 +3,7 @@
  * tokens. Progress goes to stderr, results to stdout (`--json` for machines); the exit code says what
  * happened (see EXIT and `ansinh help`).
  */
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -252,8 +252,15 @@ function download(c: Ctx, link: string, file: string): Promise<number> {
       }
       pipeline(res, createWriteStream(file)).then(
         () => resolve(statSync(file).size),
-        (err: Error) =>
-          reject(new CliError(EXIT.ERROR, `${T(c, 'Không ghi được', 'Cannot write')} ${file}: ${err.message}`)),
+        (err: Error) => {
+          rmSync(file, { force: true }); // no half file left looking like a whole one
+          reject(
+            new CliError(
+              EXIT.ERROR,
+              `${T(c, 'Không tải về trọn vẹn', 'The download did not complete')} (${file}): ${err.message}`,
+            ),
+          );
+        },
       );
     });
     req.on('error', (err) =>

@@ -4,7 +4,7 @@
  * presigned link to a virtual-hosted `<bucket>.s3.localhost` host, as the local platform hands them out,
  * without relying on the system resolver knowing `*.localhost` (RFC 6761 loopback).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,12 +41,21 @@ beforeAll(async () => {
         res.writeHead(403, { 'content-type': 'application/xml' });
         return res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
       }
+      if (url.pathname === '/results/cut.csv') {
+        // The connection drops after part of the file.
+        res.writeHead(200, { 'content-length': '100000' });
+        res.write('STT,Kết quả\r\n');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
       const body = FILES[url.pathname];
       res.writeHead(body ? 200 : 404);
       return res.end(body ?? '');
     }
     if (url.pathname === '/v1/beneficiary-lists/bl-abc/result')
       return json(200, { downloadUrl: link('/results/bl-abc.csv') });
+    if (url.pathname === '/v1/beneficiary-lists/bl-cut/result')
+      return json(200, { downloadUrl: link('/results/cut.csv') });
     if (url.pathname === '/v1/beneficiary-lists/bl-old/result')
       return json(200, { downloadUrl: link('/results/bl-abc.csv', true) });
     if (url.pathname === '/v1/disbursement-cycles/dc-x/cash-lists/26737')
@@ -130,6 +139,14 @@ describe('ansinh CLI against the API', () => {
     const r = await cli(['lists', 'result', 'bl-old', '-o', join(dir, 'old.csv'), '--lang', 'en']);
     expect(r.code).toBe(EXIT.REFUSED);
     expect(r.err).toContain('The download link expired');
+  });
+
+  it('a download cut short fails (exit 1) and leaves no half file behind', async () => {
+    const file = join(dir, 'cut.csv');
+    const r = await cli(['lists', 'result', 'bl-cut', '-o', file, '--lang', 'en']);
+    expect(r.code).toBe(EXIT.ERROR);
+    expect(r.err).toContain('The download did not complete');
+    expect(existsSync(file)).toBe(false);
   });
 
   it('a cash list needs a 5-digit commune code (usage, exit 2)', async () => {
