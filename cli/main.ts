@@ -3,11 +3,12 @@
  * tokens. Progress goes to stderr, results to stdout (`--json` for machines); the exit code says what
  * happened (see EXIT and `ansinh help`).
  */
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
 export const EXIT = {
@@ -32,16 +33,19 @@ Usage: ansinh <command> [options]
   lists upload <file> [--no-wait]        upload a beneficiary list, wait for verification
   lists ls [--status …] [--mine]        the jurisdiction's lists, newest first
   lists show <listId>
-  lists result <listId> [-o file] [--format xlsx|csv]
+  lists result <listId> [-o file] [--format xlsx|csv]      the verification result file
   cycles create <yyyy-mm> [--no-wait]    create a cycle, wait for its draft totals
   cycles ls [--period yyyy-mm] [--status …] [--programme …]
   cycles show <cycleId|yyyy-mm>
   cycles submit <cycleId|yyyy-mm> [--hash sha256:…]   (default: the current draft's hash)
   cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content
   cycles wait <cycleId|yyyy-mm>          follow dispatch until the cycle closes
+  cycles cash-list <cycleId|yyyy-mm> <communeCode> [-o file] [--format xlsx|csv]
+                                         the commune's post-office cash payment list
   statements import <file> [--no-wait]   load a bank statement, wait for reconciliation
   statements ls [--status …]
   statements show <importId>
+  statements report <importId> [-o file] [--format xlsx|csv]   the reconciliation report
   reconciliation <cycleId|yyyy-mm> [--as-of yyyy-mm-dd] [--due-days n]
 
 Options:
@@ -52,7 +56,8 @@ Options:
   --timeout <s>      how long to wait for background work (default 600)
   ls: --limit <n>    items per page, 1-100 (default 20) · --cursor <c> the next page · --all every page
       --jurisdiction <code>  whose items (auditors: required unless the token has one)
-  --lang vi|en       language of messages (default vi)
+  --lang vi|en       language of the CLI's own messages (default vi); errors from the API are
+                     always printed in both languages, Vietnamese first
 
 Exit codes:
   0 done · 1 unexpected error · 2 usage · 3 not signed in or not allowed (401/403) · 4 not found
@@ -92,8 +97,14 @@ function exitFor(status: number): number {
   return EXIT.ERROR;
 }
 
-function apiError(c: Ctx, status: number, body: any): CliError {
-  const m = body?.error?.message?.[c.lang] ?? body?.message ?? `HTTP ${status}`;
+/** A bilingual message as the API gives it: Vietnamese, then English (one of them if only one is there). */
+function bilingual(m: { vi?: string; en?: string } | undefined): string | undefined {
+  const parts = [m?.vi, m?.en].filter((x): x is string => !!x);
+  return parts.length ? parts.join(' / ') : undefined;
+}
+
+function apiError(status: number, body: any): CliError {
+  const m = bilingual(body?.error?.message) ?? body?.message ?? `HTTP ${status}`;
   return new CliError(exitFor(status), `${m}${body?.error?.code ? ` (${body.error.code})` : ''}`);
 }
 
@@ -121,7 +132,7 @@ async function call<T = any>(c: Ctx, method: string, path: string, body?: unknow
   } catch {
     parsed = text;
   }
-  if (!res.ok) throw apiError(c, res.status, parsed);
+  if (!res.ok) throw apiError(res.status, parsed);
   return parsed as T;
 }
 
@@ -196,40 +207,101 @@ const loopback: LookupFunction = (_host, opts, cb) =>
       ])
     : cb(null, '127.0.0.1', 4);
 
+/** Storage links are presigned (no token goes with them); locally their host is `<bucket>.s3.localhost`. */
+function storageRequest(url: URL, method: 'GET' | 'PUT', headers: Record<string, string> = {}) {
+  return (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+    method,
+    ...(url.hostname.endsWith('.localhost') ? { lookup: loopback } : {}),
+    headers,
+  });
+}
+
+/** What storage says when it refuses a link (S3's XML error body): an expired link is worth telling apart. */
+function storageRefusal(c: Ctx, what: 'upload' | 'download', status: number, body: string): CliError {
+  if (/expired/i.test(body)) {
+    return new CliError(
+      EXIT.REFUSED,
+      what === 'upload'
+        ? T(c, 'Đường dẫn tải lên đã hết hạn. Hãy chạy lại.', 'The upload link expired. Run the command again.')
+        : T(c, 'Đường dẫn tải về đã hết hạn. Hãy chạy lại.', 'The download link expired. Run the command again.'),
+    );
+  }
+  return what === 'upload'
+    ? new CliError(
+        EXIT.REFUSED,
+        T(c, `Không tải được tệp lên (HTTP ${status}).`, `The file could not be uploaded (HTTP ${status}).`),
+      )
+    : new CliError(
+        EXIT.ERROR,
+        T(c, `Không tải được tệp về (HTTP ${status}).`, `The file could not be downloaded (HTTP ${status}).`),
+      );
+}
+
+/** GETs a presigned download link into `file`, streamed (never held whole). */
+function download(c: Ctx, link: string, file: string): Promise<number> {
+  const url = new URL(link);
+  return new Promise((resolve, reject) => {
+    const req = storageRequest(url, 'GET');
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 500;
+      if (status >= 300) {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => reject(storageRefusal(c, 'download', status, Buffer.concat(chunks).toString('utf8'))));
+        return;
+      }
+      pipeline(res, createWriteStream(file)).then(
+        () => resolve(statSync(file).size),
+        (err: Error) => {
+          rmSync(file, { force: true }); // no half file left looking like a whole one
+          reject(
+            new CliError(
+              EXIT.ERROR,
+              `${T(c, 'Không tải về trọn vẹn', 'The download did not complete')} (${file}): ${err.message}`,
+            ),
+          );
+        },
+      );
+    });
+    req.on('error', (err) =>
+      reject(
+        new CliError(EXIT.UNREACHABLE, `${T(c, 'Không kết nối được', 'Cannot reach')} ${url.host}: ${err.message}`),
+      ),
+    );
+    req.end();
+  });
+}
+
+/** Asks the API for a download link (`{ downloadUrl }`), then saves the file it points to. */
+async function saveDownload(c: Ctx, path: string, file: string): Promise<number> {
+  const r = await call<{ downloadUrl: string }>(c, 'GET', path);
+  const bytes = await download(c, r.downloadUrl, file);
+  print(c, { file, bytes }, `${T(c, 'Đã lưu', 'Saved')} ${file} (${num(bytes)} bytes)`);
+  return EXIT.OK;
+}
+
 /** PUTs the file to a presigned URL, streamed (never held whole), with the bar; no token goes to storage. */
 function putToStorage(c: Ctx, link: string, file: string, size: number): Promise<void> {
   const url = new URL(link);
   const ext = file.split('.').pop()?.toLowerCase() ?? '';
   const bar = progress(c, T(c, 'Tải lên', 'Upload'));
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
-      url,
-      {
-        method: 'PUT',
-        ...(url.hostname.endsWith('.localhost') ? { lookup: loopback } : {}),
-        headers: { 'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream', 'content-length': String(size) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => {
-          const status = res.statusCode ?? 500;
-          if (status < 300) {
-            bar.done(`${num(size)} bytes`);
-            return resolve();
-          }
-          const expired = /expired/i.test(Buffer.concat(chunks).toString('utf8'));
-          reject(
-            new CliError(
-              EXIT.REFUSED,
-              expired
-                ? T(c, 'Đường dẫn tải lên đã hết hạn. Hãy chạy lại.', 'The upload link expired. Run the command again.')
-                : T(c, `Không tải được tệp lên (HTTP ${status}).`, `The file could not be uploaded (HTTP ${status}).`),
-            ),
-          );
-        });
-      },
-    );
+    const req = storageRequest(url, 'PUT', {
+      'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      'content-length': String(size),
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const status = res.statusCode ?? 500;
+        if (status < 300) {
+          bar.done(`${num(size)} bytes`);
+          return resolve();
+        }
+        reject(storageRefusal(c, 'upload', status, Buffer.concat(chunks).toString('utf8')));
+      });
+    });
     req.on('error', (err) =>
       reject(
         new CliError(EXIT.UNREACHABLE, `${T(c, 'Không kết nối được', 'Cannot reach')} ${url.host}: ${err.message}`),
@@ -364,7 +436,7 @@ function listSummary(c: Ctx, l: any): string {
     );
     for (const [o, n] of Object.entries(t.byOutcome ?? {})) lines.push(`  ${o.padEnd(26)} ${num(n as number)}`);
   }
-  if (l.failure) lines.push(`  ${l.failure.message?.[c.lang] ?? l.failure.code ?? ''}`);
+  if (l.failure) lines.push(`  ${bilingual(l.failure.message) ?? ''} (${l.failure.code ?? '?'})`);
   return lines.join('\n');
 }
 
@@ -377,7 +449,7 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
       }).catch((err) => {
         throw new CliError(EXIT.UNREACHABLE, String(err));
       });
-      if (!res.ok) throw apiError(c, res.status, await res.json().catch(() => undefined));
+      if (!res.ok) throw apiError(res.status, await res.json().catch(() => undefined));
       const file = opts.output ?? `mau-danh-sach-tro-cap.${format}`;
       writeFileSync(file, Buffer.from(await res.arrayBuffer()));
       print(c, { file }, `${T(c, 'Đã lưu', 'Saved')} ${file}`);
@@ -433,13 +505,11 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
     }
     case 'result': {
       const id = need(c, args[0], 'listId');
-      const r = await call(c, 'GET', `/v1/beneficiary-lists/${id}/result?format=${format}`);
-      const res = await fetch(r.downloadUrl);
-      if (!res.ok) throw new CliError(EXIT.ERROR, `download: HTTP ${res.status}`);
-      const file = opts.output ?? `ket-qua-${id}.${format}`;
-      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-      print(c, { file }, `${T(c, 'Đã lưu', 'Saved')} ${file}`);
-      return EXIT.OK;
+      return saveDownload(
+        c,
+        `/v1/beneficiary-lists/${encodeURIComponent(id)}/result?format=${format}`,
+        opts.output ?? `ket-qua-${id}.${format}`,
+      );
     }
     default:
       throw new CliError(EXIT.USAGE, HELP);
@@ -567,6 +637,18 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
       print(c, cy, cycleSummary(c, cy));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
+    case 'cash-list': {
+      const id = cycleIdOf(c, args[0]);
+      const commune = need(c, args[1], 'communeCode');
+      if (!/^\d{5}$/.test(commune))
+        throw new CliError(EXIT.USAGE, T(c, 'Mã xã gồm 5 chữ số.', 'The commune code is 5 digits.'));
+      const format = opts.format === 'csv' ? 'csv' : 'xlsx';
+      return saveDownload(
+        c,
+        `/v1/disbursement-cycles/${encodeURIComponent(id)}/cash-lists/${commune}?format=${format}`,
+        opts.output ?? `danh-sach-chi-tra-${id}-${commune}.${format}`,
+      );
+    }
     case 'wait': {
       const cy = await followDispatch(c, cycleIdOf(c, args[0]));
       print(c, cy, cycleSummary(c, cy));
@@ -631,6 +713,15 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
       const v = await call(c, 'GET', `/v1/statements/${need(c, args[0], 'importId')}`);
       print(c, v, summary(v));
       return verdict(v);
+    }
+    case 'report': {
+      const id = need(c, args[0], 'importId');
+      const format = opts.format === 'csv' ? 'csv' : 'xlsx';
+      return saveDownload(
+        c,
+        `/v1/statements/${encodeURIComponent(id)}/report?format=${format}`,
+        opts.output ?? `doi-chieu-${id}.${format}`,
+      );
     }
     default:
       throw new CliError(EXIT.USAGE, HELP);

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { SubmitListFromUpload } from '../../schemas/beneficiary-lists.js';
 import { objects } from '../shared/aws-clients.js';
-import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
+import { fileNameHeader, HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -56,9 +56,9 @@ async function fromUpload(jurisdiction: string, body: unknown) {
 
 async function fromBody(jurisdiction: string, raw: Buffer, headers: Record<string, string | undefined>) {
   if (raw.length > MAX_INLINE_BYTES) throw tooLarge(MAX_INLINE_BYTES);
+  const fileName = fileNameHeader(headers, 'danh-sach');
   const key = listKeys.incoming(jurisdiction, randomUUID());
   await writeObject(key, raw, headers['content-type'] ?? 'application/octet-stream');
-  const fileName = decodeURIComponent(headers['x-file-name'] ?? 'danh-sach');
   return {
     key,
     size: raw.length,

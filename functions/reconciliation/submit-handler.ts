@@ -9,7 +9,7 @@ import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { createJob, listScopeOf, now } from '../jobs/job-store.js';
 import { objects } from '../shared/aws-clients.js';
-import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
+import { fileNameHeader, HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -70,14 +70,10 @@ export const handler = httpRoute({
           en: 'The file is larger than 6 MB. Use an upload URL (POST /v1/statements/uploads).',
         });
       }
+      const fileName = fileNameHeader(headers, 'sao-ke');
       const key = statementKeys.incoming(jurisdiction, randomUUID());
       await writeObject(key, rawBody, headers['content-type'] ?? 'application/octet-stream');
-      file = {
-        key,
-        size: rawBody.length,
-        sha256: createHash('sha256').update(rawBody).digest('hex'),
-        fileName: decodeURIComponent(headers['x-file-name'] ?? 'sao-ke'),
-      };
+      file = { key, size: rawBody.length, sha256: createHash('sha256').update(rawBody).digest('hex'), fileName };
     }
     const importId = contentId('st', [jurisdiction, file.sha256]);
     const at = now();

@@ -85,6 +85,28 @@ export function fileResult(bytes: Uint8Array | string, contentType: string, file
   };
 }
 
+/**
+ * The file name a client sends with a file in the body: `x-file-name`, percent-encoded UTF-8 (headers are
+ * ASCII). A header that does not decode (`100%`) or carries control characters is refused with 400, and the
+ * handler reads it before storing anything, so a refused request leaves nothing behind.
+ */
+export function fileNameHeader(headers: Record<string, string | undefined>, fallback: string): string {
+  const raw = headers['x-file-name'];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const invalid = new HttpError(400, 'INVALID_FILE_NAME', {
+    vi: 'Tiêu đề x-file-name không phải tên tệp hợp lệ: cần mã hoá phần trăm UTF-8 (encodeURIComponent), không có ký tự điều khiển.',
+    en: 'The x-file-name header is not a valid file name: it must be percent-encoded UTF-8 (encodeURIComponent), without control characters.',
+  });
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    throw invalid; // URIError: a lone `%`, `%zz`, or bytes that are not UTF-8
+  }
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid;
+  return name.trim() || fallback;
+}
+
 interface RouteSpec<B, P, Q> {
   /** Fixed-window limits per caller and per client (functions/shared/rate-limit.ts), before anything is parsed. */
   rateLimit?: RateLimitScope;

@@ -1,7 +1,9 @@
 /**
  * One Logger, Metrics and Tracer per process, shared by every handler (the Powertools examples/app
  * pattern). Service name and namespace come from POWERTOOLS_* variables set by the CDK function defaults
- * and by the local runtime.
+ * and by the local runtime. The handler wrappers set the Lambda context on every invocation
+ * (injectLambdaContext); where invocations run concurrently in one process (locally, Lambda Managed
+ * Instances) the runtime's InvokeStore keeps that context, and the temporary keys, per invocation.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';

@@ -3,9 +3,11 @@
  * with the remaining time, the function's timeout enforced, errors named like Lambda names them. It also
  * injects faults on request, so tests can make an invocation fail the way AWS can make it fail.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import type { FunctionDef } from '../system-model.js';
 
@@ -31,6 +33,57 @@ export interface InvocationRecord {
 
 export class FunctionTimeoutError extends Error {
   override name = 'Sandbox.Timedout';
+}
+
+type InvocationContext = Record<string | symbol, unknown>;
+
+/**
+ * The runtime's side of InvokeStore for concurrent invocations: one AsyncLocalStorage context each. Outside
+ * any invocation (a handler module initialising: Powertools' batch processor writes its defaults when it is
+ * constructed) values go to one shared context, as with a single-invocation runtime.
+ */
+class ConcurrentInvokeStore extends InvokeStoreBase {
+  private readonly als = new AsyncLocalStorage<InvocationContext>();
+  private readonly outside: InvocationContext = {};
+  getContext(): InvocationContext | undefined {
+    return this.als.getStore();
+  }
+  hasContext(): boolean {
+    return this.als.getStore() !== undefined;
+  }
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return (this.als.getStore() ?? this.outside)[key] as T | undefined;
+  }
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key)) throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    (this.als.getStore() ?? this.outside)[key] = value;
+  }
+  run<T>(context: InvocationContext, fn: () => T): T {
+    return this.als.run(context, fn);
+  }
+}
+
+let invocations: ConcurrentInvokeStore | undefined;
+
+/**
+ * Every local function runs in this one process, often several at once, and shares one Powertools Logger
+ * (functions/shared/powertools.ts). Lambda Managed Instances run concurrent invocations in one process too:
+ * their runtime installs `awslambda.InvokeStore` with a context per invocation (AsyncLocalStorage) and sets
+ * AWS_LAMBDA_MAX_CONCURRENCY, and Powertools then keeps the Logger's Lambda context (function name, request
+ * id), its temporary keys and the batch processor's state per invocation. The invoker plays that runtime, so
+ * a log line carries the function that wrote it, not the last one to start. It replaces any store installed
+ * before (the AWS SDK installs a single-invocation one on its first request, from its recursion detection).
+ */
+function invokeStore(): ConcurrentInvokeStore {
+  if (!invocations) {
+    invocations = new ConcurrentInvokeStore();
+    const g = globalThis as { awslambda?: { InvokeStore?: InvokeStoreBase } };
+    g.awslambda ??= {};
+    g.awslambda.InvokeStore = invocations;
+    // Only once the store exists: Powertools refuses to run with the variable set and no store.
+    process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+  }
+  return invocations;
 }
 
 export class LambdaInvoker {
@@ -105,6 +158,7 @@ export class LambdaInvoker {
       throw err;
     }
     const handler = await this.load(id);
+    const store = invokeStore();
     const timeoutMs = (def.timeoutSeconds ?? 30) * 1000;
     const deadline = Date.now() + timeoutMs;
     const requestId = randomUUID();
@@ -131,7 +185,8 @@ export class LambdaInvoker {
     });
     try {
       // Deep copy: a handler must never share objects with its caller, as across a real invoke.
-      return await Promise.race([handler(structuredClone(event), context), timedOut]);
+      const invocation = { [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId };
+      return await Promise.race([store.run(invocation, () => handler(structuredClone(event), context)), timedOut]);
     } finally {
       clearTimeout(timer);
     }

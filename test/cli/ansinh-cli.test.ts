@@ -55,6 +55,8 @@ afterAll(async () => {
 
 describe('ansinh CLI', () => {
   let hash: string;
+  let listId: string;
+  let importId: string;
   const period = '2026-04';
 
   it('prints its help and refuses bad usage with exit 2', async () => {
@@ -101,6 +103,7 @@ describe('ansinh CLI', () => {
     expect(up.stderr).toMatch(/Tải lên.*100%/);
     expect(up.code).toBe(EXIT.OK);
     expect(json(up)).toMatchObject({ status: 'COMPLETED', totals: { rows: 3, accountsOpened: 3 } });
+    listId = json(up).listId;
     // No identity number or name on the terminal.
     for (const p of people) expect(up.stdout + up.stderr).not.toContain(p.personalId);
     expect((await cli(['lists', 'show', 'bl-aaaaaaaaaaaaaaaaaaaaaaaaaa', '--user', 'canbo.hcm'])).code).toBe(
@@ -147,6 +150,7 @@ describe('ansinh CLI', () => {
     writeFileSync(file, platform.bank.statement(day) as string);
     const imported = await cli(['statements', 'import', file, '--json', '--user', 'ketoan.lap']);
     expect(imported.code).toBe(EXIT.OK);
+    importId = json(imported).importId;
     const outcomes = json(imported).outcomes as { outcome: string; count: number; severity: number }[];
     expect(outcomes.find((o) => o.outcome === 'MATCHED')?.count).toBe(3);
     expect(outcomes.every((o) => o.severity < 3)).toBe(true);
@@ -159,6 +163,44 @@ describe('ansinh CLI', () => {
     expect(summary.stdout).toMatch(/By category:\n {2}\S.*\s3\s+[\d.]+ ₫ {2}MATCHED 3$/m);
     expect(existsSync(file)).toBe(true);
   });
+
+  it('downloads the list result, a commune cash list and the reconciliation report (links on *.s3.localhost)', async () => {
+    // This child process has no DNS interception: the links resolve as they do for `npx ansinh` after `npm start`.
+    const saved = async (args: string[], file: string) => {
+      const r = await cli([...args, '-o', file, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(EXIT.OK);
+      expect(json(r)).toEqual({ file, bytes: readFileSync(file).length });
+      return readFileSync(file);
+    };
+    const resultCsv = await saved(
+      ['lists', 'result', listId, '--format', 'csv', '--user', 'canbo.hcm'],
+      join(dir, 'ket-qua.csv'),
+    );
+    expect(resultCsv.toString('utf8').trim().split(/\r?\n/)).toHaveLength(4); // header + the 3 people
+    const resultXlsx = await saved(['lists', 'result', listId, '--user', 'canbo.hcm'], join(dir, 'ket-qua.xlsx'));
+    expect(resultXlsx.subarray(0, 2).toString('latin1')).toBe('PK');
+
+    // Nobody in this cycle is paid in cash: the commune's list is its header alone, still a real file.
+    const cash = await saved(
+      ['cycles', 'cash-list', period, '26737', '--format', 'csv', '--user', 'ketoan.lap'],
+      join(dir, 'tien-mat.csv'),
+    );
+    expect(cash.toString('utf8')).toContain('Mã thanh toán / Payment id');
+    const cashXlsx = await saved(
+      ['cycles', 'cash-list', period, '26737', '--user', 'ketoan.duyet'],
+      join(dir, 'tm.xlsx'),
+    );
+    expect(cashXlsx.subarray(0, 2).toString('latin1')).toBe('PK');
+
+    const report = await saved(
+      ['statements', 'report', importId, '--format', 'csv', '--user', 'ketoan.lap'],
+      join(dir, 'doi-chieu.csv'),
+    );
+    expect(report.toString('utf8')).toContain('MATCHED');
+    const reportXlsx = await saved(['statements', 'report', importId, '--user', 'ketoan.lap'], join(dir, 'dc.xlsx'));
+    expect(reportXlsx.subarray(0, 2).toString('latin1')).toBe('PK');
+  }, 60_000);
 
   it('ls prints the jurisdiction lists, cycles and statements as tables or JSON, pages by cursor', async () => {
     const listsTable = await cli(['lists', 'ls', '--user', 'canbo.hcm']);
@@ -208,10 +250,10 @@ describe('ansinh CLI', () => {
       'dc-tcxh_hang_thang-2026-05-79',
       'dc-tcxh_hang_thang-2026-04-79',
     ]);
-    // A cursor that is not ours is refused by the API: exit 5, the message in the chosen language.
+    // A cursor that is not ours is refused by the API: exit 5, its message in both languages, Vietnamese first.
     const bad = await cli(['cycles', 'ls', '--cursor', 'bogus', '--user', 'ketoan.lap', '--lang', 'en']);
     expect(bad.code).toBe(EXIT.REFUSED);
-    expect(bad.stderr).toMatch(/Invalid page cursor.*INVALID_CURSOR/);
+    expect(bad.stderr).toMatch(/^Con trỏ trang không hợp lệ.* \/ Invalid page cursor.*\(INVALID_CURSOR\)$/m);
     expect((await cli(['statements', 'ls', '--user', 'canbo.hcm'])).code).toBe(EXIT.AUTH);
   }, 60_000);
 

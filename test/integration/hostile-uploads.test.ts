@@ -3,11 +3,12 @@
  * reason — the list FAILED with a FileFormatError code, or an HTTP 4xx — formula cells are never evaluated
  * and never come back unprefixed, and afterwards the platform still serves and completes a normal list.
  */
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { zipSync } from 'fflate';
 import { writeXlsxBytes } from '../../functions/beneficiary-lists/file-formats/writers.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
-import { binaryJunk, legacyXls, toWindows1258 } from '../support/hostile-files.js';
+import { binaryJunk, legacyXls, toWindows1258, xlsxWithDtd } from '../support/hostile-files.js';
 import { allListRows, finishedList, uploadBody } from '../support/list-api.js';
 import { isClean } from '../support/list-generator.js';
 import { api, demoUser, startTestPlatform } from '../support/platform.js';
@@ -68,6 +69,18 @@ describe('hostile uploads', () => {
     await refused(whole.subarray(0, Math.floor(whole.length / 2)), 'XLSX_CORRUPT', XLSX_TYPE, 'cut.xlsx');
   });
 
+  it('refuses an XLSX whose XML declares a DTD (billion laughs, XXE) as such, not as a damaged file', async () => {
+    for (const [kind, name] of [
+      ['billion-laughs', 'laughs.xlsx'],
+      ['xxe', 'xxe.xlsx'],
+    ] as const) {
+      const list = await refused(xlsxWithDtd(kind), 'XLSX_XML_DECLARATIONS', XLSX_TYPE, name);
+      expect(list.failure.message.vi).toContain('DOCTYPE/ENTITY');
+      expect(list.failure.message.en).toContain('XXE');
+      expect(list.failure.message.en).not.toMatch(/damaged|interrupted/);
+    }
+  });
+
   it('refuses a zip bomb (200 MB of zeros as the worksheet) without inflating it', async () => {
     expect(bomb.length).toBeLessThan(1024 * 1024);
     await refused(bomb, 'XLSX_TOO_LARGE_UNCOMPRESSED', XLSX_TYPE, 'bomb.xlsx');
@@ -104,6 +117,35 @@ describe('hostile uploads', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('FILE_EMPTY');
     bilingual({ vi: `${res.body.error.message.vi} .........`, en: `${res.body.error.message.en} .........` });
+  });
+
+  it('answers 400 to an x-file-name that does not decode (100%), before anything is stored', async () => {
+    const s3 = new S3Client({});
+    const stored = async (prefix: string) => {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: platform.name('uploads'), Prefix: prefix }));
+      return new Set((out.Contents ?? []).map((o) => o.Key));
+    };
+    const preparer = await platform.identityProvider.tokenFor(demoUser('finance_preparer', '79'));
+    for (const [path, token, prefix, body] of [
+      ['/v1/beneficiary-lists', officer, 'incoming/79/', toExcelCsv(smallList(1))],
+      ['/v1/statements', preparer, 'incoming-statements/79/', 'Ngày,Số tiền\r\n01/04/2026,1000\r\n'],
+    ] as const) {
+      const before = await stored(prefix);
+      for (const fileName of ['100%', '%E0%A4%A.csv', 'a%0Ab.csv']) {
+        const res = await fetch(`${platform.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'x-file-name': fileName },
+          body,
+        });
+        expect(res.status).toBe(400);
+        const answer = (await res.json()) as { error: { code: string; message: { vi: string; en: string } } };
+        expect(answer.error.code).toBe('INVALID_FILE_NAME');
+        bilingual(answer.error.message);
+      }
+      const after = await stored(prefix);
+      expect([...after].filter((k) => !before.has(k))).toEqual([]);
+    }
+    s3.destroy();
   });
 
   it('refuses a header-only file', async () => {

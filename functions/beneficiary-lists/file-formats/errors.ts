@@ -13,6 +13,7 @@ export const FILE_FORMAT_ERROR_CODES = [
   'UNKNOWN_FORMAT',
   'ENCODING_INVALID',
   'XLSX_CORRUPT',
+  'XLSX_XML_DECLARATIONS',
   'XLSX_TOO_LARGE_UNCOMPRESSED',
   'XLSX_NO_SHEET',
   'HEADER_MISSING',
@@ -106,6 +107,19 @@ export const fileErrors = {
         en: 'The Excel file is damaged or incomplete (the upload may have been interrupted). Open it in Excel, save it again and re-upload.',
       },
       reason ? { reason } : undefined,
+    ),
+  /**
+   * DOCTYPE/ENTITY declarations inside the workbook's XML: the shape of an XML attack (external entities,
+   * "billion laughs"), never written by Excel or LibreOffice. Not "damaged": re-saving it would not help.
+   */
+  xlsxXmlDeclarations: (part: string) =>
+    new FileFormatError(
+      'XLSX_XML_DECLARATIONS',
+      {
+        vi: 'Tệp Excel bị từ chối vì XML bên trong có khai báo DOCTYPE/ENTITY (dạng tấn công XXE hoặc "billion laughs"); Excel không bao giờ tạo ra khai báo này. Tệp không được đọc. Hãy dùng tệp gốc xuất từ Excel hoặc mẫu danh sách.',
+        en: 'The Excel file is refused because its XML declares a DOCTYPE/ENTITY (the shape of an XXE or "billion laughs" attack); Excel never writes such declarations. The file was not read. Use the original file exported from Excel, or the list template.',
+      },
+      { part },
     ),
   xlsxTooLargeUncompressed: (limit: number) =>
     new FileFormatError(

@@ -248,8 +248,8 @@ function resolveTarget(target: string): string {
 class XmlEntry {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly tok: XmlTokenizer;
-  constructor(handler: ConstructorParameters<typeof XmlTokenizer>[0], maxPending: number) {
-    this.tok = new XmlTokenizer(handler, maxPending);
+  constructor(handler: ConstructorParameters<typeof XmlTokenizer>[0], maxPending: number, part: string) {
+    this.tok = new XmlTokenizer(handler, maxPending, part.slice(0, 100));
   }
   push(data: Uint8Array, final: boolean): void {
     let text: string;
@@ -315,7 +315,7 @@ export async function* xlsxRecords(
     const name = file.name;
     let sink: ((data: Uint8Array, final: boolean) => void) | undefined;
     if (name === 'xl/workbook.xml') {
-      const e = new XmlEntry(workbook, maxPending);
+      const e = new XmlEntry(workbook, maxPending, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) {
@@ -324,7 +324,7 @@ export async function* xlsxRecords(
         }
       };
     } else if (name === 'xl/_rels/workbook.xml.rels') {
-      const e = new XmlEntry(rels, maxPending);
+      const e = new XmlEntry(rels, maxPending, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) {
@@ -333,7 +333,7 @@ export async function* xlsxRecords(
         }
       };
     } else if (name === (relsDone ? sstPath() : 'xl/sharedStrings.xml')) {
-      const e = new XmlEntry(sst, maxPending);
+      const e = new XmlEntry(sst, maxPending, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) sstDone = true;
@@ -341,7 +341,7 @@ export async function* xlsxRecords(
     } else if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && (target === undefined || target === name)) {
       if (target === name && sstReady()) {
         targetStreamed = true;
-        const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending);
+        const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending, name);
         sink = (d, f) => {
           e.push(d, f);
           if (f) targetDone = true;
@@ -441,7 +441,7 @@ export async function* xlsxRecords(
     if (!spool) throw fileErrors.xlsxNoSheet();
     if (!spool.done) throw fileErrors.xlsxCorrupt('worksheet incomplete');
     if (!sstReady()) throw fileErrors.xlsxCorrupt('shared strings missing');
-    const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending);
+    const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending, target);
     for await (const piece of createReadStream(spool.path, { highWaterMark: 64 * 1024 })) {
       e.push(piece as Uint8Array, false);
       yield* drain();

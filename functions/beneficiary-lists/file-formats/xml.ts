@@ -1,7 +1,7 @@
 /**
  * A small streaming XML tokenizer for the SpreadsheetML subset the XLSX reader needs. It never expands
  * entities beyond the five predefined ones and numeric references, and refuses any DOCTYPE/ENTITY
- * declaration (XML bombs, external entities) with XLSX_CORRUPT.
+ * declaration (XML bombs, external entities) with XLSX_XML_DECLARATIONS before reading a byte further.
  */
 import { fileErrors } from './errors.js';
 
@@ -51,6 +51,8 @@ export class XmlTokenizer {
     private readonly handler: XmlHandler,
     /** Longest incomplete markup held between pushes. */
     private readonly maxPending = 1024 * 1024,
+    /** The zip entry being read, named in errors (never personal data). */
+    private readonly part = 'xml',
   ) {}
 
   push(text: string): void {
@@ -77,7 +79,7 @@ export class XmlTokenizer {
           pos = end + 3;
           continue;
         }
-        if (n - pos < 9) break;
+        if (n - pos < 10) break;
         if (buf.startsWith('<![CDATA[', pos)) {
           const end = buf.indexOf(']]>', pos + 9);
           if (end < 0) break;
@@ -85,7 +87,11 @@ export class XmlTokenizer {
           pos = end + 3;
           continue;
         }
-        throw fileErrors.xlsxCorrupt('DOCTYPE/ENTITY declarations are not allowed');
+        // `<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT`, `<!ATTLIST`, `<!NOTATION`: a DTD. Anything else after `<!` is broken.
+        if (/^<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/.test(buf.slice(pos, pos + 10))) {
+          throw fileErrors.xlsxXmlDeclarations(this.part);
+        }
+        throw fileErrors.xlsxCorrupt('malformed <! markup');
       }
       if (buf.charCodeAt(pos + 1) === 63) {
         // <? ... ?>

@@ -64,6 +64,32 @@ describe('maskText', () => {
   it('masks a number glued to letters (no word boundary needed)', () => {
     expect(maskText(`id=${ID}x`)).toBe('id=0791******35x');
   });
+
+  it('keeps UUIDs (request ids) and hex digests / trace ids whole, even with long digit runs inside', () => {
+    const requestId = 'cd1c6fe1-8c5b-4a36-9f4a-378612345680';
+    const sha256 = `sha256:${'0'.repeat(3)}123456789012ab${'c'.repeat(47)}`;
+    const trace = '1-5759e988-bd862e3fe1be469942727930';
+    for (const text of [requestId, requestId.toUpperCase(), sha256, trace, `request ${requestId} failed`]) {
+      expect(maskText(text)).toBe(text);
+    }
+    // The account of an ARN (function_arn on every line) is no person's; what follows it is still checked.
+    const arn = 'arn:aws:lambda:ap-southeast-1:123456789012:function:ansinh-parseList';
+    expect(maskText(arn)).toBe(arn);
+    expect(maskText(`arn:aws:s3:::bucket/${ID}`)).toBe('arn:aws:s3:::bucket/0791******35');
+    expect(maskText(`arn:aws:sqs:ap-southeast-1:123456789012:q-${ID}`)).toBe(
+      'arn:aws:sqs:ap-southeast-1:123456789012:q-0791******35',
+    );
+    // Beside one, an identity number is still masked.
+    expect(maskText(`${requestId} ${ID}`)).toBe(`${requestId} 0791******35`);
+    expect(maskText(`${ID}-${requestId}`)).toBe(`0791******35-${requestId}`);
+  });
+
+  it('keeps a long digit run only inside a real digest shape, not in a short hex-looking word', () => {
+    // `cccd` is hex, but 16 characters is no digest: the number in it is masked.
+    expect(maskText(`cccd${ID}`)).toBe('cccd0791******35');
+    // All digits is a number, not a digest, however long.
+    expect(maskText('1'.repeat(30))).not.toContain('1'.repeat(9));
+  });
 });
 
 describe('piiReplacer', () => {
@@ -118,6 +144,54 @@ describe('piiReplacer', () => {
       phone: '9123***78',
       total: 100,
       amount: 1500000,
+    });
+  });
+
+  it('leaves counts alone: outcome codes and keys that only mention an id (the "Chunk verified" line)', () => {
+    const out = JSON.parse(
+      stringify({
+        listId: 'bl-abcdefghijklmnopqrstuvwxyz',
+        rows: 500,
+        ACCEPTED: 480,
+        INVALID_IDENTITY_NUMBER: 3,
+        IDENTITY_MISMATCH: 2,
+        ACCOUNT_NUMBER_INVALID: 1,
+        accountsOpened: 480,
+        identityChecks: 7,
+        phoneNumbersMissing: 4,
+      }),
+    );
+    expect(out).toEqual({
+      listId: 'bl-abcdefghijklmnopqrstuvwxyz',
+      rows: 500,
+      ACCEPTED: 480,
+      INVALID_IDENTITY_NUMBER: 3,
+      IDENTITY_MISMATCH: 2,
+      ACCOUNT_NUMBER_INVALID: 1,
+      accountsOpened: 480,
+      identityChecks: 7,
+      phoneNumbersMissing: 4,
+    });
+  });
+
+  it('masks every digit group of a field that holds an identity number, account or phone, short or spaced', () => {
+    const out = JSON.parse(
+      stringify({
+        accountNumber: '12345678', // 8 digits: below the free-text shape, still an account
+        creditorAccount: '0011 0012 3456 7',
+        phone: '0912 345 678',
+        identityNumber: ID,
+        CCCD: ID,
+        note: '12345678', // not a field that holds one: a short number stays
+      }),
+    );
+    expect(out).toEqual({
+      accountNumber: '1234**78',
+      creditorAccount: '**** **** **** *',
+      phone: '**** *** ***',
+      identityNumber: '0791******35',
+      CCCD: '0791******35',
+      note: '12345678',
     });
   });
 
@@ -191,6 +265,20 @@ describe('the shared Powertools Logger', () => {
     // The masked forms are there: the line is still useful to support.
     expect(text).toContain('0791******35');
     expect(text).toContain('H**** T**** M*** Á**');
+  });
+
+  it('prints counts and request ids as they are (the "Chunk verified" line)', () => {
+    const requestId = 'cd1c6fe1-8c5b-4a36-9f4a-378612345680';
+    logger.info('Chunk verified', {
+      listId: 'bl-x',
+      chunk: 2,
+      rows: 4,
+      ACCEPTED: 1,
+      INVALID_IDENTITY_NUMBER: 3,
+      requestId,
+    });
+    const record = JSON.parse(output());
+    expect(record).toMatchObject({ rows: 4, ACCEPTED: 1, INVALID_IDENTITY_NUMBER: 3, requestId });
   });
 
   it('keeps the error name and masks the error message and stack', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { strToU8, zipSync } from 'fflate';
 import { readList } from '../../../../functions/beneficiary-lists/file-formats/detect.js';
+import type { FileFormatError } from '../../../../functions/beneficiary-lists/file-formats/errors.js';
 import { writeXlsx, writeXlsxBytes } from '../../../../functions/beneficiary-lists/file-formats/writers.js';
 import { readXlsx } from '../../../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { xlsxWithDtd } from '../../../support/hostile-files.js';
 import { chunks, collect as collectAll, enc, failure, HEADERS, ROW } from './helpers.js';
 
 const cols = HEADERS.map((h) => ({ header: h, kind: 'text' as const }));
@@ -109,10 +111,9 @@ describe('readXlsx', () => {
     });
   });
 
-  test('XLSX_CORRUPT: truncated in half, bad XML, DOCTYPE/ENTITY bomb', async () => {
+  test('XLSX_CORRUPT: truncated in half, bad XML, an undeclared entity', async () => {
     const good = writeXlsxBytes([{ name: 'DS', columns: cols, rows: [ROW, ROW] }]);
     expect((await failure(readXlsx(chunks(good.subarray(0, good.length >> 1), 100)))).code).toBe('XLSX_CORRUPT');
-    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>`;
     const wb = `<workbook><sheets><sheet name="a" r:id="rId1"/></sheets></workbook>`;
     const rels = `<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
     const z = (sheet: string) =>
@@ -121,7 +122,6 @@ describe('readXlsx', () => {
         'xl/_rels/workbook.xml.rels': strToU8(rels),
         'xl/worksheets/sheet1.xml': strToU8(sheet),
       });
-    expect((await failure(readXlsx(chunks(z(bomb), 64)))).code).toBe('XLSX_CORRUPT');
     expect(
       (await failure(readXlsx(chunks(z('<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row'), 64))))
         .code,
@@ -140,6 +140,27 @@ describe('readXlsx', () => {
         )
       ).code,
     ).toBe('XLSX_CORRUPT');
+    // `<!` that is neither a comment, CDATA nor a declaration is broken markup, not an attack.
+    expect((await failure(readXlsx(chunks(z('<worksheet><!bogus-markup-here/></worksheet>'), 64)))).code).toBe(
+      'XLSX_CORRUPT',
+    );
+  });
+
+  test.each([
+    ['billion-laughs', 'xl/worksheets/sheet1.xml'],
+    ['xxe', 'xl/sharedStrings.xml'],
+    ['doctype', 'xl/workbook.xml'],
+  ] as const)('XLSX_XML_DECLARATIONS: a DTD (%s) is refused as what it is, naming the part', async (kind, part) => {
+    for (const size of [7, 64, 1 << 20]) {
+      const e = (await failure(readXlsx(chunks(xlsxWithDtd(kind), size)))) as FileFormatError;
+      expect(e.code).toBe('XLSX_XML_DECLARATIONS');
+      expect(e.details).toEqual({ part });
+      expect(e.text.vi).toContain('DOCTYPE/ENTITY');
+      expect(e.text.en).toMatch(/XXE.*billion laughs/);
+      expect(e.text.en).not.toMatch(/damaged|interrupted/);
+    }
+    // The same through format detection (what the parse task calls).
+    expect((await failure(readList(() => chunks(xlsxWithDtd(kind), 512)))).code).toBe('XLSX_XML_DECLARATIONS');
   });
 
   test('XLSX_NO_SHEET: a zip without a workbook (e.g. .docx-like) or with no sheets', async () => {
