@@ -299,8 +299,10 @@ export function matchEntry(importId: string, entry: StatementEntry, ctx: LineCon
   let explained = 0;
   entry.transactions.forEach((tx, i) => {
     const pos = { ...at, tx: i + 1 };
-    // One transaction without its own amount is the whole entry (a single booking).
-    const amount = tx.amount ? toNumber(tx.amount.minor) : entry.transactions.length === 1 ? entryAmount : 0;
+    // One transaction without its own booked amount is the whole entry (a single booking). A transaction
+    // amount in another currency than the entry is not what was booked on this account.
+    const booked = tx.amount?.currency === entry.amount.currency ? tx.amount : undefined;
+    const amount = booked ? toNumber(booked.minor) : entry.transactions.length === 1 ? entryAmount : 0;
     explained += amount;
     const ref = usableReference(tx);
     const payment = ref ? ctx.payments.get(ref) : undefined;
