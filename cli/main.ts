@@ -583,8 +583,18 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
 function outcomeLines(c: Ctx, outcomes: any[]): string[] {
   return outcomes.map(
     (o) =>
-      `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${vnd(o.amount).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
+      `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${(o.outcome === 'FOREIGN_CURRENCY' ? '—' : vnd(o.amount)).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
   );
+}
+
+/** Statements in another currency: their own amounts and currency, never dong, outside the VND totals. */
+function foreignLines(c: Ctx, statements: any[]): string[] {
+  return statements
+    .filter((s) => s.foreign)
+    .map(
+      (s) =>
+        `  ${T(c, 'Ngoại tệ', 'Foreign currency')} ${s.statementId}: ${T(c, 'ghi có', 'credits')} ${s.foreign.credits} ${s.currency}, ${T(c, 'ghi nợ', 'debits')} ${s.foreign.debits} ${s.currency}${s.foreign.closingBalance !== undefined ? `, ${T(c, 'số dư cuối', 'closing')} ${s.foreign.closingBalance} ${s.currency}` : ''} (${T(c, 'không tính vào tổng VND', 'not in the VND totals')})`,
+    );
 }
 
 async function statements(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
@@ -592,6 +602,7 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
     [
       `${T(c, 'Sao kê', 'Statement')} ${v.importId} (${v.fileName}, ${v.format ?? '?'}): ${v.status}`,
       ...outcomeLines(c, v.outcomes ?? []),
+      ...foreignLines(c, v.statements ?? []),
     ].join('\n');
   const verdict = (v: any) =>
     v.status === 'FAILED'

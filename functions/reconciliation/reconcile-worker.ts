@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
-import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
+import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
 import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
@@ -26,10 +26,20 @@ import {
   StatementArithmetic,
   signedBalance,
   statementAccount,
+  statementChain,
+  statementMoney,
   statementSequence,
+  withClosing,
 } from './continuity.js';
 import { dispatchImport, type StatementImportJob, type StatementSummary } from './import-job.js';
-import { type Effect, type Finding, fallbackAccounts, matchEntry, referencesOf } from './match.js';
+import {
+  alreadyLoadedFinding,
+  type Effect,
+  type Finding,
+  fallbackAccounts,
+  matchEntry,
+  referencesOf,
+} from './match.js';
 import type { Outcome } from './outcomes.js';
 import {
   candidatesByAccount,
@@ -70,6 +80,7 @@ function statementFinding(importId: string, statement: number, p: ContinuityProb
     // Continuity differences are not statement money: kept apart from the line totals (see report).
     amount: 0,
     expectedAmount: p.difference,
+    ...(p.currency ? { currency: p.currency, foreignAmount: p.foreignDifference } : {}),
     note: `${p.code}: ${p.detail}`,
   };
 }
@@ -86,19 +97,10 @@ async function reconcileBatch(
   importId: string,
   entries: StatementEntry[],
   duplicateStatement: boolean,
+  message: StatementMessage,
 ): Promise<OutcomeTotals> {
   if (duplicateStatement) {
-    const findings: Finding[] = entries.map((e) => ({
-      importId,
-      statement: e.statement,
-      entry: e.entry,
-      tx: 0,
-      outcome: 'DUPLICATE_STATEMENT',
-      creditDebit: e.creditDebit,
-      amount: Number(e.amount.minor),
-      bookingDate: e.bookingDate,
-      note: 'statement already loaded: this line was reconciled there',
-    }));
+    const findings: Finding[] = entries.map((e) => alreadyLoadedFinding(importId, e));
     await saveFindings(importId, findings);
     return totalsOf(findings);
   }
@@ -120,7 +122,7 @@ async function reconcileBatch(
   const findings: Finding[] = [];
   const effects: { effect: Effect; finding: Finding }[] = [];
   for (const entry of entries) {
-    const r = matchEntry(importId, entry, { payments, bookings, batches, candidates });
+    const r = matchEntry(importId, entry, { payments, bookings, batches, candidates, message });
     findings.push(...r.findings);
     for (const effect of r.effects) {
       const finding = r.findings.find((f) => f.paymentId === effect.paymentId) ?? (r.findings[0] as Finding);
@@ -246,7 +248,7 @@ export async function reconcileImport(
     };
     const flush = async () => {
       if (batch.length && current) {
-        const done = reconcileBatch(importId, batch, current.duplicate);
+        const done = reconcileBatch(importId, batch, current.duplicate, current.header.message);
         done.catch(() => undefined); // awaited in order by settle(); this only stops an early unhandled report
         inFlight.push({ done, upTo: ordinal });
         batch = [];
@@ -286,6 +288,7 @@ export async function reconcileImport(
           }
         }
       } else if (event.type === 'end' && current) {
+        current.header = withClosing(current.header, event);
         await drain();
         const balance = current.sum.check(current.header);
         if (balance && !current.duplicate) current.problems.push(balance);
@@ -299,10 +302,9 @@ export async function reconcileImport(
           statement: h.statement,
           statementId: h.id,
           account: statementAccount(h),
+          chain: statementChain(h),
           sequence: statementSequence(h),
-          openingBalance: signedBalance(h.openingBalance),
-          closingBalance: signedBalance(h.closingBalance),
-          ...current.sum.totals(),
+          ...statementMoney(h, current.sum.totals()),
           entries: current.entries,
           problems: current.problems,
         };
@@ -312,8 +314,10 @@ export async function reconcileImport(
             importId,
             account: summary.account,
             statementId: h.id,
+            chain: summary.chain,
             sequence: summary.sequence,
-            closingBalance: summary.closingBalance,
+            closingBalance: signedBalance(h.closingBalance),
+            currency: summary.currency,
           });
         }
         current = undefined;
@@ -331,7 +335,7 @@ export async function reconcileImport(
 
 /** The statement this one should continue; a statement this same import recorded earlier does not count. */
 async function previousOf(account: string, header: StatementHeader, importId: string) {
-  const prev = await previousStatement(account, statementSequence(header));
+  const prev = await previousStatement(account, statementChain(header), statementSequence(header));
   return prev && prev.statementId === header.id && prev.importId === importId ? undefined : prev;
 }
 

@@ -8,7 +8,8 @@
  *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
  *   RETURN#<paymentId>  / MARK                     → the line that booked its return
  *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
- *   ACCOUNT#<account>   / SEQ#<sequence>           → the same, by sequence number (continuity)
+ *   ACCOUNT#<account>   / SEQ#<chain>#<sequence>   → the same, by sequence number within its chain (message type
+ *                                                  and numbering, continuity.ts statementChain)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -275,10 +276,14 @@ export async function statementById(account: string, statementId: string): Promi
   return out.Item as LoadedStatement | undefined;
 }
 
-const seqKey = (n: number) => `SEQ#${String(n).padStart(12, '0')}`;
+const seqKey = (chain: string, n: number) => `SEQ#${chain}#${String(n).padStart(12, '0')}`;
 
-/** The latest statement of the account before this sequence number (or the latest at all). */
-export async function previousStatement(account: string, sequence?: number): Promise<LoadedStatement | undefined> {
+/** The latest statement of the account's chain before this sequence number (or the latest at all). */
+export async function previousStatement(
+  account: string,
+  chain: string,
+  sequence?: number,
+): Promise<LoadedStatement | undefined> {
   const out = await dynamo().send(
     new QueryCommand({
       TableName: table(),
@@ -286,8 +291,8 @@ export async function previousStatement(account: string, sequence?: number): Pro
         sequence === undefined ? 'pk = :p AND begins_with(sk, :s)' : 'pk = :p AND sk BETWEEN :s AND :before',
       ExpressionAttributeValues: {
         ':p': `ACCOUNT#${account}`,
-        ':s': 'SEQ#',
-        ...(sequence === undefined ? {} : { ':before': seqKey(sequence - 1) }),
+        ':s': `SEQ#${chain}#`,
+        ...(sequence === undefined ? {} : { ':before': seqKey(chain, sequence - 1) }),
       },
       ScanIndexForward: false,
       Limit: 1,
@@ -300,7 +305,8 @@ export async function previousStatement(account: string, sequence?: number): Pro
 /** Records a statement as loaded (after its lines), by id and by sequence; the first import keeps it. */
 export async function recordStatement(s: LoadedStatement): Promise<void> {
   const item = { ...stripUndefined(s) };
-  for (const sk of [`STMT#${s.statementId}`, ...(s.sequence !== undefined ? [seqKey(s.sequence)] : [])]) {
+  const seq = s.sequence !== undefined && s.chain !== undefined ? [seqKey(s.chain, s.sequence)] : [];
+  for (const sk of [`STMT#${s.statementId}`, ...seq]) {
     await dynamo()
       .send(
         new PutCommand({
