@@ -69,6 +69,8 @@ export interface OurBatch {
 export interface LineContext {
   payments: ReadonlyMap<string, LedgerPayment>;
   bookings: ReadonlyMap<string, Booking>;
+  /** Returns recorded before, by payment id (a return notified and then in the statement is one return). */
+  returns?: ReadonlyMap<string, Booking>;
   batches: ReadonlyMap<string, OurBatch>;
   /** Candidates for the fallback, by creditor account number. */
   candidates: ReadonlyMap<string, LedgerPayment[]>;
@@ -209,7 +211,19 @@ function matchReferenced(
   };
   const here = positionKey(pos);
   if (isReturn(entry, tx)) {
-    const booking: Booking = { paymentId: payment.paymentId, position: here, outcome: 'RETURN', amount };
+    const booking: Booking = {
+      paymentId: payment.paymentId,
+      position: here,
+      outcome: 'RETURN',
+      amount,
+      bookingDate: entry.bookingDate,
+      ...viewOf(ctx, entry, tx),
+    };
+    const earlier = ctx.returns?.get(payment.paymentId);
+    if (earlier && earlier.position !== here && otherViewOf(earlier, ctx.message, entry, tx, amount)) {
+      const note = `${ctx.message} view of the return read from ${earlier.message}`;
+      return { findings: [{ ...base, outcome: 'LINKED', duplicateOf: earlier.position, note }], effects: [] };
+    }
     if (!['SETTLED', 'RETURNED', 'UNKNOWN', 'ACCEPTED', 'SENT'].includes(payment.state)) {
       return {
         findings: [{ ...base, outcome: 'CONTRADICTORY_STATUS', note: `return of a ${payment.state} payment` }],

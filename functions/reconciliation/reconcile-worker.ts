@@ -10,11 +10,11 @@
  */
 import { z } from 'zod';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
+import { applyStatusReport } from '../payments/apply-status-report.js';
 import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
-import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
-import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { transition } from '../payments/ledger/ledger-store.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -107,7 +107,7 @@ async function reconcileBatch(
   const refs = entries.map(referencesOf);
   const ids = [...new Set(refs.flatMap((r) => r.paymentIds))];
   const msgIds = [...new Set(refs.flatMap((r) => r.msgIds))];
-  const [{ payments, bookings }, batches] = await Promise.all([paymentsAndBookings(ids), ourBatches(msgIds)]);
+  const [{ payments, bookings, returns }, batches] = await Promise.all([paymentsAndBookings(ids), ourBatches(msgIds)]);
   // Lines of whole batches need the batch's payments too.
   const batchPaymentIds = [...batches.values()].flatMap((b) => b.paymentIds).filter((id) => !payments.has(id));
   if (batchPaymentIds.length) {
@@ -122,7 +122,7 @@ async function reconcileBatch(
   const findings: Finding[] = [];
   const effects: { effect: Effect; finding: Finding }[] = [];
   for (const entry of entries) {
-    const r = matchEntry(importId, entry, { payments, bookings, batches, candidates, message });
+    const r = matchEntry(importId, entry, { payments, bookings, returns, batches, candidates, message });
     findings.push(...r.findings);
     for (const effect of r.effects) {
       const finding = r.findings.find((f) => f.paymentId === effect.paymentId) ?? (r.findings[0] as Finding);
@@ -153,48 +153,48 @@ async function reconcileBatch(
   return totalsOf(findings);
 }
 
-/** A pain.002 status report: each status applied through the ledger's lifecycle, and said what it was. */
+/**
+ * A pain.002 status report, applied in the one place reports are (apply-status-report.ts): one line per
+ * payment it gives a status for, those of a block or file rejected as a whole included, each said what it was.
+ */
 async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
-  const findings: Finding[] = [];
-  let n = 0;
-  for (const tx of report.transactions) {
-    n++;
-    const base: Finding = {
-      importId,
-      statement: 1,
-      entry: n,
-      tx: 0,
-      outcome: 'NOT_OURS',
-      creditDebit: 'DBIT',
-      amount: 0,
-      endToEndId: tx.originalEndToEndId,
-      reasonCode: tx.reasons?.[0]?.code,
-    };
-    const wanted = tx.status ? stateForBankStatus(tx.status) : undefined;
-    if (!tx.originalEndToEndId || !wanted) {
-      findings.push({ ...base, note: `status ${tx.status ?? 'none'} without a payment we can place` });
-      continue;
-    }
-    try {
-      const d = await transition(tx.originalEndToEndId, wanted, 'status-report-import', {
-        importId,
-        status: tx.status,
-        reason: tx.reasons?.[0]?.code,
-      });
-      const outcome: Outcome =
-        d.kind === 'apply'
-          ? 'STATUS_APPLIED'
-          : d.kind === 'already'
-            ? 'MATCHED'
-            : d.kind === 'stale'
-              ? 'LATE_STATUS'
-              : 'CONTRADICTORY_STATUS';
-      findings.push({ ...base, outcome, paymentId: tx.originalEndToEndId, note: `${tx.status} → ${d.kind}` });
-    } catch (err) {
-      if (!(err instanceof PaymentNotFoundError)) throw err;
-      findings.push({ ...base, note: 'status for a payment the ledger does not hold' });
-    }
-  }
+  const { applied, unplaced } = await applyStatusReport(report, 'status-report-import', { importId });
+  const line = (n: number, over: Partial<Finding>): Finding => ({
+    importId,
+    statement: 1,
+    entry: n,
+    tx: 0,
+    outcome: 'NOT_OURS',
+    creditDebit: 'DBIT',
+    amount: 0,
+    ...over,
+  });
+  const findings: Finding[] = applied.map((a, i) => {
+    const base = { endToEndId: a.paymentId, reasonCode: a.reason };
+    const of = a.source === 'transaction' ? '' : a.source === 'group' ? ' (whole file)' : ` (block ${a.paymentInfoId})`;
+    const r = a.result;
+    if (r.kind === 'no-state')
+      return line(i + 1, { ...base, note: `status ${a.status}${of} without a payment we can place` });
+    if (r.kind === 'unknown-payment')
+      return line(i + 1, { ...base, note: 'status for a payment the ledger does not hold' });
+    const outcome: Outcome =
+      r.kind === 'apply'
+        ? 'STATUS_APPLIED'
+        : r.kind === 'already'
+          ? 'MATCHED'
+          : r.kind === 'stale'
+            ? 'LATE_STATUS'
+            : 'CONTRADICTORY_STATUS';
+    return line(i + 1, { ...base, outcome, paymentId: a.paymentId, note: `${a.status}${of} → ${r.kind}` });
+  });
+  unplaced.forEach((u, i) =>
+    findings.push(
+      line(applied.length + i + 1, {
+        reasonCode: u.reason,
+        note: `RJCT of ${u.source === 'group' ? `message ${report.originalMsgId}` : `block ${u.paymentInfoId}`}: no payment of ours to place it on`,
+      }),
+    ),
+  );
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }

@@ -79,23 +79,32 @@ const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
   createdAt: h.createdAt,
 });
 
-/** Payments (HEAD) and their debit bookings, by payment id, 50 at a time (100 keys per BatchGet). */
+/** Payments (HEAD), their debit bookings and returns, by payment id, 33 at a time (100 keys per BatchGet). */
 export async function paymentsAndBookings(ids: string[]) {
   const payments_ = new Map<string, LedgerPayment>();
   const bookings = new Map<string, Booking>();
+  const returns = new Map<string, Booking>();
   await Promise.all(
-    chunks(ids, 50).map(async (part) => {
+    chunks(ids, 33).map(async (part) => {
       const items = await batchGet({
         [payments()]: part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
-        [table()]: part.map((id) => ({ pk: `BOOK#${id}`, sk: 'MARK' })),
+        [table()]: part.flatMap((id) => [
+          { pk: `BOOK#${id}`, sk: 'MARK' },
+          { pk: `RETURN#${id}`, sk: 'MARK' },
+        ]),
       });
       for (const item of items) {
-        if (typeof item.pk === 'string') bookings.set(item.paymentId as string, item as unknown as Booking);
-        else payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
+        if (typeof item.pk !== 'string')
+          payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
+        else
+          (item.pk.startsWith('RETURN#') ? returns : bookings).set(
+            item.paymentId as string,
+            item as unknown as Booking,
+          );
       }
     }),
   );
-  return { payments: payments_, bookings };
+  return { payments: payments_, bookings, returns };
 }
 
 /** Our pain.001 blocks by MsgId (the dispatch worker's BATCH#<msgId> records). */

@@ -104,4 +104,25 @@ describe('a notification and the statement of one booking', () => {
     expect(b.findings.map((f) => f.outcome)).toEqual(['LINKED']);
     expect(b.effects).toEqual([]);
   });
+
+  it('a return notified and then in the statement is one return', () => {
+    const ret = line({
+      creditDebit: 'CRDT',
+      reversal: true,
+      transactions: [{ endToEndId: 'P1', amount: vnd(11_000_000), returnReason: 'AC04' }],
+    });
+    const base = { payments: new Map([['P1', payment]]), batches: new Map(), candidates: new Map() };
+    const a = matchEntry('A', ret, { ...base, bookings: new Map(), message: 'camt.054' });
+    expect(a.findings.map((f) => f.outcome)).toEqual(['RETURN']);
+    const returned = a.effects[0]?.booking as Booking;
+    const b = matchEntry('B', ret, {
+      ...base,
+      payments: new Map([['P1', { ...payment, state: 'RETURNED' as const }]]),
+      bookings: new Map(),
+      returns: new Map([['P1', returned]]),
+      message: 'camt.053',
+    });
+    expect(b.findings.map((f) => f.outcome)).toEqual(['LINKED']);
+    expect(b.effects).toEqual([]);
+  });
 });
