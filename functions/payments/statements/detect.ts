@@ -57,18 +57,31 @@ export function sniffStatement(head: Uint8Array, fileName?: string): StatementFo
   for (let i = 0; i < n; i++) {
     const c = head[i] as number;
     if (c === 0) control += n;
-    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) control++;
+    // SOH/ETX are SWIFT transmission framing, not binary data.
+    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x01 && c !== 0x03) control++;
   }
   if (control > Math.max(2, n / 100))
     throw isoErrors.formatUnknown({ vi: 'dữ liệu nhị phân, không phải văn bản', en: 'binary data, not text' });
   let text = new TextDecoder('utf-8').decode(head.subarray(0, n));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  text = text.trimStart();
+  text = text.replace(/^[\s\u0001]+/, '');
   if (text.startsWith('<')) return sniffXml(text);
   if (text.startsWith('{1:') || text.startsWith('{2:') || text.startsWith('{4:')) return 'mt940';
   const swiftFields = /^:20:/m.test(text) && /^:(25P?|28C?|60[FM]|61):/m.test(text);
   if (swiftFields) return 'mt940';
-  if (fileName && /\.(sta|mt940|940|swi)$/i.test(fileName) && /^:\d{2}[A-Z]?:/m.test(text)) return 'mt940';
+  const swiftName = !!fileName && /\.(sta|mt940|940|swi)$/i.test(fileName);
+  if (swiftName && /^:\d{2}[A-Z]?:/m.test(text)) return 'mt940';
+  if (swiftName) {
+    const ext = /\.[^.]+$/.exec(fileName ?? '')?.[0] ?? '';
+    // Named as an MT940 file but holding none of its fields: say so rather than try it as a CSV.
+    throw isoErrors.formatUnknown(
+      {
+        vi: `tệp có đuôi của sao kê MT940 (${ext}) nhưng không có trường SWIFT nào (:20:, :25:, :60F:, :61:)`,
+        en: `the file is named as an MT940 statement (${ext}) but holds no SWIFT field (:20:, :25:, :60F:, :61:)`,
+      },
+      { detected: 'not-mt940', extension: ext },
+    );
+  }
   return 'csv';
 }
 
