@@ -37,7 +37,8 @@ Usage: ansinh <command> [options]
   cycles ls [--period yyyy-mm] [--status …] [--programme …]
   cycles show <cycleId|yyyy-mm>
   cycles submit <cycleId|yyyy-mm> [--hash sha256:…]   (default: the current draft's hash)
-  cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content
+  cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content; returns once the payment
+                                                     files are sent, saying what is still open
   cycles wait <cycleId|yyyy-mm>          follow dispatch until the cycle closes
   statements import <file> [--no-wait]   load a bank statement, wait for reconciliation
   statements ls [--status …]
@@ -472,12 +473,39 @@ function cycleSummary(c: Ctx, cy: any): string {
   return lines.join('\n');
 }
 
-async function followDispatch(c: Ctx, cycleId: string): Promise<any> {
+const finished = (x: any) => ['CLOSED', 'FAILED'].includes(x.status);
+
+/**
+ * The payment files are out: every chunk handed to its rail. What follows (the bank's answers, the post
+ * office's, the settlement cut-off days later) is `cycles wait`'s to follow, not the approval's.
+ */
+export const filesSent = (x: any) =>
+  finished(x) || (x.progress?.chunks > 0 && x.progress.chunksDispatched >= x.progress.chunks);
+
+/** What is still open once the files are sent: payments without a final answer, per state. */
+function stillOpen(cy: any): Record<'PENDING' | 'SENT' | 'ACCEPTED', number> | undefined {
+  const by = cy.progress?.byState;
+  if (finished(cy) || !by) return undefined;
+  return { PENDING: by.PENDING ?? 0, SENT: by.SENT ?? 0, ACCEPTED: by.ACCEPTED ?? 0 };
+}
+
+function openLines(c: Ctx, cy: any): string[] {
+  const open = stillOpen(cy);
+  if (!open) return [];
+  const total = open.PENDING + open.SENT + open.ACCEPTED;
+  if (total === 0) return [`  ${T(c, 'Đã gửi tệp; đang chờ đóng kỳ.', 'Files sent; the cycle is closing.')}`];
+  return [
+    `  ${T(c, 'Đã gửi tệp chi trả. Còn mở', 'Payment files sent. Still open')}: ${num(total)} (PENDING ${num(open.PENDING)}, SENT ${num(open.SENT)}, ACCEPTED ${num(open.ACCEPTED)})`,
+    `  ${T(c, 'Bưu điện và ngân hàng trả lời đến hạn chốt; theo dõi bằng', 'The post office and the bank answer until the cut-off; follow with')}: ansinh cycles wait ${cy.cycleId}`,
+  ];
+}
+
+async function followDispatch(c: Ctx, cycleId: string, until: (x: any) => boolean = finished): Promise<any> {
   const bar = progress(c, T(c, 'Chi trả', 'Paying'));
   const cy = await waitFor(
     c,
     () => call(c, 'GET', `/v1/disbursement-cycles/${cycleId}`),
-    (x: any) => ['CLOSED', 'FAILED'].includes(x.status),
+    until,
     (x: any) => {
       const payees = x.totals?.payees ?? 0;
       const by = x.closing
@@ -563,8 +591,12 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
         );
       }
       await call(c, 'POST', `/v1/disbursement-cycles/${id}/approve`, { contentHash: opts.hash });
-      const cy = opts.noWait ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`) : await followDispatch(c, id);
-      print(c, cy, cycleSummary(c, cy));
+      // Back once the files are sent (not after the days a post-office payment may take): says what is open.
+      const cy = opts.noWait
+        ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`)
+        : await followDispatch(c, id, filesSent);
+      const open = stillOpen(cy);
+      print(c, open ? { ...cy, stillOpen: open } : cy, [cycleSummary(c, cy), ...openLines(c, cy)].join('\n'));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
     case 'wait': {
