@@ -284,6 +284,7 @@ function suggest(
   ctx: LineContext,
 ): Finding {
   const acct = creditorAccountOf(tx);
+  const ref = usableReference(tx);
   const bin = tx?.creditorAccount?.servicerMemberId;
   const window = ctx.fallbackWindowDays ?? 10;
   const pool = acct ? (ctx.candidates.get(acct) ?? []) : [];
@@ -306,11 +307,12 @@ function suggest(
     amount,
     bookingDate: entry.bookingDate,
     accountServicerRef: tx?.accountServicerRef ?? entry.accountServicerRef,
-    ...(tx?.endToEndId ? { endToEndId: tx.endToEndId } : {}),
+    // NOTPROVIDED, NONREF and blanks are no reference at all, never shown as one.
+    ...(ref ? { endToEndId: ref } : {}),
   };
   return suggestions.length
     ? { ...base, outcome: 'SUGGESTED', suggestions, note: 'no usable reference; confirm by hand' }
-    : { ...base, outcome: 'NOT_OURS', note: tx?.endToEndId ? 'reference unknown to the ledger' : 'no reference' };
+    : { ...base, outcome: 'NOT_OURS', note: ref ? 'reference unknown to the ledger' : 'no reference' };
 }
 
 /** A line not in dong, reported in its own currency (amount 0: it takes no part in VND totals). */

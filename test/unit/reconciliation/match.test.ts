@@ -222,7 +222,7 @@ describe('fallback without a reference', () => {
   });
   it('without an account there is nothing to suggest', () => {
     const r = matchEntry('I1', entry({ txs: [{ endToEndId: 'NOTPROVIDED' }] }), ctx({ candidates: [payment('P1')] }));
-    expect(r.findings[0]).toMatchObject({ outcome: 'NOT_OURS', note: 'reference unknown to the ledger' });
+    expect(r.findings[0]).toMatchObject({ outcome: 'NOT_OURS', note: 'no reference' });
   });
 });
 
