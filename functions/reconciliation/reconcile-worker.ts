@@ -40,7 +40,6 @@ import {
   matchEntry,
   referencesOf,
 } from './match.js';
-import type { Outcome } from './outcomes.js';
 import {
   candidatesByAccount,
   ourBatches,
@@ -52,6 +51,7 @@ import {
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
+import { statusFindings } from './status-findings.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
@@ -159,42 +159,7 @@ async function reconcileBatch(
  */
 async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
   const { applied, unplaced } = await applyStatusReport(report, 'status-report-import', { importId });
-  const line = (n: number, over: Partial<Finding>): Finding => ({
-    importId,
-    statement: 1,
-    entry: n,
-    tx: 0,
-    outcome: 'NOT_OURS',
-    creditDebit: 'DBIT',
-    amount: 0,
-    ...over,
-  });
-  const findings: Finding[] = applied.map((a, i) => {
-    const base = { endToEndId: a.paymentId, reasonCode: a.reason };
-    const of = a.source === 'transaction' ? '' : a.source === 'group' ? ' (whole file)' : ` (block ${a.paymentInfoId})`;
-    const r = a.result;
-    if (r.kind === 'no-state')
-      return line(i + 1, { ...base, note: `status ${a.status}${of} without a payment we can place` });
-    if (r.kind === 'unknown-payment')
-      return line(i + 1, { ...base, note: 'status for a payment the ledger does not hold' });
-    const outcome: Outcome =
-      r.kind === 'apply'
-        ? 'STATUS_APPLIED'
-        : r.kind === 'already'
-          ? 'MATCHED'
-          : r.kind === 'stale'
-            ? 'LATE_STATUS'
-            : 'CONTRADICTORY_STATUS';
-    return line(i + 1, { ...base, outcome, paymentId: a.paymentId, note: `${a.status}${of} → ${r.kind}` });
-  });
-  unplaced.forEach((u, i) =>
-    findings.push(
-      line(applied.length + i + 1, {
-        reasonCode: u.reason,
-        note: `RJCT of ${u.source === 'group' ? `message ${report.originalMsgId}` : `block ${u.paymentInfoId}`}: no payment of ours to place it on`,
-      }),
-    ),
-  );
+  const findings = statusFindings(importId, report.originalMsgId, applied, unplaced);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
