@@ -6,10 +6,9 @@
  */
 import { z } from 'zod';
 import { queryPaymentStatus } from '../payments/bank-client.js';
-import { parsePain002 } from '../payments/iso20022/pain002.js';
+import { parsePain002, statusUpdates } from '../payments/iso20022/pain002.js';
 import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
 import { type PaymentState, stateForBankStatus } from '../payments/ledger/payment-state.js';
-import { statusUpdates } from '../payments/status-updates.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { atCutoff, type BankAnswer, cutoffAt, cutoffMinutes, OPEN_AT_CUTOFF, queriedAtCutoff } from './cutoff.js';

@@ -1,5 +1,5 @@
 /**
- * Queue consumer: applies a bank status report to the ledger (apply-status-report.ts, the one place a
+ * Queue consumer: applies a bank status report to the ledger (ledger-store.ts applyStatusReport, the one place a
  * pain.002 is applied). Each transaction status moves its payment forward only; a duplicate report changes
  * nothing, an out-of-order one is ignored as stale, a contradictory one is recorded as an anomaly for a person
  * to explain; a block or a whole file rejected rejects each of its payments. A report for a payment we never
@@ -10,9 +10,8 @@ import { z } from 'zod';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
-import { applyStatusReport } from './apply-status-report.js';
 import { parsePain002 } from './iso20022/pain002.js';
-import { PaymentNotFoundError } from './ledger/ledger-store.js';
+import { applyStatusReport, PaymentNotFoundError } from './ledger/ledger-store.js';
 
 /** What bankCallback enqueues: where it stored the report. */
 export const StatusMessage = z.object({ key: z.string() });

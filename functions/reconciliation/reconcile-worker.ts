@@ -10,11 +10,10 @@
  */
 import { z } from 'zod';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
-import { applyStatusReport } from '../payments/apply-status-report.js';
 import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
-import { transition } from '../payments/ledger/ledger-store.js';
+import { applyStatusReport, transition } from '../payments/ledger/ledger-store.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -154,7 +153,7 @@ async function reconcileBatch(
 }
 
 /**
- * A pain.002 status report, applied in the one place reports are (apply-status-report.ts): one line per
+ * A pain.002 status report, applied in the one place reports are (ledger-store.ts applyStatusReport): one line per
  * payment it gives a status for, those of a block or file rejected as a whole included, each said what it was.
  */
 async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {

@@ -3,8 +3,9 @@
  * status for (those of a block or file rejected as a whole included), each named by what the ledger did
  * with it, and one per rejection we could place on no payment of ours.
  */
-import type { AppliedStatus } from '../payments/apply-status-report.js';
-import type { UnplacedRejection } from '../payments/status-updates.js';
+
+import type { UnplacedRejection } from '../payments/iso20022/pain002.js';
+import type { AppliedStatus } from '../payments/ledger/ledger-store.js';
 import type { Finding } from './match.js';
 import type { Outcome } from './outcomes.js';
 

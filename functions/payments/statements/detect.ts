@@ -6,7 +6,9 @@
  * Sniffing (the first 4 KiB): XML → the ISO 20022 namespace (or the root element when there is none);
  * `{1:` or SWIFT field lines (`:20:` with :25:/:28C:/:60F:/:61:) → MT940; other text → CSV. Binary data,
  * spreadsheets, PDFs and other XML messages → STATEMENT_FORMAT_UNKNOWN (bilingual). The file name is a
- * hint only, used when the bytes leave room for doubt (an .sta file whose fields start later than 4 KiB).
+ * hint only, used when the bytes leave room for doubt (an .sta file whose fields start later than 4 KiB); a
+ * file named as MT940 (.sta, .mt940, .940, .swi) with no SWIFT field at all is refused as such, never tried as
+ * a CSV. SOH/ETX (SWIFT transmission framing) are not binary data.
  */
 import { type CamtParseOptions, parseCamt053, parseCamt054, type StatementEvent } from '../iso20022/camt.js';
 import { isoErrors } from '../iso20022/errors.js';
