@@ -38,7 +38,8 @@ Usage: ansinh <command> [options]
   cycles ls [--period yyyy-mm] [--status …] [--programme …]
   cycles show <cycleId|yyyy-mm>
   cycles submit <cycleId|yyyy-mm> [--hash sha256:…]   (default: the current draft's hash)
-  cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content
+  cycles approve <cycleId|yyyy-mm> --hash sha256:…    approve exactly this content; returns once the payment
+                                                     files are sent, saying what is still open
   cycles wait <cycleId|yyyy-mm>          follow dispatch until the cycle closes
   cycles cash-list <cycleId|yyyy-mm> <communeCode> [-o file] [--format xlsx|csv]
                                          the commune's post-office cash payment list
@@ -542,12 +543,39 @@ function cycleSummary(c: Ctx, cy: any): string {
   return lines.join('\n');
 }
 
-async function followDispatch(c: Ctx, cycleId: string): Promise<any> {
+const finished = (x: any) => ['CLOSED', 'FAILED'].includes(x.status);
+
+/**
+ * The payment files are out: every chunk handed to its rail. What follows (the bank's answers, the post
+ * office's, the settlement cut-off days later) is `cycles wait`'s to follow, not the approval's.
+ */
+export const filesSent = (x: any) =>
+  finished(x) || (x.progress?.chunks > 0 && x.progress.chunksDispatched >= x.progress.chunks);
+
+/** What is still open once the files are sent: payments without a final answer, per state. */
+function stillOpen(cy: any): Record<'PENDING' | 'SENT' | 'ACCEPTED', number> | undefined {
+  const by = cy.progress?.byState;
+  if (finished(cy) || !by) return undefined;
+  return { PENDING: by.PENDING ?? 0, SENT: by.SENT ?? 0, ACCEPTED: by.ACCEPTED ?? 0 };
+}
+
+function openLines(c: Ctx, cy: any): string[] {
+  const open = stillOpen(cy);
+  if (!open) return [];
+  const total = open.PENDING + open.SENT + open.ACCEPTED;
+  if (total === 0) return [`  ${T(c, 'Đã gửi tệp; đang chờ đóng kỳ.', 'Files sent; the cycle is closing.')}`];
+  return [
+    `  ${T(c, 'Đã gửi tệp chi trả. Còn mở', 'Payment files sent. Still open')}: ${num(total)} (PENDING ${num(open.PENDING)}, SENT ${num(open.SENT)}, ACCEPTED ${num(open.ACCEPTED)})`,
+    `  ${T(c, 'Bưu điện và ngân hàng trả lời đến hạn chốt; theo dõi bằng', 'The post office and the bank answer until the cut-off; follow with')}: ansinh cycles wait ${cy.cycleId}`,
+  ];
+}
+
+async function followDispatch(c: Ctx, cycleId: string, until: (x: any) => boolean = finished): Promise<any> {
   const bar = progress(c, T(c, 'Chi trả', 'Paying'));
   const cy = await waitFor(
     c,
     () => call(c, 'GET', `/v1/disbursement-cycles/${cycleId}`),
-    (x: any) => ['CLOSED', 'FAILED'].includes(x.status),
+    until,
     (x: any) => {
       const payees = x.totals?.payees ?? 0;
       const by = x.closing
@@ -633,8 +661,12 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
         );
       }
       await call(c, 'POST', `/v1/disbursement-cycles/${id}/approve`, { contentHash: opts.hash });
-      const cy = opts.noWait ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`) : await followDispatch(c, id);
-      print(c, cy, cycleSummary(c, cy));
+      // Back once the files are sent (not after the days a post-office payment may take): says what is open.
+      const cy = opts.noWait
+        ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`)
+        : await followDispatch(c, id, filesSent);
+      const open = stillOpen(cy);
+      print(c, open ? { ...cy, stillOpen: open } : cy, [cycleSummary(c, cy), ...openLines(c, cy)].join('\n'));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
     case 'cash-list': {
@@ -665,8 +697,18 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
 function outcomeLines(c: Ctx, outcomes: any[]): string[] {
   return outcomes.map(
     (o) =>
-      `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${vnd(o.amount).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
+      `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${(o.outcome === 'FOREIGN_CURRENCY' ? '—' : vnd(o.amount)).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
   );
+}
+
+/** Statements in another currency: their own amounts and currency, never dong, outside the VND totals. */
+function foreignLines(c: Ctx, statements: any[]): string[] {
+  return statements
+    .filter((s) => s.foreign)
+    .map(
+      (s) =>
+        `  ${T(c, 'Ngoại tệ', 'Foreign currency')} ${s.statementId}: ${T(c, 'ghi có', 'credits')} ${s.foreign.credits} ${s.currency}, ${T(c, 'ghi nợ', 'debits')} ${s.foreign.debits} ${s.currency}${s.foreign.closingBalance !== undefined ? `, ${T(c, 'số dư cuối', 'closing')} ${s.foreign.closingBalance} ${s.currency}` : ''} (${T(c, 'không tính vào tổng VND', 'not in the VND totals')})`,
+    );
 }
 
 async function statements(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
@@ -674,6 +716,7 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
     [
       `${T(c, 'Sao kê', 'Statement')} ${v.importId} (${v.fileName}, ${v.format ?? '?'}): ${v.status}`,
       ...outcomeLines(c, v.outcomes ?? []),
+      ...foreignLines(c, v.statements ?? []),
     ].join('\n');
   const verdict = (v: any) =>
     v.status === 'FAILED'

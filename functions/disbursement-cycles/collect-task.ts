@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { queryPaymentStatus } from '../payments/bank-client.js';
-import { parsePain002 } from '../payments/iso20022/pain002.js';
+import { parsePain002, statusUpdates } from '../payments/iso20022/pain002.js';
 import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
 import { type PaymentState, stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
@@ -23,13 +23,16 @@ async function askBank(paymentId: string): Promise<BankAnswer> {
     return { kind: 'no-answer' };
   }
   if (xml === undefined) return { kind: 'unknown-to-bank' };
-  const tx = (await parsePain002(xml)).transactions.find((t) => t.originalEndToEndId === paymentId);
+  // The answer to a query about one payment: a block or file rejected as a whole rejects it too.
+  const report = await parsePain002(xml);
+  const asked = { msgId: report.originalMsgId, paymentIds: [paymentId] };
+  const tx = statusUpdates(report, asked).updates.find((u) => u.paymentId === paymentId);
   if (!tx) return { kind: 'no-answer' };
   return {
     kind: 'status',
     state: stateForBankStatus(tx.status),
     status: tx.status,
-    ...(tx.reasonCode ? { reason: tx.reasonCode } : {}),
+    ...(tx.reason ? { reason: tx.reason } : {}),
   };
 }
 

@@ -13,11 +13,17 @@ export interface StatementSummary {
   statement: number;
   statementId: string;
   account: string;
+  /** Which statements this one continues: message type and numbering (continuity.ts statementChain). */
+  chain?: string;
   sequence?: number;
+  /** The statement's currency; only a VND statement has its balances and totals below (dong). */
+  currency?: string;
   openingBalance?: number;
   closingBalance?: number;
   credits: number;
   debits: number;
+  /** Another currency: balances and totals in its own unit ("11601.00"), never in the VND fields. */
+  foreign?: { openingBalance?: string; closingBalance?: string; credits: string; debits: string };
   entries: number;
   problems: ContinuityProblem[];
 }

@@ -6,7 +6,9 @@
  * Rules:
  * - A debit with our EndToEndId is MATCHED when the amount is the payment's, AMOUNT_MISMATCH otherwise,
  *   DUPLICATE_ENTRY when another line already booked that payment, CONTRADICTORY_STATUS when the bank books
- *   a payment it told us it rejected.
+ *   a payment it told us it rejected. A camt.054 notification and the camt.053 statement of the same booking
+ *   (the same bank reference, or without one the same amount and booking date) are two views of one booking:
+ *   the later one read is LINKED to the first, in either order, never a DUPLICATE_ENTRY.
  * - A batch booking (one debit for a pain.001 block) is checked by its count and total; with TxDtls each
  *   transaction is matched as above, without them the block is matched by PmtInfId/MsgId against our batch.
  * - A credit carrying a return (RtrInf, RvslInd, RRTN) of our payment is a RETURN: the ledger gets a new
@@ -14,8 +16,11 @@
  * - A line without a usable reference (NOTPROVIDED, truncated, unknown) gets SUGGESTED candidates by amount,
  *   date and account, never a confirmed match; with no candidate it is NOT_OURS, the highest severity.
  * - Lines the bank has not booked (PDNG, INFO) are NOT_FINAL: listed, nothing changes.
+ * - A line in another currency than VND is FOREIGN_CURRENCY with its own amount and currency: never converted,
+ *   never shown as dong, and 0 in the VND totals.
  */
-import type { StatementEntry, TransactionDetails } from '../payments/iso20022/camt.js';
+import { formatMinor } from '../payments/iso20022/amounts.js';
+import type { StatementEntry, StatementMessage, TransactionDetails } from '../payments/iso20022/camt.js';
 import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { bankingDaysBetween } from './banking-days.js';
 import type { Outcome } from './outcomes.js';
@@ -50,6 +55,9 @@ export interface Booking {
   outcome: 'MATCHED' | 'AMOUNT_MISMATCH' | 'RETURN';
   amount: number;
   bookingDate?: string;
+  /** The message the booking was read from, and the bank's reference of its entry (to link other views). */
+  message?: StatementMessage;
+  bankRef?: string;
 }
 
 /** Our pain.001 block as the bank should book it. */
@@ -61,18 +69,25 @@ export interface OurBatch {
 export interface LineContext {
   payments: ReadonlyMap<string, LedgerPayment>;
   bookings: ReadonlyMap<string, Booking>;
+  /** Returns recorded before, by payment id (a return notified and then in the statement is one return). */
+  returns?: ReadonlyMap<string, Booking>;
   batches: ReadonlyMap<string, OurBatch>;
   /** Candidates for the fallback, by creditor account number. */
   candidates: ReadonlyMap<string, LedgerPayment[]>;
   /** Banking days after the payment was recorded within which a fallback candidate may be booked. */
   fallbackWindowDays?: number;
+  /** The message the lines come from (camt.053, camt.054...): a notification and a statement link up. */
+  message?: StatementMessage;
 }
 
 export interface Finding extends LinePosition {
   outcome: Outcome;
   creditDebit: 'CRDT' | 'DBIT';
-  /** VND of the statement this finding accounts for (may be negative for a batch's residual). */
+  /** VND of the statement this finding accounts for (may be negative for a batch's residual); 0 when foreign. */
   amount: number;
+  /** A line not in dong: its own currency and amount (decimal, e.g. "11601.00"), never converted to VND. */
+  currency?: string;
+  foreignAmount?: string;
   expectedAmount?: number;
   endToEndId?: string;
   paymentId?: string;
@@ -82,7 +97,7 @@ export interface Finding extends LinePosition {
   reasonCode?: string;
   /** Fallback candidates, never confirmed automatically. */
   suggestions?: string[];
-  /** The booking this duplicates, when DUPLICATE_ENTRY. */
+  /** The booking this duplicates, when DUPLICATE_ENTRY; the line it is another view of, when LINKED. */
   duplicateOf?: string;
   note?: string;
 }
@@ -141,6 +156,32 @@ export function creditorAccountOf(tx: TransactionDetails | undefined): string | 
   return tx?.creditorAccount?.otherId ?? tx?.creditorAccount?.iban;
 }
 
+/** The bank's reference of an entry: what a notification and the statement of one booking share. */
+function bankRefOf(entry: StatementEntry, tx?: TransactionDetails): string | undefined {
+  return entry.accountServicerRef ?? entry.entryRef ?? tx?.accountServicerRef;
+}
+
+const VIEWS: ReadonlySet<string> = new Set(['camt.053', 'camt.054']);
+
+/**
+ * Whether an earlier booking is this very booking seen in the other message: camt.054 (notified during the
+ * day) and camt.053 (the day's statement), either order, with the same bank reference, or when one of them
+ * has none, the same amount and booking date.
+ */
+function otherViewOf(
+  previous: Booking,
+  message: StatementMessage | undefined,
+  entry: StatementEntry,
+  tx: TransactionDetails | undefined,
+  amount: number,
+): boolean {
+  if (!message || !previous.message || message === previous.message) return false;
+  if (!VIEWS.has(message) || !VIEWS.has(previous.message)) return false;
+  const ref = bankRefOf(entry, tx);
+  if (ref !== undefined && previous.bankRef !== undefined) return ref === previous.bankRef;
+  return previous.amount === amount && !!entry.bookingDate && previous.bookingDate === entry.bookingDate;
+}
+
 function isReturn(entry: StatementEntry, tx?: TransactionDetails): boolean {
   return (
     entry.creditDebit === 'CRDT' &&
@@ -170,7 +211,19 @@ function matchReferenced(
   };
   const here = positionKey(pos);
   if (isReturn(entry, tx)) {
-    const booking: Booking = { paymentId: payment.paymentId, position: here, outcome: 'RETURN', amount };
+    const booking: Booking = {
+      paymentId: payment.paymentId,
+      position: here,
+      outcome: 'RETURN',
+      amount,
+      bookingDate: entry.bookingDate,
+      ...viewOf(ctx, entry, tx),
+    };
+    const earlier = ctx.returns?.get(payment.paymentId);
+    if (earlier && earlier.position !== here && otherViewOf(earlier, ctx.message, entry, tx, amount)) {
+      const note = `${ctx.message} view of the return read from ${earlier.message}`;
+      return { findings: [{ ...base, outcome: 'LINKED', duplicateOf: earlier.position, note }], effects: [] };
+    }
     if (!['SETTLED', 'RETURNED', 'UNKNOWN', 'ACCEPTED', 'SENT'].includes(payment.state)) {
       return {
         findings: [{ ...base, outcome: 'CONTRADICTORY_STATUS', note: `return of a ${payment.state} payment` }],
@@ -188,6 +241,10 @@ function matchReferenced(
   }
   const previous = ctx.bookings.get(payment.paymentId);
   if (previous && previous.position !== here && previous.outcome !== 'RETURN') {
+    if (otherViewOf(previous, ctx.message, entry, tx, amount)) {
+      const note = `${ctx.message} view of the booking read from ${previous.message} (${previous.outcome})`;
+      return { findings: [{ ...base, outcome: 'LINKED', duplicateOf: previous.position, note }], effects: [] };
+    }
     return { findings: [{ ...base, outcome: 'DUPLICATE_ENTRY', duplicateOf: previous.position }], effects: [] };
   }
   if (payment.state === 'REJECTED') {
@@ -203,8 +260,19 @@ function matchReferenced(
     outcome,
     amount,
     bookingDate: entry.bookingDate,
+    ...viewOf(ctx, entry, tx),
   };
   return { findings: [{ ...base, outcome }], effects: [{ kind: 'BOOK', paymentId: payment.paymentId, booking }] };
+}
+
+/** Where a booking was read, so that another view of it can be linked later. */
+function viewOf(
+  ctx: LineContext,
+  entry: StatementEntry,
+  tx?: TransactionDetails,
+): Pick<Booking, 'message' | 'bankRef'> {
+  const bankRef = bankRefOf(entry, tx);
+  return { ...(ctx.message ? { message: ctx.message } : {}), ...(bankRef !== undefined ? { bankRef } : {}) };
 }
 
 /** Fallback for a line without a usable reference: suggestions by amount, date and account, never a match. */
@@ -216,6 +284,7 @@ function suggest(
   ctx: LineContext,
 ): Finding {
   const acct = creditorAccountOf(tx);
+  const ref = usableReference(tx);
   const bin = tx?.creditorAccount?.servicerMemberId;
   const window = ctx.fallbackWindowDays ?? 10;
   const pool = acct ? (ctx.candidates.get(acct) ?? []) : [];
@@ -238,32 +307,53 @@ function suggest(
     amount,
     bookingDate: entry.bookingDate,
     accountServicerRef: tx?.accountServicerRef ?? entry.accountServicerRef,
-    ...(tx?.endToEndId ? { endToEndId: tx.endToEndId } : {}),
+    // NOTPROVIDED, NONREF and blanks are no reference at all, never shown as one.
+    ...(ref ? { endToEndId: ref } : {}),
   };
   return suggestions.length
     ? { ...base, outcome: 'SUGGESTED', suggestions, note: 'no usable reference; confirm by hand' }
-    : { ...base, outcome: 'NOT_OURS', note: tx?.endToEndId ? 'reference unknown to the ledger' : 'no reference' };
+    : { ...base, outcome: 'NOT_OURS', note: ref ? 'reference unknown to the ledger' : 'no reference' };
+}
+
+/** A line not in dong, reported in its own currency (amount 0: it takes no part in VND totals). */
+function foreignFinding(at: Omit<LinePosition, 'tx'>, entry: StatementEntry): Finding {
+  const { currency } = entry.amount;
+  const foreignAmount = formatMinor(entry.amount.minor, currency);
+  return {
+    ...at,
+    tx: 0,
+    outcome: 'FOREIGN_CURRENCY',
+    creditDebit: entry.creditDebit,
+    amount: 0,
+    currency,
+    foreignAmount,
+    bookingDate: entry.bookingDate,
+    accountServicerRef: entry.accountServicerRef,
+    note: `${currency} ${foreignAmount}${entry.status === 'BOOK' ? '' : ` (entry status ${entry.status})`}`,
+  };
+}
+
+/** A line of a statement loaded before: reconciled there, listed here only (foreign lines stay foreign). */
+export function alreadyLoadedFinding(importId: string, entry: StatementEntry): Finding {
+  const at = { importId, statement: entry.statement, entry: entry.entry };
+  const foreign = entry.amount.currency !== 'VND' ? foreignFinding(at, entry) : undefined;
+  return {
+    ...at,
+    tx: 0,
+    outcome: 'DUPLICATE_STATEMENT',
+    creditDebit: entry.creditDebit,
+    amount: foreign ? 0 : toNumber(entry.amount.minor),
+    ...(foreign ? { currency: foreign.currency, foreignAmount: foreign.foreignAmount } : {}),
+    bookingDate: entry.bookingDate,
+    note: 'statement already loaded: this line was reconciled there',
+  };
 }
 
 /** Decides every line of one statement entry. */
 export function matchEntry(importId: string, entry: StatementEntry, ctx: LineContext): LineResult {
   const at = { importId, statement: entry.statement, entry: entry.entry };
   const entryAmount = toNumber(entry.amount.minor);
-  if (entry.amount.currency !== 'VND') {
-    return {
-      findings: [
-        {
-          ...at,
-          tx: 0,
-          outcome: 'NOT_OURS',
-          creditDebit: entry.creditDebit,
-          amount: entryAmount,
-          note: `currency ${entry.amount.currency}`,
-        },
-      ],
-      effects: [],
-    };
-  }
+  if (entry.amount.currency !== 'VND') return { findings: [foreignFinding(at, entry)], effects: [] };
   if (entry.status !== 'BOOK') {
     return {
       findings: [
@@ -299,8 +389,10 @@ export function matchEntry(importId: string, entry: StatementEntry, ctx: LineCon
   let explained = 0;
   entry.transactions.forEach((tx, i) => {
     const pos = { ...at, tx: i + 1 };
-    // One transaction without its own amount is the whole entry (a single booking).
-    const amount = tx.amount ? toNumber(tx.amount.minor) : entry.transactions.length === 1 ? entryAmount : 0;
+    // One transaction without its own booked amount is the whole entry (a single booking). A transaction
+    // amount in another currency than the entry is not what was booked on this account.
+    const booked = tx.amount?.currency === entry.amount.currency ? tx.amount : undefined;
+    const amount = booked ? toNumber(booked.minor) : entry.transactions.length === 1 ? entryAmount : 0;
     explained += amount;
     const ref = usableReference(tx);
     const payment = ref ? ctx.payments.get(ref) : undefined;
@@ -362,10 +454,14 @@ function matchWholeBatch(
     accountServicerRef: entry.accountServicerRef,
   };
   if (already.length) {
+    const first = ctx.bookings.get(already[0]?.paymentId ?? '');
+    const linked =
+      already.length === expected.length &&
+      already.every((p) =>
+        otherViewOf(ctx.bookings.get(p.paymentId) as Booking, ctx.message, entry, undefined, p.amount),
+      );
     return {
-      findings: [
-        { ...base, outcome: 'DUPLICATE_ENTRY', duplicateOf: ctx.bookings.get(already[0]?.paymentId ?? '')?.position },
-      ],
+      findings: [{ ...base, outcome: linked ? 'LINKED' : 'DUPLICATE_ENTRY', duplicateOf: first?.position }],
       effects: [],
     };
   }
@@ -381,7 +477,14 @@ function matchWholeBatch(
     effects: expected.map((p) => ({
       kind: 'BOOK' as const,
       paymentId: p.paymentId,
-      booking: { paymentId: p.paymentId, position: here, outcome, amount: p.amount, bookingDate: entry.bookingDate },
+      booking: {
+        paymentId: p.paymentId,
+        position: here,
+        outcome,
+        amount: p.amount,
+        bookingDate: entry.bookingDate,
+        ...viewOf(ctx, entry),
+      },
     })),
   };
 }

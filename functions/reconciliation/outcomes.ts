@@ -22,6 +22,8 @@ export const OUTCOMES = [
   'NOT_SENT',
   'NOT_FINAL',
   'CONTINUITY',
+  'FOREIGN_CURRENCY',
+  'LINKED',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -35,6 +37,8 @@ export const SEVERITY: Record<Outcome, Severity> = {
   CONTRADICTORY_STATUS: 3,
   CONTINUITY: 3,
   NOT_BOOKED: 2,
+  // Not dong: this platform pays none; a person says what it is. Its amount is never in the VND totals.
+  FOREIGN_CURRENCY: 2,
   SUGGESTED: 2,
   DUPLICATE_STATEMENT: 1,
   RETURN: 1,
@@ -42,6 +46,7 @@ export const SEVERITY: Record<Outcome, Severity> = {
   NOT_SENT: 1,
   AWAITING_BOOKING: 0,
   MATCHED: 0,
+  LINKED: 0,
   STATUS_APPLIED: 0,
   REJECTED: 0,
   NOT_FINAL: 0,
@@ -64,4 +69,9 @@ export const OUTCOME_LABELS: Record<Outcome, Localized> = {
   NOT_SENT: { vi: 'Không gửi đi trước hạn chốt (không có tiền đi)', en: 'Never sent by the cut-off (no money moved)' },
   NOT_FINAL: { vi: 'Bút toán chưa chính thức', en: 'Entry not booked yet' },
   CONTINUITY: { vi: 'Sao kê không liên tục', en: 'Statement continuity' },
+  LINKED: {
+    vi: 'Cùng bút toán đã đối chiếu (thông báo camt.054 / sao kê camt.053)',
+    en: 'Same booking, already reconciled (camt.054 notification / camt.053 statement)',
+  },
+  FOREIGN_CURRENCY: { vi: 'Ngoại tệ (không tính vào tổng VND)', en: 'Foreign currency (not in VND totals)' },
 };

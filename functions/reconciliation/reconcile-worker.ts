@@ -10,11 +10,10 @@
  */
 import { z } from 'zod';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
-import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
+import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
-import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
-import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { applyStatusReport, transition } from '../payments/ledger/ledger-store.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -26,11 +25,20 @@ import {
   StatementArithmetic,
   signedBalance,
   statementAccount,
+  statementChain,
+  statementMoney,
   statementSequence,
+  withClosing,
 } from './continuity.js';
 import { dispatchImport, type StatementImportJob, type StatementSummary } from './import-job.js';
-import { type Effect, type Finding, fallbackAccounts, matchEntry, referencesOf } from './match.js';
-import type { Outcome } from './outcomes.js';
+import {
+  alreadyLoadedFinding,
+  type Effect,
+  type Finding,
+  fallbackAccounts,
+  matchEntry,
+  referencesOf,
+} from './match.js';
 import {
   candidatesByAccount,
   ourBatches,
@@ -42,6 +50,7 @@ import {
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
+import { statusFindings } from './status-findings.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
@@ -70,6 +79,7 @@ function statementFinding(importId: string, statement: number, p: ContinuityProb
     // Continuity differences are not statement money: kept apart from the line totals (see report).
     amount: 0,
     expectedAmount: p.difference,
+    ...(p.currency ? { currency: p.currency, foreignAmount: p.foreignDifference } : {}),
     note: `${p.code}: ${p.detail}`,
   };
 }
@@ -86,26 +96,17 @@ async function reconcileBatch(
   importId: string,
   entries: StatementEntry[],
   duplicateStatement: boolean,
+  message: StatementMessage,
 ): Promise<OutcomeTotals> {
   if (duplicateStatement) {
-    const findings: Finding[] = entries.map((e) => ({
-      importId,
-      statement: e.statement,
-      entry: e.entry,
-      tx: 0,
-      outcome: 'DUPLICATE_STATEMENT',
-      creditDebit: e.creditDebit,
-      amount: Number(e.amount.minor),
-      bookingDate: e.bookingDate,
-      note: 'statement already loaded: this line was reconciled there',
-    }));
+    const findings: Finding[] = entries.map((e) => alreadyLoadedFinding(importId, e));
     await saveFindings(importId, findings);
     return totalsOf(findings);
   }
   const refs = entries.map(referencesOf);
   const ids = [...new Set(refs.flatMap((r) => r.paymentIds))];
   const msgIds = [...new Set(refs.flatMap((r) => r.msgIds))];
-  const [{ payments, bookings }, batches] = await Promise.all([paymentsAndBookings(ids), ourBatches(msgIds)]);
+  const [{ payments, bookings, returns }, batches] = await Promise.all([paymentsAndBookings(ids), ourBatches(msgIds)]);
   // Lines of whole batches need the batch's payments too.
   const batchPaymentIds = [...batches.values()].flatMap((b) => b.paymentIds).filter((id) => !payments.has(id));
   if (batchPaymentIds.length) {
@@ -120,7 +121,7 @@ async function reconcileBatch(
   const findings: Finding[] = [];
   const effects: { effect: Effect; finding: Finding }[] = [];
   for (const entry of entries) {
-    const r = matchEntry(importId, entry, { payments, bookings, batches, candidates });
+    const r = matchEntry(importId, entry, { payments, bookings, returns, batches, candidates, message });
     findings.push(...r.findings);
     for (const effect of r.effects) {
       const finding = r.findings.find((f) => f.paymentId === effect.paymentId) ?? (r.findings[0] as Finding);
@@ -151,48 +152,13 @@ async function reconcileBatch(
   return totalsOf(findings);
 }
 
-/** A pain.002 status report: each status applied through the ledger's lifecycle, and said what it was. */
+/**
+ * A pain.002 status report, applied in the one place reports are (ledger-store.ts applyStatusReport): one line per
+ * payment it gives a status for, those of a block or file rejected as a whole included, each said what it was.
+ */
 async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
-  const findings: Finding[] = [];
-  let n = 0;
-  for (const tx of report.transactions) {
-    n++;
-    const base: Finding = {
-      importId,
-      statement: 1,
-      entry: n,
-      tx: 0,
-      outcome: 'NOT_OURS',
-      creditDebit: 'DBIT',
-      amount: 0,
-      endToEndId: tx.originalEndToEndId,
-      reasonCode: tx.reasons?.[0]?.code,
-    };
-    const wanted = tx.status ? stateForBankStatus(tx.status) : undefined;
-    if (!tx.originalEndToEndId || !wanted) {
-      findings.push({ ...base, note: `status ${tx.status ?? 'none'} without a payment we can place` });
-      continue;
-    }
-    try {
-      const d = await transition(tx.originalEndToEndId, wanted, 'status-report-import', {
-        importId,
-        status: tx.status,
-        reason: tx.reasons?.[0]?.code,
-      });
-      const outcome: Outcome =
-        d.kind === 'apply'
-          ? 'STATUS_APPLIED'
-          : d.kind === 'already'
-            ? 'MATCHED'
-            : d.kind === 'stale'
-              ? 'LATE_STATUS'
-              : 'CONTRADICTORY_STATUS';
-      findings.push({ ...base, outcome, paymentId: tx.originalEndToEndId, note: `${tx.status} → ${d.kind}` });
-    } catch (err) {
-      if (!(err instanceof PaymentNotFoundError)) throw err;
-      findings.push({ ...base, note: 'status for a payment the ledger does not hold' });
-    }
-  }
+  const { applied, unplaced } = await applyStatusReport(report, 'status-report-import', { importId });
+  const findings = statusFindings(importId, report.originalMsgId, applied, unplaced);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
@@ -246,7 +212,7 @@ export async function reconcileImport(
     };
     const flush = async () => {
       if (batch.length && current) {
-        const done = reconcileBatch(importId, batch, current.duplicate);
+        const done = reconcileBatch(importId, batch, current.duplicate, current.header.message);
         done.catch(() => undefined); // awaited in order by settle(); this only stops an early unhandled report
         inFlight.push({ done, upTo: ordinal });
         batch = [];
@@ -286,6 +252,7 @@ export async function reconcileImport(
           }
         }
       } else if (event.type === 'end' && current) {
+        current.header = withClosing(current.header, event);
         await drain();
         const balance = current.sum.check(current.header);
         if (balance && !current.duplicate) current.problems.push(balance);
@@ -299,10 +266,9 @@ export async function reconcileImport(
           statement: h.statement,
           statementId: h.id,
           account: statementAccount(h),
+          chain: statementChain(h),
           sequence: statementSequence(h),
-          openingBalance: signedBalance(h.openingBalance),
-          closingBalance: signedBalance(h.closingBalance),
-          ...current.sum.totals(),
+          ...statementMoney(h, current.sum.totals()),
           entries: current.entries,
           problems: current.problems,
         };
@@ -312,8 +278,10 @@ export async function reconcileImport(
             importId,
             account: summary.account,
             statementId: h.id,
+            chain: summary.chain,
             sequence: summary.sequence,
-            closingBalance: summary.closingBalance,
+            closingBalance: signedBalance(h.closingBalance),
+            currency: summary.currency,
           });
         }
         current = undefined;
@@ -331,7 +299,7 @@ export async function reconcileImport(
 
 /** The statement this one should continue; a statement this same import recorded earlier does not count. */
 async function previousOf(account: string, header: StatementHeader, importId: string) {
-  const prev = await previousStatement(account, statementSequence(header));
+  const prev = await previousStatement(account, statementChain(header), statementSequence(header));
   return prev && prev.statementId === header.id && prev.importId === importId ? undefined : prev;
 }
 

@@ -8,7 +8,8 @@
  *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
  *   RETURN#<paymentId>  / MARK                     → the line that booked its return
  *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
- *   ACCOUNT#<account>   / SEQ#<sequence>           → the same, by sequence number (continuity)
+ *   ACCOUNT#<account>   / SEQ#<chain>#<sequence>   → the same, by sequence number within its chain (message type
+ *                                                  and numbering, continuity.ts statementChain)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -78,23 +79,32 @@ const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
   createdAt: h.createdAt,
 });
 
-/** Payments (HEAD) and their debit bookings, by payment id, 50 at a time (100 keys per BatchGet). */
+/** Payments (HEAD), their debit bookings and returns, by payment id, 33 at a time (100 keys per BatchGet). */
 export async function paymentsAndBookings(ids: string[]) {
   const payments_ = new Map<string, LedgerPayment>();
   const bookings = new Map<string, Booking>();
+  const returns = new Map<string, Booking>();
   await Promise.all(
-    chunks(ids, 50).map(async (part) => {
+    chunks(ids, 33).map(async (part) => {
       const items = await batchGet({
         [payments()]: part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
-        [table()]: part.map((id) => ({ pk: `BOOK#${id}`, sk: 'MARK' })),
+        [table()]: part.flatMap((id) => [
+          { pk: `BOOK#${id}`, sk: 'MARK' },
+          { pk: `RETURN#${id}`, sk: 'MARK' },
+        ]),
       });
       for (const item of items) {
-        if (typeof item.pk === 'string') bookings.set(item.paymentId as string, item as unknown as Booking);
-        else payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
+        if (typeof item.pk !== 'string')
+          payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
+        else
+          (item.pk.startsWith('RETURN#') ? returns : bookings).set(
+            item.paymentId as string,
+            item as unknown as Booking,
+          );
       }
     }),
   );
-  return { payments: payments_, bookings };
+  return { payments: payments_, bookings, returns };
 }
 
 /** Our pain.001 blocks by MsgId (the dispatch worker's BATCH#<msgId> records). */
@@ -275,10 +285,14 @@ export async function statementById(account: string, statementId: string): Promi
   return out.Item as LoadedStatement | undefined;
 }
 
-const seqKey = (n: number) => `SEQ#${String(n).padStart(12, '0')}`;
+const seqKey = (chain: string, n: number) => `SEQ#${chain}#${String(n).padStart(12, '0')}`;
 
-/** The latest statement of the account before this sequence number (or the latest at all). */
-export async function previousStatement(account: string, sequence?: number): Promise<LoadedStatement | undefined> {
+/** The latest statement of the account's chain before this sequence number (or the latest at all). */
+export async function previousStatement(
+  account: string,
+  chain: string,
+  sequence?: number,
+): Promise<LoadedStatement | undefined> {
   const out = await dynamo().send(
     new QueryCommand({
       TableName: table(),
@@ -286,8 +300,8 @@ export async function previousStatement(account: string, sequence?: number): Pro
         sequence === undefined ? 'pk = :p AND begins_with(sk, :s)' : 'pk = :p AND sk BETWEEN :s AND :before',
       ExpressionAttributeValues: {
         ':p': `ACCOUNT#${account}`,
-        ':s': 'SEQ#',
-        ...(sequence === undefined ? {} : { ':before': seqKey(sequence - 1) }),
+        ':s': `SEQ#${chain}#`,
+        ...(sequence === undefined ? {} : { ':before': seqKey(chain, sequence - 1) }),
       },
       ScanIndexForward: false,
       Limit: 1,
@@ -300,7 +314,8 @@ export async function previousStatement(account: string, sequence?: number): Pro
 /** Records a statement as loaded (after its lines), by id and by sequence; the first import keeps it. */
 export async function recordStatement(s: LoadedStatement): Promise<void> {
   const item = { ...stripUndefined(s) };
-  for (const sk of [`STMT#${s.statementId}`, ...(s.sequence !== undefined ? [seqKey(s.sequence)] : [])]) {
+  const seq = s.sequence !== undefined && s.chain !== undefined ? [seqKey(s.chain, s.sequence)] : [];
+  for (const sk of [`STMT#${s.statementId}`, ...seq]) {
     await dynamo()
       .send(
         new PutCommand({

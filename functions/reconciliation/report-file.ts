@@ -1,6 +1,7 @@
 /**
  * The reconciliation report an officer downloads (CSV or XLSX): one line per statement line with its outcome,
- * money as numbers (VND, no decimals), every text cell safe from spreadsheet formula injection (writers.ts).
+ * money as numbers (VND, no decimals; a line in another currency has no VND amount but its own currency and
+ * amount in the last two columns, never converted), every text cell safe from spreadsheet formula injection (writers.ts).
  */
 import { toCsv, writeXlsx, type XlsxColumn } from '../beneficiary-lists/file-formats/writers.js';
 import type { Finding } from './match.js';
@@ -24,6 +25,8 @@ export const REPORT_COLUMNS: XlsxColumn[] = [
   { header: 'Mã lý do / Reason', kind: 'text', width: 10 },
   { header: 'Gợi ý / Suggestions', kind: 'text', width: 40 },
   { header: 'Ghi chú / Note', kind: 'text', width: 60 },
+  { header: 'Ngoại tệ / Currency', kind: 'text', width: 10 },
+  { header: 'Số tiền ngoại tệ / Foreign amount', kind: 'text', width: 18 },
 ];
 
 const dmy = (d?: string) =>
@@ -38,8 +41,8 @@ function cells(f: Finding): (string | number | undefined)[] {
     OUTCOME_LABELS[f.outcome].vi,
     SEVERITY[f.outcome],
     f.creditDebit,
-    f.amount,
-    f.expectedAmount,
+    f.currency ? undefined : f.amount,
+    f.currency ? undefined : f.expectedAmount,
     f.endToEndId ?? f.paymentId,
     f.cycleId,
     dmy(f.bookingDate),
@@ -47,6 +50,8 @@ function cells(f: Finding): (string | number | undefined)[] {
     f.reasonCode,
     f.suggestions?.join(' '),
     f.note,
+    f.currency,
+    f.foreignAmount,
   ];
 }
 

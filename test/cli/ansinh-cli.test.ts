@@ -131,13 +131,17 @@ describe('ansinh CLI', () => {
     expect((await cli(['cycles', 'approve', period, '--hash', hash, '--user', 'ketoan.lap'])).code).toBe(EXIT.AUTH);
   });
 
-  it('approves and follows dispatch until the cycle closes, balanced (exit 0)', async () => {
+  it('approves, returns once the files are sent, then waits until the cycle closes, balanced (exit 0)', async () => {
     const approved = await cli(['cycles', 'approve', period, '--hash', hash, '--json', '--user', 'ketoan.duyet']);
     expect(approved.code).toBe(EXIT.OK);
     expect(approved.stderr).toContain('Chi trả');
-    const closed = json(approved);
+    const sent = json(approved);
+    expect(['COLLECTING', 'CLOSED']).toContain(sent.status);
+    expect(sent.approvedHash).toBe(hash);
+    const waited = await cli(['cycles', 'wait', period, '--json', '--user', 'ketoan.duyet']);
+    expect(waited.code).toBe(EXIT.OK);
+    const closed = json(waited);
     expect(closed.status).toBe('CLOSED');
-    expect(closed.approvedHash).toBe(hash);
     expect(closed.closing.SETTLED.count).toBe(3);
     expect(closed.closing.balanced).toEqual({ count: true, amount: true });
   }, 120_000);

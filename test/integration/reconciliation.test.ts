@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
 import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
+import { defaultPaymentInfoId } from '../../functions/payments/iso20022/pain001.js';
+import { buildPain002 } from '../../functions/payments/iso20022/pain002.js';
 import { entries, getPayment, type PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
@@ -179,6 +181,22 @@ describe('reconciliation against the bank simulator', () => {
     expect(history.at(-1)?.source).toBe('statement-import');
   });
 
+  it("the bank's camt.054 notifications of the same bookings are linked, never counted twice", async () => {
+    const res = await fetch(`${platform.bank.url}/iso20022/camt.054?since=1970-01-01T00:00:00Z`);
+    expect(res.status).toBe(200);
+    const n = await load(await res.text(), 'thong-bao-camt054.xml');
+    expect(n.format).toBe('camt.054');
+    const linked = new Set((await lines(n.importId, 'LINKED')).map((l) => l.paymentId));
+    // The batch booking (wrong amount included) and the return: each read from camt.053 already.
+    for (const i of [0, 2, 4, 5, 6]) expect(linked).toContain(ids[i]);
+    // Only the bank's own second booking of payment 2 is a duplicate, as it was in the camt.053.
+    expect((await lines(n.importId, 'DUPLICATE_ENTRY')).map((l) => l.paymentId)).toEqual([ids[2]]);
+    // Notifications are their own chain: no gap against the camt.053 statements of the account.
+    const codes = (n.statements as { problems: { code: string }[] }[]).flatMap((s) => s.problems.map((p) => p.code));
+    expect(codes).not.toContain('SEQUENCE_GAP');
+    expect(codes).not.toContain('OPENING_BALANCE_MISMATCH');
+  });
+
   it('the same file again returns the first import and changes nothing', async () => {
     const again = await load(statement1, 'sao-ke-ngay-1.xml');
     expect(again.httpStatus).toBe(200);
@@ -220,6 +238,32 @@ describe('reconciliation against the bank simulator', () => {
     expect(outcomes(await load(report[2] as string, 'pain002-3.xml')).NOT_OURS?.count).toBe(1);
     // The contradiction is recorded in the ledger as an anomaly, never applied.
     expect((await getPayment(ids[7] as string))?.state).toBe('REJECTED');
+  });
+
+  it('a pain.002 rejecting our whole block (PmtInfSts RJCT, no transactions) gives a line per payment', async () => {
+    const msgId = /<Btch>\s*<MsgId>([^<]+)<\/MsgId>/.exec(statement1)?.[1] as string;
+    expect(msgId).toBeDefined();
+    const xml = buildPain002({
+      msgId: 'STBLOCKRJCT1',
+      createdAt: new Date().toISOString(),
+      originalMsgId: msgId,
+      paymentInfos: [
+        {
+          originalPaymentInfoId: defaultPaymentInfoId(msgId, day1),
+          status: 'RJCT',
+          reasons: [{ code: 'AM04' }],
+          transactions: [],
+        },
+      ],
+    });
+    const block = await load(xml, 'pain002-khoi.xml');
+    expect(block.status).toBe('COMPLETED');
+    const all = await lines(block.importId);
+    expect(new Set(all.map((l) => l.paymentId))).toEqual(new Set(ids));
+    expect(all.every((l) => l.note?.includes('(block '))).toBe(true);
+    // Already rejected: the same status again. The others were settled: the rejection contradicts, never applied.
+    expect(outcomes(block).MATCHED?.count).toBe(1);
+    expect((await getPayment(ids[5] as string))?.state).toBe('SETTLED');
   });
 
   it("a bank's CSV export: the unreadable row is reported, the readable ones are reconciled", async () => {
@@ -505,4 +549,58 @@ describe('reconciliation against the bank simulator', () => {
       delete process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS;
     }
   }, 180_000);
+});
+
+describe('statements as banks write them', () => {
+  const mt940 = (no: string, opening: string, closing: string) =>
+    [
+      `:20:KB${no}`,
+      ':25:0071000555001',
+      `:28C:${no}/1`,
+      `:60F:C260203VND${opening}`,
+      ':61:2602030203D100000,NMSCNONREF//FEE' + no,
+      ':86:PHI DICH VU',
+      `:62F:C260203VND${closing}`,
+      '-',
+    ].join('\r\n');
+
+  it('an MT940 pair with an opening gap: the second statement is a CONTINUITY outcome', async () => {
+    const first = await load(mt940('1', '1000000,', '900000,'), 'kb-1.sta');
+    expect(first.format).toBe('mt940');
+    expect((first.statements as { closingBalance?: number }[])[0]?.closingBalance).toBe(900_000);
+    const second = await load(mt940('2', '850000,', '750000,'), 'kb-2.sta');
+    const [summary] = second.statements as { problems: { code: string; difference?: number }[] }[];
+    expect(summary?.problems).toEqual([
+      expect.objectContaining({ code: 'OPENING_BALANCE_MISMATCH', difference: -50_000 }),
+    ]);
+    expect(outcomes(second).CONTINUITY?.count).toBe(1);
+  });
+
+  it('an EUR statement is foreign currency in euros: never dong, outside the VND totals, in the export too', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>EURMSG1</MsgId><CreDtTm>2026-02-03T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>EURSTMT1</Id><ElctrncSeqNb>1</ElctrncSeqNb><CreDtTm>2026-02-03T18:00:00</CreDtTm>
+<Acct><Id><IBAN>FI2112345600000785</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-02-03</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">12601.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-02-03</Dt></Dt></Bal>
+<Ntry><Amt Ccy="EUR">11601.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-02-03</Dt></BookgDt><AcctSvcrRef>EURREF1</AcctSvcrRef></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+    const eur = await load(xml, 'eur.xml');
+    expect(outcomes(eur)).toEqual({ FOREIGN_CURRENCY: { count: 1, amount: 0 } });
+    const [summary] = eur.statements as Record<string, unknown>[];
+    expect(summary).toMatchObject({
+      currency: 'EUR',
+      credits: 0,
+      foreign: { openingBalance: '1000.00', closingBalance: '12601.00', credits: '11601.00', debits: '0.00' },
+    });
+    expect(summary?.closingBalance).toBeUndefined();
+    const [line] = await lines(eur.importId, 'FOREIGN_CURRENCY');
+    expect(line).toMatchObject({ amount: 0, currency: 'EUR', foreignAmount: '11601.00' });
+    const got = await api(platform, 'GET', `/v1/statements/${eur.importId}/report?format=csv`, { token: h.preparer });
+    const text = await (await fetch(got.body.downloadUrl)).text();
+    expect(text).toContain('FOREIGN_CURRENCY');
+    expect(text).toContain('EUR,11601.00');
+    expect(text).not.toContain('1160100');
+  });
 });

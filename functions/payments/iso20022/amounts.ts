@@ -79,6 +79,14 @@ export function toMoney(text: string, int: string, frac: string, currency: strin
   return { currency, minor, exponent };
 }
 
+/** Minor units as the decimal amount in the currency's own unit: 1160100n EUR → "11601.00" (never VND). */
+export function formatMinor(minor: bigint, currency: string): string {
+  const e = currencyExponent(currency);
+  const neg = minor < 0n;
+  const digits = (neg ? -minor : minor).toString().padStart(e + 1, '0');
+  return `${neg ? '-' : ''}${e === 0 ? digits : `${digits.slice(0, -e)}.${digits.slice(-e)}`}`;
+}
+
 /** The amount as a JS number of dong; throws CURRENCY_INVALID for other currencies. */
 export function toVnd(money: Money): number {
   if (money.currency !== 'VND') throw isoErrors.currencyInvalid(money.currency, { element: 'VND expected' });

@@ -10,7 +10,8 @@
  * Amounts: exact minor units as bigint (amounts.ts): VND with a non-zero fraction → AMOUNT_DECIMALS_VND with
  * the statement and entry numbers; `1250000.00` is accepted as 1,250,000.
  * Versions: Sts as text (≤ v.06) or Sts/Cd (v.07+); party names as Cdtr/Nm (v.02-v.04) or Cdtr/Pty/Nm (v.05+);
- * transaction amount as TxDtls/Amt or AmtDtls/TxAmt/Amt or AmtDtls/InstdAmt/Amt.
+ * booked transaction amount as TxDtls/Amt (v.03+) or AmtDtls/TxAmt/Amt (v.02), never AmtDtls/InstdAmt: that is
+ * what the originator instructed (often in another currency) and is kept apart as `instructedAmount`.
  */
 
 import type { Localized } from '../../../schemas/messages.js';
@@ -86,7 +87,10 @@ export interface TransactionDetails {
   /** May be the literal "NOTPROVIDED". */
   endToEndId?: string;
   transactionId?: string;
+  /** What the bank booked for this transaction: TxDtls/Amt, or AmtDtls/TxAmt/Amt. */
   amount?: Money;
+  /** AmtDtls/InstdAmt/Amt: what the originator instructed, for information only (never matched as booked). */
+  instructedAmount?: Money;
   creditDebit?: CreditDebit;
   /** RtrInf/Rsn/Cd (returns: AC01, AC04, MD07...). */
   returnReason?: string;
@@ -515,11 +519,9 @@ async function* parseCamt(source: XmlSource, kind: Kind, options: CamtParseOptio
         if (x.amount === undefined) x.amount = money(t, 'TxDtls/AmtDtls/TxAmt/Amt');
         else money(t, 'TxDtls/AmtDtls/TxAmt/Amt');
         return;
-      case 'AmtDtls/InstdAmt/Amt': {
-        const m = money(t, 'TxDtls/AmtDtls/InstdAmt/Amt');
-        if (x.amount === undefined) x.amount = m;
+      case 'AmtDtls/InstdAmt/Amt':
+        x.instructedAmount = money(t, 'TxDtls/AmtDtls/InstdAmt/Amt');
         return;
-      }
       case 'CdtDbtInd':
         x.creditDebit = cdi(t, 'TxDtls/CdtDbtInd', pos());
         return;

@@ -79,6 +79,9 @@ interface CheckedTx {
   remittance: string | undefined;
 }
 
+/** The largest CtrlSum the schema allows (DecimalNumber, totalDigits 18; VND has no decimals). */
+export const MAX_CONTROL_SUM = 999_999_999_999_999_999n;
+
 /** The default PmtInfId for an execution date. */
 export function defaultPaymentInfoId(messageId: string, date: string): string {
   return `${messageId.slice(0, 26)}-${date.replace(/-/g, '')}`;
@@ -214,9 +217,19 @@ export function buildPain001(batch: Pain001Batch): string {
     pmtInfIds.set(d, id);
   }
 
+  // CtrlSum is a DecimalNumber of at most 18 digits: a file whose total needs more is refused, never written
+  // (each block's sum is at most the whole file's).
+  const total = txs.reduce((s, t) => s + t.amount, 0n);
+  if (total > MAX_CONTROL_SUM)
+    p.add(
+      'AMOUNT_INVALID',
+      'transactions',
+      `tổng tiền (CtrlSum) ${total} vượt quá 18 chữ số của lược đồ; hãy chia thành nhiều tệp`,
+      `the control sum ${total} exceeds the schema's 18 digits; split the payments over several files`,
+    );
+
   if (p.list.length > 0) throw isoErrors.invalidInput('pain.001', p.list);
 
-  const total = txs.reduce((s, t) => s + t.amount, 0n);
   const w = new XmlWriter('Document', PAIN001_NAMESPACE);
   w.open('CstmrCdtTrfInitn');
   w.open('GrpHdr')

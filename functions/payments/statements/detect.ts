@@ -6,7 +6,9 @@
  * Sniffing (the first 4 KiB): XML → the ISO 20022 namespace (or the root element when there is none);
  * `{1:` or SWIFT field lines (`:20:` with :25:/:28C:/:60F:/:61:) → MT940; other text → CSV. Binary data,
  * spreadsheets, PDFs and other XML messages → STATEMENT_FORMAT_UNKNOWN (bilingual). The file name is a
- * hint only, used when the bytes leave room for doubt (an .sta file whose fields start later than 4 KiB).
+ * hint only, used when the bytes leave room for doubt (an .sta file whose fields start later than 4 KiB); a
+ * file named as MT940 (.sta, .mt940, .940, .swi) with no SWIFT field at all is refused as such, never tried as
+ * a CSV. SOH/ETX (SWIFT transmission framing) are not binary data.
  */
 import { type CamtParseOptions, parseCamt053, parseCamt054, type StatementEvent } from '../iso20022/camt.js';
 import { isoErrors } from '../iso20022/errors.js';
@@ -57,18 +59,31 @@ export function sniffStatement(head: Uint8Array, fileName?: string): StatementFo
   for (let i = 0; i < n; i++) {
     const c = head[i] as number;
     if (c === 0) control += n;
-    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) control++;
+    // SOH/ETX are SWIFT transmission framing, not binary data.
+    else if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x01 && c !== 0x03) control++;
   }
   if (control > Math.max(2, n / 100))
     throw isoErrors.formatUnknown({ vi: 'dữ liệu nhị phân, không phải văn bản', en: 'binary data, not text' });
   let text = new TextDecoder('utf-8').decode(head.subarray(0, n));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  text = text.trimStart();
+  text = text.replace(/^[\s\u0001]+/, '');
   if (text.startsWith('<')) return sniffXml(text);
   if (text.startsWith('{1:') || text.startsWith('{2:') || text.startsWith('{4:')) return 'mt940';
   const swiftFields = /^:20:/m.test(text) && /^:(25P?|28C?|60[FM]|61):/m.test(text);
   if (swiftFields) return 'mt940';
-  if (fileName && /\.(sta|mt940|940|swi)$/i.test(fileName) && /^:\d{2}[A-Z]?:/m.test(text)) return 'mt940';
+  const swiftName = !!fileName && /\.(sta|mt940|940|swi)$/i.test(fileName);
+  if (swiftName && /^:\d{2}[A-Z]?:/m.test(text)) return 'mt940';
+  if (swiftName) {
+    const ext = /\.[^.]+$/.exec(fileName ?? '')?.[0] ?? '';
+    // Named as an MT940 file but holding none of its fields: say so rather than try it as a CSV.
+    throw isoErrors.formatUnknown(
+      {
+        vi: `tệp có đuôi của sao kê MT940 (${ext}) nhưng không có trường SWIFT nào (:20:, :25:, :60F:, :61:)`,
+        en: `the file is named as an MT940 statement (${ext}) but holds no SWIFT field (:20:, :25:, :60F:, :61:)`,
+      },
+      { detected: 'not-mt940', extension: ext },
+    );
+  }
   return 'csv';
 }
 

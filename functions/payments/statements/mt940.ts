@@ -8,7 +8,11 @@
  *
  * Layout accepted: SWIFT blocks `{1:...}{2:O940...}{3:...}{4:` ... `-}` optional (a block 2 of another message
  * type is refused); text before the first :20: and between messages (bank banners, "940", dashes) ignored;
- * several statements per file, each started by :20: and ended by the next :20:, a `-` line or the end.
+ * several statements per file, each started by :20: and ended by the next :20:, a `-` line or the end. The
+ * SWIFT transmission framing SOH (0x01) before a message and ETX (0x03) after it is tolerated wherever it
+ * stands. Bank-proprietary `:NS:` (non-SWIFT) fields are read past: they carry nothing reconciliation uses.
+ * An MT942 (interim transaction report: :34F: floor limit, no balances) is refused by name: it is not a
+ * statement, load the MT940 of the day instead.
  *
  * Mapping to the camt model (StatementHeader / StatementEntry / StatementEnd):
  * - :20: → messageId; header id = `:20:/:28C:` (the :20: alone repeats across a bank's daily files);
@@ -81,9 +85,17 @@ interface Stmt {
   lastTag: string;
 }
 
-const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
+const TAG = /^:(\d{2}[A-Z]?|NS):(.*)$/;
 const TERMINATOR = /^-+\}?\s*(\{5:.*)?$/;
-const KNOWN_IGNORED = new Set(['21', '34F', '90D', '90C']);
+const KNOWN_IGNORED = new Set(['21', '90D', '90C']);
+/** SWIFT transmission framing: start of header, end of text. */
+const FRAMING = /[\u0001\u0003]/;
+
+const mt942 = (line: number): Iso20022Error =>
+  isoErrors.unsupported(
+    `MT942 (:34F: floor limit, line ${line})`,
+    'MT940 / MT950 end-of-day statements; MT942 interim transaction reports are not read, load the MT940 of the day',
+  );
 
 const malformed = (reason: string, line?: number): Iso20022Error => isoErrors.mt940(reason, line);
 
@@ -427,6 +439,8 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
     const s = stmt as Stmt;
     const v = (f.lines[0] as string).trim();
     const line = f.line;
+    if (f.tag === 'NS') return; // bank-proprietary: skipped, and the entry still waits for its :86:
+    if (f.tag === '34F') throw mt942(line);
     if (f.tag === '86' && pending) {
       entryInfo(pending, f.lines);
       flushEntry(s);
@@ -573,6 +587,7 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
       if (m[1] === '4') return rest.slice(3);
       if (m[1] === '2') {
         const t = /^\{2:[IO](\d{3})/.exec(rest);
+        if (t?.[1] === '942') throw mt942(line);
         if (t && t[1] !== '940' && t[1] !== '950') throw isoErrors.unsupported(`MT${t[1]}`, 'MT940 / MT950');
       }
       let depth = 0;
@@ -588,6 +603,11 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
   };
 
   const onLine = (raw: string, line: number): void => {
+    if (FRAMING.test(raw)) {
+      // SOH/ETX framing: what stands between them is read as lines of its own.
+      for (const part of raw.split(FRAMING)) if (part !== '') onLine(part, line);
+      return;
+    }
     let l = raw;
     if (l.startsWith('{')) {
       l = blocks(l, line);
@@ -612,8 +632,8 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
       return;
     }
     if (!stmt) return; // banners and text around messages
-    if (field && (field.tag === '86' || field.tag === '61' || field.tag === '25P')) {
-      const max = field.tag === '86' ? maxFieldLines : 2;
+    if (field && (field.tag === '86' || field.tag === '61' || field.tag === '25P' || field.tag === 'NS')) {
+      const max = field.tag === '86' || field.tag === 'NS' ? maxFieldLines : 2;
       if (field.lines.length >= max) {
         if (field.tag === '86') throw isoErrors.limitExceeded('lines in one :86: field', maxFieldLines, { line });
         throw malformed(`unexpected text after :${field.tag}:`, line);

@@ -169,9 +169,14 @@ describe('single debits', () => {
     expect(r.findings).toEqual([expect.objectContaining({ outcome: 'NOT_FINAL', tx: 0 })]);
     expect(r.effects).toEqual([]);
   });
-  it('another currency is never ours', () => {
+  it('another currency is foreign, in its own unit, never dong', () => {
     const r = matchEntry('I1', entry({ amount: { currency: 'USD', minor: 100n, exponent: 2 } }), ctx());
-    expect(r.findings[0]?.outcome).toBe('NOT_OURS');
+    expect(r.findings[0]).toMatchObject({
+      outcome: 'FOREIGN_CURRENCY',
+      amount: 0,
+      currency: 'USD',
+      foreignAmount: '1.00',
+    });
   });
 });
 
@@ -217,7 +222,7 @@ describe('fallback without a reference', () => {
   });
   it('without an account there is nothing to suggest', () => {
     const r = matchEntry('I1', entry({ txs: [{ endToEndId: 'NOTPROVIDED' }] }), ctx({ candidates: [payment('P1')] }));
-    expect(r.findings[0]).toMatchObject({ outcome: 'NOT_OURS', note: 'reference unknown to the ledger' });
+    expect(r.findings[0]).toMatchObject({ outcome: 'NOT_OURS', note: 'no reference' });
   });
 });
 

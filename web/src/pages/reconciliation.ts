@@ -29,6 +29,8 @@ interface ImportView {
     statementId?: string;
     debits?: number;
     credits?: number;
+    currency?: string;
+    foreign?: { openingBalance?: string; closingBalance?: string; credits: string; debits: string };
     problems?: { code: string; message?: { vi: string; en: string } }[];
   }[];
   fileProblemCount: number;
@@ -52,7 +54,7 @@ interface StatementSummary {
   outcomes: { outcome: string; count: number; amount: number }[];
 }
 /** Outcomes that ask nothing of the officer (severity 0 in functions/reconciliation/outcomes.ts). */
-const QUIET = new Set(['MATCHED', 'AWAITING_BOOKING', 'STATUS_APPLIED', 'REJECTED', 'NOT_FINAL']);
+const QUIET = new Set(['MATCHED', 'LINKED', 'AWAITING_BOOKING', 'STATUS_APPLIED', 'REJECTED', 'NOT_FINAL']);
 
 /** `#/statements`: load a statement (preparer, approver), the statements of the jurisdiction. */
 export function statementsPage(root: HTMLElement, s: Session): void {
@@ -206,6 +208,15 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
       v.statements.map((st) =>
         (st.problems ?? []).map((p) => notice('error', `${st.statementId ?? ''}: ${loc(p.message) || p.code}`)),
       ),
+      // A statement in another currency: said in its own unit, never as dong, and outside every VND total.
+      v.statements.map(
+        (st) =>
+          st.foreign &&
+          notice(
+            'info',
+            `${st.statementId ?? ''}: ${L('Sao kê bằng ngoại tệ', 'Foreign-currency statement')} ${st.currency} · ${L('ghi có', 'credits')} ${st.foreign.credits} · ${L('ghi nợ', 'debits')} ${st.foreign.debits}${st.foreign.closingBalance !== undefined ? ` · ${L('số dư cuối', 'closing')} ${st.foreign.closingBalance}` : ''} ${st.currency} — ${L('không tính vào tổng VND', 'not in the VND totals')}`,
+          ),
+      ),
       done &&
         h(
           'section',
@@ -218,7 +229,7 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
             v.outcomes.map((o) => [
               h('span', { class: `sev sev${o.severity}` }, loc(o.label)),
               count(o.count),
-              money(o.amount),
+              o.outcome === 'FOREIGN_CURRENCY' ? '—' : money(o.amount),
               button(L('Xem chi tiết', 'Details'), () => void pick(o.outcome), {
                 class: 'link',
                 'data-outcome': o.outcome,
@@ -259,8 +270,8 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
               l.paymentId ??
                 l.endToEndId ??
                 (l.suggestions?.length ? `${L('Gợi ý', 'Suggested')}: ${l.suggestions.join(', ')}` : '—'),
-              money(l.amount),
-              l.expectedAmount !== undefined ? money(l.expectedAmount) : '',
+              l.currency ? `${l.foreignAmount ?? ''} ${l.currency}` : money(l.amount),
+              l.currency ? '' : l.expectedAmount !== undefined ? money(l.expectedAmount) : '',
               date(l.bookingDate),
               [l.reasonCode, l.note].filter(Boolean).join(' · '),
             ]),

@@ -1,0 +1,60 @@
+/**
+ * What an imported pain.002 status report says, line by line, pure: one line per payment the report gave a
+ * status for (those of a block or file rejected as a whole included), each named by what the ledger did
+ * with it, and one per rejection we could place on no payment of ours.
+ */
+
+import type { UnplacedRejection } from '../payments/iso20022/pain002.js';
+import type { AppliedStatus } from '../payments/ledger/ledger-store.js';
+import type { Finding } from './match.js';
+import type { Outcome } from './outcomes.js';
+
+const OUTCOME_OF: Record<'apply' | 'already' | 'stale' | 'anomaly', Outcome> = {
+  apply: 'STATUS_APPLIED',
+  already: 'MATCHED',
+  stale: 'LATE_STATUS',
+  anomaly: 'CONTRADICTORY_STATUS',
+};
+
+export function statusFindings(
+  importId: string,
+  originalMsgId: string,
+  applied: readonly AppliedStatus[],
+  unplaced: readonly UnplacedRejection[],
+): Finding[] {
+  const line = (n: number, over: Partial<Finding>): Finding => ({
+    importId,
+    statement: 1,
+    entry: n,
+    tx: 0,
+    outcome: 'NOT_OURS',
+    creditDebit: 'DBIT',
+    amount: 0,
+    ...over,
+  });
+  const findings = applied.map((a, i) => {
+    const base = { endToEndId: a.paymentId, reasonCode: a.reason };
+    const of = a.source === 'transaction' ? '' : a.source === 'group' ? ' (whole file)' : ` (block ${a.paymentInfoId})`;
+    const r = a.result;
+    if (r.kind === 'no-state')
+      return line(i + 1, { ...base, note: `status ${a.status}${of} without a payment we can place` });
+    if (r.kind === 'unknown-payment')
+      return line(i + 1, { ...base, note: 'status for a payment the ledger does not hold' });
+    return line(i + 1, {
+      ...base,
+      outcome: OUTCOME_OF[r.kind],
+      paymentId: a.paymentId,
+      note: `${a.status}${of} → ${r.kind}`,
+    });
+  });
+  unplaced.forEach((u, i) => {
+    const what = u.source === 'group' ? `message ${originalMsgId}` : `block ${u.paymentInfoId}`;
+    findings.push(
+      line(applied.length + i + 1, {
+        reasonCode: u.reason,
+        note: `RJCT of ${what}: no payment of ours to place it on`,
+      }),
+    );
+  });
+  return findings;
+}
