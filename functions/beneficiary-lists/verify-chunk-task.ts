@@ -1,6 +1,7 @@
 /**
  * Onboarding step 2 (one Map iteration per chunk): already enrolled in the programme? then the population
- * registry: exists, name, date of birth, gender, alive, residence. Writes every row's verdict; a retry
+ * registry: exists, name, date of birth, gender, alive, residence; then the category's age band at the
+ * decision date, from the registry's date of birth. Writes every row's verdict; a retry
  * rewrites the same items. A registry outage fails the task with `RegistryUnavailable`, which the state
  * machine retries with backoff.
  */
@@ -8,6 +9,7 @@ import type { CandidateBeneficiary, RowVerdict } from '../../schemas/beneficiary
 import type { Finding } from '../../schemas/messages.js';
 import { ChunkInput, type OutcomeCounts, type VerifyOutput } from '../../schemas/onboarding.js';
 import { findEnrolments } from '../accounts/account-store.js';
+import { checkCategoryAge } from '../entitlements/eligibility.js';
 import { matchPerson } from '../population/match-person.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { readJsonLines } from '../shared/objects.js';
@@ -61,7 +63,17 @@ export const handler = invokedTask(
     // Commune-level officers carry a 5-digit code; the province check needs the 2-digit unit.
     const uploaderProvince = /^\d{2}$/.test(jurisdiction) ? jurisdiction : undefined;
     for (const c of toLookUp) {
-      const match = matchPerson(c, people.get(c.personalId) ?? null, { uploaderProvince });
+      const person = people.get(c.personalId) ?? null;
+      const match = matchPerson(c, person, { uploaderProvince });
+      // Only a row that is otherwise acceptable is held to its category's age, from the registry's birth date.
+      const age =
+        person && match.outcome === 'ACCEPTED'
+          ? checkCategoryAge(c.categoryCode, person.dateOfBirth, c.decisionDate)
+          : undefined;
+      if (age && !age.ok) {
+        match.outcome = 'CATEGORY_AGE_MISMATCH';
+        match.findings.push(age.finding);
+      }
       verdicts.push({
         line: c.line,
         outcome: match.outcome,
