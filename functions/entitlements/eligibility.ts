@@ -91,3 +91,34 @@ export function checkCategoryAge(categoryCode: string, dateOfBirth: string, deci
     },
   };
 }
+
+/**
+ * The category an enrolment pays under in `month`, by the age that governs that month (`ageForMonth`):
+ * past the top of its band a category moves to its `next` (TE_DUOI_4 → TE_4_16, NCT_NGHEO_60_80 →
+ * NCT_NGHEO_80), or to its `studyingExtension` when studying is recorded (TE_4_16 → TN_16_22), or ends
+ * (`ok: false`). Never backwards: below its band (the decision month before a birthday that the decision
+ * date already counted) or between two bands, a category stays as enrolled.
+ */
+export type MonthCategory = { ok: true; code: string; age: number } | { ok: false; code: string; age: number };
+
+export function categoryInMonth(
+  categoryCode: string,
+  dateOfBirth: string,
+  month: string,
+  studyingRecorded = false,
+): MonthCategory {
+  const age = ageForMonth(dateOfBirth, month);
+  let code = categoryCode;
+  // The data file's chains are short (TE_DUOI_4 → TE_4_16 → TN_16_22); the bound only guards a bad file.
+  for (let hop = 0; hop < 8; hop++) {
+    const bands = categoryRule(code)?.ageBands;
+    if (!bands || bands.some((b) => inBand(age, b))) return { ok: true, code, age };
+    const tops = bands.map((b) => b.to);
+    if (tops.some((t) => t === undefined) || age <= Math.max(...(tops as number[]))) return { ok: true, code, age };
+    const rule = categoryRule(code);
+    const next = rule?.next ?? (studyingRecorded ? rule?.studyingExtension : undefined);
+    if (next === undefined) return { ok: false, code, age };
+    code = next;
+  }
+  throw new RangeError(`category chain from ${categoryCode} is too long`);
+}
