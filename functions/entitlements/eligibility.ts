@@ -11,7 +11,8 @@
  */
 import type { Finding } from '../../schemas/messages.js';
 import { formatDateVi } from '../shared/vi-format.js';
-import { type AgeBand, categoryRule } from './rules.js';
+import { addMonths } from './months.js';
+import { type AgeBand, categoryRule, categoryRules } from './rules.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -121,4 +122,26 @@ export function categoryInMonth(
     code = next;
   }
   throw new RangeError(`category chain from ${categoryCode} is too long`);
+}
+
+/**
+ * For a payment made under `categoryCode` for `months`: the change by age that made it that category in one
+ * of those months (NCT_NGHEO_60_80 → NCT_NGHEO_80 from the month after the 80th birthday), if any. Lets a
+ * beneficiary's history say "từ tháng 05/2026: hệ số 2,0 vì đủ 80 tuổi" from the payment and the birth date.
+ */
+export function ageChangeInto(
+  categoryCode: string,
+  dateOfBirth: string,
+  months: readonly string[],
+): { month: string; from: string; to: string; age: number } | undefined {
+  const sources = categoryRules().filter((r) => r.next === categoryCode || r.studyingExtension === categoryCode);
+  for (const month of [...months].sort()) {
+    for (const from of sources) {
+      const top = from.ageBands?.at(-1)?.to;
+      if (top === undefined) continue;
+      const [before, now] = [ageForMonth(dateOfBirth, addMonths(month, -1)), ageForMonth(dateOfBirth, month)];
+      if (before <= top && now > top) return { month, from: from.code, to: categoryCode, age: now };
+    }
+  }
+  return undefined;
 }

@@ -262,6 +262,11 @@ const CATEGORY_RULES: ReadonlyMap<string, CategoryRule> = new Map(
   ]),
 );
 
+/** Every category of the data file, in its order. */
+export function categoryRules(): CategoryRule[] {
+  return [...CATEGORY_RULES.values()];
+}
+
 /** Everything the data file says about a category, or undefined for an unknown code. */
 export function categoryRule(categoryCode: string): CategoryRule | undefined {
   return CATEGORY_RULES.get(categoryCode);
