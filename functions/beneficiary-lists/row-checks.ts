@@ -76,8 +76,8 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
     problems.push(
       finding(
         'ROW_DOB_INVALID',
-        `Ngày sinh không đọc được; ${ACCEPTED_DATE_FORMS.vi}.`,
-        `The date of birth cannot be read; ${ACCEPTED_DATE_FORMS.en}.`,
+        `Ngày sinh không phải một ngày hợp lệ; ${ACCEPTED_DATE_FORMS.vi}.`,
+        `The date of birth is not a valid date; ${ACCEPTED_DATE_FORMS.en}.`,
       ),
     );
   } else if (dob.iso > ctx.today) {
@@ -116,8 +116,8 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
     problems.push(
       finding(
         'ROW_DECISION_DATE_INVALID',
-        `Thiếu ngày quyết định hoặc không đọc được; ${ACCEPTED_DATE_FORMS.vi}.`,
-        `The decision date is missing or cannot be read; ${ACCEPTED_DATE_FORMS.en}.`,
+        `Thiếu ngày quyết định hoặc không phải một ngày hợp lệ; ${ACCEPTED_DATE_FORMS.vi}.`,
+        `The decision date is missing or not a valid date; ${ACCEPTED_DATE_FORMS.en}.`,
       ),
     );
   } else if (decision.iso > ctx.today || (dob.ok && decision.iso < dob.iso)) {
