@@ -412,7 +412,9 @@ describe('the auditor', () => {
 
   it("a payee the population registry no longer knows is held in the next month's draft, with the reason", async () => {
     // The third person of the list the labour officer uploaded (see 'the whole story through the console').
-    const [, , third] = loadPopulation(400).filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79');
+    const [, , third] = loadPopulation(4000).filter(
+      (p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p),
+    );
     platform.registry.removePerson(third?.personalId as string);
     const { page, context } = await signedIn(browser, platform.url, 'ketoan.lap');
     await page.locator('#period').fill('2026-06');
