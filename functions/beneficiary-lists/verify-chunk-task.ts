@@ -9,14 +9,13 @@ import type { CandidateBeneficiary, RowVerdict } from '../../schemas/beneficiary
 import type { Finding } from '../../schemas/messages.js';
 import { ChunkInput, type OutcomeCounts, type VerifyOutput } from '../../schemas/onboarding.js';
 import { findEnrolments } from '../accounts/account-store.js';
-import { checkCategoryAge } from '../entitlements/eligibility.js';
-import { matchPerson } from '../population/match-person.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { readJsonLines } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
 import { writeVerdicts } from './list-store.js';
 import type { ChunkLine } from './onboarding-config.js';
+import { verifyRow } from './verify-row.js';
 
 const alreadyEnrolled = (line: number): Finding => ({
   code: 'ALREADY_ENROLLED',
@@ -63,17 +62,7 @@ export const handler = invokedTask(
     // Commune-level officers carry a 5-digit code; the province check needs the 2-digit unit.
     const uploaderProvince = /^\d{2}$/.test(jurisdiction) ? jurisdiction : undefined;
     for (const c of toLookUp) {
-      const person = people.get(c.personalId) ?? null;
-      const match = matchPerson(c, person, { uploaderProvince });
-      // Only a row that is otherwise acceptable is held to its category's age, from the registry's birth date.
-      const age =
-        person && match.outcome === 'ACCEPTED'
-          ? checkCategoryAge(c.categoryCode, person.dateOfBirth, c.decisionDate)
-          : undefined;
-      if (age && !age.ok) {
-        match.outcome = 'CATEGORY_AGE_MISMATCH';
-        match.findings.push(age.finding);
-      }
+      const match = verifyRow(c, people.get(c.personalId) ?? null, { uploaderProvince });
       verdicts.push({
         line: c.line,
         outcome: match.outcome,
