@@ -41,6 +41,7 @@ export const ROW_OUTCOMES = [
   'NAME_REVIEW',
   'DATE_OF_BIRTH_MISMATCH',
   'GENDER_MISMATCH',
+  'CATEGORY_AGE_MISMATCH',
   'DECEASED',
   'REGISTRY_UNAVAILABLE',
 ] as const;
@@ -95,6 +96,7 @@ export const OUTCOME_LABELS: Record<RowOutcome, { vi: string; en: string }> = {
   NAME_REVIEW: { vi: 'Họ tên cần kiểm tra', en: 'Name needs review' },
   DATE_OF_BIRTH_MISMATCH: { vi: 'Ngày sinh không khớp', en: 'Date of birth does not match' },
   GENDER_MISMATCH: { vi: 'Giới tính không khớp', en: 'Gender does not match' },
+  CATEGORY_AGE_MISMATCH: { vi: 'Tuổi không thuộc đối tượng', en: 'Age outside the category' },
   DECEASED: { vi: 'Đã chết', en: 'Deceased' },
   REGISTRY_UNAVAILABLE: { vi: 'Chưa đối chiếu được', en: 'Registry unavailable' },
 };

@@ -59,6 +59,8 @@ export const PaymentView = z.strictObject({
   failure: z.strictObject({ code: z.string().regex(/^[A-Z0-9_]{2,40}$/), reason: Localized }).nullable(),
   /** What the person should do now, when anything. */
   nextStep: Localized.nullable(),
+  /** A change by age taking effect in one of the months ("từ tháng 05/2026: hệ số 2,0 vì đủ 80 tuổi"). */
+  ageChange: Localized.optional(),
 });
 export type PaymentView = z.infer<typeof PaymentView>;
 

@@ -14,6 +14,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
+import { categoryRule } from '../entitlements/rules.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import { accountNumber } from './account-number.js';
@@ -55,7 +56,17 @@ export interface EnrolmentRecord {
   pk: string;
   sk: string;
   programme: string;
-  categories: { code: string; decisionDate: string; startMonth: string }[];
+  categories: {
+    code: string;
+    decisionDate: string;
+    startMonth: string;
+    /**
+     * The category's conditions the officer declared by listing the person under it and the platform cannot
+     * check (poor household, no one obliged to support, still studying…), recorded as declared. Absent on
+     * enrolments made before they were recorded.
+     */
+    declared?: string[];
+  }[];
   listId: string;
   line: number;
   enrolledAt: string;
@@ -240,7 +251,14 @@ function enrolment(personId: string, req: OpenRequest, now: string): EnrolmentRe
     pk: `PERSON#${personId}`,
     sk: `ENROL#${req.programme}`,
     programme: req.programme,
-    categories: [{ code: c.categoryCode, decisionDate: c.decisionDate, startMonth: startMonth(c.decisionDate) }],
+    categories: [
+      {
+        code: c.categoryCode,
+        decisionDate: c.decisionDate,
+        startMonth: startMonth(c.decisionDate),
+        declared: categoryRule(c.categoryCode)?.declared.map((d) => d.code) ?? [],
+      },
+    ],
     listId: req.listId,
     line: c.line,
     enrolledAt: now,

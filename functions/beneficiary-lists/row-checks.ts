@@ -9,7 +9,8 @@ import type { Finding } from '../../schemas/messages.js';
 import bankList from '../accounts/data/banks.json' with { type: 'json' };
 import categoryTable from '../entitlements/data/allowance-categories.json' with { type: 'json' };
 import { checkIdentityNumber } from '../population/identity-number.js';
-import { parseListDate } from './file-formats/dates.js';
+import { cleanCell, dropTextPrefix } from '../shared/cell-text.js';
+import { ACCEPTED_DATE_FORMS, parseListDate } from './file-formats/dates.js';
 
 const BANK_BINS = new Set(bankList.banks.map((b) => b.bin));
 const CATEGORY_CODES = new Set(categoryTable.categories.map((c) => c.code));
@@ -46,12 +47,22 @@ export type RowCheck =
   | { ok: true; candidate: CandidateBeneficiary; flags: Finding[] }
   | { ok: false; verdict: RowVerdict };
 
+/** Every cell through the one cleaning (invisible characters, NBSP, spaces, NFC) before any check. */
+function cleanCells(cells: RawRow['cells']): RawRow['cells'] {
+  const out: RawRow['cells'] = {};
+  for (const [field, text] of Object.entries(cells) as [keyof RawRow['cells'], string | undefined][]) {
+    out[field] = cleanCell(text);
+  }
+  return out;
+}
+
 export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
-  const c = row.cells;
+  const c = cleanCells(row.cells);
   const problems: Finding[] = [];
   let identityProblem = false;
 
-  const fullName = (c.fullName ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+  // Stored as cleaned: NFC, single spaces, no invisible characters.
+  const fullName = c.fullName ?? '';
   if (!fullName) problems.push(finding('ROW_NAME_MISSING', 'Thiếu họ và tên.', 'Full name is missing.'));
   else if (fullName.length > 100 || /[0-9@#$%^&*=<>{}[\]\\|;:"]/.test(fullName)) {
     problems.push(
@@ -60,16 +71,17 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
   }
 
   const dob = parseListDate(c.dateOfBirth ?? '');
-  if (!c.dateOfBirth?.trim())
-    problems.push(finding('ROW_DOB_MISSING', 'Thiếu ngày sinh.', 'Date of birth is missing.'));
-  else if (!dob.ok || dob.iso > ctx.today) {
+  if (!c.dateOfBirth) problems.push(finding('ROW_DOB_MISSING', 'Thiếu ngày sinh.', 'Date of birth is missing.'));
+  else if (!dob.ok) {
     problems.push(
       finding(
         'ROW_DOB_INVALID',
-        'Ngày sinh không hợp lệ (dùng dd/mm/yyyy).',
-        'Date of birth is not a valid date (use dd/mm/yyyy).',
+        `Ngày sinh không phải một ngày hợp lệ; ${ACCEPTED_DATE_FORMS.vi}.`,
+        `The date of birth is not a valid date; ${ACCEPTED_DATE_FORMS.en}.`,
       ),
     );
+  } else if (dob.iso > ctx.today) {
+    problems.push(finding('ROW_DOB_INVALID', 'Ngày sinh ở tương lai.', 'The date of birth is in the future.'));
   }
 
   const gender = GENDERS[fold(c.gender ?? '')];
@@ -88,7 +100,7 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
     identityProblem = true;
   }
 
-  const categoryCode = (c.categoryCode ?? '').trim().toUpperCase();
+  const categoryCode = (c.categoryCode ?? '').toUpperCase();
   if (!CATEGORY_CODES.has(categoryCode)) {
     problems.push(
       finding(
@@ -100,19 +112,27 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
   }
 
   const decision = parseListDate(c.decisionDate ?? '');
-  if (!decision.ok || decision.iso > ctx.today || (dob.ok && decision.iso < dob.iso)) {
+  if (!decision.ok) {
     problems.push(
       finding(
         'ROW_DECISION_DATE_INVALID',
-        'Ngày quyết định không hợp lệ hoặc sau ngày hôm nay.',
-        'Decision date is missing, invalid or in the future.',
+        `Thiếu ngày quyết định hoặc không phải một ngày hợp lệ; ${ACCEPTED_DATE_FORMS.vi}.`,
+        `The decision date is missing or not a valid date; ${ACCEPTED_DATE_FORMS.en}.`,
+      ),
+    );
+  } else if (decision.iso > ctx.today || (dob.ok && decision.iso < dob.iso)) {
+    problems.push(
+      finding(
+        'ROW_DECISION_DATE_INVALID',
+        'Ngày quyết định sau ngày hôm nay hoặc trước ngày sinh.',
+        'The decision date is in the future or before the date of birth.',
       ),
     );
   }
 
   const paymentMethod = paymentMethodOf(c.paymentMethod ?? '');
-  const bankBin = (c.bankBin ?? '').trim();
-  const accountNumber = (c.accountNumber ?? '').replace(/[\s.-]/g, '');
+  const bankBin = c.bankBin ?? '';
+  const accountNumber = dropTextPrefix(c.accountNumber ?? '').replace(/[\s.-]/g, '');
   if (!paymentMethod) {
     problems.push(
       finding(
@@ -142,7 +162,7 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
     }
   }
 
-  const communeCode = (c.communeCode ?? '').trim();
+  const communeCode = c.communeCode ?? '';
   if (!/^\d{5}$/.test(communeCode)) {
     problems.push(
       finding(
@@ -154,7 +174,7 @@ export function checkRow(row: RawRow, ctx: RowCheckContext): RowCheck {
   }
 
   const flags: Finding[] = [];
-  const phone = (c.phone ?? '').replace(/[\s.-]/g, '');
+  const phone = dropTextPrefix(c.phone ?? '').replace(/[\s.-]/g, '');
   if (phone && !/^(0|\+?84)\d{9}$/.test(phone)) {
     flags.push(
       finding(

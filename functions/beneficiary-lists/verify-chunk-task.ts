@@ -1,6 +1,7 @@
 /**
  * Onboarding step 2 (one Map iteration per chunk): already enrolled in the programme? then the population
- * registry: exists, name, date of birth, gender, alive, residence. Writes every row's verdict; a retry
+ * registry: exists, name, date of birth, gender, alive, residence; then the category's age band at the
+ * decision date, from the registry's date of birth. Writes every row's verdict; a retry
  * rewrites the same items. A registry outage fails the task with `RegistryUnavailable`, which the state
  * machine retries with backoff.
  */
@@ -8,13 +9,13 @@ import type { CandidateBeneficiary, RowVerdict } from '../../schemas/beneficiary
 import type { Finding } from '../../schemas/messages.js';
 import { ChunkInput, type OutcomeCounts, type VerifyOutput } from '../../schemas/onboarding.js';
 import { findEnrolments } from '../accounts/account-store.js';
-import { matchPerson } from '../population/match-person.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { readJsonLines } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
 import { writeVerdicts } from './list-store.js';
 import type { ChunkLine } from './onboarding-config.js';
+import { verifyRow } from './verify-row.js';
 
 const alreadyEnrolled = (line: number): Finding => ({
   code: 'ALREADY_ENROLLED',
@@ -61,7 +62,7 @@ export const handler = invokedTask(
     // Commune-level officers carry a 5-digit code; the province check needs the 2-digit unit.
     const uploaderProvince = /^\d{2}$/.test(jurisdiction) ? jurisdiction : undefined;
     for (const c of toLookUp) {
-      const match = matchPerson(c, people.get(c.personalId) ?? null, { uploaderProvince });
+      const match = verifyRow(c, people.get(c.personalId) ?? null, { uploaderProvince });
       verdicts.push({
         line: c.line,
         outcome: match.outcome,

@@ -123,6 +123,8 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
         // A death on or before the period ends the account (recorded below): CLOSED is its consistent status.
         accountStatus: dateOfDeath && monthOf(dateOfDeath) <= cycle.period ? 'CLOSED' : account.status,
         ...(dateOfDeath ? { dateOfDeath } : {}),
+        // The registry-verified date of birth: each month is paid at the age the person has in it.
+        dateOfBirth: account.dateOfBirth,
         alreadyPaidMonths: paidMonths[i] as string[],
       });
       if (verdict.kind === 'HELD') {

@@ -42,6 +42,11 @@ export interface CycleTotals {
   byCommune: TotalsRow[];
   byChannel: TotalsRow[];
   byKind: TotalsRow[];
+  /**
+   * Changes by age that take effect in the cycle's own month (e.g. NCT_NGHEO_60_80 → NCT_NGHEO_80 for those
+   * whose 80th birthday fell in the month before), people per transition, sorted by key; `to` absent: ended.
+   */
+  byAgeChange: { key: string; from: string; to?: string; people: number }[];
   /** `sha256:<64 hex>` over the canonical JSON of the cycle's payable content (see `cycleContentHash`). */
   contentHash: string;
 }
@@ -192,6 +197,16 @@ export function cycleTotals(period: string, people: readonly PersonEntitlement[]
       lines += 1;
     }
   }
+  const ageChanges = new Map<string, { from: string; to?: string; people: Set<string> }>();
+  for (const p of people) {
+    for (const a of p.result.ageChanges ?? []) {
+      if (a.month !== period) continue;
+      const key = `${a.from}→${a.to ?? 'END'}`;
+      const row = ageChanges.get(key) ?? { from: a.from, ...(a.to ? { to: a.to } : {}), people: new Set<string>() };
+      row.people.add(p.personId);
+      ageChanges.set(key, row);
+    }
+  }
   if (versions.size > 1) throw new RangeError(`a cycle mixes rule versions: ${[...versions].sort().join(', ')}`);
 
   return {
@@ -205,6 +220,9 @@ export function cycleTotals(period: string, people: readonly PersonEntitlement[]
     byCommune: rows(byCommune, 'commune'),
     byChannel: rows(byChannel, 'channel'),
     byKind: rows(byKind, 'kind'),
+    byAgeChange: [...ageChanges.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, r]) => ({ key, from: r.from, ...(r.to ? { to: r.to } : {}), people: r.people.size })),
     contentHash: cycleContentHash(period, people),
   };
 }

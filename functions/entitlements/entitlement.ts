@@ -15,11 +15,17 @@
  * - suspension (tạm dừng) holds the months in its range; once resumed they are either owed again (paid as
  *   arrears) or forfeited. While a person is suspended now, nothing is paid in the cycle (all held);
  * - unpaid entitled months before the period are paid as ARREARS, looking back at most the policy's number
- *   of months (older ones are reported, not paid); months of the cycle after the period are ADVANCE.
+ *   of months (older ones are reported, not paid); months of the cycle after the period are ADVANCE;
+ * - age (when the date of birth is given): each month uses the person's age in that month, the age on the
+ *   last day of the month before, so a birthday changes the category from the month AFTER the birthday's
+ *   month (`eligibility.ts`, README "Age over time"): under 4 → 4-16, 60-80 poor → 80+, and a 4-16 child's
+ *   allowance ends after the month of the 16th birthday unless studying is recorded (then 16-22). Every
+ *   such change within the months computed is listed in `ageChanges` and in the AGE_CHANGE finding.
  */
 import { z } from 'zod';
 import type { Finding } from '../../schemas/messages.js';
 import { formatDateVi } from '../shared/vi-format.js';
+import { categoryInMonth } from './eligibility.js';
 import { addMonths, isIsoDate, isYearMonth, monthIndex, monthOf } from './months.js';
 import {
   applyTenths,
@@ -48,6 +54,8 @@ export interface EntitlementCategory {
   startMonth: string;
   /** YYYY-MM, last month paid for this category (inclusive), if eligibility ended. */
   endMonth?: string;
+  /** A studying extension is recorded (Decree 20/2021 Art. 5(2)): past 16 the category continues to 22. */
+  studyingRecorded?: boolean;
 }
 
 export interface Suspension {
@@ -78,6 +86,8 @@ export interface EntitlementInput {
   termination?: Termination;
   /** YYYY-MM-DD. */
   dateOfDeath?: string;
+  /** YYYY-MM-DD, the registry's. Absent: no age changes are applied (every category as enrolled). */
+  dateOfBirth?: string;
   /** Months the ledger has already paid (any kind), plus `FUNERAL` once funeral support was paid. */
   alreadyPaidMonths: string[];
 }
@@ -108,11 +118,27 @@ export type WithheldCode =
   | 'SUSPENDED_WITHOUT_ARREARS'
   | 'TERMINATED'
   | 'DECEASED'
+  | 'AGED_OUT'
   | 'ARREARS_CAPPED';
 
 export interface WithheldMonth {
   month: string;
   code: WithheldCode;
+}
+
+/** A category changed by age, from `month` on (the month after the birthday's month). */
+export interface AgeChange {
+  /** First month under the new category (or the first month not paid, when it ended). */
+  month: string;
+  /** The category as enrolled. */
+  enrolledCode: string;
+  from: string;
+  /** Absent: the allowance ended at this age. */
+  to?: string;
+  /** The age that governs `month`. */
+  age: number;
+  /** Coefficient × 10 of `to`; 0 when it ended. */
+  coefficientTenths: number;
 }
 
 export interface EntitlementResult {
@@ -128,6 +154,11 @@ export interface EntitlementResult {
    * a suspension, and entitled unpaid months beyond the look-back. Ordered by month.
    */
   withheld: WithheldMonth[];
+  /**
+   * Changes by age that take effect within the months computed (arrears window to the last month), by month.
+   * Always set by `computeEntitlement`; optional for results stored before ages were applied.
+   */
+  ageChanges?: AgeChange[];
   rulesVersion: string;
 }
 
@@ -144,6 +175,8 @@ export const ENTITLEMENT_FINDING_CODES = [
   'SUSPENDED_WITHOUT_ARREARS',
   'TERMINATED',
   'DECEASED',
+  'AGED_OUT',
+  'AGE_CHANGE',
   'PAID_AFTER_END',
   'ARREARS_CAPPED',
   'FUNERAL_ALREADY_PAID',
@@ -165,7 +198,13 @@ const Input = z
     province: z.string().refine(isKnownProvince, 'must be a 2-digit province code (2025 codes)'),
     categories: z.array(
       z
-        .object({ code: z.string().min(1), decisionDate: Day, startMonth: Month, endMonth: Month.optional() })
+        .object({
+          code: z.string().min(1),
+          decisionDate: Day,
+          startMonth: Month,
+          endMonth: Month.optional(),
+          studyingRecorded: z.boolean().optional(),
+        })
         .refine((c) => c.endMonth === undefined || c.endMonth >= c.startMonth, 'endMonth before startMonth'),
     ),
     accountStatus: z.enum(['ACTIVE', 'SUSPENDED', 'CLOSED']),
@@ -183,6 +222,7 @@ const Input = z
       .optional(),
     termination: z.object({ from: Month, reason: z.string().min(1) }).optional(),
     dateOfDeath: Day.optional(),
+    dateOfBirth: Day.optional(),
     alreadyPaidMonths: z.array(z.string().refine((m) => m === FUNERAL_MARKER || isYearMonth(m), 'YYYY-MM or FUNERAL')),
   })
   .refine((i) => i.months.includes(i.period), 'months must include the period')
@@ -200,6 +240,7 @@ interface EffectiveCategory {
   tenths: number;
   from: number;
   to: number;
+  studying: boolean;
 }
 
 const viMonth = (m: string) => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
@@ -242,7 +283,9 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
     if (c.startMonth < decisionMonth) startFixed.add(c.code);
     const from = Math.max(monthIndex(c.startMonth), monthIndex(decisionMonth));
     const to = c.endMonth === undefined ? Number.POSITIVE_INFINITY : monthIndex(c.endMonth);
-    if (from <= to) effective.push({ code: c.code, tenths: coefficientTenths(c.code), from, to });
+    if (from <= to) {
+      effective.push({ code: c.code, tenths: coefficientTenths(c.code), from, to, studying: !!c.studyingRecorded });
+    }
   }
   if (unknown.size > 0) {
     const codes = [...unknown].sort().join(', ');
@@ -304,11 +347,27 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
     );
   }
 
-  const bestCategory = (idx: number): EffectiveCategory | undefined => {
-    let best: EffectiveCategory | undefined;
+  const dob = input.dateOfBirth;
+  /** The enrolled category as it stands in month `idx` by age; `undefined` when it ended by age. */
+  const byAge = (c: EffectiveCategory, idx: number) => {
+    if (dob === undefined) return { ok: true as const, code: c.code, age: undefined };
+    return categoryInMonth(c.code, dob, addMonths(period, idx - periodIdx), c.studying);
+  };
+  let agedOut = false;
+  const bestCategory = (idx: number): { code: string; tenths: number } | undefined => {
+    let best: { code: string; tenths: number } | undefined;
+    agedOut = false;
     for (const c of effective) {
       if (c.from > idx || idx > c.to) continue;
-      if (!best || c.tenths > best.tenths || (c.tenths === best.tenths && c.code < best.code)) best = c;
+      const now = byAge(c, idx);
+      if (!now.ok) {
+        agedOut = true;
+        continue;
+      }
+      const tenths = now.code === c.code ? c.tenths : coefficientTenths(now.code);
+      if (!best || tenths > best.tenths || (tenths === best.tenths && now.code < best.code)) {
+        best = { code: now.code, tenths };
+      }
     }
     return best;
   };
@@ -318,7 +377,8 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
     if (idx > deathIdx) return { ok: false, code: 'DECEASED' };
     if (idx >= terminationIdx) return { ok: false, code: 'TERMINATED' };
     const best = bestCategory(idx);
-    if (!best) return { ok: false, code: idx < earliestStart ? 'NOT_STARTED' : 'CATEGORY_ENDED' };
+    if (!best)
+      return { ok: false, code: idx < earliestStart ? 'NOT_STARTED' : agedOut ? 'AGED_OUT' : 'CATEGORY_ENDED' };
     if (paid.has(month)) return { ok: false, code: 'ALREADY_PAID' };
     if (closedWithoutCause) return { ok: false, code: 'ACCOUNT_CLOSED' };
     if (suspendedNow || heldBy(idx)) return { ok: false, code: 'SUSPENDED' };
@@ -406,6 +466,34 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
     }
   }
 
+  // Changes by age within the months computed: the arrears window through the cycle's last month.
+  const ageChanges: AgeChange[] = [];
+  if (dob !== undefined) {
+    const lastIdx = Math.max(...input.months.map(monthIndex));
+    for (const c of effective) {
+      for (let idx = Math.max(c.from + 1, windowStart); idx <= Math.min(c.to, lastIdx); idx++) {
+        const [before, now] = [byAge(c, idx - 1), byAge(c, idx)];
+        if (!before.ok || (now.ok && now.code === before.code)) continue;
+        ageChanges.push({
+          month: addMonths(period, idx - periodIdx),
+          enrolledCode: c.code,
+          from: before.code,
+          ...(now.ok ? { to: now.code } : {}),
+          age: now.age as number,
+          coefficientTenths: now.ok ? coefficientTenths(now.code) : 0,
+        });
+      }
+    }
+    ageChanges.sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.from < b.from ? -1 : 1));
+  }
+  if (ageChanges.length > 0) {
+    note(
+      'AGE_CHANGE',
+      ageChanges.map((a) => describeAgeChange(a).vi).join('; '),
+      ageChanges.map((a) => describeAgeChange(a).en).join('; '),
+    );
+  }
+
   // Findings for the months withheld, one per code.
   const byCode = new Map<WithheldCode, string[]>();
   for (const w of withheld) byCode.set(w.code, [...(byCode.get(w.code) ?? []), w.month]);
@@ -444,6 +532,14 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
       'TERMINATED',
       `Thôi hưởng từ tháng ${viMonth(t.from)} (${t.reason}): không chi ${l.vi}`,
       `Terminated from ${t.from} (${t.reason}): not paid ${l.en}`,
+    );
+  }
+  if (byCode.has('AGED_OUT')) {
+    const l = listed('AGED_OUT');
+    note(
+      'AGED_OUT',
+      `Đã quá độ tuổi của đối tượng hưởng (không có quyết định tiếp tục hưởng khi đang học): không chi ${l.vi}`,
+      `Past the age of the category (no studying extension recorded): not paid ${l.en}`,
     );
   }
   if (byCode.has('DECEASED') && input.dateOfDeath) {
@@ -485,6 +581,24 @@ export function computeEntitlement(rawInput: EntitlementInput): EntitlementResul
       message: findings.get(code) as Finding['message'],
     })),
     withheld,
+    ageChanges,
     rulesVersion: version,
+  };
+}
+
+const tenthsVi = (t: number) => `${Math.floor(t / 10)},${t % 10}`;
+const tenthsEn = (t: number) => `${Math.floor(t / 10)}.${t % 10}`;
+
+/** "từ tháng 05/2026: hệ số 2,0 vì đủ 80 tuổi (NCT_NGHEO_60_80 → NCT_NGHEO_80)", English alongside. */
+export function describeAgeChange(a: AgeChange): { vi: string; en: string } {
+  if (a.to === undefined) {
+    return {
+      vi: `từ tháng ${viMonth(a.month)}: thôi hưởng ${a.from} vì đủ ${a.age} tuổi`,
+      en: `from ${viMonth(a.month)}: ${a.from} ends, aged ${a.age}`,
+    };
+  }
+  return {
+    vi: `từ tháng ${viMonth(a.month)}: hệ số ${tenthsVi(a.coefficientTenths)} vì đủ ${a.age} tuổi (${a.from} → ${a.to})`,
+    en: `from ${viMonth(a.month)}: coefficient ${tenthsEn(a.coefficientTenths)}, aged ${a.age} (${a.from} → ${a.to})`,
   };
 }

@@ -58,18 +58,35 @@ const StandardLevelsFile = z.object({
   policy: z.object({ arrearsLookBackMonths: z.number().int().positive().max(240), basis: z.string().min(1) }),
 });
 
+const CategoryCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+const Age = z.number().int().min(0).max(150);
+const Localised = z.object({ vi: z.string().min(1), en: z.string().min(1) });
+
 const CategoriesFile = z.object({
   id: z.string().min(1),
   version: Version,
   programme: z.string().min(1),
   legalBasis: z.string().min(1),
+  conventions: z.string().min(1),
+  declaredConditions: z.record(z.string().regex(/^[A-Z][A-Z_]*$/), Localised),
   categories: z
     .array(
       z.object({
-        code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        code: CategoryCode,
         coefficient: z.string().regex(/^\d{1,2}\.\d$/, 'a coefficient has exactly one decimal digit, e.g. "2.5"'),
         status: Status,
-        name: z.object({ vi: z.string().min(1), en: z.string().min(1) }),
+        name: Localised,
+        legalBasis: z.string().min(1),
+        /** Whole years, inclusive; `to` absent: no upper bound. Absent: the decree sets no age. */
+        ageBands: z
+          .array(z.object({ from: Age, to: Age.optional() }).refine((b) => b.to === undefined || b.from <= b.to))
+          .min(1)
+          .optional(),
+        declared: z.array(z.string()).default([]),
+        /** The category the person moves to after the birthday that ends this band. */
+        next: CategoryCode.optional(),
+        /** The category that continues this one past its band when studying is recorded. */
+        studyingExtension: CategoryCode.optional(),
       }),
     )
     .min(1),
@@ -108,8 +125,25 @@ for (const entry of levels.provincial) {
 for (const [code, entries] of provincialByCode) assertAscending(entries, `province ${code}`);
 
 const TENTHS = new Map<string, number>();
+const CATEGORY_CODES = new Set(categories.categories.map((c) => c.code));
 for (const c of categories.categories) {
   if (TENTHS.has(c.code)) throw new Error(`rule data: duplicate category ${c.code}`);
+  for (const code of c.declared) {
+    if (!(code in categories.declaredConditions)) throw new Error(`rule data: ${c.code} declares unknown ${code}`);
+  }
+  for (const target of [c.next, c.studyingExtension]) {
+    if (target !== undefined && !CATEGORY_CODES.has(target)) {
+      throw new Error(`rule data: ${c.code} moves to unknown category ${target}`);
+    }
+  }
+  // A move by age only makes sense out of a band with an upper bound, into a band that starts right after it.
+  const last = c.ageBands?.at(-1);
+  for (const target of [c.next, c.studyingExtension]) {
+    const first = categories.categories.find((t) => t.code === target)?.ageBands?.[0];
+    if (target !== undefined && (last?.to === undefined || first?.from !== last.to + 1)) {
+      throw new Error(`rule data: ${c.code} → ${target} does not continue the age band`);
+    }
+  }
   const [whole, tenth] = c.coefficient.split('.');
   const tenths = Number(whole) * 10 + Number(tenth);
   if (tenths <= 0) throw new Error(`rule data: category ${c.code} has a zero coefficient`);
@@ -185,6 +219,57 @@ export function funeralRule(period: string): FuneralRule {
   const rule = inForce(levels.funeral, day);
   if (!rule) throw new RangeError(`no funeral support rule in force on ${day}`);
   return { multiplier: rule.multiplier, legalBasis: rule.legalBasis, ruleId: rule.id, status: rule.status };
+}
+
+export interface AgeBand {
+  /** Whole years, inclusive. */
+  from: number;
+  /** Whole years, inclusive; absent: no upper bound. */
+  to?: number;
+}
+
+export interface CategoryRule {
+  code: string;
+  name: { vi: string; en: string };
+  legalBasis: string;
+  coefficientTenths: number;
+  status: RuleStatus;
+  /** Absent: no age condition. */
+  ageBands?: readonly AgeBand[];
+  /** Conditions declared by the officer, not checkable by the platform (recorded as declared). */
+  declared: readonly { code: string; vi: string; en: string }[];
+  next?: string;
+  studyingExtension?: string;
+}
+
+const CATEGORY_RULES: ReadonlyMap<string, CategoryRule> = new Map(
+  categories.categories.map((c) => [
+    c.code,
+    Object.freeze({
+      code: c.code,
+      name: c.name,
+      legalBasis: c.legalBasis,
+      coefficientTenths: TENTHS.get(c.code) as number,
+      status: c.status,
+      ...(c.ageBands ? { ageBands: c.ageBands.map((b) => (b.to === undefined ? { from: b.from } : { ...b })) } : {}),
+      declared: c.declared.map((code) => ({
+        code,
+        ...(categories.declaredConditions[code] as { vi: string; en: string }),
+      })),
+      ...(c.next ? { next: c.next } : {}),
+      ...(c.studyingExtension ? { studyingExtension: c.studyingExtension } : {}),
+    }),
+  ]),
+);
+
+/** Every category of the data file, in its order. */
+export function categoryRules(): CategoryRule[] {
+  return [...CATEGORY_RULES.values()];
+}
+
+/** Everything the data file says about a category, or undefined for an unknown code. */
+export function categoryRule(categoryCode: string): CategoryRule | undefined {
+  return CATEGORY_RULES.get(categoryCode);
 }
 
 /** The category's name as the decree words it (Vietnamese, English), or undefined for an unknown code. */

@@ -26,7 +26,7 @@ export const handler = httpRoute({
     const payments = account ? await paymentsOfPerson(account.personId) : [];
     const body = MyPayments.parse({
       account: account ? accountView(account) : null,
-      payments: payments.map((p) => paymentView(p.head, p.entries)).sort(byNewest),
+      payments: payments.map((p) => paymentView(p.head, p.entries, account?.dateOfBirth)).sort(byNewest),
     });
     return { status: 200, body };
   },

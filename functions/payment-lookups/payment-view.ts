@@ -8,7 +8,9 @@ import type { Localized } from '../../schemas/messages.js';
 import type { AccountView, PaymentView } from '../../schemas/payment-lookups.js';
 import type { AccountRecord } from '../accounts/account-store.js';
 import categories from '../entitlements/data/allowance-categories.json' with { type: 'json' };
-import { FUNERAL_MARKER } from '../entitlements/entitlement.js';
+import { ageChangeInto } from '../entitlements/eligibility.js';
+import { describeAgeChange, FUNERAL_MARKER } from '../entitlements/entitlement.js';
+import { coefficientTenths, isKnownCategory } from '../entitlements/rules.js';
 import type { LedgerEntry, PaymentHead } from '../payments/ledger/ledger-store.js';
 import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { maskAccount } from '../shared/pii.js';
@@ -213,10 +215,13 @@ export function currentState(head: PaymentHead, entries: LedgerEntry[]): { state
   return latest ? { state: latest.state, entry: latest } : { state: head.state };
 }
 
-export function paymentView(head: PaymentHead, entries: LedgerEntry[]): PaymentView {
+/** `dateOfBirth` (the account's, from the registry) lets the view say when a payment's coefficient changed by age. */
+export function paymentView(head: PaymentHead, entries: LedgerEntry[], dateOfBirth?: string): PaymentView {
   const { state, entry } = currentState(head, entries);
   const months = head.months.filter((m) => m !== FUNERAL_MARKER).sort();
   const at = entry?.at ?? head.updatedAt;
+  const code = head.categoryCode;
+  const change = dateOfBirth && code && isKnownCategory(code) ? ageChangeInto(code, dateOfBirth, months) : undefined;
   return {
     programme: head.programme,
     programmeName: programmeName(head.programme),
@@ -235,6 +240,15 @@ export function paymentView(head: PaymentHead, entries: LedgerEntry[]): PaymentV
     statusAt: new Date(at).toISOString(),
     bankAccount: head.channel === 'BANK' && head.creditorAccount ? maskAccount(head.creditorAccount) : null,
     ...failureOf(state, head.channel, entry?.detail),
+    ...(change && code
+      ? {
+          ageChange: describeAgeChange({
+            ...change,
+            enrolledCode: change.from,
+            coefficientTenths: coefficientTenths(code),
+          }),
+        }
+      : {}),
   };
 }
 

@@ -53,7 +53,7 @@ export const handler = httpRoute({
         account: accountView(account),
       },
       payments: payments
-        .map((p) => ({ view: paymentView(p.head, p.entries), head: p.head }))
+        .map((p) => ({ view: paymentView(p.head, p.entries, account.dateOfBirth), head: p.head }))
         .sort((a, b) => byNewest(a.view, b.view))
         .map(({ view, head }) => ({ ...view, paymentId: head.paymentId, cycleId: head.cycleId })),
     });

@@ -8,6 +8,7 @@
  */
 
 import type { Finding } from '../../schemas/messages.js';
+import { dropTextPrefix, INVISIBLE_CHARS } from '../shared/cell-text.js';
 import { maskDigits } from '../shared/pii.js';
 // Reference data kept in the repository (origin and licence: SOURCES.md).
 import idProvinceData from './data/id-province-codes.json' with { type: 'json' };
@@ -120,8 +121,8 @@ export const maskIdentityNumber = maskDigits;
 // Check
 // ---------------------------------------------------------------------------------------------------------
 
-// Whitespace (incl. NBSP, BOM) and zero-width characters from copy-paste carry no digits: drop them.
-const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]+/gu;
+// Whitespace (incl. NBSP) carries no digits: drop it, as the zero-width characters (shared/cell-text).
+const SPACES = /\s+/gu;
 // What Excel shows for a long number in a General cell: 7.9E+10, 7,91308E+10 (Vietnamese locale).
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
 const DIGITS = /^\d+$/;
@@ -147,7 +148,8 @@ function declaredYear(declared: DeclaredPerson | undefined): number | undefined 
 export function checkIdentityNumber(raw: string, declared?: DeclaredPerson): IdentityCheck {
   // Parsed first so that a malformed declared date always throws, whatever the number looks like.
   const year = declaredYear(declared);
-  const value = typeof raw === 'string' ? raw.replace(INVISIBLE, '') : '';
+  // A leading apostrophe is the spreadsheet's "keep as text" prefix ('024188159906), not part of the number.
+  const value = typeof raw === 'string' ? dropTextPrefix(raw.replace(INVISIBLE_CHARS, '').replace(SPACES, '')) : '';
   if (value === '') {
     return finding(
       'ID_MISSING',

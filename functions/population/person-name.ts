@@ -5,6 +5,7 @@
  * silently through. Pure: no I/O.
  */
 import type { Finding } from '../../schemas/messages.js';
+import { INVISIBLE_CHARS } from '../shared/cell-text.js';
 
 /**
  * The tone-placement convention names are normalised to: 'old' puts the tone on the first vowel of an open
@@ -14,7 +15,6 @@ export const TONE_PLACEMENT = 'old' as const;
 
 // The five tone marks, as combining characters (NFD). U+0340/U+0341 fold into U+0300/U+0301 under NFD.
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/gu;
 const WHITESPACE = /\s+/gu;
 const APOSTROPHES = /[\u2018\u2019\u02BC]/gu;
 // A Vietnamese syllable without its tone: initial consonant, 1-3 vowels, final consonant (lower case, NFC).
@@ -59,7 +59,7 @@ function placeTone(word: string): string {
 export function normalizeName(s: string): string {
   return s
     .normalize('NFD')
-    .replace(ZERO_WIDTH, '')
+    .replace(INVISIBLE_CHARS, '')
     .replace(/\u00D0/gu, '\u0110')
     .replace(/\u00F0/gu, '\u0111')
     .replace(APOSTROPHES, "'")
@@ -75,7 +75,7 @@ export function normalizeName(s: string): string {
 export function asciiKey(s: string): string {
   return s
     .normalize('NFD')
-    .replace(ZERO_WIDTH, '')
+    .replace(INVISIBLE_CHARS, '')
     .replace(/\p{M}/gu, '')
     .replace(/[\u0111\u00F0]/gu, 'd') // đ and look-alike ð do not decompose under NFD
     .replace(/[\u0110\u00D0]/gu, 'D')

@@ -16,6 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePort } from '../../infra/local/free-port.js';
 import { populationLines } from '../../infra/local/population-registry/population-index.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
+import { categoryForAge } from '../support/categories.js';
 import { api, demoUser, uniquePrefix } from '../support/platform.js';
 import { type Citizen, dmy, LIST_HEADER, listRow } from '../support/population.js';
 import {
@@ -91,6 +92,10 @@ async function writeList(
     // Phone (optional) on one row in three: the local S3 (fauxqs) refuses a PUT body over 11 MiB, and
     // 100,000 rows with every phone filled in come to 11.1 MiB.
     const decisionDate = dmy(c.dateOfBirth > '2025-03-15' ? c.dateOfBirth : '2025-03-15');
+    // A category that fits the age: the verify step checks it against the registry's date of birth.
+    const fits = (p: Citizen) =>
+      categoryForAge(p.dateOfBirth, p.dateOfBirth > '2025-03-15' ? p.dateOfBirth : '2025-03-15');
+    const category = fits(c);
     const phone = i % 3 === 0 ? '0912345678' : '';
     let defect = DEFECTS[i % 100];
     let row: string[];
@@ -102,6 +107,7 @@ async function writeList(
         row = listRow(c, i, {
           decisionDate,
           phone,
+          category,
           personalId: c.personalId.startsWith('0') ? c.personalId.slice(1) : '123456789',
         });
         break;
@@ -109,6 +115,7 @@ async function writeList(
         const earlier = recent[(i * 7) % Math.max(1, recent.length)] ?? c;
         row = listRow(earlier, i, {
           phone,
+          category: fits(earlier),
           decisionDate: dmy(earlier.dateOfBirth > '2025-03-15' ? earlier.dateOfBirth : '2025-03-15'),
         });
         break;
@@ -118,6 +125,7 @@ async function writeList(
         row = listRow(c, i, {
           decisionDate,
           phone,
+          category,
           personalId: `${c.personalId.slice(0, 6)}9${String(Math.floor(i / 100) % 100_000).padStart(5, '0')}`,
         });
         break;
@@ -126,14 +134,15 @@ async function writeList(
         row = lastDeceased
           ? listRow(lastDeceased, i, {
               phone,
+              category: fits(lastDeceased),
               decisionDate: dmy(lastDeceased.dateOfBirth > '2025-03-15' ? lastDeceased.dateOfBirth : '2025-03-15'),
             })
-          : listRow(c, i, { decisionDate, phone });
+          : listRow(c, i, { decisionDate, phone, category });
         if (!lastDeceased) defect = undefined;
         lastDeceased = undefined;
         break;
       default:
-        row = listRow(c, i, { decisionDate, phone });
+        row = listRow(c, i, { decisionDate, phone, category });
     }
     planned[defect ?? 'valid'] = (planned[defect ?? 'valid'] ?? 0) + 1;
     if (recent.length < 64) recent.push(c);

@@ -11,6 +11,7 @@ import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { launchChromium, shot, signedIn } from '../support/browser.js';
+import { agedAtLeast } from '../support/categories.js';
 import { accountNumberFor, BANK_BIN } from '../support/disbursement.js';
 import { api, demoUser, startTestPlatform } from '../support/platform.js';
 import { LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
@@ -165,8 +166,9 @@ describe('keyboard only', () => {
 describe('the whole story through the console', () => {
   // The demo beneficiary (nguoihuong) is the first of these people.
   const people = () =>
-    loadPopulation(400)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+    // Aged 80+ (the demo beneficiary is 95), so that NCT_80 and KT_NANG both fit every one of them.
+    loadPopulation(4000)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p))
       .slice(0, 4);
   let cycleId = '';
   let submittedHash = '';
@@ -410,7 +412,9 @@ describe('the auditor', () => {
 
   it("a payee the population registry no longer knows is held in the next month's draft, with the reason", async () => {
     // The third person of the list the labour officer uploaded (see 'the whole story through the console').
-    const [, , third] = loadPopulation(400).filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79');
+    const [, , third] = loadPopulation(4000).filter(
+      (p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p),
+    );
     platform.registry.removePerson(third?.personalId as string);
     const { page, context } = await signedIn(browser, platform.url, 'ketoan.lap');
     await page.locator('#period').fill('2026-06');

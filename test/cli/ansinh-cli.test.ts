@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EXIT } from '../../cli/main.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { agedAtLeast } from '../support/categories.js';
 import { accountNumberFor, BANK_BIN } from '../support/disbursement.js';
 import { startTestPlatform } from '../support/platform.js';
 import { type Citizen, LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
@@ -87,8 +88,9 @@ describe('ansinh CLI', () => {
     expect((await cli(['lists', 'template', '--format', 'csv', '-o', tpl, '--user', 'canbo.hcm'])).code).toBe(EXIT.OK);
     expect(readFileSync(tpl, 'utf8')).toContain('Số định danh cá nhân');
 
-    const people = loadPopulation(400)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+    // Aged 80+: the rows' category is NCT_80.
+    const people = loadPopulation(4000)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p))
       .slice(0, 3);
     const file = join(dir, 'danh-sach.csv');
     writeFileSync(

@@ -122,7 +122,7 @@ describe('openAccount', () => {
       programme: PROGRAMME,
       listId: 'bl-first',
       line: 7,
-      categories: [{ code: 'NCT_80', decisionDate: '2025-03-15', startMonth: '2025-03' }],
+      categories: [{ code: 'NCT_80', decisionDate: '2025-03-15', startMonth: '2025-03', declared: ['NO_PENSION'] }],
     });
     expect(items.audits).toHaveLength(1);
   });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { entries, paymentsInState } from '../../functions/payments/ledger/ledger-store.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { agedAtLeast } from '../support/categories.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
 import { type Citizen, LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
 import { parseCsv } from '../support/result-files.js';
@@ -54,8 +55,9 @@ async function cycleIn(cycleId: string, statuses: string[]) {
 
 describe('disbursement cycle', () => {
   it('pays every approved payment exactly once and closes balanced', async () => {
-    const people = loadPopulation(400)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+    // Aged 80+: the rows' category is NCT_80.
+    const people = loadPopulation(4000)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p))
       .slice(0, 12);
     const list = await onboard(people);
     expect(list.totals.accountsOpened).toBe(people.length);
@@ -130,8 +132,8 @@ describe('disbursement cycle', () => {
   }, 120_000);
 
   it('pays cash through the post office, and moves a closed bank account there with its arrears', async () => {
-    const people = loadPopulation(1200)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79')
+    const people = loadPopulation(4000)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p))
       .slice(20, 26);
     const [closedBank, ...cash] = people as [Citizen, ...Citizen[]];
     const rows = [

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { zipSync } from 'fflate';
 import { writeXlsxBytes } from '../../functions/beneficiary-lists/file-formats/writers.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { categoryForAge } from '../support/categories.js';
 import { binaryJunk, legacyXls, toWindows1258, xlsxWithDtd } from '../support/hostile-files.js';
 import { allListRows, finishedList, uploadBody } from '../support/list-api.js';
 import { isClean } from '../support/list-generator.js';
@@ -22,6 +23,9 @@ let officer: string;
 let people: Citizen[];
 let next = 0;
 const person = () => people[next++] as Citizen;
+/** A list row with a category that fits the citizen's age (the verify step checks it). */
+const row = (c: Citizen, i: number, overrides: Partial<Record<string, string>> = {}) =>
+  listRow(c, i, { category: categoryForAge(c.dateOfBirth), ...overrides });
 
 let bomb: Uint8Array;
 
@@ -53,7 +57,7 @@ async function refused(body: string | Uint8Array, code: string, contentType = 't
   return list;
 }
 
-const smallList = (n: number) => [LIST_HEADER, ...Array.from({ length: n }, (_, i) => listRow(person(), i))];
+const smallList = (n: number) => [LIST_HEADER, ...Array.from({ length: n }, (_, i) => row(person(), i))];
 const smallXlsx = (rows: string[][]) =>
   writeXlsxBytes([
     {
@@ -178,10 +182,10 @@ describe('hostile uploads', () => {
     const formulas = ['=HYPERLINK("http://evil.example/x","Bấm vào đây")', '+1', '-1', '@SUM(A1:A9)', '=1+1'];
     const rows = [
       LIST_HEADER,
-      ...formulas.map((f, i) => listRow(person(), i, { fullName: f })),
+      ...formulas.map((f, i) => row(person(), i, { fullName: f })),
       // Formulas in cells that are not checked as names: kept as text, never a number or a link.
-      listRow(person(), 7, { stt: '=1+1' }),
-      listRow(person(), 8, { commune: '=HYPERLINK("http://evil.example")' }),
+      row(person(), 7, { stt: '=1+1' }),
+      row(person(), 8, { commune: '=HYPERLINK("http://evil.example")' }),
     ];
     const res = await uploadBody(platform, officer, toExcelCsv(rows), { fileName: 'cong-thuc.csv' });
     expect(res.status).toBe(202);

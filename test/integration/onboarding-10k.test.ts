@@ -1,7 +1,8 @@
 /**
  * A 10,000-row list (XLSX, 10 chunks of 1,000) from the synthetic population with known injected defects:
  * every row's verdict must equal the one the generator computed, with zero wrong accepts and zero wrong
- * rejects. Two smaller lists prove the other encodings end to end (UTF-16LE tab-separated "Unicode text",
+ * rejects: cells as spreadsheets write them (invisible characters, keep-as-text apostrophes, dates with a
+ * time) are accepted, and a category the registry age does not fit is refused, to the day of the birthday. Two smaller lists prove the other encodings end to end (UTF-16LE tab-separated "Unicode text",
  * and semicolon CSV).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -40,6 +41,12 @@ const PLAN_10K: Partial<Record<DefectKind, number>> = {
   accepted_upper_spaces: 300,
   accepted_nfd: 300,
   accepted_tone: 200,
+  accepted_invisible_chars: 150,
+  accepted_apostrophe_numbers: 150,
+  accepted_date_with_time: 150,
+  age_ineligible: 150,
+  age_edge_day_before_80: 30,
+  age_edge_on_80th_birthday: 30,
   name_mismatch_u_horn: 60,
   name_mismatch_o_horn: 60,
   name_mismatch_a_circumflex: 60,
@@ -67,6 +74,12 @@ const SMALL_PLAN: Partial<Record<DefectKind, number>> = {
   accepted_upper_spaces: 2,
   accepted_nfd: 2,
   accepted_tone: 2,
+  accepted_invisible_chars: 2,
+  accepted_apostrophe_numbers: 1,
+  accepted_date_with_time: 3,
+  age_ineligible: 2,
+  age_edge_day_before_80: 1,
+  age_edge_on_80th_birthday: 1,
   name_mismatch_u_horn: 1,
   name_mismatch_d_stroke: 1,
   name_review_no_diacritics: 1,
@@ -148,6 +161,7 @@ describe('onboarding a 10,000-row list with known defects', () => {
       'INVALID_IDENTITY_NUMBER',
       'INVALID_ROW',
       'ALREADY_ENROLLED',
+      'CATEGORY_AGE_MISMATCH',
     ]) {
       expect(counts[outcome]).toBeGreaterThan(0);
     }

@@ -4,8 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { ageAtDecision, categoryForAge } from '../support/categories.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';
 import { type Citizen, LIST_HEADER, listRow, loadPopulation, toExcelCsv } from '../support/population.js';
+
+/** A list row with a category that fits the citizen's age (the verify step checks it). */
+const row = (c: Citizen, i: number, overrides: Partial<Record<string, string>> = {}) =>
+  listRow(c, i, { category: categoryForAge(c.dateOfBirth), ...overrides });
 
 let platform: LocalPlatform;
 let officer: string;
@@ -43,7 +48,8 @@ async function finished(listId: string) {
 }
 
 async function rowsOf(listId: string) {
-  const rows: { line: number; outcome: string; findings: { code: string }[] }[] = [];
+  const rows: { line: number; outcome: string; findings: { code: string; message: { vi: string; en: string } }[] }[] =
+    [];
   let cursor: string | undefined;
   do {
     const page = await api(
@@ -69,35 +75,56 @@ describe('beneficiary list onboarding', () => {
     const withU = alive.find((p) => /ư/.test(p.fullName) && !/Hòa|Thủy|Thúy/.test(p.fullName));
     if (!withHoa || !withU) throw new Error('population lacks the names this test needs');
     const a = alive.filter((p) => p !== withHoa && p !== withU).slice(0, 6); // each person on one line only
+    // Two more people, unused above: one too young for the category declared, one typed as Excel leaves cells.
+    const rest = alive.filter((p) => !a.includes(p) && p !== withHoa && p !== withU && ageAtDecision(p) >= 1);
+    const young = rest.find((p) => ageAtDecision(p) < 60);
+    const excel = rest.find((p) => p !== young && /\S{3,} \S+$/.test(p.fullName));
+    if (!young || !excel) throw new Error('population lacks the people this test needs');
+    const [y, m, d] = excel.dateOfBirth.split('-');
+    const given = excel.fullName.split(' ').at(-1) as string;
     const unknownId = `${(a[3] as Citizen).personalId.slice(0, 6)}999999`;
     const rows = [
       LIST_HEADER,
-      listRow(a[0] as Citizen, 0), // line 2 ACCEPTED
-      listRow(a[1] as Citizen, 1, {
+      row(a[0] as Citizen, 0), // line 2 ACCEPTED
+      row(a[1] as Citizen, 1, {
         fullName: (a[1] as Citizen).fullName.toUpperCase().replace(/ /g, '  '),
         phone: '12345',
       }), // 3 ACCEPTED, phone flagged
-      listRow(withHoa, 2, {
+      row(withHoa, 2, {
         fullName: withHoa.fullName
           .replace('Hòa', 'Hoà')
           .replace('Thủy', 'Thuỷ')
           .replace('Thúy', 'Thuý')
           .normalize('NFD'),
       }), // 4 ACCEPTED
-      listRow(withU, 3, { fullName: withU.fullName.replace(/ư/g, 'u') }), // 5 NAME_MISMATCH
-      listRow(a[2] as Citizen, 4, {
+      row(withU, 3, { fullName: withU.fullName.replace(/ư/g, 'u') }), // 5 NAME_MISMATCH
+      row(a[2] as Citizen, 4, {
         dateOfBirth:
           `${(a[2] as Citizen).dateOfBirth.slice(0, 4)}-01-01` === (a[2] as Citizen).dateOfBirth
             ? `02/01/${(a[2] as Citizen).dateOfBirth.slice(0, 4)}`
             : `01/01/${(a[2] as Citizen).dateOfBirth.slice(0, 4)}`,
       }), // 6 DOB
-      listRow(deceased, 5), // 7 DECEASED
-      listRow(a[3] as Citizen, 6, { personalId: unknownId }), // 8 NOT_IN_REGISTRY (if the id happens to exist, it mismatches)
-      listRow(a[0] as Citizen, 7), // 9 DUPLICATE_IN_FILE
-      listRow(a[4] as Citizen, 8, { personalId: (a[4] as Citizen).personalId.replace(/^0/, '') }), // 10 leading zero lost
-      listRow(a[5] as Citizen, 9, { personalId: '123456789' }), // 11 old CMND
-      listRow(a[5] as Citizen, 10, { category: 'KHONG_CO' }), // 12 INVALID_ROW
-      listRow(a[5] as Citizen, 11, { fullName: '=HYPERLINK("http://evil","x")' }), // 13 INVALID_ROW (formula as a name)
+      row(deceased, 5), // 7 DECEASED
+      row(a[3] as Citizen, 6, { personalId: unknownId }), // 8 NOT_IN_REGISTRY (if the id happens to exist, it mismatches)
+      row(a[0] as Citizen, 7), // 9 DUPLICATE_IN_FILE
+      row(a[4] as Citizen, 8, { personalId: (a[4] as Citizen).personalId.replace(/^0/, '') }), // 10 leading zero lost
+      row(a[5] as Citizen, 9, { personalId: '123456789' }), // 11 old CMND
+      row(a[5] as Citizen, 10, { category: 'KHONG_CO' }), // 12 INVALID_ROW
+      row(a[5] as Citizen, 11, { fullName: '=HYPERLINK("http://evil","x")' }), // 13 INVALID_ROW (formula as a name)
+      row(young, 12, { category: 'NCT_NGHEO_80' }), // 14 CATEGORY_AGE_MISMATCH (registry age under 60)
+      row(excel, 13, {
+        // 15 ACCEPTED: a BOM inside the family name, a zero-width space in the given name, NBSP between words,
+        // a leading apostrophe on the numbers, dates with a midnight time part as Excel writes them to CSV.
+        fullName: excel.fullName
+          .replace(/^(\S)/, '$1\uFEFF')
+          .replace(/ /, '\u00A0')
+          .replace(new RegExp(`${given}$`), `${given.slice(0, -1)}\u200B${given.slice(-1)}`),
+        personalId: `'${excel.personalId}`,
+        dateOfBirth: `${Number(d)}/${Number(m)}/${y} 0:00`,
+        decisionDate: '15/03/2025 00:00:00',
+        account: `'0011${String(excel.personalId).slice(-6)}`,
+        phone: "'0912345678",
+      }),
     ];
     const submitted = await upload(toExcelCsv(rows));
     expect(submitted.status).toBe(202);
@@ -119,9 +146,19 @@ describe('beneficiary list onboarding', () => {
     expect(verdicts.get(11)?.findings.map((f) => f.code)).toContain('ID_OLD_CMND');
     expect(outcome(12)).toBe('INVALID_ROW');
     expect(outcome(13)).toBe('INVALID_ROW');
-    expect(list.totals.rows).toBe(12);
-    expect(list.totals.accountsOpened).toBe(3);
-    expect(list.totals.byOutcome.ACCEPTED).toBe(3);
+    expect(outcome(14)).toBe('CATEGORY_AGE_MISMATCH');
+    const ageFinding = verdicts.get(14)?.findings.find((f) => f.code === 'CATEGORY_AGE_MISMATCH');
+    expect(ageFinding?.message.vi).toContain(`${ageAtDecision(young)} tuổi`);
+    expect(ageFinding?.message.en).toContain('NCT_NGHEO_80');
+    expect(outcome(15)).toBe('ACCEPTED');
+    expect(verdicts.get(15)?.findings).toEqual([]);
+    expect((verdicts.get(15) as unknown as { flags: { code: string }[] }).flags.map((f) => f.code)).not.toContain(
+      'ROW_PHONE_INVALID',
+    );
+    expect(list.totals.rows).toBe(14);
+    expect(list.totals.accountsOpened).toBe(4);
+    expect(list.totals.byOutcome.ACCEPTED).toBe(4);
+    expect(list.totals.byOutcome.CATEGORY_AGE_MISMATCH).toBe(1);
 
     // The same file again is the same list.
     const again = await upload(toExcelCsv(rows), 'ban-sao.csv');
@@ -131,7 +168,7 @@ describe('beneficiary list onboarding', () => {
 
     // Another list with an enrolled person: recognised, no second account.
     const second = await upload(
-      toExcelCsv([LIST_HEADER, listRow(a[0] as Citizen, 0), listRow(a[1] as Citizen, 1, { phone: '' })]),
+      toExcelCsv([LIST_HEADER, row(a[0] as Citizen, 0), row(a[1] as Citizen, 1, { phone: '' })]),
     );
     const secondList = await finished(second.body.listId);
     expect(secondList.totals.byOutcome.ALREADY_ENROLLED).toBe(2);

@@ -17,6 +17,7 @@ import {
 import { decideTransition, PAYMENT_STATES, type PaymentState } from '../../functions/payments/ledger/payment-state.js';
 import type { BankSimulatorStats } from '../../infra/local/bank-simulator/simulator.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { agedAtLeast } from './categories.js';
 import { api, demoUser, eventually } from './platform.js';
 import { type Citizen, LIST_HEADER, listRow, loadPopulation, toExcelCsv } from './population.js';
 
@@ -57,8 +58,9 @@ export async function harness(platform: LocalPlatform, count: number, opts: Harn
     officer: await officer('labor_officer'),
     preparer: await officer('finance_preparer'),
     approver: await officer('finance_approver'),
-    people: loadPopulation(400)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === province)
+    // Aged 80+ on the decision date, so that the default NCT_80 (and any category without an age) fits.
+    people: loadPopulation(4000)
+      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === province && agedAtLeast(80)(p))
       .slice(0, count),
   };
   // Everyone by bank: post-office payments wait for the commune's paid/unpaid confirmation.

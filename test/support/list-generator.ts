@@ -4,13 +4,23 @@
  * rules restated are those of the domain reference (identity-number structure, name equivalences).
  */
 import { readFileSync } from 'node:fs';
-import { type Citizen, LIST_HEADER, listRow } from './population.js';
+import { ageAtDecision, bandedCategoryForAge, LIST_DECISION_DATE } from './categories.js';
+import { type Citizen, dmy, LIST_HEADER, listRow } from './population.js';
 
 export const DEFECT_KINDS = [
   'accepted_plain',
   'accepted_upper_spaces',
   'accepted_nfd',
   'accepted_tone',
+  // Cells as spreadsheets write them: invisible characters and NBSP in the name, the keep-as-text apostrophe
+  // on the numbers, dates with a time part.
+  'accepted_invisible_chars',
+  'accepted_apostrophe_numbers',
+  'accepted_date_with_time',
+  // Ages: a category the registry age does not fit; the 80th birthday the day after / on the decision date.
+  'age_ineligible',
+  'age_edge_day_before_80',
+  'age_edge_on_80th_birthday',
   'name_mismatch_u_horn',
   'name_mismatch_o_horn',
   'name_mismatch_a_circumflex',
@@ -231,6 +241,70 @@ export class ListGenerator {
             accepted(kind, c, { fullName: k % 2 ? twin.normalize('NFD') : twin });
             break;
           }
+          case 'accepted_invisible_chars': {
+            // U+FEFF inside the family name, U+200B inside the given name, NBSP between words: what copy-paste
+            // from web pages and Word leaves; JavaScript's \s matches U+FEFF, so it must not split "Trần".
+            const c = this.take((p) => /^\S{2,} .* \S{2,}$/.test(p.fullName));
+            const words = c.fullName.split(' ');
+            const first = words[0] as string;
+            const last = words.at(-1) as string;
+            words[0] = `${first.slice(0, 1)}\uFEFF${first.slice(1)}`;
+            words[words.length - 1] = `${last.slice(0, -1)}\u200B${last.slice(-1)}`;
+            accepted(kind, c, { fullName: words.join(k % 2 ? '\u00A0' : ' \u200C') });
+            break;
+          }
+          case 'accepted_apostrophe_numbers': {
+            const c = this.take();
+            accepted(kind, c, {
+              personalId: `'${c.personalId}`,
+              method: 'Ngân hàng',
+              bin: '970436',
+              account: `'00${String(1_000_000_000 + this.serial + k)}`,
+              phone: "'0912345678",
+            });
+            break;
+          }
+          case 'accepted_date_with_time': {
+            const c = this.take();
+            const [y, m, d] = c.dateOfBirth.split('-') as [string, string, string];
+            const forms = [
+              { dateOfBirth: `${Number(d)}/${Number(m)}/${y} 0:00`, decisionDate: '15/3/2025 0:00' },
+              { dateOfBirth: `${d}/${m}/${y} 00:00:00`, decisionDate: '15/03/2025 00:00:00' },
+              { dateOfBirth: `${c.dateOfBirth} 00:00:00`, decisionDate: '2025-03-15 00:00:00' },
+            ];
+            accepted(kind, c, forms[k % forms.length] as Record<string, string>);
+            break;
+          }
+          case 'age_ineligible': {
+            // A category the registry age cannot fit on the decision date: the elderly groups for people under
+            // 60, a child's group for people 60 and over.
+            const c = this.take();
+            const age = ageAtDecision(c);
+            const category = age < 60 ? (['NCT_80', 'NCT_NGHEO_80', 'NCT_NGHEO_60_80'][k % 3] as string) : 'TE_4_16';
+            add(kind, c, {
+              outcome: 'CATEGORY_AGE_MISMATCH',
+              code: 'CATEGORY_AGE_MISMATCH',
+              flagged: this.flag(c),
+              overrides: { category },
+            });
+            break;
+          }
+          case 'age_edge_day_before_80':
+          case 'age_edge_on_80th_birthday': {
+            // The decision is signed on the 80th birthday (80: fits NCT_80) or the day before (79: does not).
+            // Born by 1945-11 so that the birthday is in the past; 29 February left out (no such day in 2025).
+            const c = this.take((p) => p.dateOfBirth <= '1945-11-30' && !p.dateOfBirth.endsWith('-02-29'));
+            const birthday = `${Number(c.dateOfBirth.slice(0, 4)) + 80}${c.dateOfBirth.slice(4)}`;
+            const dayBefore = new Date(Date.parse(`${birthday}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+            const on = kind === 'age_edge_on_80th_birthday';
+            add(kind, c, {
+              outcome: on ? 'ACCEPTED' : 'CATEGORY_AGE_MISMATCH',
+              ...(on ? {} : { code: 'CATEGORY_AGE_MISMATCH' }),
+              flagged: this.flag(c),
+              overrides: { category: 'NCT_80', decisionDate: dmy(on ? birthday : dayBefore) },
+            });
+            break;
+          }
           case 'name_mismatch_u_horn':
           case 'name_mismatch_o_horn':
           case 'name_mismatch_a_circumflex':
@@ -379,7 +453,9 @@ export class ListGenerator {
     const acceptedCitizens: Citizen[] = [];
     order.forEach((e, i) => {
       this.serial++;
-      rows.push(listRow(e.citizen, this.serial, e.overrides));
+      // A category that fits the registry age on the default decision date, unless the defect sets one.
+      const category = bandedCategoryForAge(e.citizen.dateOfBirth, LIST_DECISION_DATE);
+      rows.push(listRow(e.citizen, this.serial, { category, ...e.overrides }));
       rows[rows.length - 1]![0] = String(i + 1);
       expected.push({
         line: i + 2,

@@ -347,14 +347,18 @@ export const ACCEPTED_VALUES: Partial<Record<ListField, string>> = {
   gender: 'Nam / Nữ / M / F',
   paymentMethod: 'Ngân hàng / Bưu điện / BANK / POST_OFFICE',
   dateOfBirth:
-    'dd/mm/yyyy (ví dụ 27/05/1932), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, hoặc ô kiểu Ngày của Excel',
+    'dd/mm/yyyy (ví dụ 27/05/1932), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, có thể kèm giờ (5/1/1930 0:00), ' +
+    'hoặc ô kiểu Ngày của Excel',
   decisionDate:
-    'dd/mm/yyyy (ví dụ 15/07/2025), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, hoặc ô kiểu Ngày của Excel',
+    'dd/mm/yyyy (ví dụ 15/07/2025), d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, có thể kèm giờ (15/7/2025 0:00), ' +
+    'hoặc ô kiểu Ngày của Excel',
   personalId: '12 chữ số, định dạng Văn bản (Text) để giữ số 0 đầu / 12 digits, Text format to keep leading zeros',
   bankBin: '6 chữ số NAPAS BIN (ví dụ 970436 Vietcombank); bắt buộc khi nhận qua ngân hàng',
   accountNumber: 'Tối đa 19 ký tự chữ/số; bắt buộc khi nhận qua ngân hàng',
   communeCode: '5 chữ số (mã xã theo Quyết định 19/2025/QĐ-TTg)',
-  categoryCode: 'Mã nhóm đối tượng, ví dụ NCT_80, TE_4_16, KT_NANG',
+  categoryCode:
+    'Mã nhóm đối tượng, ví dụ NCT_80, TE_4_16, KT_NANG; tuổi vào ngày quyết định (theo ngày sinh trong CSDL dân cư) ' +
+    'phải thuộc độ tuổi của nhóm / the age on the decision date (registry birth date) must fit the group',
   stt: 'Số thứ tự (không bắt buộc)',
   phone: 'Không bắt buộc',
   fullName: 'Họ và tên đầy đủ, có dấu',

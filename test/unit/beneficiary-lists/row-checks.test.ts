@@ -133,6 +133,80 @@ describe('checkRow: a valid row', () => {
   });
 });
 
+describe('checkRow: cells as spreadsheets write them', () => {
+  it.each([
+    ['U+FEFF inside a word', 'Ho\uFEFFàng Thanh Minh Ánh'],
+    ['U+200B at the end of a word', 'Hoàng Thanh Minh Ánh\u200B'],
+    ['U+200C, U+200D', 'Hoàng\u200C Thanh\u200D Minh Ánh'],
+    ['NBSP between words', 'Hoàng\u00A0Thanh\u00A0\u00A0Minh Ánh'],
+    ['NFD with a zero-width character before a combining mark', `Hoa${'\u200B'}\u0300ng Thanh Minh Ánh`],
+  ])('stores the normalised name for %s (NFC, single spaces, no invisible characters)', (_, fullName) => {
+    expect(accepted(check({ fullName })).fullName).toBe('Hoàng Thanh Minh Ánh'.normalize('NFC'));
+  });
+
+  it('cleans invisible characters out of every column, not just the name', () => {
+    const zw = (s: string) => `\uFEFF${s.split('').join('\u200B')}\u00A0`;
+    const c = accepted(
+      check({
+        dateOfBirth: zw('12/05/1930'),
+        gender: zw('Nữ'),
+        personalId: zw('079130796635'),
+        categoryCode: zw('NCT_80'),
+        decisionDate: zw('15/03/2025'),
+        paymentMethod: 'Ngân\u00A0hàng\u200B',
+        bankBin: zw('970436'),
+        accountNumber: zw('0011001234567'),
+        communeCode: zw('26734'),
+        phone: zw('0912345678'),
+      }),
+    );
+    expect(c).toEqual(accepted(check()));
+  });
+
+  it.each([
+    ['personalId', "'079130796635", 'personalId', '079130796635'],
+    ['personalId', '\u2019079130796635', 'personalId', '079130796635'],
+    ['accountNumber', "'0011001234567", 'accountNumber', '0011001234567'],
+    ['phone', "'0912345678", 'phone', '0912345678'],
+  ] as const)('drops the leading apostrophe (text prefix) of %s %p', (field, text, out, value) => {
+    expect(accepted(check({ [field]: text }))[out]).toBe(value);
+  });
+
+  it('an apostrophe inside a number is still an error', () => {
+    expect(codes(check({ personalId: "0791'30796635" }))).toEqual(['ID_NOT_DIGITS']);
+    expect(codes(check({ accountNumber: "0011'001234567" }))).toEqual(['ROW_ACCOUNT_INVALID']);
+  });
+
+  it.each([
+    ['28/4/2018 0:00 style (d/m/yyyy h:mm)', '12/5/1930 0:00'],
+    ['dd/mm/yyyy hh:mm:ss', '12/05/1930 00:00:00'],
+    ['a non-midnight time (the date part counts)', '12/05/1930 14:30'],
+    ['ISO with a time', '1930-05-12 00:00:00'],
+    ['ISO with T and seconds', '1930-05-12T00:00:00'],
+    ['an Excel serial with a time fraction', `${isoToExcelSerial('1930-05-12')}.5`],
+  ])('reads a date of birth written with %s', (_, text) => {
+    expect(accepted(check({ dateOfBirth: text })).dateOfBirth).toBe('1930-05-12');
+  });
+
+  it('reads a decision date with a time part', () => {
+    expect(accepted(check({ decisionDate: '15/3/2025 0:00' })).decisionDate).toBe('2025-03-15');
+    expect(accepted(check({ decisionDate: '15/03/2025 00:00:00' })).decisionDate).toBe('2025-03-15');
+  });
+
+  it('an unreadable date says which forms are accepted, Vietnamese first, English beside', () => {
+    const verdict = rejected(check({ dateOfBirth: '12 tháng 5 1930', decisionDate: '3/15/2025' }));
+    const dob = verdict.findings.find((f) => f.code === 'ROW_DOB_INVALID');
+    const decision = verdict.findings.find((f) => f.code === 'ROW_DECISION_DATE_INVALID');
+    for (const f of [dob, decision]) {
+      expect(f?.message.vi).toContain('dạng được chấp nhận');
+      expect(f?.message.vi).toContain('28/4/2018 0:00');
+      expect(f?.message.vi).toContain('2018-04-28');
+      expect(f?.message.en).toContain('accepted forms');
+      expect(f?.message.en).toContain('Excel');
+    }
+  });
+});
+
 describe('checkRow: each problem has its code', () => {
   it.each<[string, Partial<Record<ListField, string>>]>([
     ['ROW_NAME_MISSING', { fullName: '' }],

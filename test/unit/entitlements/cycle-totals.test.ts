@@ -63,6 +63,30 @@ describe('cycle totals', () => {
     expect(t.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('counts the changes by age that take effect in the cycle month, by transition', () => {
+    const period = '2026-05';
+    const at = (personId: string, code: string, dateOfBirth: string) => ({
+      ...person(personId, '00004', 'BANK', code, { period, months: [period], dateOfBirth }),
+    });
+    const t = cycleTotals(period, [
+      // 80th birthday in April: 2.0 from May.
+      at('p-1', 'NCT_NGHEO_60_80', '1946-04-10'),
+      at('p-2', 'NCT_NGHEO_60_80', '1946-04-30'),
+      // 80th birthday in May: the change is June's, not this cycle's.
+      at('p-3', 'NCT_NGHEO_60_80', '1946-05-01'),
+      // 4th birthday in April: 4-16 from May.
+      at('p-4', 'TE_DUOI_4', '2022-04-15'),
+      // 16th birthday in April, no studying extension: ends from May.
+      at('p-5', 'TE_4_16', '2010-04-15'),
+    ]);
+    expect(t.byAgeChange).toEqual([
+      { key: 'NCT_NGHEO_60_80→NCT_NGHEO_80', from: 'NCT_NGHEO_60_80', to: 'NCT_NGHEO_80', people: 2 },
+      { key: 'TE_4_16→END', from: 'TE_4_16', people: 1 },
+      { key: 'TE_DUOI_4→TE_4_16', from: 'TE_DUOI_4', to: 'TE_4_16', people: 1 },
+    ]);
+    expect(cycleTotals(PERIOD, people()).byAgeChange).toEqual([]);
+  });
+
   it('rejects a person twice, a result of another period and a total that is not the sum', () => {
     const ps = people();
     expect(() => cycleTotals(PERIOD, [...ps, ps[0] as PersonEntitlement])).toThrow(/twice/);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import categoriesJson from '../../../functions/entitlements/data/allowance-categories.json' with { type: 'json' };
+import { ageForMonth } from '../../../functions/entitlements/eligibility.js';
 import {
   computeEntitlement,
   type EntitlementInput,
   FUNERAL_MARKER,
 } from '../../../functions/entitlements/entitlement.js';
 import { addMonths } from '../../../functions/entitlements/months.js';
+import { categoryRule } from '../../../functions/entitlements/rules.js';
 
 const CODES = categoriesJson.categories.map((c) => c.code);
 const PROVINCES = ['01', '31', '79', '48', '96'];
@@ -42,6 +44,11 @@ const inputArb: fc.Arbitrary<EntitlementInput> = fc
     paid: fc.array(monthArb(0, 119), { maxLength: 40 }),
     funeralPaid: fc.boolean(),
     status: fc.constantFrom('ACTIVE' as const, 'SUSPENDED' as const, 'CLOSED' as const),
+    // Ages over time: births from 1925 to 2017 cross every band edge within the months generated.
+    birth: fc.option(fc.record({ month: fc.integer({ min: 0, max: 92 * 12 }), day: fc.integer({ min: 1, max: 28 }) }), {
+      nil: undefined,
+    }),
+    studying: fc.boolean(),
   })
   .map((g) => {
     const period = addMonths('2018-01', g.periodOffset);
@@ -54,7 +61,9 @@ const inputArb: fc.Arbitrary<EntitlementInput> = fc
         decisionDate: dayOf(c.start, c.day),
         startMonth: c.start,
         ...(c.length === undefined ? {} : { endMonth: addMonths(c.start, c.length) }),
+        ...(g.studying ? { studyingRecorded: true } : {}),
       })),
+      ...(g.birth ? { dateOfBirth: dayOf(addMonths('1925-01', g.birth.month), g.birth.day) } : {}),
       accountStatus: g.status,
       suspensions: g.suspensions.map((s) => {
         const to = s.length === undefined ? undefined : addMonths(s.from, s.length);
@@ -155,6 +164,22 @@ describe('entitlement properties', () => {
         const again = computeEntitlement({ ...i, alreadyPaidMonths: [...new Set(ledger)] });
         expect(again.lines).toEqual([]);
         expect(again.total).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with a date of birth, no month is paid under a category whose age band the person has passed', () => {
+    fc.assert(
+      fc.property(inputArb, (i) => {
+        fc.pre(i.dateOfBirth !== undefined);
+        const r = computeEntitlement(i);
+        for (const l of r.lines) {
+          if (l.kind === 'FUNERAL') continue;
+          const tops = categoryRule(l.categoryCode)?.ageBands?.map((b) => b.to) ?? [undefined];
+          if (tops.some((t) => t === undefined)) continue;
+          expect(ageForMonth(i.dateOfBirth as string, l.month)).toBeLessThanOrEqual(Math.max(...(tops as number[])));
+        }
       }),
       { numRuns: 300 },
     );

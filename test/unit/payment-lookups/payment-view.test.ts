@@ -63,6 +63,37 @@ const entry = (
   };
 };
 
+describe('paymentView: a change by age in the history', () => {
+  const may = { period: '2026-05', months: ['2026-05'], categoryCode: 'NCT_NGHEO_80', amount: 1_000_000 };
+  it('says from which month the coefficient changed and why (80th birthday in April 2026)', () => {
+    const view = paymentView(head(may), [], '1946-04-10');
+    expect(view.ageChange).toEqual({
+      vi: 'từ tháng 05/2026: hệ số 2,0 vì đủ 80 tuổi (NCT_NGHEO_60_80 → NCT_NGHEO_80)',
+      en: 'from 05/2026: coefficient 2.0, aged 80 (NCT_NGHEO_60_80 → NCT_NGHEO_80)',
+    });
+    expect(PaymentView.parse(view)).toEqual(view);
+  });
+  it('on a payment with arrears across the change, names the month the change took effect', () => {
+    const view = paymentView(
+      head({ ...may, period: '2026-06', months: ['2026-06', '2026-04', '2026-05'] }),
+      [],
+      '1946-04-10',
+    );
+    expect(view.ageChange?.vi).toContain('từ tháng 05/2026');
+  });
+  it('the 4-16 coefficient from the month after the 4th birthday', () => {
+    const view = paymentView(head({ ...may, categoryCode: 'TE_4_16' }), [], '2022-04-15');
+    expect(view.ageChange?.vi).toBe('từ tháng 05/2026: hệ số 1,5 vì đủ 4 tuổi (TE_DUOI_4 → TE_4_16)');
+  });
+  it('nothing in a month without a change, without a date of birth, or for a category not reached by age', () => {
+    expect(paymentView(head({ ...may, period: '2026-06', months: ['2026-06'] }), [], '1946-04-10')).not.toHaveProperty(
+      'ageChange',
+    );
+    expect(paymentView(head(may), [])).not.toHaveProperty('ageChange');
+    expect(paymentView(head({ ...may, categoryCode: 'NCT_80' }), [], '1946-04-10')).not.toHaveProperty('ageChange');
+  });
+});
+
 describe('paymentView', () => {
   it('shows a settled bank payment: months, amount, plain status, Vietnam date, masked account', () => {
     const view = paymentView(head({ state: 'SETTLED' }), [

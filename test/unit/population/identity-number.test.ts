@@ -223,6 +223,13 @@ describe('checkIdentityNumber', () => {
     }
   });
 
+  it("drops one leading apostrophe, the spreadsheet's keep-as-text prefix ('024188159906)", () => {
+    for (const raw of ["'079130796635", '\u2019079130796635', "\ufeff'079130796635", " '079130796635"]) {
+      expect(checkIdentityNumber(raw)).toMatchObject({ ok: true, personalId: '079130796635' });
+    }
+    expect(checkIdentityNumber("'")).toMatchObject({ ok: false, finding: { code: 'ID_MISSING' } });
+  });
+
   it('ID_MISSING for an empty value', () => {
     for (const raw of ['', '   ', '\u00a0\t', '\ufeff']) {
       expect(codeOf(checkIdentityNumber(raw))).toBe('ID_MISSING');
@@ -246,7 +253,8 @@ describe('checkIdentityNumber', () => {
       '07913079663A',
       '079-130-796-635',
       '079.130.796.635',
-      "'079130796635", // Excel's text prefix, if it ever leaks into an export
+      "0'79130796635", // an apostrophe anywhere but first is not the spreadsheet's text prefix
+      "''079130796635",
       '０７９１３０７９６６３５', // full-width digits
       '79130796635.0',
       'Nguyễn Văn A',
@@ -438,7 +446,8 @@ describe('checkIdentityNumber properties', () => {
       fc.property(digitsArb(11), fc.integer({ min: 0, max: 11 }), nonDigit, (digits, at, c) => {
         const raw = `${digits.slice(0, at)}${c}${digits.slice(at)}`;
         // Invisible characters are dropped before the check, so they are not "other characters".
-        const compact = raw.replace(/[\s\u200B-\u200D\u2060\uFEFF]+/gu, '');
+        // A single leading apostrophe is the spreadsheet's text prefix, dropped too.
+        const compact = raw.replace(/[\s\u200B-\u200D\u2060\uFEFF]+/gu, '').replace(/^['\u2018\u2019]/u, '');
         fc.pre(!/^\d*$/.test(compact) && !/^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/.test(compact));
         expect(codeOf(checkIdentityNumber(raw))).toBe('ID_NOT_DIGITS');
       }),
@@ -447,7 +456,7 @@ describe('checkIdentityNumber properties', () => {
     // Any 12-character string at all that is not pure digits (and not blank or scientific notation).
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 12, maxLength: 12 }), (raw) => {
-        const compact = raw.replace(/[\s\u200B-\u200D\u2060\uFEFF]+/gu, '');
+        const compact = raw.replace(/[\s\u200B-\u200D\u2060\uFEFF]+/gu, '').replace(/^['\u2018\u2019]/u, '');
         fc.pre(compact !== '' && !/^\d+$/.test(compact) && !/^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/.test(compact));
         expect(codeOf(checkIdentityNumber(raw))).toBe('ID_NOT_DIGITS');
       }),

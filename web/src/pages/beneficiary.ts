@@ -24,6 +24,7 @@ interface Payment {
   bankAccount: string | null;
   failure: { code: string; reason: Localized } | null;
   nextStep: Localized | null;
+  ageChange?: Localized;
 }
 interface MyPayments {
   account: {
@@ -124,6 +125,7 @@ export async function mePage(root: HTMLElement, _s: Session): Promise<void> {
                 ),
                 h('p', { class: 'status' }, `${loc(p.statusLabel)} · ${p.statusDate}`),
                 h('p', null, `${loc(p.channelLabel)}${p.bankAccount ? ` · ${p.bankAccount}` : ''}`),
+                p.ageChange && h('p', { class: 'change' }, loc(p.ageChange)),
                 p.failure && h('p', null, `${L('Lý do', 'Reason')}: ${loc(p.failure.reason)}`),
                 p.nextStep &&
                   h('p', { class: 'next' }, h('strong', null, `${L('Việc cần làm', 'What to do')}: `), loc(p.nextStep)),

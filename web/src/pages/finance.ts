@@ -95,6 +95,8 @@ interface Cycle {
     byCommune: Row[];
     byChannel: Row[];
     byKind: Row[];
+    /** Changes by age taking effect this month (absent from older drafts). */
+    byAgeChange?: { key: string; from: string; to?: string; people: number }[];
     /** Payees not paid because of the population registry check (absent from older drafts). */
     held?: { people: number; amount: number; byReason: { reason: string; people: number; amount: number }[] };
   };
@@ -531,6 +533,13 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
           totalsTable(L('Theo xã/phường', 'By commune'), t.byCommune, (k) => k, prevT?.byCommune),
           totalsTable(L('Theo kênh chi trả', 'By channel'), t.byChannel, (k) => loc(CHANNEL[k]) || k, prevT?.byChannel),
           totalsTable(L('Theo loại khoản', 'By kind'), t.byKind, (k) => loc(KIND[k]) || k, prevT?.byKind),
+          !!t.byAgeChange?.length &&
+            table(
+              L('Thay đổi theo tuổi từ tháng này', 'Changes by age from this month'),
+              [L('Thay đổi', 'Change'), L('Số người', 'People')],
+              t.byAgeChange.map((r) => [`${r.from} → ${r.to ?? L('thôi hưởng', 'ends')}`, count(r.people)]),
+              { numeric: [1] },
+            ),
         ),
       failed(c),
       makerChecker(c),

@@ -17,6 +17,7 @@ export const OUTCOMES: Record<string, { vi: string; en: string }> = {
   NAME_REVIEW: { vi: 'Họ tên cần kiểm tra', en: 'Name needs review' },
   DATE_OF_BIRTH_MISMATCH: { vi: 'Ngày sinh không khớp', en: 'Date of birth does not match' },
   GENDER_MISMATCH: { vi: 'Giới tính không khớp', en: 'Gender does not match' },
+  CATEGORY_AGE_MISMATCH: { vi: 'Tuổi không thuộc đối tượng', en: 'Age outside the category' },
   DECEASED: { vi: 'Đã chết', en: 'Deceased' },
   REGISTRY_UNAVAILABLE: { vi: 'Chưa đối chiếu được', en: 'Registry unavailable' },
 };

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { readCsv } from '../../../../functions/beneficiary-lists/file-formats/csv-reader.js';
 import {
+  ACCEPTED_DATE_FORMS,
   formatDateVi,
   isoToExcelSerial,
   parseListDate,
@@ -31,6 +32,23 @@ describe('parseListDate', () => {
     ['59', '1900-02-28'],
     ['61', '1900-03-01'],
     ['2958465', '9999-12-31'],
+    // Date cells saved to CSV by Excel/LibreOffice carry a time part: the date part is the date.
+    ['28/4/2018 0:00', '2018-04-28'],
+    ['16/12/2015 00:00:00', '2015-12-16'],
+    ['16/12/2015 23:59:59', '2015-12-16'],
+    ['07/03/1950 12:30 PM', '1950-03-07'],
+    ['07/03/1950 8:05 SA', '1950-03-07'],
+    ['7-3-1950 00:00', '1950-03-07'],
+    ['1950-03-07 00:00:00', '1950-03-07'],
+    ['1950-03-07T00:00', '1950-03-07'],
+    ['1950-03-07 13:45:07.123', '1950-03-07'],
+    ['1950-03-07T00:00:00Z', '1950-03-07'],
+    // A UTC timestamp is read as the day in Vietnam (UTC+7): 17:00Z on the 6th is midnight on the 7th.
+    ['1950-03-06T17:00:00Z', '1950-03-07'],
+    ['1950-03-06T16:59:59Z', '1950-03-06'],
+    ['1950-03-07T00:00:00+07:00', '1950-03-07'],
+    ['\uFEFF28/4/2018\u00A00:00\u200B', '2018-04-28'],
+    [' 33335 ', '1991-04-07'],
   ])('%s → %s', (text, iso) => expect(parseListDate(text)).toEqual({ ok: true, iso }));
   test.each([
     '31/02/2000',
@@ -44,6 +62,12 @@ describe('parseListDate', () => {
     '',
     '12/31/2020',
     '1/1/19',
+    '28/4/2018 0',
+    '28/4/2018 noon',
+    '28/4/2018T00:00',
+    '1950-03-07 25:00',
+    '1950-03-07 00:00 +07:00 extra',
+    '31/02/2000 00:00',
   ])('refuses %p', (text) => expect(parseListDate(text).ok).toBe(false));
   test('dd/mm/yyyy and serials round trip (property)', () => {
     fc.assert(
@@ -57,6 +81,14 @@ describe('parseListDate', () => {
       ),
     );
   });
+});
+
+test('ACCEPTED_DATE_FORMS names every accepted form, in both languages', () => {
+  for (const text of [ACCEPTED_DATE_FORMS.vi, ACCEPTED_DATE_FORMS.en]) {
+    for (const example of ['28/04/2018', '28/4/2018 0:00', '2018-04-28', 'Excel']) expect(text).toContain(example);
+  }
+  expect(ACCEPTED_DATE_FORMS.vi).toContain('Ngày');
+  expect(ACCEPTED_DATE_FORMS.en).toContain('Date');
 });
 
 describe('template', () => {
