@@ -148,20 +148,7 @@ describe('piiReplacer', () => {
   });
 
   it('leaves counts alone: outcome codes and keys that only mention an id (the "Chunk verified" line)', () => {
-    const out = JSON.parse(
-      stringify({
-        listId: 'bl-abcdefghijklmnopqrstuvwxyz',
-        rows: 500,
-        ACCEPTED: 480,
-        INVALID_IDENTITY_NUMBER: 3,
-        IDENTITY_MISMATCH: 2,
-        ACCOUNT_NUMBER_INVALID: 1,
-        accountsOpened: 480,
-        identityChecks: 7,
-        phoneNumbersMissing: 4,
-      }),
-    );
-    expect(out).toEqual({
+    const line = {
       listId: 'bl-abcdefghijklmnopqrstuvwxyz',
       rows: 500,
       ACCEPTED: 480,
@@ -171,7 +158,8 @@ describe('piiReplacer', () => {
       accountsOpened: 480,
       identityChecks: 7,
       phoneNumbersMissing: 4,
-    });
+    };
+    expect(JSON.parse(stringify(line))).toEqual(line);
   });
 
   it('masks every digit group of a field that holds an identity number, account or phone, short or spaced', () => {
