@@ -31,14 +31,16 @@ export const handler = httpRoute({
   handle: async ({ principal, params, body }) => {
     const { reason, ...method } = body;
     try {
-      const province = principal?.jurisdiction?.slice(0, 2);
+      // The province is the token's claim: a commune code's digits say nothing about its province.
+      const province = principal?.province;
+      if (!province) throw notFound();
       const updated = await changePaymentMethod(
         params.accountNumber,
         method as PaymentMethodRecord,
         principal?.subject ?? '',
         reason,
-        // Officers act within their province only.
-        (account) => account.jurisdiction.slice(0, 2) === province,
+        // Officers act within their province only (the account's province, as its cycles find it).
+        (account) => account.jurisdictionKey === `J#${province}`,
       );
       return {
         status: 200,
