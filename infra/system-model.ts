@@ -93,7 +93,9 @@ export const PLATFORM_SETTINGS = {
   populationRegistryUrl: 'ANSINH_REGISTRY_URL',
   /** Base URL of the bank's ISO 20022 endpoint (pain.001 in, pain.002 statuses, camt statements). */
   bankUrl: 'ANSINH_BANK_URL',
-  /** Shared secret the bank signs its callbacks with (on AWS: resolve from Secrets Manager, see README). */
+  /** Secrets Manager id of the secret the bank signs its callbacks with; read at run time, never deployed as a value. */
+  bankCallbackSecretId: 'ANSINH_BANK_CALLBACK_SECRET_ID',
+  /** Local runtime only: the callback secret itself (the bank simulator's), where no Secrets Manager exists. */
   bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
 } as const;
 export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;

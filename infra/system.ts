@@ -348,8 +348,13 @@ export const system: SystemDef = validateSystem({
     bankCallback: {
       description: 'Receives the bank status reports (signed), stores and queues them',
       entry: 'functions/payments/callback-handler.ts',
-      uses: { buckets: { uploads: 'readWrite' }, queues: { paymentStatuses: 'send' } },
-      settings: ['bankCallbackSecret'],
+      // payments: the message ids already received (a replayed callback is refused).
+      uses: {
+        tables: { payments: 'readWrite' },
+        buckets: { uploads: 'readWrite' },
+        queues: { paymentStatuses: 'send' },
+      },
+      settings: ['bankCallbackSecretId'],
     },
     paymentStatusWorker: {
       description: 'Applies bank status reports to the ledger, forward only',

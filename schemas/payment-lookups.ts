@@ -26,8 +26,8 @@ const YearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const ViDate = z.string().regex(/^\d{2}\/\d{2}\/\d{4}$/);
 /** `******6789`: only the last four digits of a bank account ever leave. */
 export const MaskedBankAccount = z.string().regex(/^\*{4,6}[0-9A-Za-z]{0,4}$/);
-/** `0791******35`. */
-export const MaskedIdentityNumber = z.string().regex(/^\d{4}\*{6}\d{2}$/);
+/** `07********35`: at most 4 digits. */
+export const MaskedIdentityNumber = z.string().regex(/^\d{2}\*{8}\d{2}$/);
 
 /** The identity number as an officer types it into the path. */
 export const IdentityNumber = z.string().regex(/^\d{12}$/, 'a 12-digit personal identification number');

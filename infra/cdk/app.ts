@@ -22,8 +22,8 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:oidcAudience': 'ansinh-api',
   'ansinh:populationRegistryUrl': 'https://registry.ansinh.example',
   'ansinh:bankUrl': 'https://bank.ansinh.example',
-  // A reference, not the secret: on AWS the value is resolved from Secrets Manager at deploy time.
-  'ansinh:bankCallbackSecret': '{{resolve:secretsmanager:ansinh/bank-callback-secret}}',
+  // The name of the secret, never its value: the callback function reads it at run time (rotation needs no deploy).
+  'ansinh:bankCallbackSecretId': 'ansinh/bank-callback-secret',
   // The web console (CloudFront): who may open it, and optionally its domain, certificate and WAF web ACL.
   'ansinh:consoleCountries': ['VN'],
   'ansinh:consoleClientId': 'ansinh-console',
@@ -72,7 +72,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
     settings: {
       populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
       bankUrl: String(ctx('ansinh:bankUrl')),
-      bankCallbackSecret: String(ctx('ansinh:bankCallbackSecret')),
+      bankCallbackSecretId: String(ctx('ansinh:bankCallbackSecretId')),
     },
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),

@@ -15,9 +15,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -48,8 +50,8 @@ export interface PlatformStackProps extends StackProps {
   webOrigins: string[];
   /** OpenID Connect issuer whose tokens the API accepts (JWT authorizer) and handlers re-check. */
   oidcIssuer: string;
-  /** Values of the platform settings functions may declare (infra/system-model.ts). */
-  settings: Record<PlatformSetting, string>;
+  /** Values of the platform settings functions may declare (infra/system-model.ts); the secret itself never. */
+  settings: Record<Exclude<PlatformSetting, 'bankCallbackSecret'>, string>;
   oidcAudience: string;
   /** The web console's static site (infra/cdk/web-console.ts); omit to deploy the API alone. */
   webConsole?: {
@@ -321,7 +323,14 @@ export class PlatformStack extends Stack {
   }
 
   private createFunction(scope: Construct, id: string, def: FunctionDef): AnsinhFunction {
-    return new AnsinhFunction(scope, id, {
+    const settings = def.settings ?? [];
+    if (settings.includes('bankCallbackSecret')) {
+      throw new Error(`function ${id}: a secret is never deployed as a value; declare bankCallbackSecretId`);
+    }
+    // A secret is read at run time through the Parameters and Secrets extension (cached 5 minutes there and
+    // here), so a rotation needs no deploy; the function may read that one secret and nothing else.
+    const readsSecret = settings.includes('bankCallbackSecretId');
+    const fn = new AnsinhFunction(scope, id, {
       repoRoot: this.props.repoRoot,
       entry: def.entry,
       description: def.description,
@@ -332,9 +341,33 @@ export class PlatformStack extends Stack {
         // The health check probes the issuer; role mapping reads the validated claims.
         ANSINH_OIDC_ISSUER: this.props.oidcIssuer,
         ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
-        ...Object.fromEntries((def.settings ?? []).map((k) => [PLATFORM_SETTINGS[k], this.props.settings[k]])),
+        ...Object.fromEntries(
+          settings.map((k) => [
+            PLATFORM_SETTINGS[k],
+            this.props.settings[k as Exclude<typeof k, 'bankCallbackSecret'>],
+          ]),
+        ),
       },
+      ...(readsSecret
+        ? {
+            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+              lambda.ParamsAndSecretsVersions.V1_0_103,
+              {
+                cacheSize: 10,
+                secretsManagerTtl: Duration.minutes(5),
+              },
+            ),
+          }
+        : {}),
     });
+    if (readsSecret) {
+      secretsmanager.Secret.fromSecretNameV2(
+        scope,
+        `${id}CallbackSecret`,
+        this.props.settings.bankCallbackSecretId,
+      ).grantRead(fn);
+    }
+    return fn;
   }
 
   /** Like the dead-letter alarms: anything above the threshold is something that will not fix itself. */

@@ -347,6 +347,7 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   // The handler takes the raw bytes under the bank's signature; the body is the pain.002 the status worker parses.
   bankCallback: async (e) => {
     expect(e.headers['x-bank-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(e.headers['x-bank-timestamp']).toMatch(/^\d{10}$/);
     expect((await parsePain002(e.body)).transactions.length).toBeGreaterThan(0);
   },
   // The poller parses the event with `z.object({}).passthrough()`; a schedule carries no detail.
@@ -1012,13 +1013,13 @@ describe('the samples through the real handlers (local runtime)', () => {
       const res = await http('getPersonPayments', event);
       expect(res.statusCode).toBe(200);
       const found = PersonPayments.parse(res.json);
-      expect(found.person).toMatchObject({ identityNumber: '0791******35', jurisdiction: '79' });
+      expect(found.person).toMatchObject({ identityNumber: '07********35', jurisdiction: '79' });
       expect(found.payments).toEqual([]);
       const account = await getAccountByPersonalId(event.pathParameters.identityNumber);
       expect(await lookupAudit(`PERSON#${account?.personId}`, event.requestContext.requestId)).toMatchObject({
         action: 'PAYMENTS_LOOKUP',
         outcome: 'FOUND',
-        identityNumber: '0791******35',
+        identityNumber: '07********35',
         jurisdiction: '79',
         roles: ['labor_officer'],
       });
@@ -1045,7 +1046,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       const day = new Date().toISOString().slice(0, 10);
       expect(await lookupAudit(`LOOKUPS#${day}`, 'HkZ7bVxCSQ0EJ5i=')).toMatchObject({
         outcome: 'NOT_FOUND',
-        identityNumber: '0010******45',
+        identityNumber: '00********45',
       });
 
       const malformed = sample('getPersonPayments');
@@ -1108,9 +1109,12 @@ describe('the samples through the real handlers (local runtime)', () => {
     it('bankCallback accepts a report signed with the bank secret (202) and refuses any other (401)', async () => {
       const secret = process.env.ANSINH_BANK_CALLBACK_SECRET;
       if (!secret) throw new Error('the local runtime sets ANSINH_BANK_CALLBACK_SECRET');
-      const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+      const now = String(Math.floor(Date.now() / 1000));
+      const sign = (body: string, at = now) =>
+        `sha256=${createHmac('sha256', secret).update(`${at}.${body}`, 'utf8').digest('hex')}`;
 
       const signed = sample('bankCallback');
+      signed.headers['x-bank-timestamp'] = now;
       signed.headers['x-bank-signature'] = sign(signed.body);
       const res = await http('bankCallback', signed);
       expect(res.statusCode).toBe(202);
@@ -1121,6 +1125,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(placeholder.statusCode).toBe(401);
       expect(errorCode(placeholder.json)).toBe('BAD_SIGNATURE');
       const tampered = sample('bankCallback');
+      tampered.headers['x-bank-timestamp'] = now;
       tampered.headers['x-bank-signature'] = sign(tampered.body);
       tampered.body = tampered.body.replace('ACSC', 'RJCT');
       expect((await http('bankCallback', tampered)).statusCode).toBe(401);

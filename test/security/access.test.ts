@@ -134,3 +134,26 @@ describe('jurisdiction from the token, never from digits', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('masks show at most 4 digits', () => {
+  const digits = (s: string) => (s.match(/\d/g) ?? []).length;
+
+  it("an officer's look-up shows at most 4 digits of the identity number and of the bank account", async () => {
+    const officer = await platform.identityProvider.tokenFor(
+      platform.identityProvider.user('canbo.hcm') as NonNullable<ReturnType<typeof platform.identityProvider.user>>,
+    );
+    const person = h.people[0]?.personalId as string;
+    const res = await api(platform, 'GET', `/v1/people/${person}/payments`, { token: officer });
+    expect(res.status).toBe(200);
+    const masked = res.body.person.identityNumber as string;
+    expect(masked).toHaveLength(12);
+    expect(digits(masked)).toBeLessThanOrEqual(4);
+    expect(JSON.stringify(res.body)).not.toContain(person);
+    // Every bank account the answer carries, wherever it sits.
+    const accounts = [...JSON.stringify(res.body).matchAll(/"bankAccount(?:Number)?":"([^"]*)"/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const value of accounts) expect({ value, ok: digits(value) <= 4 }).toEqual({ value, ok: true });
+  });
+});

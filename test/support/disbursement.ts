@@ -178,14 +178,24 @@ export function statusReport(
   });
 }
 
-/** POSTs a status report to our public callback route, signed like the bank signs (or not). */
-export async function postCallback(p: LocalPlatform, xml: string, secret = process.env.ANSINH_BANK_CALLBACK_SECRET) {
-  const signature = `sha256=${createHmac('sha256', secret ?? '')
-    .update(xml, 'utf8')
-    .digest('hex')}`;
+/** The bank's signature of a callback: HMAC-SHA256 of `<timestamp>.<body>`. */
+export const signCallback = (secret: string, timestamp: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+
+/** POSTs a status report to our public callback route, signed like the bank signs (or not), now or at `timestamp`. */
+export async function postCallback(
+  p: LocalPlatform,
+  xml: string,
+  secret = process.env.ANSINH_BANK_CALLBACK_SECRET,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+) {
   const res = await fetch(`${p.url}/v1/bank/callbacks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/xml; charset=utf-8', 'x-bank-signature': signature },
+    headers: {
+      'content-type': 'application/xml; charset=utf-8',
+      'x-bank-timestamp': timestamp,
+      'x-bank-signature': signCallback(secret ?? '', timestamp, xml),
+    },
     body: xml,
   });
   await res.arrayBuffer();

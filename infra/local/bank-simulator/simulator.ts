@@ -29,7 +29,8 @@
  *   Another `processingDelayMs` later (wave 2) the ACSP ones become ACSC (settled) and each PmtInf's settled
  *   transactions are booked as ONE debit on the debtor account (batch booking).
  *   One pain.002 callback per file per wave lists its transactions, POSTed to `callbackUrl` with
- *   `x-bank-signature: sha256=<hex HMAC-SHA256(body, callbackSecret)>`; callbacks of one file are delivered in
+ *   `x-bank-timestamp: <Unix seconds>` and `x-bank-signature: sha256=<hex HMAC-SHA256(<timestamp>.<body>,
+ *   callbackSecret)>` (signed afresh at each attempt; a 409 means the platform already has it); callbacks of one file are delivered in
  *   order; failures (network error, non-2xx, timeout) are retried with exponential backoff up to
  *   `callbackMaxAttempts` attempts.
  *   Default account policy: an account never set through `accounts.set` / PUT /control/accounts is OPEN.
@@ -415,18 +416,20 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
   };
 
   // ------------------------------------------------------------------ callbacks
-  const sign = (body: string): string =>
-    `sha256=${createHmac('sha256', o.callbackSecret).update(body, 'utf8').digest('hex')}`;
+  const sign = (timestamp: string, body: string): string =>
+    `sha256=${createHmac('sha256', o.callbackSecret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
   async function sendOnce(body: string, msgId: string): Promise<void> {
     const url = o.callbackUrl as string;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (stopped) return;
       try {
+        const timestamp = String(Math.floor(Date.now() / 1000));
         const res = await fetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/xml; charset=utf-8',
-            'x-bank-signature': sign(body),
+            'x-bank-timestamp': timestamp,
+            'x-bank-signature': sign(timestamp, body),
             'x-bank-message-id': msgId,
             'x-bank-attempt': String(attempt),
           },
@@ -434,7 +437,8 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
           signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(callbackTimeout)]),
         });
         await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
+        // 409: the platform already holds this message (an earlier attempt got through): delivered.
+        if (res.ok || res.status === 409) {
           stats.callbacksSent++;
           return;
         }
