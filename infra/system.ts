@@ -431,7 +431,7 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 900,
       memoryMb: 1024,
       uses: {
-        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' },
+        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite', cycles: 'read' },
         queues: { statementImports: 'send' },
         buckets: { uploads: 'read' },
       },

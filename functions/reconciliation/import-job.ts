@@ -25,6 +25,8 @@ export interface StatementSummary {
 export interface StatementImportJob extends JobRecord {
   kind: 'statement-import';
   jurisdiction: string;
+  /** The importer's province (token claim): whose paying account the file must be about. */
+  province?: string;
   uploadedBy: string;
   fileName: string;
   objectKey: string;

@@ -9,7 +9,9 @@
  * message, so a 1,000,000-entry statement never depends on one Lambda invocation.
  */
 import { z } from 'zod';
+import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
+import payingAccounts from '../payments/data/paying-accounts.json' with { type: 'json' };
 import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
@@ -17,6 +19,7 @@ import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-stor
 import { stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
+import { maskDigits } from '../shared/pii.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
 import {
@@ -29,7 +32,15 @@ import {
   statementSequence,
 } from './continuity.js';
 import { dispatchImport, type StatementImportJob, type StatementSummary } from './import-job.js';
-import { type Effect, type Finding, fallbackAccounts, matchEntry, referencesOf } from './match.js';
+import {
+  type Effect,
+  type Finding,
+  fallbackAccounts,
+  type LedgerPayment,
+  matchEntry,
+  type OurBatch,
+  referencesOf,
+} from './match.js';
 import type { Outcome } from './outcomes.js';
 import {
   candidatesByAccount,
@@ -49,6 +60,72 @@ const BATCH = 100;
 const WINDOW = 4;
 /** Seconds of work per invocation before the rest goes to a new message (Lambda allows 900). */
 const BUDGET_SECONDS = () => Number(process.env.ANSINH_RECONCILE_BUDGET_SECONDS ?? 720);
+
+/**
+ * A statement or status report belongs to one paying account: the account the importer's province pays from
+ * (payments/data/paying-accounts.json). A file about another account is refused whole; within the file, a
+ * line touches only payments paid from that account (bank payments of that province's cycles), any other is
+ * NOT_OURS. So an officer can neither move another province's payments nor learn their ids.
+ */
+const PAYING_ACCOUNTS = payingAccounts.accounts as Record<string, { accountId: string }>;
+
+export class ForeignStatementError extends Error {
+  readonly code = 'STATEMENT_NOT_OUR_ACCOUNT';
+  constructor(
+    readonly text: { vi: string; en: string },
+    readonly account: string,
+  ) {
+    super(text.en);
+  }
+}
+
+const foreignAccount = (account: string, ours: string | undefined) =>
+  new ForeignStatementError(
+    {
+      vi: `Tệp này là sao kê/báo cáo của tài khoản ${maskDigits(account)}, không phải tài khoản chi trả của địa bàn bạn (${ours ? maskDigits(ours) : 'chưa cấu hình'}); không có gì được thay đổi.`,
+      en: `This file reports on account ${maskDigits(account)}, not your jurisdiction's paying account (${ours ? maskDigits(ours) : 'none configured'}); nothing was changed.`,
+    },
+    account,
+  );
+
+/** The province of an import: its importer's province claim, or a province jurisdiction (older imports). */
+const provinceOf = (job: StatementImportJob) =>
+  job.province ?? (/^\d{2}$/.test(job.jurisdiction) ? job.jurisdiction : undefined);
+
+/** Which paying account each cycle pays from (the dispatch worker's debtor), cached per run. */
+function paidFromResolver() {
+  const byCycle = new Map<string, Promise<string | undefined>>();
+  const accountOfCycle = (cycleId: string) => {
+    let found = byCycle.get(cycleId);
+    if (!found) {
+      found = getCycle(cycleId).then((c) => (c ? PAYING_ACCOUNTS[c.jurisdiction.slice(0, 2)]?.accountId : undefined));
+      byCycle.set(cycleId, found);
+    }
+    return found;
+  };
+  /** Whether a payment left through the bank from this account (post-office payments never do). */
+  return async (p: LedgerPayment, account: string) => !!p.bankBin && (await accountOfCycle(p.cycleId)) === account;
+}
+type PaidFrom = ReturnType<typeof paidFromResolver>;
+
+/** Keeps only what this account paid: other payments, their bookings and batches are invisible to the file. */
+async function keepPaidFrom(
+  account: string,
+  paidFrom: PaidFrom,
+  payments: Map<string, LedgerPayment>,
+  bookings: Map<string, unknown>,
+  batches?: Map<string, OurBatch>,
+) {
+  for (const [id, p] of payments) {
+    if (!(await paidFrom(p, account))) {
+      payments.delete(id);
+      bookings.delete(id);
+    }
+  }
+  for (const [msgId, b] of batches ?? []) {
+    if (!b.paymentIds.every((id) => payments.has(id))) batches?.delete(msgId);
+  }
+}
 
 /** Statement-level findings sit at entry 0, one fixed slot per kind, so re-running rewrites the same keys. */
 const SLOT: Record<ContinuityProblem['code'], number> = {
@@ -86,6 +163,8 @@ async function reconcileBatch(
   importId: string,
   entries: StatementEntry[],
   duplicateStatement: boolean,
+  account: string,
+  paidFrom: PaidFrom,
 ): Promise<OutcomeTotals> {
   if (duplicateStatement) {
     const findings: Finding[] = entries.map((e) => ({
@@ -113,9 +192,16 @@ async function reconcileBatch(
     for (const [k, v] of more.payments) payments.set(k, v);
     for (const [k, v] of more.bookings) bookings.set(k, v);
   }
-  // Fallback candidates only for transactions we could not place by reference.
+  await keepPaidFrom(account, paidFrom, payments, bookings, batches);
+  // Fallback candidates only for transactions we could not place by reference, and only this account's.
   const accounts = new Set(entries.flatMap((e) => fallbackAccounts(e, payments)));
   const candidates = await candidatesByAccount([...accounts]);
+  for (const [acct, list] of candidates) {
+    const mine: LedgerPayment[] = [];
+    for (const p of list) if (await paidFrom(p, account)) mine.push(p);
+    if (mine.length) candidates.set(acct, mine);
+    else candidates.delete(acct);
+  }
 
   const findings: Finding[] = [];
   const effects: { effect: Effect; finding: Finding }[] = [];
@@ -151,8 +237,30 @@ async function reconcileBatch(
   return totalsOf(findings);
 }
 
-/** A pain.002 status report: each status applied through the ledger's lifecycle, and said what it was. */
-async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
+/**
+ * A pain.002 status report: each status applied through the ledger's lifecycle, and said what it was. The
+ * report answers one of our pain.001 messages (its original MsgId); that message must have left from the
+ * importer's paying account, and each status may only touch a payment of that message.
+ */
+async function reconcileStatusReport(
+  importId: string,
+  report: Pain002Report,
+  ours: string | undefined,
+  paidFrom: PaidFrom,
+): Promise<OutcomeTotals> {
+  const original = (await ourBatches([report.originalMsgId])).get(report.originalMsgId);
+  const first = original?.paymentIds[0];
+  const head = first ? (await paymentsAndBookings([first])).payments.get(first) : undefined;
+  if (!original || !head || !ours || !(await paidFrom(head, ours))) {
+    throw new ForeignStatementError(
+      {
+        vi: 'Báo cáo trạng thái này không trả lời lệnh chi nào gửi từ tài khoản chi trả của địa bàn bạn (mã thông điệp gốc không khớp); không có gì được thay đổi.',
+        en: "This status report answers no payment message sent from your jurisdiction's paying account (unknown original message id); nothing was changed.",
+      },
+      report.originalMsgId,
+    );
+  }
+  const inMessage = new Set(original.paymentIds);
   const findings: Finding[] = [];
   let n = 0;
   for (const tx of report.transactions) {
@@ -171,6 +279,11 @@ async function reconcileStatusReport(importId: string, report: Pain002Report): P
     const wanted = tx.status ? stateForBankStatus(tx.status) : undefined;
     if (!tx.originalEndToEndId || !wanted) {
       findings.push({ ...base, note: `status ${tx.status ?? 'none'} without a payment we can place` });
+      continue;
+    }
+    if (!inMessage.has(tx.originalEndToEndId)) {
+      // Not a payment of the message this report answers: nothing changes, and nothing about it is said.
+      findings.push({ ...base, endToEndId: undefined, note: 'status for a payment outside the original message' });
       continue;
     }
     try {
@@ -216,8 +329,11 @@ export async function reconcileImport(
   // Totals are kept as the work goes: the lines' totals are saved with the checkpoint in one write (so a
   // resumed run counts each line once); statement-level findings are recounted by every run.
   let totals = emptyTotals();
+  const province = provinceOf(job);
+  const ours = province ? PAYING_ACCOUNTS[province]?.accountId : undefined;
+  const paidFrom = paidFromResolver();
   if (opened.format === 'pain.002') {
-    totals = await reconcileStatusReport(importId, opened.report);
+    totals = await reconcileStatusReport(importId, opened.report, ours, paidFrom);
   } else {
     let lineTotals = job.lineTotals ?? emptyTotals();
     let statementTotals = emptyTotals();
@@ -246,7 +362,7 @@ export async function reconcileImport(
     };
     const flush = async () => {
       if (batch.length && current) {
-        const done = reconcileBatch(importId, batch, current.duplicate);
+        const done = reconcileBatch(importId, batch, current.duplicate, statementAccount(current.header), paidFrom);
         done.catch(() => undefined); // awaited in order by settle(); this only stops an early unhandled report
         inFlight.push({ done, upTo: ordinal });
         batch = [];
@@ -265,6 +381,8 @@ export async function reconcileImport(
         }
       } else if (event.type === 'header') {
         const account = statementAccount(event);
+        // Refused before any of its lines is read: another account's statement changes nothing.
+        if (!ours || account !== ours) throw foreignAccount(account, ours);
         const sameId = await statementById(account, event.id);
         const dup = duplicateOf(importId, event, sameId);
         const problems = dup ? [dup] : continuityWith(event, await previousOf(account, event, importId));
@@ -341,6 +459,11 @@ export const handler = queueConsumer(Message, async ({ importId }) => {
   try {
     await reconcileImport(job);
   } catch (err) {
+    if (err instanceof ForeignStatementError) {
+      await closeJob(importId, 'FAILED', { failure: { code: err.code, message: err.text } });
+      logger.warn('Statement of another account refused', { importId });
+      return;
+    }
     if (err instanceof Iso20022Error) {
       // A file we cannot read is the officer's to fix: the import fails with the reasons, nothing is retried.
       await closeJob(importId, 'FAILED', {

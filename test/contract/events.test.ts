@@ -1153,7 +1153,7 @@ describe('the samples through the real handlers (local runtime)', () => {
             id: 'S20260303-CONTRACT',
             electronicSequenceNumber: 1,
             createdAt: '2026-03-03T23:59:59+07:00',
-            account: { id: '0071000999001' },
+            account: { id: '0071000888999' }, // province 79's paying account
             openingBalance: { amountVnd: 1_000_000, date: '2026-03-03' },
             closingBalance: { amountVnd: 877_000, date: '2026-03-03' },
             entries: [

@@ -25,6 +25,7 @@ import {
   cycleIn,
   type Harness,
   harness,
+  originalMsgIdOf,
   runCycle,
   statusReport,
 } from '../support/disbursement.js';
@@ -209,9 +210,12 @@ describe('reconciliation against the bank simulator', () => {
 
   it('a pain.002 status report: late, contradictory and unknown statuses are each named', async () => {
     const report = [
-      statusReport([ids[5] as string], 'ACSP'), // late: it is settled already
-      statusReport([ids[7] as string], 'ACSC'), // contradicts the rejection
-      statusReport(['P202603UNKNOWNPAYMENT000000001'], 'ACSC'),
+      // Each answers the pain.001 that carried the payments (a report about another message is refused).
+      statusReport([ids[5] as string], 'ACSP', { originalMsgId: await originalMsgIdOf(ids[5] as string) }), // late
+      statusReport([ids[7] as string], 'ACSC', { originalMsgId: await originalMsgIdOf(ids[7] as string) }), // contradicts the rejection
+      statusReport(['P202603UNKNOWNPAYMENT000000001'], 'ACSC', {
+        originalMsgId: await originalMsgIdOf(ids[5] as string),
+      }),
     ];
     const late = await load(report[0] as string, 'pain002-1.xml');
     expect(late.format).toBe('pain.002');
@@ -229,7 +233,7 @@ describe('reconciliation against the bank simulator', () => {
       .join('/');
     const csv = [
       'SAO KÊ TÀI KHOẢN',
-      'Số tài khoản: 0071000999777',
+      'Số tài khoản: 0071000888999', // province 79's paying account
       'Ngày giao dịch;Số tham chiếu;Mã giao dịch;Ghi nợ;Ghi có;Nội dung',
       `${day};CSV-1;${ids[6]};${byId.get(ids[6] as string)?.amount};;TRO CAP XA HOI`,
       `${day};CSV-2;;12.5x0;;PHI DICH VU`,
@@ -427,7 +431,7 @@ describe('reconciliation against the bank simulator', () => {
             id: 'S20260309-LONG',
             electronicSequenceNumber: 1,
             createdAt: '2026-03-09T23:59:59+07:00',
-            account: { id: '0071000555001' },
+            account: { id: '0071000888999' },
             openingBalance: { amountVnd: 10_000_000, date: '2026-03-09' },
             closingBalance: { amountVnd: 10_000_000 - total, date: '2026-03-09' },
             entries,

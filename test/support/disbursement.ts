@@ -10,11 +10,13 @@ import { type CycleRecord, getCycle } from '../../functions/disbursement-cycles/
 import { buildPain002, type PaymentStatus } from '../../functions/payments/iso20022/pain002.js';
 import {
   entries,
+  getPayment,
   type LedgerEntry,
   type PaymentHead,
   paymentsInState,
 } from '../../functions/payments/ledger/ledger-store.js';
 import { decideTransition, PAYMENT_STATES, type PaymentState } from '../../functions/payments/ledger/payment-state.js';
+import { contentId } from '../../functions/shared/ids.js';
 import type { BankSimulatorStats } from '../../infra/local/bank-simulator/simulator.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { api, demoUser, eventually } from './platform.js';
@@ -152,6 +154,13 @@ export async function bankPayment(p: LocalPlatform, e2e: string) {
     returned: res.headers.get('x-payment-returned') === 'true',
     duplicateE2e: xml.includes('<Cd>DU04</Cd>'),
   };
+}
+
+/** The MsgId of the pain.001 that carried a payment (the dispatch worker's, deterministic per cycle chunk). */
+export async function originalMsgIdOf(paymentId: string): Promise<string> {
+  const head = await getPayment(paymentId);
+  if (!head) throw new Error(`no payment ${paymentId}`);
+  return `M${contentId('m', [head.cycleId, head.chunk]).slice(2, 26).toUpperCase()}`;
 }
 
 /** A pain.002 with one transaction status per EndToEndId, as the bank would build it. */
