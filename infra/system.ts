@@ -447,6 +447,11 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/reconciliation/get-import-handler.ts',
       uses: { tables: { jobs: 'read' } },
     },
+    confirmStatementImport: {
+      description: 'A second finance officer confirms the ledger changes an uploaded file proposes; they apply then',
+      entry: 'functions/reconciliation/confirm-handler.ts',
+      uses: { tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' } },
+    },
     getStatementLines: {
       description: 'The statement lines behind each reconciliation outcome, paged',
       entry: 'functions/reconciliation/lines-handler.ts',
@@ -597,6 +602,12 @@ export const system: SystemDef = validateSystem({
       path: '/v1/statements/{importId}',
       function: 'getStatementImport',
       roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/statements/{importId}/confirm',
+      function: 'confirmStatementImport',
+      roles: ['finance_preparer', 'finance_approver'],
     },
     {
       method: 'GET',

@@ -15,8 +15,7 @@ import payingAccounts from '../payments/data/paying-accounts.json' with { type: 
 import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
-import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
-import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { decideTransition, stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { maskDigits } from '../shared/pii.js';
@@ -42,14 +41,19 @@ import {
   referencesOf,
 } from './match.js';
 import type { Outcome } from './outcomes.js';
+import { ProposalBuilder, type ProposedChange } from './proposal.js';
 import {
   candidatesByAccount,
+  lineKey,
   ourBatches,
   paymentsAndBookings,
   previousStatement,
+  proposedChanges,
   recordEffects,
   recordStatement,
+  returnMarks,
   saveFindings,
+  saveProposedChanges,
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
@@ -215,24 +219,42 @@ async function reconcileBatch(
       if (effect.kind === 'BOOK') bookings.set(effect.paymentId, effect.booking);
     }
   }
+  // Bookings only say which line booked a payment (the first one wins); they move no payment.
+  const books = effects.filter((e) => e.effect.kind === 'BOOK');
   const lost = await recordEffects(
     importId,
-    effects.map((e) => e.effect),
+    books.map((e) => e.effect),
   );
-  for (const { effect, finding } of effects) {
+  for (const { effect, finding } of books) {
     if (lost.has(effect)) {
       // Another line (here or in another import) booked this payment first.
       finding.outcome = 'DUPLICATE_ENTRY';
-      finding.note = `${effect.kind === 'RETURN' ? 'return' : 'booking'} already recorded for ${effect.paymentId}`;
-    } else if (effect.kind === 'RETURN') {
-      // The ledger gets a new RETURNED entry linked to the original payment; never an update of the old ones.
-      await transition(effect.paymentId, 'RETURNED', 'statement-import', {
-        importId,
-        line: effect.booking.position,
-        reason: effect.reasonCode,
-      });
+      finding.note = `booking already recorded for ${effect.paymentId}`;
     }
   }
+  // A return moves the payment (RETURNED, then owed again as arrears): proposed here, applied only once a
+  // second officer confirms the import (confirm-handler.ts).
+  const returns = effects.filter((e) => e.effect.kind === 'RETURN');
+  const recorded = returns.length ? await returnMarks(returns.map((e) => e.effect.paymentId)) : new Map();
+  const proposed: ProposedChange[] = [];
+  const proposedFor = new Set<string>();
+  for (const { effect, finding } of returns) {
+    const mark = recorded.get(effect.paymentId);
+    if ((mark && mark.position !== effect.booking.position) || proposedFor.has(effect.paymentId)) {
+      finding.outcome = 'DUPLICATE_ENTRY';
+      finding.note = `return already recorded for ${effect.paymentId}`;
+      continue;
+    }
+    proposedFor.add(effect.paymentId);
+    proposed.push({
+      line: lineKey(finding),
+      paymentId: effect.paymentId,
+      to: 'RETURNED',
+      reason: effect.reasonCode,
+      booking: effect.booking,
+    });
+  }
+  await saveProposedChanges(importId, proposed);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
@@ -261,7 +283,12 @@ async function reconcileStatusReport(
     );
   }
   const inMessage = new Set(original.paymentIds);
+  const named = report.transactions.flatMap((t) =>
+    t.originalEndToEndId && inMessage.has(t.originalEndToEndId) ? [t.originalEndToEndId] : [],
+  );
+  const { payments: heads } = await paymentsAndBookings([...new Set(named)]);
   const findings: Finding[] = [];
+  const proposed: ProposedChange[] = [];
   let n = 0;
   for (const tx of report.transactions) {
     n++;
@@ -286,26 +313,34 @@ async function reconcileStatusReport(
       findings.push({ ...base, endToEndId: undefined, note: 'status for a payment outside the original message' });
       continue;
     }
-    try {
-      const d = await transition(tx.originalEndToEndId, wanted, 'status-report-import', {
-        importId,
+    const head = heads.get(tx.originalEndToEndId);
+    if (!head) {
+      findings.push({ ...base, note: 'status for a payment the ledger does not hold' });
+      continue;
+    }
+    // Decided against the ledger as it is now; applied (and decided again) only once confirmed.
+    const d = decideTransition(head.state, wanted);
+    const outcome: Outcome =
+      d.kind === 'apply'
+        ? 'STATUS_APPLIED'
+        : d.kind === 'already'
+          ? 'MATCHED'
+          : d.kind === 'stale'
+            ? 'LATE_STATUS'
+            : 'CONTRADICTORY_STATUS';
+    const finding: Finding = { ...base, outcome, paymentId: tx.originalEndToEndId, note: `${tx.status} → ${d.kind}` };
+    findings.push(finding);
+    if (d.kind === 'apply' || d.kind === 'anomaly') {
+      proposed.push({
+        line: lineKey(finding),
+        paymentId: tx.originalEndToEndId,
+        to: wanted,
         status: tx.status,
         reason: tx.reasons?.[0]?.code,
       });
-      const outcome: Outcome =
-        d.kind === 'apply'
-          ? 'STATUS_APPLIED'
-          : d.kind === 'already'
-            ? 'MATCHED'
-            : d.kind === 'stale'
-              ? 'LATE_STATUS'
-              : 'CONTRADICTORY_STATUS';
-      findings.push({ ...base, outcome, paymentId: tx.originalEndToEndId, note: `${tx.status} → ${d.kind}` });
-    } catch (err) {
-      if (!(err instanceof PaymentNotFoundError)) throw err;
-      findings.push({ ...base, note: 'status for a payment the ledger does not hold' });
     }
   }
+  await saveProposedChanges(importId, proposed);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
@@ -442,7 +477,16 @@ export async function reconcileImport(
     totals = mergeTotals(lineTotals, statementTotals);
   }
   const lines = Object.values(totals).reduce((n, t) => n + t.count, 0);
-  await closeJob(importId, 'COMPLETED', { totals, lines, finishedAt: new Date().toISOString(), format: opened.format });
+  // The set of ledger changes the file proposes, named by its hash: a second officer confirms exactly it.
+  const proposal = new ProposalBuilder();
+  for await (const change of proposedChanges(importId)) proposal.add(change);
+  await closeJob(importId, 'COMPLETED', {
+    totals,
+    lines,
+    finishedAt: new Date().toISOString(),
+    format: opened.format,
+    proposal: proposal.build(),
+  });
   logger.info('Statement reconciled', { importId, lines });
   return 'DONE';
 }

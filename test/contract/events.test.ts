@@ -307,6 +307,10 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   submitStatement: (e) =>
     z.strictObject({ uploadId: z.uuid(), fileName: z.string().min(1).max(255) }).parse(JSON.parse(e.body)),
   getStatementImport: (e) => ImportParams.parse(e.pathParameters),
+  confirmStatementImport: (e) => {
+    ImportParams.parse(e.pathParameters);
+    z.strictObject({ proposalHash: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).parse(JSON.parse(e.body));
+  },
   getStatementLines: (e) => {
     ImportParams.parse(e.pathParameters);
     z.strictObject({
@@ -1199,6 +1203,14 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(report.json).toMatchObject({ format: 'csv', downloadUrl: expect.any(String) });
       // The sample's import id was never loaded: 404, like another jurisdiction's.
       expect((await http('getStatementImport', sample('getStatementImport'))).statusCode).toBe(404);
+      expect((await http('confirmStatementImport', sample('confirmStatementImport'))).statusCode).toBe(404);
+      // A line that is not ours proposes no ledger change: nothing to confirm.
+      expect(view.proposal).toMatchObject({ status: 'NONE', changes: 0 });
+      const confirm = forImport('confirmStatementImport', importId);
+      confirm.body = JSON.stringify({ proposalHash: view.proposal.hash });
+      const nothing = await http('confirmStatementImport', confirm);
+      expect(nothing.statusCode).toBe(409);
+      expect(errorCode(nothing.json)).toBe('NOTHING_TO_CONFIRM');
     });
 
     it('listStatements lists the import the samples loaded, newest first, in the caller jurisdiction', async () => {

@@ -165,7 +165,7 @@ describe('reconciliation against the bank simulator', () => {
     expect(duplicate[0]).toMatchObject({ paymentId: ids[2] });
   });
 
-  it('the next day statement carries the return: linked, and the ledger gets a new RETURNED entry', async () => {
+  it('the next day statement carries the return: linked, proposed, and once confirmed a new RETURNED entry', async () => {
     const day2 = vietnamDate(Date.now() + 24 * 3600_000);
     const second = await load(platform.bank.statement(day2) as string, 'sao-ke-ngay-2.xml');
     expect(outcomes(second).RETURN?.count).toBe(1);
@@ -173,11 +173,26 @@ describe('reconciliation against the bank simulator', () => {
     expect(ret).toMatchObject({ paymentId: ids[4] });
     // Continuity: sequence 2 follows 1, its opening balance is yesterday's closing.
     expect((second.statements as { problems: unknown[] }[])[0]?.problems).toEqual([]);
+    // The preparer's file only proposes the return: the ledger waits for a second officer.
+    expect(second.proposal).toMatchObject({
+      status: 'AWAITING_CONFIRMATION',
+      changes: 1,
+      byState: { RETURNED: 1 },
+      label: { vi: 'Chờ xác nhận', en: 'Awaiting confirmation' },
+    });
+    expect((await getPayment(ids[4] as string))?.state).toBe('SETTLED');
+    const confirmed = await api(platform, 'POST', `/v1/statements/${second.importId}/confirm`, {
+      token: h.approver,
+      body: { proposalHash: second.proposal.hash },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.proposal).toMatchObject({ status: 'CONFIRMED', applied: 1, unchanged: 0 });
     const head = await getPayment(ids[4] as string);
     expect(head?.state).toBe('RETURNED');
     const history = await entries(ids[4] as string);
     expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['SETTLED', 'RETURNED']));
     expect(history.at(-1)?.source).toBe('statement-import');
+    expect(history.at(-1)?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
   });
 
   it('the same file again returns the first import and changes nothing', async () => {

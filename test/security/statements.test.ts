@@ -172,3 +172,84 @@ describe("another province's payments cannot be moved or found through files", (
     expect(await ledgerOf()).toEqual(before);
   });
 });
+
+describe("no ledger change from a file on one person's word", () => {
+  it("a preparer's return for a 79 payment is only proposed; only another officer confirms exactly that set", async () => {
+    const payment = await getPayment(ids[1] as string);
+    const reconciliationOf = () =>
+      api(platform, 'GET', `/v1/disbursement-cycles/${payment?.cycleId}/reconciliation?asOf=2027-12-31`, {
+        token: h.preparer,
+      });
+    const viewBefore = (await reconciliationOf()).body;
+    const before = await ledgerOf();
+    const done = await load(
+      camt(ACCOUNT_79, 'S-MAKER-79', [returnOf(ids[1] as string, payment?.amount ?? 0)]),
+      'camt-maker.xml',
+      h.preparer,
+    );
+    expect(done.status).toBe('COMPLETED');
+    expect(done.proposal).toMatchObject({
+      status: 'AWAITING_CONFIRMATION',
+      changes: 1,
+      byState: { RETURNED: 1 },
+      label: { vi: 'Chờ xác nhận', en: 'Awaiting confirmation' },
+      hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+    // Until confirmed, the payment, its ledger and the cycle's reconciliation show nothing of it.
+    expect(await ledgerOf()).toEqual(before);
+    expect((await reconciliationOf()).body.outcomes).toEqual(viewBefore.outcomes);
+
+    const confirm = (token: string, proposalHash = done.proposal.hash) =>
+      api(platform, 'POST', `/v1/statements/${done.importId}/confirm`, { token, body: { proposalHash } });
+    const refusals = [
+      { who: 'the uploader', res: await confirm(h.preparer), status: 409, code: 'SAME_PERSON' },
+      {
+        who: 'another set',
+        res: await confirm(h.approver, `sha256:${'0'.repeat(64)}`),
+        status: 409,
+        code: 'PROPOSAL_CHANGED',
+      },
+      {
+        who: 'an approver of 01',
+        res: await confirm(await tokenOf(platform, 'ketoan.duyet.01', ['finance_approver'], { jurisdiction: '01' })),
+        status: 404,
+        code: 'NOT_FOUND',
+      },
+      {
+        who: 'auditor + approver of 01',
+        res: await confirm(
+          await tokenOf(platform, 'thanhtra.duyet.01', ['auditor', 'finance_approver'], { jurisdiction: '01' }),
+        ),
+        status: 404,
+        code: 'NOT_FOUND',
+      },
+      {
+        who: 'an auditor',
+        res: await confirm(await tokenOf(platform, 'thanhtra.x', ['auditor'])),
+        status: 403,
+        code: 'FORBIDDEN',
+      },
+    ];
+    for (const r of refusals) {
+      expect({ who: r.who, status: r.res.status, code: r.res.body.error.code }).toEqual({
+        who: r.who,
+        status: r.status,
+        code: r.code,
+      });
+    }
+    expect(await ledgerOf()).toEqual(before);
+
+    // A different finance officer of 79 confirms exactly the set: the return applies through the ledger.
+    const ok = await confirm(h.approver);
+    expect(ok.status).toBe(200);
+    expect(ok.body.proposal).toMatchObject({ status: 'CONFIRMED', applied: 1, confirmedBy: 'local|ketoan.duyet' });
+    expect((await getPayment(ids[1] as string))?.state).toBe('RETURNED');
+    const last = (await entries(ids[1] as string)).at(-1);
+    expect(last?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
+    // Once: confirming again changes nothing.
+    const again = await confirm(h.approver);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('ALREADY_CONFIRMED');
+    expect((await entries(ids[1] as string)).at(-1)).toEqual(last);
+  });
+});
