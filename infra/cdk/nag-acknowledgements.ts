@@ -68,7 +68,15 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
 
   const tableIndexes = new Set([...stack.tables.values()].map((t) => `Resource::${flat(`${t.tableArn}/index/*`)}`));
   const runs = new Set([...stack.stateMachines.values()].map((sm) => `Resource::${flat(stack.executionsArn(sm))}`));
-  const objects = new Set([...stack.buckets.values()].map((b) => `Resource::${flat(b.arnForObjects('*'))}`));
+  // Object grants are per key prefix (infra/system.ts): `<bucket ARN>/<prefix>*`.
+  const prefixes = new Set(
+    Object.values(stack.system.functions).flatMap((f) =>
+      Object.values(f.uses?.buckets ?? {}).flatMap((a) => [...(a.read ?? []), ...(a.write ?? [])]),
+    ),
+  );
+  const objects = new Set(
+    [...stack.buckets.values()].flatMap((b) => [...prefixes].map((p) => `Resource::${flat(b.arnForObjects(`${p}*`))}`)),
+  );
 
   const rules: WildcardRule[] = [
     {
@@ -111,8 +119,9 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
       finding: (f) => objects.has(f),
       statement: (s) => actionsWithin(s, ['s3:GetObject', 's3:PutObject']),
       reason:
-        'Object keys are chosen at upload time; the wildcard is the objects of this one bucket, and the ' +
-        'actions are object reads/writes only (no listing, no deletion, no bucket configuration).',
+        'Object keys are chosen at run time (upload ids, list and cycle ids), so the grant is a key prefix: ' +
+        'the wildcard is the objects under one folder of this one bucket that the function uses (e.g. the ' +
+        'bank callback writes callbacks/* only), object reads or writes only (no listing, deletion or bucket configuration).',
     },
   ];
 

@@ -473,10 +473,16 @@ export class PlatformStack extends Stack {
     for (const [bid, access] of Object.entries(uses.buckets ?? {})) {
       const bucket = must(this.buckets, bid, 'bucket');
       fn.addEnvironment(envName.bucket(bid), bucket.bucketName);
-      // Object-level actions only (Bucket.grantRead/grantReadWrite add s3:List*, s3:GetBucket*, s3:DeleteObject*...).
-      const actions = access === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
-      if (access === 'readWrite') this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+      // Object-level actions only (Bucket.grantRead/grantReadWrite add s3:List*, s3:GetBucket*, s3:DeleteObject*...),
+      // and only under the key prefixes the function uses.
+      const under = (prefixes: string[] = []) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+      if (access.read?.length) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: under(access.read) }));
+      }
+      if (access.write?.length) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: under(access.write) }));
+      }
+      if (access.write?.length) this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
       else this.key.grant(fn, 'kms:Decrypt');
     }
     if (uses.describeAll) this.wireDescribeAll(fn);

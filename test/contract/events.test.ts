@@ -291,6 +291,13 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
     PaymentMethodChange.parse(JSON.parse(e.body));
   },
+  confirmPaymentMethodChange: (e) => {
+    z.strictObject({
+      accountNumber: z.string().refine(isValidAccountNumber),
+      changeId: z.string().regex(/^pm-[0-9a-f]{16}$/),
+    }).parse(e.pathParameters);
+    expect(e.body).toBeUndefined();
+  },
   // No parameter at all: whose payments comes from the token's personal id claim only.
   getMyPayments: (e) => {
     expect(e.pathParameters).toBeUndefined();
@@ -968,6 +975,9 @@ describe('the samples through the real handlers (local runtime)', () => {
       const bad = await http('changePaymentMethod', mistyped);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
+      // Confirming a proposal on an account never opened: 404 as well, nothing to confirm.
+      const confirm = await http('confirmPaymentMethodChange', sample('confirmPaymentMethodChange'));
+      expect(confirm.statusCode).toBe(404);
     });
   });
 

@@ -18,7 +18,11 @@
  *   GET  /iso20022/camt.054?since=ISO[&account=]        notifications created at/after `since` (204 if none).
  *   POST /control/faults             JSON faults (see BankFaults), merged into the current ones; `reset: true`
  *                                    clears everything first. Answers the faults now in force.
- *   PUT  /control/accounts/{bin}/{number}  JSON { status: OPEN|CLOSED|UNKNOWN, holderDeceased? }.
+ *   POST /iso20022/acmt.023          account verification (acmt.023 in, acmt.024 out): an account never set through
+ *                                    /control/accounts (or UNKNOWN) → AC01; CLOSED → AC04; OPEN with the holder's
+ *                                    name equal (case, spacing, Unicode form) → verified; else BE01 with the name
+ *                                    the bank holds.
+ *   PUT  /control/accounts/{bin}/{number}  JSON { status: OPEN|CLOSED|UNKNOWN, holderDeceased?, holderName? }.
  *   GET  /control/stats              the counters.
  *   POST /control/clock              JSON { advanceMs } moves the bank's clock forward (returns fall due).
  *
@@ -52,6 +56,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { buildAcmt024, parseAcmt023, type VerificationRequest } from '../../../functions/payments/iso20022/acmt.js';
 import {
   buildCamt053,
   buildCamt054,
@@ -84,6 +89,8 @@ export type AccountStatus = 'OPEN' | 'CLOSED' | 'UNKNOWN';
 export interface AccountState {
   status: AccountStatus;
   holderDeceased?: boolean;
+  /** The holder's name as the bank holds it (account verification). */
+  holderName?: string;
 }
 
 export const BankFaultsInput = z
@@ -120,7 +127,11 @@ export const BankFaultsInput = z
 export type BankFaults = z.infer<typeof BankFaultsInput>;
 
 const AccountInput = z
-  .object({ status: z.enum(['OPEN', 'CLOSED', 'UNKNOWN']), holderDeceased: z.boolean().optional() })
+  .object({
+    status: z.enum(['OPEN', 'CLOSED', 'UNKNOWN']),
+    holderDeceased: z.boolean().optional(),
+    holderName: z.string().min(1).max(140).optional(),
+  })
   .strict();
 const ClockInput = z
   .object({
@@ -151,6 +162,8 @@ export interface BankSimulatorStats {
   callbacksAbandoned: number;
   /** Callbacks lost on purpose by dropCallbacks. */
   callbacksDropped: number;
+  /** Account verifications answered (acmt.023 → acmt.024). */
+  verifications: number;
   /** Transactions settled (ACSC). */
   settled: number;
   /** Transactions rejected (RJCT). */
@@ -308,6 +321,7 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     callbacksFailed: 0,
     callbacksAbandoned: 0,
     callbacksDropped: 0,
+    verifications: 0,
     settled: 0,
     rejected: 0,
     returned: 0,
@@ -372,7 +386,15 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
       if (!/^\d{6}$/.test(bin)) throw new Error('bin must be 6 digits');
       if (!/^[A-Za-z0-9]{1,34}$/.test(number)) throw new Error('account number must be 1-34 letters/digits');
       const s = AccountInput.parse(state);
-      accountStates.set(accountKey(bin, number), { status: s.status, holderDeceased: s.holderDeceased ?? false });
+      accountStates.set(accountKey(bin, number), {
+        status: s.status,
+        holderDeceased: s.holderDeceased ?? false,
+        ...(s.holderName ? { holderName: s.holderName } : {}),
+      });
+    },
+    /** Only accounts the bank was told about can be verified (the default policy pays any account). */
+    known(bin: string, number: string): AccountState | undefined {
+      return accountStates.get(accountKey(bin, number));
     },
     get(bin: string, number: string): AccountState {
       return accountStates.get(accountKey(bin, number)) ?? { status: 'OPEN', holderDeceased: false };
@@ -980,6 +1002,38 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     if (path === '/iso20022/pain.001') {
       if (method !== 'POST') return methodNotAllowed('POST');
       return submit(req, res);
+    }
+    if (path === '/iso20022/acmt.023') {
+      if (method !== 'POST') return methodNotAllowed('POST');
+      let request: VerificationRequest;
+      try {
+        request = await parseAcmt023((await readBody(req, MAX_JSON_BYTES)).toString('utf8'));
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+      stats.verifications++;
+      const state = accounts.known(request.bankBin, request.accountNumber);
+      const same = (a: string, b: string) =>
+        a.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim() ===
+        b.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
+      const verdict: { verified: boolean; reason?: 'AC01' | 'AC04' | 'BE01'; holderName?: string } =
+        !state || state.status === 'UNKNOWN' || !state.holderName
+          ? { verified: false, reason: 'AC01' }
+          : state.status === 'CLOSED'
+            ? { verified: false, reason: 'AC04' }
+            : same(state.holderName, request.holderName)
+              ? { verified: true }
+              : { verified: false, reason: 'BE01', holderName: state.holderName };
+      return sendXml(
+        res,
+        200,
+        buildAcmt024({
+          msgId: `V${createHash('sha256').update(request.msgId).digest('hex').slice(0, 30).toUpperCase()}`,
+          originalMsgId: request.msgId,
+          id: request.id,
+          ...verdict,
+        }),
+      );
     }
     if (path.startsWith('/iso20022/payments/')) {
       if (method !== 'GET') return methodNotAllowed('GET');
