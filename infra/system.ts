@@ -663,9 +663,10 @@ export const system: SystemDef = validateSystem({
     },
     // The identity number comes from the token's claim only: the route takes no parameter at all.
     { method: 'GET', path: '/v1/me/payments', function: 'getMyPayments', roles: ['beneficiary'] },
+    // The identity number is in the body: nothing the CDN or API Gateway logs carries it.
     {
-      method: 'GET',
-      path: '/v1/people/{identityNumber}/payments',
+      method: 'POST',
+      path: '/v1/people/payments',
       function: 'getPersonPayments',
       roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
     },

@@ -1,5 +1,5 @@
 /**
- * What a person (GET /v1/me/payments) and an officer (GET /v1/people/{identityNumber}/payments) are shown of
+ * What a person (GET /v1/me/payments) and an officer (POST /v1/people/payments) are shown of
  * payments. Strict objects: a response is parsed with these before it leaves, so a field not listed here
  * (a full account number, a name, an internal id) fails the request instead of reaching the caller.
  */
@@ -29,7 +29,7 @@ export const MaskedBankAccount = z.string().regex(/^\*{4,6}[0-9A-Za-z]{0,4}$/);
 /** `07********35`: at most 4 digits. */
 export const MaskedIdentityNumber = z.string().regex(/^\d{2}\*{8}\d{2}$/);
 
-/** The identity number as an officer types it into the path. */
+/** The identity number as an officer types it (in the body of the look-up, never in a URL). */
 export const IdentityNumber = z.string().regex(/^\d{12}$/, 'a 12-digit personal identification number');
 
 export const PaymentView = z.strictObject({

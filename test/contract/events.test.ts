@@ -305,11 +305,14 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     expect(e.body).toBeUndefined();
     expect(principalFromClaims(e.requestContext.authorizer.jwt.claims)?.personalId).toMatch(/^\d{12}$/);
   },
+  // The identity number is in the body; the path and query carry nothing.
   getPersonPayments: (e) => {
-    z.strictObject({ identityNumber: IdentityNumber }).parse(e.pathParameters);
+    expect(e.pathParameters).toBeUndefined();
     z.strictObject({}).parse(e.queryStringParameters ?? {});
-    expect(e.body).toBeUndefined();
+    z.strictObject({ identityNumber: IdentityNumber }).parse(JSON.parse(e.body));
+    expect(e.rawPath).toBe('/v1/people/payments');
   },
+
   createStatementUpload: (e) => expect(e.body).toBeUndefined(),
   submitStatement: (e) =>
     z.strictObject({ uploadId: z.uuid(), fileName: z.string().min(1).max(255) }).parse(JSON.parse(e.body)),
@@ -1029,7 +1032,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       const found = PersonPayments.parse(res.json);
       expect(found.person).toMatchObject({ identityNumber: '07********35', jurisdiction: '79' });
       expect(found.payments).toEqual([]);
-      const account = await getAccountByPersonalId(event.pathParameters.identityNumber);
+      const account = await getAccountByPersonalId(JSON.parse(event.body).identityNumber);
       expect(await lookupAudit(`PERSON#${account?.personId}`, event.requestContext.requestId)).toMatchObject({
         action: 'PAYMENTS_LOOKUP',
         outcome: 'FOUND',
@@ -1043,8 +1046,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       hanoi.requestContext.requestId = 'HkZ7bVxCSQ0EJ5h=';
       const elsewhere = await http('getPersonPayments', hanoi);
       const unknown = sample('getPersonPayments');
-      unknown.pathParameters.identityNumber = '001099012345';
-      unknown.rawPath = unknown.requestContext.http.path = '/v1/people/001099012345/payments';
+      unknown.body = JSON.stringify({ identityNumber: '001099012345' });
       unknown.requestContext.requestId = 'HkZ7bVxCSQ0EJ5i=';
       const absent = await http('getPersonPayments', unknown);
       for (const r of [elsewhere, absent]) {
@@ -1064,8 +1066,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       });
 
       const malformed = sample('getPersonPayments');
-      malformed.pathParameters.identityNumber = '79130796635';
-      malformed.rawPath = malformed.requestContext.http.path = '/v1/people/79130796635/payments';
+      malformed.body = JSON.stringify({ identityNumber: '79130796635' });
       const bad = await http('getPersonPayments', malformed);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');

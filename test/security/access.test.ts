@@ -144,7 +144,10 @@ describe('masks show at most 4 digits', () => {
       platform.identityProvider.user('canbo.hcm') as NonNullable<ReturnType<typeof platform.identityProvider.user>>,
     );
     const person = h.people[0]?.personalId as string;
-    const res = await api(platform, 'GET', `/v1/people/${person}/payments`, { token: officer });
+    const res = await api(platform, 'POST', '/v1/people/payments', {
+      token: officer,
+      body: { identityNumber: person },
+    });
     expect(res.status).toBe(200);
     const masked = res.body.person.identityNumber as string;
     expect(masked).toHaveLength(12);
@@ -156,5 +159,21 @@ describe('masks show at most 4 digits', () => {
     );
     expect(accounts.length).toBeGreaterThan(0);
     for (const value of accounts) expect({ value, ok: digits(value) <= 4 }).toEqual({ value, ok: true });
+  });
+});
+
+describe('no identity number in a URL', () => {
+  it('the officer look-up takes the number in the body; the old path route is gone (404)', async () => {
+    const officer = await platform.identityProvider.tokenFor(
+      platform.identityProvider.user('canbo.hcm') as NonNullable<ReturnType<typeof platform.identityProvider.user>>,
+    );
+    const person = h.people[0]?.personalId as string;
+    expect((await api(platform, 'GET', `/v1/people/${person}/payments`, { token: officer })).status).toBe(404);
+    expect(
+      (await api(platform, 'POST', '/v1/people/payments', { token: officer, body: { identityNumber: person } })).status,
+    ).toBe(200);
+    // No route of the system takes an identity number (or any personal id) in its path.
+    const { system } = await import('../../infra/system.js');
+    expect(system.routes.filter((r) => /\{(identity|personal|cccd)[^}]*\}/i.test(r.path))).toEqual([]);
   });
 });
