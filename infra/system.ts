@@ -112,6 +112,11 @@ export const system: SystemDef = validateSystem({
       partitionKey: { name: 'limitKey', type: 'S' },
       timeToLiveAttribute: 'expiresAt',
     },
+    callbackReceipts: {
+      description: "The bank callbacks' MsgIds already received (a replay is refused), expired by TTL after 30 days",
+      partitionKey: { name: 'msgId', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
+    },
   },
   queues: {
     identityChecks: {
@@ -354,9 +359,9 @@ export const system: SystemDef = validateSystem({
     bankCallback: {
       description: 'Receives the bank status reports (signed), stores and queues them',
       entry: 'functions/payments/callback-handler.ts',
-      // payments: the message ids already received (a replayed callback is refused).
+      // callbackReceipts: the message ids already received (a replayed callback is refused).
       uses: {
-        tables: { payments: 'readWrite' },
+        tables: { callbackReceipts: 'readWrite' },
         buckets: { uploads: { write: ['callbacks/'] } },
         queues: { paymentStatuses: 'send' },
       },

@@ -50,7 +50,8 @@ async function verify(body: Buffer | undefined, timestamp: string | undefined, h
   }
 }
 
-const receivedKey = (msgId: string) => ({ paymentId: `CALLBACK#${msgId}`, sk: 'HEAD' });
+/** Receipts outlive any replay window many times over (the timestamp already bounds it to 5 minutes). */
+const RECEIPT_DAYS = 30;
 
 export const handler = httpRoute({
   handle: async ({ rawBody, headers }) => {
@@ -65,10 +66,8 @@ export const handler = httpRoute({
         en: 'The body is not a valid pain.002 status report.',
       });
     }
-    const table = resources.table('payments');
-    const seen = await dynamo().send(
-      new GetCommand({ TableName: table, Key: receivedKey(msgId), ConsistentRead: true }),
-    );
+    const table = resources.table('callbackReceipts');
+    const seen = await dynamo().send(new GetCommand({ TableName: table, Key: { msgId }, ConsistentRead: true }));
     if (seen.Item) {
       throw new HttpError(409, 'DUPLICATE_CALLBACK', {
         vi: 'Thông báo này đã được nhận trước đó; không xử lý lại.',
@@ -83,7 +82,15 @@ export const handler = httpRoute({
     // Marked only once queued: a crash before this lets the bank's retry through (the status worker is
     // idempotent); after it, any copy is refused.
     await dynamo().send(
-      new PutCommand({ TableName: table, Item: { ...receivedKey(msgId), key, receivedAt: new Date().toISOString() } }),
+      new PutCommand({
+        TableName: table,
+        Item: {
+          msgId,
+          key,
+          receivedAt: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) + RECEIPT_DAYS * 86_400,
+        },
+      }),
     );
     return { status: 202, body: { received: true } };
   },

@@ -30,6 +30,12 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:consoleDomain': '',
   'ansinh:consoleCertificateArn': '',
   'ansinh:consoleWebAclArn': '',
+  // The API's own domain (regional ACM certificate): with the console, CloudFront reaches the API there and the
+  // default execute-api endpoint is disabled. `ansinh:apiDefaultEndpoint=enabled` keeps it (no console in front,
+  // or no domain yet: then the API is also reachable beside CloudFront).
+  'ansinh:apiDomain': 'api.ansinh.example',
+  'ansinh:apiCertificateArn': 'arn:aws:acm:ap-southeast-1:111122223333:certificate/example-api-certificate',
+  'ansinh:apiDefaultEndpoint': 'disabled',
   // Origins the console calls besides its own and the issuer's: a token endpoint on another host (Cognito's).
   'ansinh:consoleConnectOrigins': [] as string[],
 } as const;
@@ -74,6 +80,14 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
       bankUrl: String(ctx('ansinh:bankUrl')),
       bankCallbackSecretId: String(ctx('ansinh:bankCallbackSecretId')),
     },
+    ...(String(ctx('ansinh:apiDefaultEndpoint')) === 'enabled'
+      ? {}
+      : {
+          apiDomain: {
+            domainName: String(ctx('ansinh:apiDomain')),
+            certificateArn: String(ctx('ansinh:apiCertificateArn')),
+          },
+        }),
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),
       clientId: String(ctx('ansinh:consoleClientId')),

@@ -9,6 +9,7 @@ import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackPr
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -63,6 +64,12 @@ export interface PlatformStackProps extends StackProps {
     webAclArn?: string;
     connectOrigins?: string[];
   };
+  /**
+   * The API's own domain and its regional ACM certificate. With the console in front, the API's default
+   * execute-api endpoint is disabled (it would let anyone bypass CloudFront's geo restriction and logs) and
+   * CloudFront reaches the API through this domain. Without a console, the default endpoint stays.
+   */
+  apiDomain?: { domainName: string; certificateArn: string };
 }
 
 export interface PlatformQueue {
@@ -147,6 +154,7 @@ export class PlatformStack extends Stack {
         ...props.webConsole,
         oidc: { issuer: props.oidcIssuer, clientId: props.webConsole.clientId, scope: 'openid profile' },
         api: this.api,
+        ...(props.apiDomain ? { apiDomainName: props.apiDomain.domainName } : {}),
         platformKey: this.key,
         logRetention: LOG_RETENTION,
         accessLogBucket: this.accessLogBucket,
@@ -551,6 +559,11 @@ export class PlatformStack extends Stack {
     }
   }
 
+  /** The console's CloudFront fronts the API through the API's own domain (its default endpoint disabled). */
+  private apiBehindCloudFront(): boolean {
+    return !!this.props.webConsole && !!this.props.apiDomain;
+  }
+
   private createApi(): apigw.HttpApi {
     const methods = [...new Set(this.system.routes.map((r) => r.method))];
     const api = new apigw.HttpApi(this, 'Api', {
@@ -563,7 +576,19 @@ export class PlatformStack extends Stack {
         maxAge: Duration.hours(1),
       },
       createDefaultStage: true,
+      // Behind the console's CloudFront only: the execute-api URL would bypass its geo restriction and logs.
+      ...(this.apiBehindCloudFront() ? { disableExecuteApiEndpoint: true } : {}),
     });
+    if (this.apiBehindCloudFront() && this.props.apiDomain) {
+      const domain = new apigw.DomainName(this, 'ApiDomain', {
+        domainName: this.props.apiDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', this.props.apiDomain.certificateArn),
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'ApiMapping', { api, domainName: domain, stage: api.defaultStage as apigw.IStage });
+      // The DNS record (CNAME/alias) the domain needs, to the API Gateway regional name.
+      new CfnOutput(this, 'ApiDomainTarget', { value: domain.regionalDomainName });
+    }
 
     // The L2 default stage has no access-log or throttling props, so set them on the L1 stage.
     const accessLogs = this.logGroup(this, 'ApiAccessLogs');
@@ -609,7 +634,13 @@ export class PlatformStack extends Stack {
   }
 
   private createOutputs(): void {
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'ApiUrl', {
+      value:
+        this.apiBehindCloudFront() && this.props.apiDomain
+          ? `https://${this.props.apiDomain.domainName}`
+          : this.api.apiEndpoint,
+      description: 'HTTP API base URL',
+    });
     for (const [id, t] of this.tables) new CfnOutput(this, `Table${pascal(id)}Name`, { value: t.tableName });
     for (const [id, q] of this.queues) {
       new CfnOutput(this, `Queue${pascal(id)}Url`, { value: q.queue.queueUrl });

@@ -144,65 +144,6 @@ describe('platform stack', () => {
   );
 
   it(
-    'grants S3 objects only under the key prefixes each function declares; the bank callback cannot read uploads',
-    () => {
-      const bucket = must(stack.buckets.get('uploads'));
-      const arn = (prefix: string) => stack.resolve(bucket.arnForObjects(`${prefix}*`));
-      const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
-      for (const [id, def] of Object.entries(system.functions)) {
-        if (def.uses?.describeAll) continue;
-        const s3 = policyStatements(id).filter((st) => list(st.Action).some((a: string) => a.startsWith('s3:')));
-        const granted = (action: string) =>
-          s3.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
-        const declared = def.uses?.buckets?.uploads ?? {};
-        expect({ id, read: granted('s3:GetObject') }).toEqual({ id, read: (declared.read ?? []).map(arn) });
-        expect({ id, write: granted('s3:PutObject') }).toEqual({ id, write: (declared.write ?? []).map(arn) });
-        // Nothing else of S3, and never the whole bucket.
-        expect({
-          id,
-          other: s3.flatMap((st) => list(st.Action)).filter((a) => !['s3:GetObject', 's3:PutObject'].includes(a)),
-        }).toEqual({ id, other: [] });
-        expect({
-          id,
-          whole: s3.some((st) =>
-            JSON.stringify(list(st.Resource)).includes(JSON.stringify(stack.resolve(bucket.arnForObjects('*')))),
-          ),
-        }).toEqual({ id, whole: false });
-      }
-      // The public callback route writes the bank's reports and reads nothing of what officers uploaded.
-      expect(policyActions('bankCallback')).not.toContain('s3:GetObject');
-      expect(system.functions.bankCallback?.uses?.buckets?.uploads).toEqual({ write: ['callbacks/'] });
-      expect(system.functions.paymentStatusWorker?.uses?.buckets?.uploads).toEqual({ read: ['callbacks/'] });
-    },
-    TIMEOUT,
-  );
-
-  it(
-    'gives only the bank callback the Parameters and Secrets extension, and read access to its one secret',
-    () => {
-      const fns = resourcesOf('AWS::Lambda::Function');
-      for (const [id] of Object.entries(system.functions)) {
-        const fn = fns[logicalId(must(stack.functions.get(id)))];
-        const layers = JSON.stringify(fn?.Properties.Layers ?? []);
-        expect({ id, extension: layers.includes('Parameters-and-Secrets') }).toEqual({
-          id,
-          extension: id === 'bankCallback',
-        });
-        const env = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-        // The secret's value is never deployed; its name only, to the one function that reads it.
-        expect({ id, secret: 'ANSINH_BANK_CALLBACK_SECRET' in env }).toEqual({ id, secret: false });
-        expect({ id, secretId: 'ANSINH_BANK_CALLBACK_SECRET_ID' in env }).toEqual({
-          id,
-          secretId: id === 'bankCallback',
-        });
-        const reads = policyActions(id).includes('secretsmanager:GetSecretValue');
-        expect({ id, reads }).toEqual({ id, reads: id === 'bankCallback' });
-      }
-    },
-    TIMEOUT,
-  );
-
-  it(
     'grants read-only table access without any write action',
     () => {
       const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -504,17 +445,6 @@ describe('browser uploads', () => {
 function must<T>(v: T | undefined): T {
   if (v === undefined) throw new Error('missing construct');
   return v;
-}
-
-type Statement = { Action: string | string[]; Resource: unknown };
-
-/** Every statement of the function's role policies. */
-function policyStatements(functionId: string): Statement[] {
-  const role = must(stack.functions.get(functionId)).role;
-  const roleId = logicalId(must(role) as unknown as { node: { defaultChild?: unknown } });
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
-    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
 /** Every action the function's role policy allows. */
