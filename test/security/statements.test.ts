@@ -11,6 +11,7 @@ import { entries, getPayment } from '../../functions/payments/ledger/ledger-stor
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   accountNumberFor,
+  cycleIn,
   cyclePayments,
   type Harness,
   harness,
@@ -195,9 +196,18 @@ describe("no ledger change from a file on one person's word", () => {
       label: { vi: 'Chờ xác nhận', en: 'Awaiting confirmation' },
       hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
-    // Until confirmed, the payment, its ledger and the cycle's reconciliation show nothing of it.
+    // Until confirmed, the payment, its ledger and the cycle's reconciliation show nothing of it, and the
+    // next cycle owes nothing again.
     expect(await ledgerOf()).toEqual(before);
     expect((await reconciliationOf()).body.outcomes).toEqual(viewBefore.outcomes);
+    const next = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-06' },
+    });
+    expect(next.status).toBe(202);
+    const arrears = (draft: { totals: { byKind: { key: string; lines: number }[] } }) =>
+      draft.totals.byKind.find((k) => k.key === 'ARREARS')?.lines ?? 0;
+    expect(arrears(await cycleIn(h, next.body.cycleId, ['DRAFT']))).toBe(0);
 
     const confirm = (token: string, proposalHash = done.proposal.hash) =>
       api(platform, 'POST', `/v1/statements/${done.importId}/confirm`, { token, body: { proposalHash } });
@@ -244,6 +254,15 @@ describe("no ledger change from a file on one person's word", () => {
     expect(ok.status).toBe(200);
     expect(ok.body.proposal).toMatchObject({ status: 'CONFIRMED', applied: 1, confirmedBy: 'local|ketoan.duyet' });
     expect((await getPayment(ids[1] as string))?.state).toBe('RETURNED');
+    // Only now is the returned month owed again, as arrears of the next cycle.
+    const recompute = await api(platform, 'POST', `/v1/disbursement-cycles/${next.body.cycleId}/recompute`, {
+      token: h.preparer,
+    });
+    expect(recompute.status).toBe(202);
+    const recomputed = await cycleIn(h, next.body.cycleId, ['DRAFT'], 60_000);
+    // Every month the returned payment carried (its backdated months included) is owed again.
+    expect(arrears(recomputed)).toBe(payment?.months.length);
+    expect(payment?.months.length).toBeGreaterThan(0);
     const last = (await entries(ids[1] as string)).at(-1);
     expect(last?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
     // Once: confirming again changes nothing.
