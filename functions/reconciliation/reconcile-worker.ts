@@ -1,8 +1,9 @@
 /**
  * Queue consumer: reconciles one imported statement file against the payment ledger, streaming it (any
  * size, flat memory) in batches of 100 entries: fetch what the lines refer to, decide (match.ts, pure),
- * record bookings and returns (conditional: the first line to book a payment wins, later ones are
- * duplicates), write one finding per line. Every write is keyed deterministically, so a redelivered message,
+ * record bookings (conditional: the first line to book a payment wins, later ones are duplicates), write one
+ * finding per line, and *propose* the ledger changes the file implies (returns, pain.002 statuses): they apply
+ * only when a second finance officer confirms the set (proposal.ts, confirm-handler.ts). Every write is keyed deterministically, so a redelivered message,
  * a resumed run or an officer loading the same file again changes nothing.
  *
  * Long files: the run checkpoints after each batch and, near its time budget, hands the rest to a new
