@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
 import { entries, getPayment } from '../../functions/payments/ledger/ledger-store.js';
+import { moveProposal } from '../../functions/reconciliation/import-job.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   accountNumberFor,
@@ -270,5 +271,53 @@ describe("no ledger change from a file on one person's word", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ALREADY_CONFIRMED');
     expect((await entries(ids[1] as string)).at(-1)).toEqual(last);
+  });
+});
+
+describe('confirming is crash-safe', () => {
+  it('a confirmation interrupted after it was taken is finished by the same confirmer, and by nobody else', async () => {
+    const payment = await getPayment(ids[0] as string);
+    const done = await load(
+      camt(ACCOUNT_79, 'S-CRASH-79', [returnOf(ids[0] as string, payment?.amount ?? 0)]),
+      'camt-crash.xml',
+      h.preparer,
+    );
+    expect(done.proposal.status).toBe('AWAITING_CONFIRMATION');
+    // The fault: the process died right after taking the confirmation (AWAITING → APPLYING), before any change.
+    const applying = {
+      ...done.proposal,
+      status: 'APPLYING',
+      confirmedBy: 'local|ketoan.duyet',
+      confirmedAt: new Date().toISOString(),
+    };
+    delete applying.label;
+    expect(
+      await moveProposal(done.importId, { status: 'AWAITING_CONFIRMATION', hash: done.proposal.hash }, applying),
+    ).toBe(true);
+    expect((await getPayment(ids[0] as string))?.state).toBe('SETTLED');
+    // Another officer cannot take it over.
+    const other = await tokenOf(platform, 'ketoan.duyet.khac', ['finance_approver'], { jurisdiction: '79' });
+    const refused = await api(platform, 'POST', `/v1/statements/${done.importId}/confirm`, {
+      token: other,
+      body: { proposalHash: done.proposal.hash },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ALREADY_CONFIRMED');
+    expect((await getPayment(ids[0] as string))?.state).toBe('SETTLED');
+    // The confirmer calls again: the work is finished, exactly once.
+    const resumed = await api(platform, 'POST', `/v1/statements/${done.importId}/confirm`, {
+      token: h.approver,
+      body: { proposalHash: done.proposal.hash },
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.proposal).toMatchObject({ status: 'CONFIRMED', applied: 1, unchanged: 0 });
+    const history = await entries(ids[0] as string);
+    expect(history.filter((e) => e.state === 'RETURNED')).toHaveLength(1);
+    const again = await api(platform, 'POST', `/v1/statements/${done.importId}/confirm`, {
+      token: h.approver,
+      body: { proposalHash: done.proposal.hash },
+    });
+    expect(again.status).toBe(409);
+    expect(await entries(ids[0] as string)).toEqual(history);
   });
 });
