@@ -47,6 +47,7 @@ Usage: ansinh <command> [options]
   statements ls [--status …]
   statements show <importId>
   statements report <importId> [-o file] [--format xlsx|csv]   the reconciliation report
+  statements confirm <importId> --hash sha256:…  (another officer) apply exactly the changes the file proposes
   reconciliation <cycleId|yyyy-mm> [--as-of yyyy-mm-dd] [--due-days n]
 
 Options:
@@ -717,6 +718,12 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
       `${T(c, 'Sao kê', 'Statement')} ${v.importId} (${v.fileName}, ${v.format ?? '?'}): ${v.status}`,
       ...outcomeLines(c, v.outcomes ?? []),
       ...foreignLines(c, v.statements ?? []),
+      ...(v.proposal && v.proposal.status !== 'NONE'
+        ? [
+            `  ${T(c, 'Thay đổi sổ cái', 'Ledger changes')}: ${num(v.proposal.changes)} — ${v.proposal.label?.[c.lang] ?? v.proposal.status}`,
+            `  ${v.proposal.hash}`,
+          ]
+        : []),
     ].join('\n');
   const verdict = (v: any) =>
     v.status === 'FAILED'
@@ -765,6 +772,19 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
         `/v1/statements/${encodeURIComponent(id)}/report?format=${format}`,
         opts.output ?? `doi-chieu-${id}.${format}`,
       );
+    }
+    case 'confirm': {
+      const id = need(c, args[0], 'importId');
+      if (!opts.hash) {
+        const v = await call(c, 'GET', `/v1/statements/${id}`);
+        throw new CliError(
+          EXIT.USAGE,
+          `${summary(v)}\n${T(c, 'Xác nhận cần --hash: đúng mã băm của tập thay đổi bạn đã kiểm tra.', 'Confirming needs --hash: the exact hash of the changes you checked.')}`,
+        );
+      }
+      const v = await call(c, 'POST', `/v1/statements/${id}/confirm`, { proposalHash: opts.hash });
+      print(c, v, summary(v));
+      return EXIT.OK;
     }
     default:
       throw new CliError(EXIT.USAGE, HELP);

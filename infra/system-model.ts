@@ -62,7 +62,14 @@ export interface BrowserUploadRule {
 export type TableAccess = 'read' | 'readWrite';
 export type QueueAccess = 'send' | 'consume';
 export type StateMachineAccess = 'start' | 'read';
-export type BucketAccess = 'read' | 'readWrite';
+/**
+ * Object access by key prefix (`incoming/`, `callbacks/`…): a function reads and writes only the keys it
+ * uses, so one that takes public input (the bank callback) cannot read what officers uploaded.
+ */
+export interface BucketAccess {
+  read?: string[];
+  write?: string[];
+}
 
 /** What a function touches: drives both its environment variables and its IAM grants. */
 export interface ResourceUse {
@@ -93,7 +100,9 @@ export const PLATFORM_SETTINGS = {
   populationRegistryUrl: 'ANSINH_REGISTRY_URL',
   /** Base URL of the bank's ISO 20022 endpoint (pain.001 in, pain.002 statuses, camt statements). */
   bankUrl: 'ANSINH_BANK_URL',
-  /** Shared secret the bank signs its callbacks with (on AWS: resolve from Secrets Manager, see README). */
+  /** Secrets Manager id of the secret the bank signs its callbacks with; read at run time, never deployed as a value. */
+  bankCallbackSecretId: 'ANSINH_BANK_CALLBACK_SECRET_ID',
+  /** Local runtime only: the callback secret itself (the bank simulator's), where no Secrets Manager exists. */
   bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
 } as const;
 export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
@@ -185,7 +194,13 @@ export function validateSystem(sys: SystemDef): SystemDef {
     for (const q of Object.keys(fn.uses?.queues ?? {})) need(q in sys.queues, `${id}: unknown queue ${q}`);
     for (const s of Object.keys(fn.uses?.stateMachines ?? {}))
       need(s in sys.stateMachines, `${id}: unknown state machine ${s}`);
-    for (const b of Object.keys(fn.uses?.buckets ?? {})) need(b in sys.buckets, `${id}: unknown bucket ${b}`);
+    for (const [b, access] of Object.entries(fn.uses?.buckets ?? {})) {
+      need(b in sys.buckets, `${id}: unknown bucket ${b}`);
+      const prefixes = [...(access.read ?? []), ...(access.write ?? [])];
+      need(prefixes.length > 0, `${id}: bucket ${b} used without a key prefix`);
+      for (const prefix of prefixes)
+        need(/^[a-z0-9-]+\/$/.test(prefix), `${id}: key prefix ${prefix} must be one folder ending in /`);
+    }
     for (const t of fn.triggers ?? []) {
       if (t.kind === 'queue') {
         need(t.queue in sys.queues, `${id}: trigger on unknown queue ${t.queue}`);

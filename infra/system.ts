@@ -112,6 +112,11 @@ export const system: SystemDef = validateSystem({
       partitionKey: { name: 'limitKey', type: 'S' },
       timeToLiveAttribute: 'expiresAt',
     },
+    callbackReceipts: {
+      description: "The bank callbacks' MsgIds already received (a replay is refused), expired by TTL after 30 days",
+      partitionKey: { name: 'msgId', type: 'S' },
+      timeToLiveAttribute: 'expiresAt',
+    },
   },
   queues: {
     identityChecks: {
@@ -203,7 +208,7 @@ export const system: SystemDef = validateSystem({
     createListUpload: {
       description: 'Gives a presigned URL to upload a large beneficiary list',
       entry: 'functions/beneficiary-lists/upload-url-handler.ts',
-      uses: { buckets: { uploads: 'readWrite' } },
+      uses: { buckets: { uploads: { write: ['incoming/'] } } },
     },
     submitList: {
       description: 'Registers an uploaded list (idempotent by file content) and starts its onboarding',
@@ -212,7 +217,7 @@ export const system: SystemDef = validateSystem({
       memoryMb: 1024,
       uses: {
         tables: { jobs: 'readWrite' },
-        buckets: { uploads: 'readWrite' },
+        buckets: { uploads: { read: ['incoming/'], write: ['incoming/'] } },
         stateMachines: { onboarding: 'start' },
       },
     },
@@ -231,7 +236,10 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/beneficiary-lists/result-handler.ts',
       timeoutSeconds: 300,
       memoryMb: 1024,
-      uses: { tables: { jobs: 'read', listRows: 'read' }, buckets: { uploads: 'readWrite' } },
+      uses: {
+        tables: { jobs: 'read', listRows: 'read' },
+        buckets: { uploads: { read: ['lists/'], write: ['lists/'] } },
+      },
     },
     getListTemplate: {
       description: 'The beneficiary list template (XLSX or CSV)',
@@ -242,14 +250,14 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/beneficiary-lists/parse-task.ts',
       timeoutSeconds: 900,
       memoryMb: 1769,
-      uses: { tables: { jobs: 'readWrite' }, buckets: { uploads: 'readWrite' } },
+      uses: { tables: { jobs: 'readWrite' }, buckets: { uploads: { read: ['incoming/'], write: ['lists/'] } } },
     },
     verifyListChunk: {
       description: 'Onboarding: one chunk against enrolments and the population registry',
       entry: 'functions/beneficiary-lists/verify-chunk-task.ts',
       timeoutSeconds: 900,
       memoryMb: 1024,
-      uses: { tables: { listRows: 'readWrite', accounts: 'read' }, buckets: { uploads: 'read' } },
+      uses: { tables: { listRows: 'readWrite', accounts: 'read' }, buckets: { uploads: { read: ['lists/'] } } },
       settings: ['populationRegistryUrl'],
     },
     openListAccounts: {
@@ -322,7 +330,7 @@ export const system: SystemDef = validateSystem({
       // accounts readWrite: a death the population registry reports is recorded on the account (audited).
       uses: {
         tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read' },
-        buckets: { uploads: 'readWrite' },
+        buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
       },
       settings: ['populationRegistryUrl'],
     },
@@ -341,21 +349,29 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/payments/dispatch-worker.ts',
       timeoutSeconds: 300,
       memoryMb: 1024,
-      uses: { tables: { cycles: 'read', payments: 'readWrite' }, buckets: { uploads: 'readWrite' } },
+      uses: {
+        tables: { cycles: 'read', payments: 'readWrite' },
+        buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
+      },
       triggers: [{ kind: 'queue', queue: 'paymentDispatch', batchSize: 1 }],
       settings: ['bankUrl'],
     },
     bankCallback: {
       description: 'Receives the bank status reports (signed), stores and queues them',
       entry: 'functions/payments/callback-handler.ts',
-      uses: { buckets: { uploads: 'readWrite' }, queues: { paymentStatuses: 'send' } },
-      settings: ['bankCallbackSecret'],
+      // callbackReceipts: the message ids already received (a replayed callback is refused).
+      uses: {
+        tables: { callbackReceipts: 'readWrite' },
+        buckets: { uploads: { write: ['callbacks/'] } },
+        queues: { paymentStatuses: 'send' },
+      },
+      settings: ['bankCallbackSecretId'],
     },
     paymentStatusWorker: {
       description: 'Applies bank status reports to the ledger, forward only',
       entry: 'functions/payments/status-worker.ts',
       timeoutSeconds: 300,
-      uses: { tables: { payments: 'readWrite' }, buckets: { uploads: 'read' } },
+      uses: { tables: { payments: 'readWrite' }, buckets: { uploads: { read: ['callbacks/'] } } },
       triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
     },
     collectStatuses: {
@@ -369,7 +385,7 @@ export const system: SystemDef = validateSystem({
       description: 'Disbursement: closing totals per state, balanced against the approved amount',
       entry: 'functions/disbursement-cycles/close-task.ts',
       timeoutSeconds: 300,
-      uses: { tables: { cycles: 'readWrite', payments: 'read' }, buckets: { uploads: 'read' } },
+      uses: { tables: { cycles: 'readWrite', payments: 'read' }, buckets: { uploads: { read: ['cycles/'] } } },
       alarms: [
         {
           metric: 'PaymentsNotFinalAtClose',
@@ -395,7 +411,10 @@ export const system: SystemDef = validateSystem({
       description: 'A commune cash payment list (post office) as a download link',
       entry: 'functions/post-office/cash-list-handler.ts',
       timeoutSeconds: 120,
-      uses: { tables: { cycles: 'read', payments: 'read' }, buckets: { uploads: 'readWrite' } },
+      uses: {
+        tables: { cycles: 'read', payments: 'read' },
+        buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
+      },
     },
     importCashConfirmations: {
       description: 'Imports the paid / unpaid confirmations of a cash list',
@@ -404,21 +423,31 @@ export const system: SystemDef = validateSystem({
       uses: { tables: { cycles: 'read', payments: 'readWrite' } },
     },
     changePaymentMethod: {
-      description: 'Moves an account to another payment method (versioned, audited)',
+      description: 'Proposes another payment method for an account (a second officer confirms; audited)',
       entry: 'functions/accounts/payment-method-handler.ts',
       uses: { tables: { accounts: 'readWrite' } },
+    },
+    confirmPaymentMethodChange: {
+      description: 'A second officer confirms a payment-method change; a bank account is verified with the bank first',
+      entry: 'functions/accounts/payment-method-confirm-handler.ts',
+      uses: { tables: { accounts: 'readWrite' } },
+      settings: ['bankUrl'],
     },
     createStatementUpload: {
       description: 'Gives a presigned URL to upload a large bank statement',
       entry: 'functions/reconciliation/upload-url-handler.ts',
-      uses: { buckets: { uploads: 'readWrite' } },
+      uses: { buckets: { uploads: { write: ['incoming-statements/'] } } },
     },
     submitStatement: {
       description: 'Registers a bank statement or status report (idempotent by file content) for reconciliation',
       entry: 'functions/reconciliation/submit-handler.ts',
       timeoutSeconds: 60,
       memoryMb: 1024,
-      uses: { tables: { jobs: 'readWrite' }, queues: { statementImports: 'send' }, buckets: { uploads: 'readWrite' } },
+      uses: {
+        tables: { jobs: 'readWrite' },
+        queues: { statementImports: 'send' },
+        buckets: { uploads: { read: ['incoming-statements/'], write: ['incoming-statements/'] } },
+      },
     },
     reconcileStatement: {
       description: 'Reconciles one statement against the payment ledger, streamed, resumable, idempotent',
@@ -426,9 +455,9 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 900,
       memoryMb: 1024,
       uses: {
-        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' },
+        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite', cycles: 'read' },
         queues: { statementImports: 'send' },
-        buckets: { uploads: 'read' },
+        buckets: { uploads: { read: ['incoming-statements/'] } },
       },
       triggers: [{ kind: 'queue', queue: 'statementImports', batchSize: 1 }],
     },
@@ -442,6 +471,11 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/reconciliation/get-import-handler.ts',
       uses: { tables: { jobs: 'read' } },
     },
+    confirmStatementImport: {
+      description: 'A second finance officer confirms the ledger changes an uploaded file proposes; they apply then',
+      entry: 'functions/reconciliation/confirm-handler.ts',
+      uses: { tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' } },
+    },
     getStatementLines: {
       description: 'The statement lines behind each reconciliation outcome, paged',
       entry: 'functions/reconciliation/lines-handler.ts',
@@ -452,7 +486,10 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/reconciliation/report-handler.ts',
       timeoutSeconds: 300,
       memoryMb: 1024,
-      uses: { tables: { jobs: 'read', reconciliation: 'read' }, buckets: { uploads: 'readWrite' } },
+      uses: {
+        tables: { jobs: 'read', reconciliation: 'read' },
+        buckets: { uploads: { read: ['statements/'], write: ['statements/'] } },
+      },
     },
     getCycleReconciliation: {
       description: 'Every approved payment of a cycle against the bank bookings, with totals that balance',
@@ -571,6 +608,12 @@ export const system: SystemDef = validateSystem({
     },
     {
       method: 'POST',
+      path: '/v1/accounts/{accountNumber}/payment-method/{changeId}/confirm',
+      function: 'confirmPaymentMethodChange',
+      roles: ['labor_officer'],
+    },
+    {
+      method: 'POST',
       path: '/v1/statements/uploads',
       function: 'createStatementUpload',
       roles: ['finance_preparer', 'finance_approver'],
@@ -592,6 +635,12 @@ export const system: SystemDef = validateSystem({
       path: '/v1/statements/{importId}',
       function: 'getStatementImport',
       roles: ['finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'POST',
+      path: '/v1/statements/{importId}/confirm',
+      function: 'confirmStatementImport',
+      roles: ['finance_preparer', 'finance_approver'],
     },
     {
       method: 'GET',
@@ -619,9 +668,10 @@ export const system: SystemDef = validateSystem({
     },
     // The identity number comes from the token's claim only: the route takes no parameter at all.
     { method: 'GET', path: '/v1/me/payments', function: 'getMyPayments', roles: ['beneficiary'] },
+    // The identity number is in the body: nothing the CDN or API Gateway logs carries it.
     {
-      method: 'GET',
-      path: '/v1/people/{identityNumber}/payments',
+      method: 'POST',
+      path: '/v1/people/payments',
       function: 'getPersonPayments',
       roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
     },

@@ -1,5 +1,5 @@
 /**
- * What a person (GET /v1/me/payments) and an officer (GET /v1/people/{identityNumber}/payments) are shown of
+ * What a person (GET /v1/me/payments) and an officer (POST /v1/people/payments) are shown of
  * payments. Strict objects: a response is parsed with these before it leaves, so a field not listed here
  * (a full account number, a name, an internal id) fails the request instead of reaching the caller.
  */
@@ -26,10 +26,10 @@ const YearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const ViDate = z.string().regex(/^\d{2}\/\d{2}\/\d{4}$/);
 /** `******6789`: only the last four digits of a bank account ever leave. */
 export const MaskedBankAccount = z.string().regex(/^\*{4,6}[0-9A-Za-z]{0,4}$/);
-/** `0791******35`. */
-export const MaskedIdentityNumber = z.string().regex(/^\d{4}\*{6}\d{2}$/);
+/** `07********35`: at most 4 digits. */
+export const MaskedIdentityNumber = z.string().regex(/^\d{2}\*{8}\d{2}$/);
 
-/** The identity number as an officer types it into the path. */
+/** The identity number as an officer types it (in the body of the look-up, never in a URL). */
 export const IdentityNumber = z.string().regex(/^\d{12}$/, 'a 12-digit personal identification number');
 
 export const PaymentView = z.strictObject({

@@ -18,6 +18,20 @@ export const Principal = z.object({
   roles: z.array(RoleId).min(1),
   /** Officers: the province (2 digits) or commune (5 digits) they act for. */
   jurisdiction: JurisdictionCode.optional(),
+  /**
+   * The province an officer belongs to, from the identity provider's province claim (a province officer's
+   * 2-digit jurisdiction is its own province). Never derived from a commune code's digits: commune codes are
+   * numbered nationally, their first digits are not a province.
+   */
+  province: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional(),
+  /** A commune officer's commune, from the commune claim (or a 5-digit jurisdiction). */
+  commune: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional(),
   /** Beneficiaries: their 12-digit personal identification number, from the token only. */
   personalId: z
     .string()
@@ -30,6 +44,9 @@ export const RoleConfig = z.object({
   /** Claim carrying the caller's groups or roles in the identity provider's token. */
   rolesClaim: z.string(),
   jurisdictionClaim: z.string(),
+  /** Claims naming an officer's province and commune (commune officers carry both). */
+  provinceClaim: z.string().default('ansinh:province'),
+  communeClaim: z.string().default('ansinh:commune'),
   personalIdClaim: z.string(),
   roles: z.record(
     RoleId,

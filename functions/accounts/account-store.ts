@@ -8,6 +8,7 @@
  *   PERSON#<personId>     / ACCOUNT     → account: number, payment method, status, version
  *   PERSON#<personId>     / ENROL#<programme> → categories with decision dates, the list that enrolled them
  *   PERSON#<personId>     / AUDIT#<iso time>#<version> → who changed what, from which list
+ *   PERSON#<personId>     / METHOD_CHANGE#<changeId> → a proposed payment-method change (two people)
  *   ACCT#<accountNumber>  / ACCOUNT     → personId (account numbers are unique)
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -294,17 +295,9 @@ export class AccountNotFoundError extends Error {
   override name = 'AccountNotFound';
 }
 
-/**
- * Moves an account to another payment method (e.g. to the post office after bank transfers keep failing:
- * closed account, unverified biometrics). Versioned: the write holds only if nobody changed the account
- * since it was read, and the audit entry keeps before and after.
- */
-export async function changePaymentMethod(
+/** The account of an account number, if `mayChange` accepts it (a refused account answers like a missing one). */
+export async function accountToChange(
   accountNumberValue: string,
-  method: PaymentMethodRecord,
-  actor: string,
-  reason: string,
-  /** Scope check on the stored account; a refused account answers like a missing one. */
   mayChange: (account: AccountRecord) => boolean,
 ): Promise<AccountRecord> {
   const link = await dynamo().send(
@@ -315,18 +308,185 @@ export async function changePaymentMethod(
     }),
   );
   if (!link.Item) throw new AccountNotFoundError(accountNumberValue);
-  const personId = String(link.Item.personId);
   const current = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PERSON#${String(link.Item.personId)}`, sk: 'ACCOUNT' },
+      ConsistentRead: true,
+    }),
   );
   const account = current.Item as AccountRecord | undefined;
   if (!account || !mayChange(account)) throw new AccountNotFoundError(accountNumberValue);
+  return account;
+}
+
+/**
+ * Where a person is paid changes on two people's word: one officer proposes (this record, audited), another
+ * confirms it, and for a bank account the bank first confirms the account and its holder (acmt.023/024).
+ *
+ *   PERSON#<personId> / METHOD_CHANGE#<changeId> → the proposal: method, reason, who, the account version it
+ *                                                  was made against, status PROPOSED → CONFIRMED | REFUSED
+ */
+export interface MethodChangeRecord {
+  pk: string;
+  sk: string;
+  changeId: string;
+  accountNumber: string;
+  method: PaymentMethodRecord;
+  reason: string;
+  proposedBy: string;
+  proposedAt: string;
+  baseVersion: number;
+  status: 'PROPOSED' | 'CONFIRMED' | 'REFUSED';
+  decidedBy?: string;
+  decidedAt?: string;
+  verification?: string;
+}
+
+const auditItem = (pk: string, at: string, tag: string, audit: Record<string, unknown>) => ({
+  pk,
+  sk: `AUDIT#${at}#${tag}#${randomBytes(3).toString('hex')}`,
+  ...audit,
+  at,
+});
+
+export async function proposePaymentMethod(
+  account: AccountRecord,
+  method: PaymentMethodRecord,
+  actor: string,
+  reason: string,
+): Promise<MethodChangeRecord> {
+  const at = new Date().toISOString();
+  const changeId = `pm-${randomBytes(8).toString('hex')}`;
+  const change: MethodChangeRecord = {
+    pk: account.pk,
+    sk: `METHOD_CHANGE#${changeId}`,
+    changeId,
+    accountNumber: account.accountNumber,
+    method,
+    reason,
+    proposedBy: actor,
+    proposedAt: at,
+    baseVersion: account.version,
+    status: 'PROPOSED',
+  };
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: table(), Item: change, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: table(),
+            Item: auditItem(account.pk, at, 'proposal', {
+              action: 'PAYMENT_METHOD_CHANGE_PROPOSED',
+              actor,
+              reason,
+              changeId,
+              before: account.paymentMethod,
+              after: method,
+            }),
+          },
+        },
+      ],
+    }),
+  );
+  return change;
+}
+
+export async function getMethodChange(
+  account: AccountRecord,
+  changeId: string,
+): Promise<MethodChangeRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: account.pk, sk: `METHOD_CHANGE#${changeId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as MethodChangeRecord | undefined;
+}
+
+const decide = (
+  change: MethodChangeRecord,
+  status: 'CONFIRMED' | 'REFUSED',
+  actor: string,
+  at: string,
+  verification?: string,
+) => ({
+  Update: {
+    TableName: table(),
+    Key: { pk: change.pk, sk: change.sk },
+    UpdateExpression: `SET #s = :s, decidedBy = :by, decidedAt = :at${verification ? ', verification = :v' : ''}`,
+    ConditionExpression: '#s = :proposed',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: {
+      ':s': status,
+      ':by': actor,
+      ':at': at,
+      ':proposed': 'PROPOSED',
+      ...(verification ? { ':v': verification } : {}),
+    },
+  },
+});
+
+/**
+ * Applies a confirmed proposal: the account moves to the method (versioned: only from the version the
+ * proposal was made against) and the proposal is marked confirmed, with the audit entry, in one transaction.
+ */
+export async function confirmPaymentMethod(
+  account: AccountRecord,
+  change: MethodChangeRecord,
+  actor: string,
+  verification?: string,
+): Promise<AccountRecord> {
+  const at = new Date().toISOString();
   const { version, updatedAt } = await versionedChange(
     account,
-    { paymentMethod: method },
-    { action: 'PAYMENT_METHOD_CHANGED', actor, reason, before: account.paymentMethod, after: method },
+    { paymentMethod: change.method },
+    {
+      action: 'PAYMENT_METHOD_CHANGED',
+      actor,
+      reason: change.reason,
+      proposedBy: change.proposedBy,
+      changeId: change.changeId,
+      ...(verification ? { verification } : {}),
+      before: account.paymentMethod,
+      after: change.method,
+    },
+    [decide(change, 'CONFIRMED', actor, at, verification)],
   );
-  return { ...account, paymentMethod: method, version, updatedAt };
+  return { ...account, paymentMethod: change.method, version, updatedAt };
+}
+
+/** A proposal the bank's answer refuses: closed for good, audited; the account is unchanged. */
+export async function refusePaymentMethod(
+  account: AccountRecord,
+  change: MethodChangeRecord,
+  actor: string,
+  verification: string,
+): Promise<void> {
+  const at = new Date().toISOString();
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        decide(change, 'REFUSED', actor, at, verification),
+        {
+          Put: {
+            TableName: table(),
+            Item: auditItem(account.pk, at, 'refusal', {
+              action: 'PAYMENT_METHOD_CHANGE_REFUSED',
+              actor,
+              reason: change.reason,
+              proposedBy: change.proposedBy,
+              changeId: change.changeId,
+              verification,
+            }),
+          },
+        },
+      ],
+    }),
+  );
 }
 
 /**
@@ -367,7 +527,9 @@ export async function recordDeath(
 async function versionedChange(
   account: AccountRecord,
   set: Record<string, unknown>,
-  audit: { action: string; actor: string; reason: string; before: unknown; after: unknown },
+  audit: { action: string; actor: string; reason: string; before: unknown; after: unknown; [k: string]: unknown },
+  /** Further writes that must hold together with the change (a proposal's status). */
+  extra: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [],
 ): Promise<{ version: number; updatedAt: string }> {
   const updatedAt = new Date().toISOString();
   const version = account.version + 1;
@@ -403,6 +565,7 @@ async function versionedChange(
             },
           },
         },
+        ...extra,
       ],
     }),
   );

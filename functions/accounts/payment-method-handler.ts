@@ -1,13 +1,15 @@
 /**
- * POST /v1/accounts/{accountNumber}/payment-method — a labour officer moves a person to another way of
- * being paid (typically to cash at the post office when bank transfers keep failing). Versioned, audited.
+ * POST /v1/accounts/{accountNumber}/payment-method — a labour officer *proposes* another way of paying a
+ * person (typically cash at the post office when bank transfers keep failing, or a new bank account). Nothing
+ * changes yet: another officer of the province confirms it (payment-method-confirm-handler.ts), and a bank
+ * account is first verified with the bank. Audited.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { HttpError, httpRoute, notFound } from '../shared/http.js';
+import { httpRoute } from '../shared/http.js';
 import { maskDigits } from '../shared/pii.js';
+import { accountInProvince } from './access.js';
 import { isValidAccountNumber } from './account-number.js';
-import { AccountNotFoundError, changePaymentMethod, type PaymentMethodRecord } from './account-store.js';
+import { type MethodChangeRecord, type PaymentMethodRecord, proposePaymentMethod } from './account-store.js';
 
 /** The change a labour officer asks for. */
 export const PaymentMethodChange = z.discriminatedUnion('kind', [
@@ -25,43 +27,38 @@ export const PaymentMethodChange = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** What an officer sees of a proposal: the bank account masked (at most 4 digits). */
+export function changeView(change: MethodChangeRecord) {
+  const m = change.method;
+  return {
+    changeId: change.changeId,
+    accountNumber: change.accountNumber,
+    status: change.status,
+    proposedBy: change.proposedBy,
+    proposedAt: change.proposedAt,
+    paymentMethod: { ...m, ...(m.bankAccountNumber ? { bankAccountNumber: maskDigits(m.bankAccountNumber) } : {}) },
+    ...(change.decidedBy ? { decidedBy: change.decidedBy, decidedAt: change.decidedAt } : {}),
+    ...(change.verification ? { verification: change.verification } : {}),
+  };
+}
+
 export const handler = httpRoute({
   params: z.object({ accountNumber: z.string().refine(isValidAccountNumber) }),
   body: PaymentMethodChange,
   handle: async ({ principal, params, body }) => {
+    const account = await accountInProvince(principal, params.accountNumber);
     const { reason, ...method } = body;
-    try {
-      const province = principal?.jurisdiction?.slice(0, 2);
-      const updated = await changePaymentMethod(
-        params.accountNumber,
-        method as PaymentMethodRecord,
-        principal?.subject ?? '',
-        reason,
-        // Officers act within their province only.
-        (account) => account.jurisdiction.slice(0, 2) === province,
-      );
-      return {
-        status: 200,
-        body: {
-          accountNumber: updated.accountNumber,
-          version: updated.version,
-          paymentMethod: {
-            ...updated.paymentMethod,
-            ...(updated.paymentMethod.bankAccountNumber
-              ? { bankAccountNumber: maskDigits(updated.paymentMethod.bankAccountNumber) }
-              : {}),
-          },
+    const change = await proposePaymentMethod(account, method as PaymentMethodRecord, principal?.subject ?? '', reason);
+    return {
+      status: 202,
+      body: {
+        ...changeView(change),
+        message: {
+          vi: 'Đã ghi đề xuất; cần một cán bộ khác xác nhận trước khi áp dụng.',
+          en: 'Proposal recorded; another officer must confirm it before it applies.',
         },
-      };
-    } catch (err) {
-      if (err instanceof AccountNotFoundError) throw notFound();
-      if (err instanceof TransactionCanceledException) {
-        throw new HttpError(409, 'CONCURRENT_CHANGE', {
-          vi: 'Tài khoản vừa được người khác thay đổi; hãy thử lại.',
-          en: 'The account was changed by someone else; try again.',
-        });
-      }
-      throw err;
-    }
+      },
+      headers: { location: `/v1/accounts/${account.accountNumber}/payment-method/${change.changeId}` },
+    };
   },
 });

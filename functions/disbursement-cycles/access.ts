@@ -1,4 +1,8 @@
-/** Finance officers act within their jurisdiction; auditors read everything. Others see nothing. */
+/**
+ * Finance officers act within their jurisdiction; auditors read everything. Others see nothing.
+ * The auditor's reach is for reading only: on a write route (`cycleToChange`) the auditor role grants
+ * nothing, so a token holding auditor and a finance role changes only its own jurisdiction's cycles.
+ */
 import type { Principal } from '../../schemas/roles.js';
 import { HttpError, notFound } from '../shared/http.js';
 import { CycleConflictError, type CycleRecord, getCycle } from './cycle-store.js';
@@ -7,6 +11,13 @@ export async function visibleCycle(principal: Principal | null, cycleId: string)
   const cycle = await getCycle(cycleId);
   const mayRead = principal?.roles.includes('auditor') || (cycle && cycle.jurisdiction === principal?.jurisdiction);
   if (!cycle || !mayRead) throw notFound();
+  return cycle;
+}
+
+/** A cycle the caller may change: its own jurisdiction's only, whatever other roles the token holds. */
+export async function cycleToChange(principal: Principal | null, cycleId: string): Promise<CycleRecord> {
+  const cycle = await getCycle(cycleId);
+  if (!cycle || !principal?.jurisdiction || cycle.jurisdiction !== principal.jurisdiction) throw notFound();
   return cycle;
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
-import { asHttpConflict, visibleCycle } from './access.js';
+import { asHttpConflict, cycleToChange } from './access.js';
 import { budgetKey, CycleConflictError, changeCycle, getBudget, setBudget } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 import budgets from './data/budgets.json' with { type: 'json' };
@@ -16,7 +16,7 @@ export const handler = httpRoute({
   params: z.object({ cycleId: CycleId }),
   body: HashedDecision,
   handle: async ({ principal, params, body }) => {
-    const cycle = await visibleCycle(principal, params.cycleId);
+    const cycle = await cycleToChange(principal, params.cycleId);
     const approver = principal?.subject ?? '';
     const updated = await asHttpConflict(async () => {
       // The maker can never approve, whatever the status: they learn that first.

@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
-import { asHttpConflict, visibleCycle } from './access.js';
+import { asHttpConflict, cycleToChange } from './access.js';
 import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
 export const handler = httpRoute({
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params }) => {
-    await visibleCycle(principal, params.cycleId);
+    await cycleToChange(principal, params.cycleId);
     const updated = await asHttpConflict(() =>
       changeCycle({
         cycleId: params.cycleId,

@@ -11,7 +11,7 @@ import { CycleId } from '../../schemas/disbursement-cycles.js';
 import { getJob, type JobRecord } from '../jobs/job-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
-import { asHttpConflict, visibleCycle } from './access.js';
+import { asHttpConflict, cycleToChange } from './access.js';
 import { runName, startCycleRun } from './cycle-run.js';
 import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
@@ -19,7 +19,7 @@ import { toCycleView } from './cycle-view.js';
 export const handler = httpRoute({
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params }) => {
-    const cycle = await visibleCycle(principal, params.cycleId);
+    const cycle = await cycleToChange(principal, params.cycleId);
     if (cycle.status === 'FAILED' && cycle.approvedAt) {
       throw new HttpError(409, 'FAILED_AFTER_APPROVAL', {
         vi: 'Kỳ chi trả đã lỗi sau khi được duyệt nên có thể đã chi một phần: không chạy lại. Khoản chưa chi sẽ được truy lĩnh ở kỳ sau.',

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
-import { asHttpConflict, visibleCycle } from './access.js';
+import { asHttpConflict, cycleToChange } from './access.js';
 import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
@@ -10,7 +10,7 @@ export const handler = httpRoute({
   params: z.object({ cycleId: CycleId }),
   body: HashedDecision,
   handle: async ({ principal, params, body }) => {
-    await visibleCycle(principal, params.cycleId);
+    await cycleToChange(principal, params.cycleId);
     const updated = await asHttpConflict(() =>
       changeCycle({
         cycleId: params.cycleId,

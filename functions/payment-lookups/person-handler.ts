@@ -1,5 +1,5 @@
 /**
- * GET /v1/people/{identityNumber}/payments — an officer looks up a person's payments: labour and finance
+ * POST /v1/people/payments `{ "identityNumber": "…" }` — an officer looks up a person's payments: labour and finance
  * officers within their jurisdiction (the account's), auditors everywhere, read-only. A person outside the
  * caller's jurisdiction is answered exactly like an identity number without an account (404). Every look-up
  * is audited before it is answered (lookup-store.ts); the identity number is only ever stored or logged masked.
@@ -13,7 +13,8 @@ import { maskDigits } from '../shared/pii.js';
 import { findAccount, type LookupOutcome, paymentsOfPerson, recordLookup } from './lookup-store.js';
 import { accountView, byNewest, paymentView } from './payment-view.js';
 
-const ROUTE = 'GET /v1/people/{identityNumber}/payments';
+// The number travels in the body, never in the URL: URLs end up in CDN and API access logs, and browser history.
+const ROUTE = 'POST /v1/people/payments';
 
 /** A province officer (2 digits) sees the province's accounts; a commune officer (5 digits) the commune's. */
 export function withinJurisdiction(account: AccountRecord, jurisdiction: string): boolean {
@@ -23,9 +24,9 @@ export function withinJurisdiction(account: AccountRecord, jurisdiction: string)
 
 export const handler = httpRoute({
   rateLimit: 'lookup',
-  params: z.strictObject({ identityNumber: IdentityNumber }),
+  body: z.strictObject({ identityNumber: IdentityNumber }),
   query: z.strictObject({}),
-  handle: async ({ principal, params, requestId }) => {
+  handle: async ({ principal, body: params, requestId }) => {
     const caller = principal as Principal;
     const everywhere = caller.roles.includes('auditor');
     const jurisdiction = everywhere ? caller.jurisdiction : requireJurisdiction(caller);
@@ -44,7 +45,7 @@ export const handler = httpRoute({
     });
     if (!account || !visible) throw notFound();
     const payments = await paymentsOfPerson(account.personId);
-    const body = PersonPayments.parse({
+    const answer = PersonPayments.parse({
       person: {
         identityNumber: maskDigits(params.identityNumber),
         accountNumber: account.accountNumber,
@@ -57,6 +58,6 @@ export const handler = httpRoute({
         .sort((a, b) => byNewest(a.view, b.view))
         .map(({ view, head }) => ({ ...view, paymentId: head.paymentId, cycleId: head.cycleId })),
     });
-    return { status: 200, body };
+    return { status: 200, body: answer };
   },
 });

@@ -3,6 +3,8 @@
  * retries with the same MsgId and the same bytes); a 409 DU01 means the bank already holds the file, which
  * is the answer to "did it arrive before we crashed?".
  */
+import { buildAcmt023, parseAcmt024, type VerificationReport, type VerificationRequest } from './iso20022/acmt.js';
+
 /** How long one call to the bank may take (read per call: tests shorten it). */
 export const bankTimeoutMs = (): number => Number(process.env.ANSINH_BANK_TIMEOUT_MS ?? 10_000);
 
@@ -55,4 +57,26 @@ export async function fetchNotifications(since: string): Promise<string | undefi
   if (res.status === 204 || res.status === 404) return undefined;
   if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
   return res.text();
+}
+
+/**
+ * Asks the holder's bank whether an account exists and is held by the named person (acmt.023 → acmt.024).
+ * A timeout or 5xx is BankUnavailableError: the officer confirms again later, nothing changed.
+ */
+export async function verifyAccount(request: VerificationRequest): Promise<VerificationReport> {
+  let res: Response;
+  try {
+    res = await fetch(`${bankUrl()}/iso20022/acmt.023`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+      body: buildAcmt023(request),
+      signal: AbortSignal.timeout(bankTimeoutMs()),
+    });
+  } catch (err) {
+    throw new BankUnavailableError(`bank did not answer: ${(err as Error).name}`);
+  }
+  const body = await res.text();
+  if (res.status >= 500 || res.status === 429) throw new BankUnavailableError(`bank answered ${res.status}`);
+  if (!res.ok) throw new Error(`bank refused the verification: HTTP ${res.status}`);
+  return parseAcmt024(body);
 }

@@ -114,7 +114,7 @@ export function crosswalkIdProvinceTo2025(idProvinceCode: string): string | unde
 // Masking
 // ---------------------------------------------------------------------------------------------------------
 
-/** `079130796635` → `0791******35`. Fewer than 6 characters: all masked (nothing useful to keep). */
+/** `079130796635` → `07********35`. Fewer than 6 characters: all masked (nothing useful to keep). */
 export const maskIdentityNumber = maskDigits;
 
 // ---------------------------------------------------------------------------------------------------------

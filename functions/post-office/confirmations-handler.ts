@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
 import type { Finding } from '../../schemas/messages.js';
 import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
-import { visibleCycle } from '../disbursement-cycles/access.js';
+import { cycleToChange } from '../disbursement-cycles/access.js';
 import { getPayment, transition } from '../payments/ledger/ledger-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { readConfirmations } from './cash-list.js';
@@ -23,7 +23,7 @@ const notThisCycle: Finding = {
 export const handler = httpRoute({
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params, rawBody, requestId }) => {
-    const cycle = await visibleCycle(principal, params.cycleId);
+    const cycle = await cycleToChange(principal, params.cycleId);
     if (!rawBody?.length)
       throw new HttpError(400, 'FILE_EMPTY', { vi: 'Không có tệp nào được gửi.', en: 'No file was sent.' });
     const counts = { settled: 0, unpaid: 0, unchanged: 0 };

@@ -10,3 +10,16 @@ export async function visibleImport(principal: Principal | null, importId: strin
   if (!job || job.kind !== 'statement-import' || !(principal?.roles.includes('auditor') || mine)) throw notFound();
   return job;
 }
+
+/** An import the caller may act on: its own jurisdiction's only; the auditor role grants no write. */
+export async function importToChange(principal: Principal | null, importId: string): Promise<StatementImportJob> {
+  const job = await getJob<StatementImportJob>(importId);
+  if (
+    !job ||
+    job.kind !== 'statement-import' ||
+    !principal?.jurisdiction ||
+    job.jurisdiction !== principal.jurisdiction
+  )
+    throw notFound();
+  return job;
+}

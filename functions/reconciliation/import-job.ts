@@ -2,11 +2,14 @@
  * A statement import is a job (jobs table, kind `statement-import`): it carries `openKind` until reconciled,
  * so a message lost between the write and the send is sent again by the redrive sweep.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type JobRecord, markDispatched } from '../jobs/job-store.js';
-import { queues } from '../shared/aws-clients.js';
+import { dynamo, queues } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import type { ContinuityProblem } from './continuity.js';
+import type { Proposal, ProposalStatus } from './proposal.js';
 import type { OutcomeTotals } from './report.js';
 
 export interface StatementSummary {
@@ -31,6 +34,8 @@ export interface StatementSummary {
 export interface StatementImportJob extends JobRecord {
   kind: 'statement-import';
   jurisdiction: string;
+  /** The importer's province (token claim): whose paying account the file must be about. */
+  province?: string;
   uploadedBy: string;
   fileName: string;
   objectKey: string;
@@ -47,6 +52,8 @@ export interface StatementImportJob extends JobRecord {
   fileProblems?: { statement: number; line?: number; code: string; message: { vi: string; en: string } }[];
   fileProblemCount?: number;
   finishedAt?: string;
+  /** The ledger changes the file proposes, awaiting a second officer's confirmation (proposal.ts). */
+  proposal?: Proposal;
 }
 
 export interface ImportMessage {
@@ -65,3 +72,36 @@ export const statementKeys = {
   incoming: (jurisdiction: string, uploadId: string) => `incoming-statements/${jurisdiction}/${uploadId}`,
   report: (importId: string, ext: 'csv' | 'xlsx') => `statements/${importId}/reconciliation.${ext}`,
 };
+
+/**
+ * Moves an import's proposal on, only from the status (and, when resuming, the confirmer) expected: of two
+ * officers confirming at once, one wins. Returns false when the proposal was not in that state.
+ */
+export async function moveProposal(
+  importId: string,
+  from: { status: ProposalStatus; hash: string; confirmedBy?: string },
+  next: Proposal,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: resources.table('jobs'),
+        Key: { jobId: importId },
+        UpdateExpression: 'SET proposal = :next, updatedAt = :at',
+        ConditionExpression: `proposal.#s = :from AND proposal.#h = :hash${from.confirmedBy ? ' AND proposal.confirmedBy = :by' : ''}`,
+        ExpressionAttributeNames: { '#s': 'status', '#h': 'hash' },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':at': new Date().toISOString(),
+          ':from': from.status,
+          ':hash': from.hash,
+          ...(from.confirmedBy ? { ':by': from.confirmedBy } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}

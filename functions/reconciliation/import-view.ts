@@ -2,6 +2,7 @@
 
 import type { StatementImportJob } from './import-job.js';
 import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
+import { PROPOSAL_LABELS } from './proposal.js';
 
 export function toImportView(job: StatementImportJob) {
   return {
@@ -28,5 +29,7 @@ export function toImportView(job: StatementImportJob) {
         }))
       : [],
     failure: job.failure,
+    // Ledger changes the file proposes: nothing of them shows in payments until another officer confirms.
+    ...(job.proposal ? { proposal: { ...job.proposal, label: PROPOSAL_LABELS[job.proposal.status] } } : {}),
   };
 }

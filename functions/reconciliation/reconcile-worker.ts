@@ -1,21 +1,25 @@
 /**
  * Queue consumer: reconciles one imported statement file against the payment ledger, streaming it (any
  * size, flat memory) in batches of 100 entries: fetch what the lines refer to, decide (match.ts, pure),
- * record bookings and returns (conditional: the first line to book a payment wins, later ones are
- * duplicates), write one finding per line. Every write is keyed deterministically, so a redelivered message,
+ * record bookings (conditional: the first line to book a payment wins, later ones are duplicates), write one
+ * finding per line, and *propose* the ledger changes the file implies (returns, pain.002 statuses): they apply
+ * only when a second finance officer confirms the set (proposal.ts, confirm-handler.ts). Every write is keyed deterministically, so a redelivered message,
  * a resumed run or an officer loading the same file again changes nothing.
  *
  * Long files: the run checkpoints after each batch and, near its time budget, hands the rest to a new
  * message, so a 1,000,000-entry statement never depends on one Lambda invocation.
  */
 import { z } from 'zod';
+import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
+import payingAccounts from '../payments/data/paying-accounts.json' with { type: 'json' };
 import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
-import type { Pain002Report } from '../payments/iso20022/pain002.js';
-import { applyStatusReport, transition } from '../payments/ledger/ledger-store.js';
+import { type Pain002Report, statusUpdates } from '../payments/iso20022/pain002.js';
+import { decideTransition, stateForBankStatus } from '../payments/ledger/payment-state.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
+import { maskDigits } from '../shared/pii.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
 import {
@@ -36,21 +40,28 @@ import {
   type Effect,
   type Finding,
   fallbackAccounts,
+  type LedgerPayment,
   matchEntry,
+  type OurBatch,
   referencesOf,
 } from './match.js';
+import { ProposalBuilder, type ProposedChange } from './proposal.js';
 import {
   candidatesByAccount,
+  lineKey,
   ourBatches,
   paymentsAndBookings,
   previousStatement,
+  proposedChanges,
   recordEffects,
   recordStatement,
+  returnMarks,
   saveFindings,
+  saveProposedChanges,
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
-import { statusFindings } from './status-findings.js';
+import { type DecidedStatus, statusFindings } from './status-findings.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
@@ -58,6 +69,72 @@ const BATCH = 100;
 const WINDOW = 4;
 /** Seconds of work per invocation before the rest goes to a new message (Lambda allows 900). */
 const BUDGET_SECONDS = () => Number(process.env.ANSINH_RECONCILE_BUDGET_SECONDS ?? 720);
+
+/**
+ * A statement or status report belongs to one paying account: the account the importer's province pays from
+ * (payments/data/paying-accounts.json). A file about another account is refused whole; within the file, a
+ * line touches only payments paid from that account (bank payments of that province's cycles), any other is
+ * NOT_OURS. So an officer can neither move another province's payments nor learn their ids.
+ */
+const PAYING_ACCOUNTS = payingAccounts.accounts as Record<string, { accountId: string }>;
+
+export class ForeignStatementError extends Error {
+  readonly code = 'STATEMENT_NOT_OUR_ACCOUNT';
+  constructor(
+    readonly text: { vi: string; en: string },
+    readonly account: string,
+  ) {
+    super(text.en);
+  }
+}
+
+const foreignAccount = (account: string, ours: string | undefined) =>
+  new ForeignStatementError(
+    {
+      vi: `Tệp này là sao kê/báo cáo của tài khoản ${maskDigits(account)}, không phải tài khoản chi trả của địa bàn bạn (${ours ? maskDigits(ours) : 'chưa cấu hình'}); không có gì được thay đổi.`,
+      en: `This file reports on account ${maskDigits(account)}, not your jurisdiction's paying account (${ours ? maskDigits(ours) : 'none configured'}); nothing was changed.`,
+    },
+    account,
+  );
+
+/** The province of an import: its importer's province claim, or a province jurisdiction (older imports). */
+const provinceOf = (job: StatementImportJob) =>
+  job.province ?? (/^\d{2}$/.test(job.jurisdiction) ? job.jurisdiction : undefined);
+
+/** Which paying account each cycle pays from (the dispatch worker's debtor), cached per run. */
+function paidFromResolver() {
+  const byCycle = new Map<string, Promise<string | undefined>>();
+  const accountOfCycle = (cycleId: string) => {
+    let found = byCycle.get(cycleId);
+    if (!found) {
+      found = getCycle(cycleId).then((c) => (c ? PAYING_ACCOUNTS[c.jurisdiction.slice(0, 2)]?.accountId : undefined));
+      byCycle.set(cycleId, found);
+    }
+    return found;
+  };
+  /** Whether a payment left through the bank from this account (post-office payments never do). */
+  return async (p: LedgerPayment, account: string) => !!p.bankBin && (await accountOfCycle(p.cycleId)) === account;
+}
+type PaidFrom = ReturnType<typeof paidFromResolver>;
+
+/** Keeps only what this account paid: other payments, their bookings and batches are invisible to the file. */
+async function keepPaidFrom(
+  account: string,
+  paidFrom: PaidFrom,
+  payments: Map<string, LedgerPayment>,
+  bookings: Map<string, unknown>,
+  batches?: Map<string, OurBatch>,
+) {
+  for (const [id, p] of payments) {
+    if (!(await paidFrom(p, account))) {
+      payments.delete(id);
+      bookings.delete(id);
+    }
+  }
+  for (const [msgId, b] of batches ?? []) {
+    if (!b.paymentIds.every((id) => payments.has(id))) batches?.delete(msgId);
+  }
+}
 
 /** Statement-level findings sit at entry 0, one fixed slot per kind, so re-running rewrites the same keys. */
 const SLOT: Record<ContinuityProblem['code'], number> = {
@@ -97,6 +174,8 @@ async function reconcileBatch(
   entries: StatementEntry[],
   duplicateStatement: boolean,
   message: StatementMessage,
+  account: string,
+  paidFrom: PaidFrom,
 ): Promise<OutcomeTotals> {
   if (duplicateStatement) {
     const findings: Finding[] = entries.map((e) => alreadyLoadedFinding(importId, e));
@@ -114,9 +193,16 @@ async function reconcileBatch(
     for (const [k, v] of more.payments) payments.set(k, v);
     for (const [k, v] of more.bookings) bookings.set(k, v);
   }
-  // Fallback candidates only for transactions we could not place by reference.
+  await keepPaidFrom(account, paidFrom, payments, bookings, batches);
+  // Fallback candidates only for transactions we could not place by reference, and only this account's.
   const accounts = new Set(entries.flatMap((e) => fallbackAccounts(e, payments)));
   const candidates = await candidatesByAccount([...accounts]);
+  for (const [acct, list] of candidates) {
+    const mine: LedgerPayment[] = [];
+    for (const p of list) if (await paidFrom(p, account)) mine.push(p);
+    if (mine.length) candidates.set(acct, mine);
+    else candidates.delete(acct);
+  }
 
   const findings: Finding[] = [];
   const effects: { effect: Effect; finding: Finding }[] = [];
@@ -130,35 +216,97 @@ async function reconcileBatch(
       if (effect.kind === 'BOOK') bookings.set(effect.paymentId, effect.booking);
     }
   }
+  // Bookings only say which line booked a payment (the first one wins); they move no payment.
+  const books = effects.filter((e) => e.effect.kind === 'BOOK');
   const lost = await recordEffects(
     importId,
-    effects.map((e) => e.effect),
+    books.map((e) => e.effect),
   );
-  for (const { effect, finding } of effects) {
+  for (const { effect, finding } of books) {
     if (lost.has(effect)) {
       // Another line (here or in another import) booked this payment first.
       finding.outcome = 'DUPLICATE_ENTRY';
-      finding.note = `${effect.kind === 'RETURN' ? 'return' : 'booking'} already recorded for ${effect.paymentId}`;
-    } else if (effect.kind === 'RETURN') {
-      // The ledger gets a new RETURNED entry linked to the original payment; never an update of the old ones.
-      await transition(effect.paymentId, 'RETURNED', 'statement-import', {
-        importId,
-        line: effect.booking.position,
-        reason: effect.reasonCode,
-      });
+      finding.note = `booking already recorded for ${effect.paymentId}`;
     }
   }
+  // A return moves the payment (RETURNED, then owed again as arrears): proposed here, applied only once a
+  // second officer confirms the import (confirm-handler.ts).
+  const returnEffects = effects.filter((e) => e.effect.kind === 'RETURN');
+  const recorded = returnEffects.length ? await returnMarks(returnEffects.map((e) => e.effect.paymentId)) : new Map();
+  const proposed: ProposedChange[] = [];
+  const proposedFor = new Set<string>();
+  for (const { effect, finding } of returnEffects) {
+    const mark = recorded.get(effect.paymentId);
+    if ((mark && mark.position !== effect.booking.position) || proposedFor.has(effect.paymentId)) {
+      finding.outcome = 'DUPLICATE_ENTRY';
+      finding.note = `return already recorded for ${effect.paymentId}`;
+      continue;
+    }
+    proposedFor.add(effect.paymentId);
+    proposed.push({
+      line: lineKey(finding),
+      paymentId: effect.paymentId,
+      to: 'RETURNED',
+      reason: effect.reasonCode,
+      booking: effect.booking,
+    });
+  }
+  await saveProposedChanges(importId, proposed);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
 
 /**
- * A pain.002 status report, applied in the one place reports are (ledger-store.ts applyStatusReport): one line per
- * payment it gives a status for, those of a block or file rejected as a whole included, each said what it was.
+ * A pain.002 status report. It answers one of our pain.001 messages (its original MsgId); that message must
+ * have left from the importer's paying account, and each status may only touch a payment of that message. A
+ * block or the whole message rejected is expanded to its payments (pain002.ts statusUpdates, the one reading
+ * the callback path uses too). Each status is decided against the ledger now and *proposed*: it applies only
+ * once a second finance officer confirms the import.
  */
-async function reconcileStatusReport(importId: string, report: Pain002Report): Promise<OutcomeTotals> {
-  const { applied, unplaced } = await applyStatusReport(report, 'status-report-import', { importId });
-  const findings = statusFindings(importId, report.originalMsgId, applied, unplaced);
+async function reconcileStatusReport(
+  importId: string,
+  report: Pain002Report,
+  ours: string | undefined,
+  paidFrom: PaidFrom,
+): Promise<OutcomeTotals> {
+  const original = (await ourBatches([report.originalMsgId])).get(report.originalMsgId);
+  const first = original?.paymentIds[0];
+  const head = first ? (await paymentsAndBookings([first])).payments.get(first) : undefined;
+  if (!original || !head || !ours || !(await paidFrom(head, ours))) {
+    throw new ForeignStatementError(
+      {
+        vi: 'Báo cáo trạng thái này không trả lời lệnh chi nào gửi từ tài khoản chi trả của địa bàn bạn (mã thông điệp gốc không khớp); không có gì được thay đổi.',
+        en: "This status report answers no payment message sent from your jurisdiction's paying account (unknown original message id); nothing was changed.",
+      },
+      report.originalMsgId,
+    );
+  }
+  const { updates, unplaced } = statusUpdates(report, original);
+  const inMessage = new Set(original.paymentIds);
+  const named = updates.flatMap((u) => (inMessage.has(u.paymentId) ? [u.paymentId] : []));
+  const { payments: heads } = await paymentsAndBookings([...new Set(named)]);
+  const decided: DecidedStatus[] = updates.map((u) => {
+    const wanted = stateForBankStatus(u.status);
+    if (!wanted) return { ...u, result: { kind: 'no-state' } };
+    if (!inMessage.has(u.paymentId)) return { ...u, result: { kind: 'outside-message' } };
+    const current = heads.get(u.paymentId);
+    if (!current) return { ...u, result: { kind: 'unknown-payment' } };
+    return { ...u, result: decideTransition(current.state, wanted) };
+  });
+  const findings = statusFindings(importId, report.originalMsgId, decided, unplaced);
+  const proposed: ProposedChange[] = [];
+  decided.forEach((d, i) => {
+    const wanted = stateForBankStatus(d.status);
+    if (!wanted || (d.result.kind !== 'apply' && d.result.kind !== 'anomaly')) return;
+    proposed.push({
+      line: lineKey(findings[i] as Finding),
+      paymentId: d.paymentId,
+      to: wanted,
+      status: d.status,
+      reason: d.reason,
+    });
+  });
+  await saveProposedChanges(importId, proposed);
   await saveFindings(importId, findings);
   return totalsOf(findings);
 }
@@ -182,8 +330,11 @@ export async function reconcileImport(
   // Totals are kept as the work goes: the lines' totals are saved with the checkpoint in one write (so a
   // resumed run counts each line once); statement-level findings are recounted by every run.
   let totals = emptyTotals();
+  const province = provinceOf(job);
+  const ours = province ? PAYING_ACCOUNTS[province]?.accountId : undefined;
+  const paidFrom = paidFromResolver();
   if (opened.format === 'pain.002') {
-    totals = await reconcileStatusReport(importId, opened.report);
+    totals = await reconcileStatusReport(importId, opened.report, ours, paidFrom);
   } else {
     let lineTotals = job.lineTotals ?? emptyTotals();
     let statementTotals = emptyTotals();
@@ -212,7 +363,14 @@ export async function reconcileImport(
     };
     const flush = async () => {
       if (batch.length && current) {
-        const done = reconcileBatch(importId, batch, current.duplicate, current.header.message);
+        const done = reconcileBatch(
+          importId,
+          batch,
+          current.duplicate,
+          current.header.message,
+          statementAccount(current.header),
+          paidFrom,
+        );
         done.catch(() => undefined); // awaited in order by settle(); this only stops an early unhandled report
         inFlight.push({ done, upTo: ordinal });
         batch = [];
@@ -231,6 +389,8 @@ export async function reconcileImport(
         }
       } else if (event.type === 'header') {
         const account = statementAccount(event);
+        // Refused before any of its lines is read: another account's statement changes nothing.
+        if (!ours || account !== ours) throw foreignAccount(account, ours);
         const sameId = await statementById(account, event.id);
         const dup = duplicateOf(importId, event, sameId);
         const problems = dup ? [dup] : continuityWith(event, await previousOf(account, event, importId));
@@ -292,7 +452,16 @@ export async function reconcileImport(
     totals = mergeTotals(lineTotals, statementTotals);
   }
   const lines = Object.values(totals).reduce((n, t) => n + t.count, 0);
-  await closeJob(importId, 'COMPLETED', { totals, lines, finishedAt: new Date().toISOString(), format: opened.format });
+  // The set of ledger changes the file proposes, named by its hash: a second officer confirms exactly it.
+  const proposal = new ProposalBuilder();
+  for await (const change of proposedChanges(importId)) proposal.add(change);
+  await closeJob(importId, 'COMPLETED', {
+    totals,
+    lines,
+    finishedAt: new Date().toISOString(),
+    format: opened.format,
+    proposal: proposal.build(),
+  });
   logger.info('Statement reconciled', { importId, lines });
   return 'DONE';
 }
@@ -309,6 +478,11 @@ export const handler = queueConsumer(Message, async ({ importId }) => {
   try {
     await reconcileImport(job);
   } catch (err) {
+    if (err instanceof ForeignStatementError) {
+      await closeJob(importId, 'FAILED', { failure: { code: err.code, message: err.text } });
+      logger.warn('Statement of another account refused', { importId });
+      return;
+    }
     if (err instanceof Iso20022Error) {
       // A file we cannot read is the officer's to fix: the import fails with the reasons, nothing is retried.
       await closeJob(importId, 'FAILED', {

@@ -5,6 +5,8 @@
  * Items (pk / sk):
  *   IMPORT#<importId>   / LINE#<stmt>#<entry>#<tx> → one finding per statement line (outcome, VND, payment);
  *                                                  `importOutcome` feeds the byOutcome index (lists per outcome)
+ *   IMPORT#<importId>   / CHANGE#<stmt>#<entry>#<tx> → a ledger change the line proposes, applied only once a
+ *                                                  second finance officer confirms the import's set (proposal.ts)
  *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
  *   RETURN#<paymentId>  / MARK                     → the line that booked its return
  *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
@@ -26,6 +28,7 @@ import { resources } from '../shared/resources.js';
 import type { LoadedStatement } from './continuity.js';
 import type { Booking, Effect, Finding, LedgerPayment, OurBatch } from './match.js';
 import type { Outcome } from './outcomes.js';
+import type { ProposedChange } from './proposal.js';
 
 const table = () => resources.table('reconciliation');
 const payments = () => resources.table('payments');
@@ -329,4 +332,49 @@ export async function recordStatement(s: LoadedStatement): Promise<void> {
         if (err.name !== 'ConditionalCheckFailedException') throw err;
       });
   }
+}
+
+/** The ledger changes some lines propose (idempotent: one item per line). */
+export async function saveProposedChanges(importId: string, changes: ProposedChange[]): Promise<void> {
+  await batchPut(
+    changes.map((c) => ({
+      pk: `IMPORT#${importId}`,
+      sk: `CHANGE#${c.line.replace(/^LINE#/, '')}`,
+      ...stripUndefined(c),
+    })),
+  );
+}
+
+/** Every change an import proposes, in line order (the order its hash is taken in). */
+export async function* proposedChanges(importId: string): AsyncGenerator<ProposedChange> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :k AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':k': `IMPORT#${importId}`, ':c': 'CHANGE#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const { pk: _pk, sk: _sk, ...change } = item;
+      yield change as ProposedChange;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** The returns already recorded for some payments (a line of an earlier, confirmed import). */
+export async function returnMarks(ids: string[]): Promise<Map<string, Booking>> {
+  const out = new Map<string, Booking>();
+  await Promise.all(
+    chunks([...new Set(ids)], 100).map(async (part) => {
+      for (const item of await batchGet({ [table()]: part.map((id) => ({ pk: `RETURN#${id}`, sk: 'MARK' })) })) {
+        out.set(item.paymentId as string, item as unknown as Booking);
+      }
+    }),
+  );
+  return out;
 }

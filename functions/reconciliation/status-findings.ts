@@ -1,11 +1,12 @@
 /**
  * What an imported pain.002 status report says, line by line, pure: one line per payment the report gave a
- * status for (those of a block or file rejected as a whole included), each named by what the ledger did
- * with it, and one per rejection we could place on no payment of ours.
+ * status for (those of a block or file rejected as a whole included), each named by what the ledger would do
+ * with it (decided against the ledger now; applied only once a second officer confirms), and one per
+ * rejection we could place on no payment of ours.
  */
 
-import type { UnplacedRejection } from '../payments/iso20022/pain002.js';
-import type { AppliedStatus } from '../payments/ledger/ledger-store.js';
+import type { StatusUpdate, UnplacedRejection } from '../payments/iso20022/pain002.js';
+import type { TransitionDecision } from '../payments/ledger/payment-state.js';
 import type { Finding } from './match.js';
 import type { Outcome } from './outcomes.js';
 
@@ -16,10 +17,15 @@ const OUTCOME_OF: Record<'apply' | 'already' | 'stale' | 'anomaly', Outcome> = {
   anomaly: 'CONTRADICTORY_STATUS',
 };
 
+/** One status of the report and its decision; `outside-message` for a payment the answered message lacks. */
+export interface DecidedStatus extends StatusUpdate {
+  result: TransitionDecision | { kind: 'unknown-payment' } | { kind: 'no-state' } | { kind: 'outside-message' };
+}
+
 export function statusFindings(
   importId: string,
   originalMsgId: string,
-  applied: readonly AppliedStatus[],
+  applied: readonly DecidedStatus[],
   unplaced: readonly UnplacedRejection[],
 ): Finding[] {
   const line = (n: number, over: Partial<Finding>): Finding => ({
@@ -40,6 +46,8 @@ export function statusFindings(
       return line(i + 1, { ...base, note: `status ${a.status}${of} without a payment we can place` });
     if (r.kind === 'unknown-payment')
       return line(i + 1, { ...base, note: 'status for a payment the ledger does not hold' });
+    // Not a payment of the message this report answers: nothing changes, and nothing about it is said.
+    if (r.kind === 'outside-message') return line(i + 1, { note: 'status for a payment outside the original message' });
     return line(i + 1, {
       ...base,
       outcome: OUTCOME_OF[r.kind],

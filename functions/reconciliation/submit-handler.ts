@@ -83,6 +83,7 @@ export const handler = httpRoute({
       openKind: 'statement-import',
       status: 'RECEIVED',
       jurisdiction,
+      ...(principal?.province ? { province: principal.province } : {}),
       listScope: listScopeOf('statement-import', jurisdiction),
       uploadedBy: principal?.subject ?? 'unknown',
       fileName: file.fileName.slice(0, 255),

@@ -43,10 +43,17 @@ export function principalFromClaims(
   const roles = [
     ...new Set(claimList(claims[config.rolesClaim]).flatMap((r) => (aliases.has(r) ? [aliases.get(r) as RoleId] : []))),
   ];
+  const jurisdiction = claims[config.jurisdictionClaim] || undefined;
+  const code = typeof jurisdiction === 'string' ? jurisdiction : '';
+  // A province officer's jurisdiction is its province; a commune officer's province comes only from its claim.
+  const province = claims[config.provinceClaim] || (/^\d{2}$/.test(code) ? code : undefined);
+  const commune = claims[config.communeClaim] || (/^\d{5}$/.test(code) ? code : undefined);
   const parsed = Principal.safeParse({
     subject: claims.sub,
     roles,
-    jurisdiction: claims[config.jurisdictionClaim] || undefined,
+    jurisdiction: jurisdiction ?? commune ?? province,
+    ...(province ? { province } : {}),
+    ...(commune ? { commune } : {}),
     personalId: claims[config.personalIdClaim] || undefined,
   });
   return parsed.success ? parsed.data : null;

@@ -32,6 +32,8 @@ export interface AnsinhFunctionProps {
   memoryMb?: number;
   timeoutSeconds?: number;
   environment?: Record<string, string>;
+  /** The Parameters and Secrets extension, for functions reading a secret at run time. */
+  paramsAndSecrets?: lambda.ParamsAndSecretsLayerVersion;
 }
 
 export class AnsinhFunction extends NodejsFunction {
@@ -61,6 +63,7 @@ export class AnsinhFunction extends NodejsFunction {
       memorySize: props.memoryMb ?? 512,
       timeout: Duration.seconds(props.timeoutSeconds ?? 30),
       tracing: lambda.Tracing.ACTIVE,
+      ...(props.paramsAndSecrets ? { paramsAndSecrets: props.paramsAndSecrets } : {}),
       role,
       logGroup,
       projectRoot: props.repoRoot,

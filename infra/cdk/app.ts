@@ -22,14 +22,20 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:oidcAudience': 'ansinh-api',
   'ansinh:populationRegistryUrl': 'https://registry.ansinh.example',
   'ansinh:bankUrl': 'https://bank.ansinh.example',
-  // A reference, not the secret: on AWS the value is resolved from Secrets Manager at deploy time.
-  'ansinh:bankCallbackSecret': '{{resolve:secretsmanager:ansinh/bank-callback-secret}}',
+  // The name of the secret, never its value: the callback function reads it at run time (rotation needs no deploy).
+  'ansinh:bankCallbackSecretId': 'ansinh/bank-callback-secret',
   // The web console (CloudFront): who may open it, and optionally its domain, certificate and WAF web ACL.
   'ansinh:consoleCountries': ['VN'],
   'ansinh:consoleClientId': 'ansinh-console',
   'ansinh:consoleDomain': '',
   'ansinh:consoleCertificateArn': '',
   'ansinh:consoleWebAclArn': '',
+  // The API's own domain (regional ACM certificate): with the console, CloudFront reaches the API there and the
+  // default execute-api endpoint is disabled. `ansinh:apiDefaultEndpoint=enabled` keeps it (no console in front,
+  // or no domain yet: then the API is also reachable beside CloudFront).
+  'ansinh:apiDomain': 'api.ansinh.example',
+  'ansinh:apiCertificateArn': 'arn:aws:acm:ap-southeast-1:111122223333:certificate/example-api-certificate',
+  'ansinh:apiDefaultEndpoint': 'disabled',
   // Origins the console calls besides its own and the issuer's: a token endpoint on another host (Cognito's).
   'ansinh:consoleConnectOrigins': [] as string[],
 } as const;
@@ -72,8 +78,16 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
     settings: {
       populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
       bankUrl: String(ctx('ansinh:bankUrl')),
-      bankCallbackSecret: String(ctx('ansinh:bankCallbackSecret')),
+      bankCallbackSecretId: String(ctx('ansinh:bankCallbackSecretId')),
     },
+    ...(String(ctx('ansinh:apiDefaultEndpoint')) === 'enabled'
+      ? {}
+      : {
+          apiDomain: {
+            domainName: String(ctx('ansinh:apiDomain')),
+            certificateArn: String(ctx('ansinh:apiCertificateArn')),
+          },
+        }),
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),
       clientId: String(ctx('ansinh:consoleClientId')),

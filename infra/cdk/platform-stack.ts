@@ -9,15 +9,18 @@ import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackPr
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -48,8 +51,8 @@ export interface PlatformStackProps extends StackProps {
   webOrigins: string[];
   /** OpenID Connect issuer whose tokens the API accepts (JWT authorizer) and handlers re-check. */
   oidcIssuer: string;
-  /** Values of the platform settings functions may declare (infra/system-model.ts). */
-  settings: Record<PlatformSetting, string>;
+  /** Values of the platform settings functions may declare (infra/system-model.ts); the secret itself never. */
+  settings: Record<Exclude<PlatformSetting, 'bankCallbackSecret'>, string>;
   oidcAudience: string;
   /** The web console's static site (infra/cdk/web-console.ts); omit to deploy the API alone. */
   webConsole?: {
@@ -61,6 +64,12 @@ export interface PlatformStackProps extends StackProps {
     webAclArn?: string;
     connectOrigins?: string[];
   };
+  /**
+   * The API's own domain and its regional ACM certificate. With the console in front, the API's default
+   * execute-api endpoint is disabled (it would let anyone bypass CloudFront's geo restriction and logs) and
+   * CloudFront reaches the API through this domain. Without a console, the default endpoint stays.
+   */
+  apiDomain?: { domainName: string; certificateArn: string };
 }
 
 export interface PlatformQueue {
@@ -145,6 +154,7 @@ export class PlatformStack extends Stack {
         ...props.webConsole,
         oidc: { issuer: props.oidcIssuer, clientId: props.webConsole.clientId, scope: 'openid profile' },
         api: this.api,
+        ...(props.apiDomain ? { apiDomainName: props.apiDomain.domainName } : {}),
         platformKey: this.key,
         logRetention: LOG_RETENTION,
         accessLogBucket: this.accessLogBucket,
@@ -321,7 +331,14 @@ export class PlatformStack extends Stack {
   }
 
   private createFunction(scope: Construct, id: string, def: FunctionDef): AnsinhFunction {
-    return new AnsinhFunction(scope, id, {
+    const settings = def.settings ?? [];
+    if (settings.includes('bankCallbackSecret')) {
+      throw new Error(`function ${id}: a secret is never deployed as a value; declare bankCallbackSecretId`);
+    }
+    // A secret is read at run time through the Parameters and Secrets extension (cached 5 minutes there and
+    // here), so a rotation needs no deploy; the function may read that one secret and nothing else.
+    const readsSecret = settings.includes('bankCallbackSecretId');
+    const fn = new AnsinhFunction(scope, id, {
       repoRoot: this.props.repoRoot,
       entry: def.entry,
       description: def.description,
@@ -332,9 +349,33 @@ export class PlatformStack extends Stack {
         // The health check probes the issuer; role mapping reads the validated claims.
         ANSINH_OIDC_ISSUER: this.props.oidcIssuer,
         ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
-        ...Object.fromEntries((def.settings ?? []).map((k) => [PLATFORM_SETTINGS[k], this.props.settings[k]])),
+        ...Object.fromEntries(
+          settings.map((k) => [
+            PLATFORM_SETTINGS[k],
+            this.props.settings[k as Exclude<typeof k, 'bankCallbackSecret'>],
+          ]),
+        ),
       },
+      ...(readsSecret
+        ? {
+            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+              lambda.ParamsAndSecretsVersions.V1_0_103,
+              {
+                cacheSize: 10,
+                secretsManagerTtl: Duration.minutes(5),
+              },
+            ),
+          }
+        : {}),
     });
+    if (readsSecret) {
+      secretsmanager.Secret.fromSecretNameV2(
+        scope,
+        `${id}CallbackSecret`,
+        this.props.settings.bankCallbackSecretId,
+      ).grantRead(fn);
+    }
+    return fn;
   }
 
   /** Like the dead-letter alarms: anything above the threshold is something that will not fix itself. */
@@ -440,10 +481,16 @@ export class PlatformStack extends Stack {
     for (const [bid, access] of Object.entries(uses.buckets ?? {})) {
       const bucket = must(this.buckets, bid, 'bucket');
       fn.addEnvironment(envName.bucket(bid), bucket.bucketName);
-      // Object-level actions only (Bucket.grantRead/grantReadWrite add s3:List*, s3:GetBucket*, s3:DeleteObject*...).
-      const actions = access === 'readWrite' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
-      if (access === 'readWrite') this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+      // Object-level actions only (Bucket.grantRead/grantReadWrite add s3:List*, s3:GetBucket*, s3:DeleteObject*...),
+      // and only under the key prefixes the function uses.
+      const under = (prefixes: string[] = []) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+      if (access.read?.length) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: under(access.read) }));
+      }
+      if (access.write?.length) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: under(access.write) }));
+      }
+      if (access.write?.length) this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
       else this.key.grant(fn, 'kms:Decrypt');
     }
     if (uses.describeAll) this.wireDescribeAll(fn);
@@ -512,6 +559,11 @@ export class PlatformStack extends Stack {
     }
   }
 
+  /** The console's CloudFront fronts the API through the API's own domain (its default endpoint disabled). */
+  private apiBehindCloudFront(): boolean {
+    return !!this.props.webConsole && !!this.props.apiDomain;
+  }
+
   private createApi(): apigw.HttpApi {
     const methods = [...new Set(this.system.routes.map((r) => r.method))];
     const api = new apigw.HttpApi(this, 'Api', {
@@ -524,7 +576,19 @@ export class PlatformStack extends Stack {
         maxAge: Duration.hours(1),
       },
       createDefaultStage: true,
+      // Behind the console's CloudFront only: the execute-api URL would bypass its geo restriction and logs.
+      ...(this.apiBehindCloudFront() ? { disableExecuteApiEndpoint: true } : {}),
     });
+    if (this.apiBehindCloudFront() && this.props.apiDomain) {
+      const domain = new apigw.DomainName(this, 'ApiDomain', {
+        domainName: this.props.apiDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', this.props.apiDomain.certificateArn),
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'ApiMapping', { api, domainName: domain, stage: api.defaultStage as apigw.IStage });
+      // The DNS record (CNAME/alias) the domain needs, to the API Gateway regional name.
+      new CfnOutput(this, 'ApiDomainTarget', { value: domain.regionalDomainName });
+    }
 
     // The L2 default stage has no access-log or throttling props, so set them on the L1 stage.
     const accessLogs = this.logGroup(this, 'ApiAccessLogs');
@@ -570,7 +634,13 @@ export class PlatformStack extends Stack {
   }
 
   private createOutputs(): void {
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'ApiUrl', {
+      value:
+        this.apiBehindCloudFront() && this.props.apiDomain
+          ? `https://${this.props.apiDomain.domainName}`
+          : this.api.apiEndpoint,
+      description: 'HTTP API base URL',
+    });
     for (const [id, t] of this.tables) new CfnOutput(this, `Table${pascal(id)}Name`, { value: t.tableName });
     for (const [id, q] of this.queues) {
       new CfnOutput(this, `Queue${pascal(id)}Url`, { value: q.queue.queueUrl });

@@ -20,6 +20,8 @@ import { siteSecurityHeaders } from '../local/gateway.js';
 
 export interface WebConsoleProps {
   api: apigw.HttpApi;
+  /** The API's own domain name, when its execute-api endpoint is disabled: CloudFront's origin for /v1/*. */
+  apiDomainName?: string;
   /** The platform key: encrypts the deployment's log group like every other log group. */
   platformKey: kms.IKey;
   logRetention: logs.RetentionDays;
@@ -113,8 +115,9 @@ export class WebConsole extends Construct {
       },
     });
 
-    // `https://<id>.execute-api.<region>.amazonaws.com` → its host name.
-    const apiHost = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
+    // The API's custom domain when its default endpoint is disabled; else `https://<id>.execute-api.<region>
+    // .amazonaws.com` → its host name.
+    const apiHost = props.apiDomainName ?? Fn.select(2, Fn.split('/', props.api.apiEndpoint));
     const certificate =
       props.domainName && props.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)

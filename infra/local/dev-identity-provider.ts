@@ -123,7 +123,7 @@ export class DevIdentityProvider {
 
   /**
    * `issuer`/`audience` overrides exist so tests can prove the gateway refuses foreign tokens; extra `claims`
-   * (e.g. `azp`, `client_id`) let them act as a given client application.
+   * (e.g. `azp`, `client_id`) let them act as a given client application, or hold several roles at once.
    */
   async tokenFor(
     user: DemoUser,
@@ -131,7 +131,7 @@ export class DevIdentityProvider {
   ): Promise<string> {
     const key = await importJWK(this.privateJwk, 'RS256');
     const now = Math.floor(this.now() / 1000);
-    return new SignJWT({ ...opts.claims, ...claimsFor(user) })
+    return new SignJWT({ ...claimsFor(user), ...opts.claims })
       .setProtectedHeader({ alg: 'RS256', kid: this.privateJwk.kid, typ: 'JWT' })
       .setIssuer(opts.issuer ?? this.issuer)
       .setAudience(opts.audience ?? DEV_AUDIENCE)

@@ -10,7 +10,7 @@
  * DynamoDB Local's raw write rate in the same run.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createJob, getJob } from '../../functions/jobs/job-store.js';
 import { type CamtEntryInput, writeCamt053 } from '../../functions/payments/iso20022/camt.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
@@ -114,7 +114,7 @@ async function* statementBytes(count: number): AsyncGenerator<Uint8Array> {
         id: 'S20260106-BENCH',
         electronicSequenceNumber: 1,
         createdAt: '2026-01-06T23:59:59+07:00',
-        account: { id: '0071000999001' },
+        account: { id: '0071000888999' }, // province 79's paying account: the only one its officers may load
         openingBalance: { amountVnd: opening, date: '2026-01-06' },
         closingBalance: { amountVnd: opening - total, date: '2026-01-06' },
         entries: entries(count),
@@ -142,6 +142,13 @@ export async function run(args: string[]): Promise<void> {
   const platform = await new LocalPlatform({ prefix: 'benchrec-', ports: { dynamodb: dynamodbPort } }).start();
   let t = performance.now();
   await seedLedger(platform, count, log);
+  // The cycle the payments belong to: the worker reads its province to know which account paid them.
+  await DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.dynamodbEndpoint })).send(
+    new PutCommand({
+      TableName: platform.name('cycles'),
+      Item: { pk: `CYCLE#${CYCLE}`, sk: 'META', cycleId: CYCLE, jurisdiction: '79' },
+    }),
+  );
   const seedS = (performance.now() - t) / 1000;
   log(`seeded ${fmt(count)} payments in ${seedS.toFixed(1)} s`);
 

@@ -291,6 +291,13 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
     PaymentMethodChange.parse(JSON.parse(e.body));
   },
+  confirmPaymentMethodChange: (e) => {
+    z.strictObject({
+      accountNumber: z.string().refine(isValidAccountNumber),
+      changeId: z.string().regex(/^pm-[0-9a-f]{16}$/),
+    }).parse(e.pathParameters);
+    expect(e.body).toBeUndefined();
+  },
   // No parameter at all: whose payments comes from the token's personal id claim only.
   getMyPayments: (e) => {
     expect(e.pathParameters).toBeUndefined();
@@ -298,15 +305,22 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     expect(e.body).toBeUndefined();
     expect(principalFromClaims(e.requestContext.authorizer.jwt.claims)?.personalId).toMatch(/^\d{12}$/);
   },
+  // The identity number is in the body; the path and query carry nothing.
   getPersonPayments: (e) => {
-    z.strictObject({ identityNumber: IdentityNumber }).parse(e.pathParameters);
+    expect(e.pathParameters).toBeUndefined();
     z.strictObject({}).parse(e.queryStringParameters ?? {});
-    expect(e.body).toBeUndefined();
+    z.strictObject({ identityNumber: IdentityNumber }).parse(JSON.parse(e.body));
+    expect(e.rawPath).toBe('/v1/people/payments');
   },
+
   createStatementUpload: (e) => expect(e.body).toBeUndefined(),
   submitStatement: (e) =>
     z.strictObject({ uploadId: z.uuid(), fileName: z.string().min(1).max(255) }).parse(JSON.parse(e.body)),
   getStatementImport: (e) => ImportParams.parse(e.pathParameters),
+  confirmStatementImport: (e) => {
+    ImportParams.parse(e.pathParameters);
+    z.strictObject({ proposalHash: z.string().regex(/^sha256:[0-9a-f]{64}$/) }).parse(JSON.parse(e.body));
+  },
   getStatementLines: (e) => {
     ImportParams.parse(e.pathParameters);
     z.strictObject({
@@ -347,6 +361,7 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   // The handler takes the raw bytes under the bank's signature; the body is the pain.002 the status worker parses.
   bankCallback: async (e) => {
     expect(e.headers['x-bank-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(e.headers['x-bank-timestamp']).toMatch(/^\d{10}$/);
     expect((await parsePain002(e.body)).transactions.length).toBeGreaterThan(0);
   },
   // The poller parses the event with `z.object({}).passthrough()`; a schedule carries no detail.
@@ -963,6 +978,9 @@ describe('the samples through the real handlers (local runtime)', () => {
       const bad = await http('changePaymentMethod', mistyped);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
+      // Confirming a proposal on an account never opened: 404 as well, nothing to confirm.
+      const confirm = await http('confirmPaymentMethodChange', sample('confirmPaymentMethodChange'));
+      expect(confirm.statusCode).toBe(404);
     });
   });
 
@@ -1012,13 +1030,13 @@ describe('the samples through the real handlers (local runtime)', () => {
       const res = await http('getPersonPayments', event);
       expect(res.statusCode).toBe(200);
       const found = PersonPayments.parse(res.json);
-      expect(found.person).toMatchObject({ identityNumber: '0791******34', jurisdiction: '79' });
+      expect(found.person).toMatchObject({ identityNumber: '07********34', jurisdiction: '79' });
       expect(found.payments).toEqual([]);
-      const account = await getAccountByPersonalId(event.pathParameters.identityNumber);
+      const account = await getAccountByPersonalId(JSON.parse(event.body).identityNumber);
       expect(await lookupAudit(`PERSON#${account?.personId}`, event.requestContext.requestId)).toMatchObject({
         action: 'PAYMENTS_LOOKUP',
         outcome: 'FOUND',
-        identityNumber: '0791******34',
+        identityNumber: '07********34',
         jurisdiction: '79',
         roles: ['labor_officer'],
       });
@@ -1028,8 +1046,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       hanoi.requestContext.requestId = 'HkZ7bVxCSQ0EJ5h=';
       const elsewhere = await http('getPersonPayments', hanoi);
       const unknown = sample('getPersonPayments');
-      unknown.pathParameters.identityNumber = '001099012345';
-      unknown.rawPath = unknown.requestContext.http.path = '/v1/people/001099012345/payments';
+      unknown.body = JSON.stringify({ identityNumber: '001099012345' });
       unknown.requestContext.requestId = 'HkZ7bVxCSQ0EJ5i=';
       const absent = await http('getPersonPayments', unknown);
       for (const r of [elsewhere, absent]) {
@@ -1045,12 +1062,11 @@ describe('the samples through the real handlers (local runtime)', () => {
       const day = new Date().toISOString().slice(0, 10);
       expect(await lookupAudit(`LOOKUPS#${day}`, 'HkZ7bVxCSQ0EJ5i=')).toMatchObject({
         outcome: 'NOT_FOUND',
-        identityNumber: '0010******45',
+        identityNumber: '00********45',
       });
 
       const malformed = sample('getPersonPayments');
-      malformed.pathParameters.identityNumber = '79132108434';
-      malformed.rawPath = malformed.requestContext.http.path = '/v1/people/79132108434/payments';
+      malformed.body = JSON.stringify({ identityNumber: '79132108434' });
       const bad = await http('getPersonPayments', malformed);
       expect(bad.statusCode).toBe(400);
       expect(errorCode(bad.json)).toBe('INVALID_REQUEST');
@@ -1108,9 +1124,12 @@ describe('the samples through the real handlers (local runtime)', () => {
     it('bankCallback accepts a report signed with the bank secret (202) and refuses any other (401)', async () => {
       const secret = process.env.ANSINH_BANK_CALLBACK_SECRET;
       if (!secret) throw new Error('the local runtime sets ANSINH_BANK_CALLBACK_SECRET');
-      const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+      const now = String(Math.floor(Date.now() / 1000));
+      const sign = (body: string, at = now) =>
+        `sha256=${createHmac('sha256', secret).update(`${at}.${body}`, 'utf8').digest('hex')}`;
 
       const signed = sample('bankCallback');
+      signed.headers['x-bank-timestamp'] = now;
       signed.headers['x-bank-signature'] = sign(signed.body);
       const res = await http('bankCallback', signed);
       expect(res.statusCode).toBe(202);
@@ -1121,6 +1140,7 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(placeholder.statusCode).toBe(401);
       expect(errorCode(placeholder.json)).toBe('BAD_SIGNATURE');
       const tampered = sample('bankCallback');
+      tampered.headers['x-bank-timestamp'] = now;
       tampered.headers['x-bank-signature'] = sign(tampered.body);
       tampered.body = tampered.body.replace('ACSC', 'RJCT');
       expect((await http('bankCallback', tampered)).statusCode).toBe(401);
@@ -1148,7 +1168,7 @@ describe('the samples through the real handlers (local runtime)', () => {
             id: 'S20260303-CONTRACT',
             electronicSequenceNumber: 1,
             createdAt: '2026-03-03T23:59:59+07:00',
-            account: { id: '0071000999001' },
+            account: { id: '0071000888999' }, // province 79's paying account
             openingBalance: { amountVnd: 1_000_000, date: '2026-03-03' },
             closingBalance: { amountVnd: 877_000, date: '2026-03-03' },
             entries: [
@@ -1194,6 +1214,14 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(report.json).toMatchObject({ format: 'csv', downloadUrl: expect.any(String) });
       // The sample's import id was never loaded: 404, like another jurisdiction's.
       expect((await http('getStatementImport', sample('getStatementImport'))).statusCode).toBe(404);
+      expect((await http('confirmStatementImport', sample('confirmStatementImport'))).statusCode).toBe(404);
+      // A line that is not ours proposes no ledger change: nothing to confirm.
+      expect(view.proposal).toMatchObject({ status: 'NONE', changes: 0 });
+      const confirm = forImport('confirmStatementImport', importId);
+      confirm.body = JSON.stringify({ proposalHash: view.proposal.hash });
+      const nothing = await http('confirmStatementImport', confirm);
+      expect(nothing.statusCode).toBe(409);
+      expect(errorCode(nothing.json)).toBe('NOTHING_TO_CONFIRM');
     });
 
     it('listStatements lists the import the samples loaded, newest first, in the caller jurisdiction', async () => {

@@ -36,9 +36,9 @@ let receiver: Server;
 const callbacks: Callback[] = [];
 let failNextCallbacks = 0;
 
-function verify(body: string, header: string | undefined): boolean {
-  if (!header?.startsWith('sha256=')) return false;
-  const expected = createHmac('sha256', SECRET).update(body, 'utf8').digest();
+function verify(body: string, header: string | undefined, timestamp: string | undefined): boolean {
+  if (!header?.startsWith('sha256=') || !timestamp) return false;
+  const expected = createHmac('sha256', SECRET).update(`${timestamp}.${body}`, 'utf8').digest();
   const got = Buffer.from(header.slice(7), 'hex');
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
@@ -55,7 +55,11 @@ beforeAll(async () => {
         return;
       }
       const body = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verify(body, req.headers['x-bank-signature'] as string | undefined);
+      const signatureValid = verify(
+        body,
+        req.headers['x-bank-signature'] as string | undefined,
+        req.headers['x-bank-timestamp'] as string | undefined,
+      );
       parsePain002(body).then(
         (report) => {
           callbacks.push({ body, signatureValid, report });

@@ -101,7 +101,10 @@ describe('registry check at compute', () => {
     // The death is on the account (versioned), and a look-up shows it; the dropped person's account is untouched.
     expect(deadAccount).toMatchObject({ status: 'CLOSED', dateOfDeath: '2026-01-20', version: 2 });
     expect(droppedAccount).toMatchObject({ status: 'ACTIVE', version: 1 });
-    const lookup = await api(platform, 'GET', `/v1/people/${dies.personalId}/payments`, { token: h.officer });
+    const lookup = await api(platform, 'POST', '/v1/people/payments', {
+      token: h.officer,
+      body: { identityNumber: dies.personalId },
+    });
     expect(lookup.status).toBe(200);
     expect(lookup.body.person.account.status).toBe('CLOSED');
     expect(lookup.body.person.account.statusLabel.vi).toContain('đã mất ngày 20/01/2026');

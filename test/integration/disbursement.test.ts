@@ -202,10 +202,21 @@ describe('disbursement cycle', () => {
     for await (const p of paymentsInState(cycleId, 'REJECTED')) rejected.push(p);
     const bankRejected = rejected.find((p) => p.channel === 'BANK');
     if (!bankRejected) throw new Error('expected the closed bank account to be rejected');
-    const moved = await api(platform, 'POST', `/v1/accounts/${bankRejected.socialAccount}/payment-method`, {
+    // One officer proposes, another of the province (here a commune officer of HCM) confirms.
+    const proposed = await api(platform, 'POST', `/v1/accounts/${bankRejected.socialAccount}/payment-method`, {
       token: officer,
       body: { kind: 'POST_OFFICE', communeCode: '26737', reason: 'Tài khoản ngân hàng đã đóng (AC04)' },
     });
+    expect(proposed.status).toBe(202);
+    const second = await platform.identityProvider.tokenFor(
+      platform.identityProvider.user('canbo.xa') as NonNullable<ReturnType<typeof platform.identityProvider.user>>,
+    );
+    const moved = await api(
+      platform,
+      'POST',
+      `/v1/accounts/${bankRejected.socialAccount}/payment-method/${proposed.body.changeId}/confirm`,
+      { token: second },
+    );
     expect(moved.status).toBe(200);
     expect(moved.body.version).toBe(2);
     const hanoi = await platform.identityProvider.tokenFor(demoUser('labor_officer', '01'));

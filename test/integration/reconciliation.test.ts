@@ -27,6 +27,7 @@ import {
   cycleIn,
   type Harness,
   harness,
+  originalMsgIdOf,
   runCycle,
   statusReport,
 } from '../support/disbursement.js';
@@ -166,7 +167,7 @@ describe('reconciliation against the bank simulator', () => {
     expect(duplicate[0]).toMatchObject({ paymentId: ids[2] });
   });
 
-  it('the next day statement carries the return: linked, and the ledger gets a new RETURNED entry', async () => {
+  it('the next day statement carries the return: linked, proposed, and once confirmed a new RETURNED entry', async () => {
     const day2 = vietnamDate(Date.now() + 24 * 3600_000);
     const second = await load(platform.bank.statement(day2) as string, 'sao-ke-ngay-2.xml');
     expect(outcomes(second).RETURN?.count).toBe(1);
@@ -174,11 +175,26 @@ describe('reconciliation against the bank simulator', () => {
     expect(ret).toMatchObject({ paymentId: ids[4] });
     // Continuity: sequence 2 follows 1, its opening balance is yesterday's closing.
     expect((second.statements as { problems: unknown[] }[])[0]?.problems).toEqual([]);
+    // The preparer's file only proposes the return: the ledger waits for a second officer.
+    expect(second.proposal).toMatchObject({
+      status: 'AWAITING_CONFIRMATION',
+      changes: 1,
+      byState: { RETURNED: 1 },
+      label: { vi: 'Chờ xác nhận', en: 'Awaiting confirmation' },
+    });
+    expect((await getPayment(ids[4] as string))?.state).toBe('SETTLED');
+    const confirmed = await api(platform, 'POST', `/v1/statements/${second.importId}/confirm`, {
+      token: h.approver,
+      body: { proposalHash: second.proposal.hash },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.proposal).toMatchObject({ status: 'CONFIRMED', applied: 1, unchanged: 0 });
     const head = await getPayment(ids[4] as string);
     expect(head?.state).toBe('RETURNED');
     const history = await entries(ids[4] as string);
     expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['SETTLED', 'RETURNED']));
     expect(history.at(-1)?.source).toBe('statement-import');
+    expect(history.at(-1)?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
   });
 
   it("the bank's camt.054 notifications of the same bookings are linked, never counted twice", async () => {
@@ -227,9 +243,12 @@ describe('reconciliation against the bank simulator', () => {
 
   it('a pain.002 status report: late, contradictory and unknown statuses are each named', async () => {
     const report = [
-      statusReport([ids[5] as string], 'ACSP'), // late: it is settled already
-      statusReport([ids[7] as string], 'ACSC'), // contradicts the rejection
-      statusReport(['P202603UNKNOWNPAYMENT000000001'], 'ACSC'),
+      // Each answers the pain.001 that carried the payments (a report about another message is refused).
+      statusReport([ids[5] as string], 'ACSP', { originalMsgId: await originalMsgIdOf(ids[5] as string) }), // late
+      statusReport([ids[7] as string], 'ACSC', { originalMsgId: await originalMsgIdOf(ids[7] as string) }), // contradicts the rejection
+      statusReport(['P202603UNKNOWNPAYMENT000000001'], 'ACSC', {
+        originalMsgId: await originalMsgIdOf(ids[5] as string),
+      }),
     ];
     const late = await load(report[0] as string, 'pain002-1.xml');
     expect(late.format).toBe('pain.002');
@@ -273,7 +292,7 @@ describe('reconciliation against the bank simulator', () => {
       .join('/');
     const csv = [
       'SAO KÊ TÀI KHOẢN',
-      'Số tài khoản: 0071000999777',
+      'Số tài khoản: 0071000888999', // province 79's paying account
       'Ngày giao dịch;Số tham chiếu;Mã giao dịch;Ghi nợ;Ghi có;Nội dung',
       `${day};CSV-1;${ids[6]};${byId.get(ids[6] as string)?.amount};;TRO CAP XA HOI`,
       `${day};CSV-2;;12.5x0;;PHI DICH VU`,
@@ -471,7 +490,7 @@ describe('reconciliation against the bank simulator', () => {
             id: 'S20260309-LONG',
             electronicSequenceNumber: 1,
             createdAt: '2026-03-09T23:59:59+07:00',
-            account: { id: '0071000555001' },
+            account: { id: '0071000888999' },
             openingBalance: { amountVnd: 10_000_000, date: '2026-03-09' },
             closingBalance: { amountVnd: 10_000_000 - total, date: '2026-03-09' },
             entries,

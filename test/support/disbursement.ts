@@ -10,11 +10,13 @@ import { type CycleRecord, getCycle } from '../../functions/disbursement-cycles/
 import { buildPain002, type PaymentStatus } from '../../functions/payments/iso20022/pain002.js';
 import {
   entries,
+  getPayment,
   type LedgerEntry,
   type PaymentHead,
   paymentsInState,
 } from '../../functions/payments/ledger/ledger-store.js';
 import { decideTransition, PAYMENT_STATES, type PaymentState } from '../../functions/payments/ledger/payment-state.js';
+import { contentId } from '../../functions/shared/ids.js';
 import type { BankSimulatorStats } from '../../infra/local/bank-simulator/simulator.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { agedAtLeast } from './categories.js';
@@ -156,6 +158,13 @@ export async function bankPayment(p: LocalPlatform, e2e: string) {
   };
 }
 
+/** The MsgId of the pain.001 that carried a payment (the dispatch worker's, deterministic per cycle chunk). */
+export async function originalMsgIdOf(paymentId: string): Promise<string> {
+  const head = await getPayment(paymentId);
+  if (!head) throw new Error(`no payment ${paymentId}`);
+  return `M${contentId('m', [head.cycleId, head.chunk]).slice(2, 26).toUpperCase()}`;
+}
+
 /** A pain.002 with one transaction status per EndToEndId, as the bank would build it. */
 export function statusReport(
   ids: string[],
@@ -180,14 +189,24 @@ export function statusReport(
   });
 }
 
-/** POSTs a status report to our public callback route, signed like the bank signs (or not). */
-export async function postCallback(p: LocalPlatform, xml: string, secret = process.env.ANSINH_BANK_CALLBACK_SECRET) {
-  const signature = `sha256=${createHmac('sha256', secret ?? '')
-    .update(xml, 'utf8')
-    .digest('hex')}`;
+/** The bank's signature of a callback: HMAC-SHA256 of `<timestamp>.<body>`. */
+export const signCallback = (secret: string, timestamp: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+
+/** POSTs a status report to our public callback route, signed like the bank signs (or not), now or at `timestamp`. */
+export async function postCallback(
+  p: LocalPlatform,
+  xml: string,
+  secret = process.env.ANSINH_BANK_CALLBACK_SECRET,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+) {
   const res = await fetch(`${p.url}/v1/bank/callbacks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/xml; charset=utf-8', 'x-bank-signature': signature },
+    headers: {
+      'content-type': 'application/xml; charset=utf-8',
+      'x-bank-timestamp': timestamp,
+      'x-bank-signature': signCallback(secret ?? '', timestamp, xml),
+    },
     body: xml,
   });
   await res.arrayBuffer();

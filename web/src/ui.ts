@@ -66,8 +66,8 @@ export function poll(tick: () => Promise<boolean | undefined>, ms = 1000): () =>
   };
 }
 
-/** `0791******35`: identity numbers are never shown in full on screen. */
+/** `07********35`: identity numbers are never shown in full on screen, at most 4 digits of them. */
 export const maskId = (id: string | undefined) =>
-  id && id.length === 12 ? `${id.slice(0, 4)}******${id.slice(10)}` : (id ?? '');
+  id && id.length === 12 ? `${id.slice(0, 2)}********${id.slice(10)}` : (id ?? '');
 
 export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));

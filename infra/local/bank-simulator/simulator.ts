@@ -18,7 +18,11 @@
  *   GET  /iso20022/camt.054?since=ISO[&account=]        notifications created at/after `since` (204 if none).
  *   POST /control/faults             JSON faults (see BankFaults), merged into the current ones; `reset: true`
  *                                    clears everything first. Answers the faults now in force.
- *   PUT  /control/accounts/{bin}/{number}  JSON { status: OPEN|CLOSED|UNKNOWN, holderDeceased? }.
+ *   POST /iso20022/acmt.023          account verification (acmt.023 in, acmt.024 out): an account never set through
+ *                                    /control/accounts (or UNKNOWN) → AC01; CLOSED → AC04; OPEN with the holder's
+ *                                    name equal (case, spacing, Unicode form) → verified; else BE01 with the name
+ *                                    the bank holds.
+ *   PUT  /control/accounts/{bin}/{number}  JSON { status: OPEN|CLOSED|UNKNOWN, holderDeceased?, holderName? }.
  *   GET  /control/stats              the counters.
  *   POST /control/clock              JSON { advanceMs } moves the bank's clock forward (returns fall due).
  *
@@ -29,7 +33,8 @@
  *   Another `processingDelayMs` later (wave 2) the ACSP ones become ACSC (settled) and each PmtInf's settled
  *   transactions are booked as ONE debit on the debtor account (batch booking).
  *   One pain.002 callback per file per wave lists its transactions, POSTed to `callbackUrl` with
- *   `x-bank-signature: sha256=<hex HMAC-SHA256(body, callbackSecret)>`; callbacks of one file are delivered in
+ *   `x-bank-timestamp: <Unix seconds>` and `x-bank-signature: sha256=<hex HMAC-SHA256(<timestamp>.<body>,
+ *   callbackSecret)>` (signed afresh at each attempt; a 409 means the platform already has it); callbacks of one file are delivered in
  *   order; failures (network error, non-2xx, timeout) are retried with exponential backoff up to
  *   `callbackMaxAttempts` attempts.
  *   Default account policy: an account never set through `accounts.set` / PUT /control/accounts is OPEN.
@@ -51,6 +56,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { buildAcmt024, parseAcmt023, type VerificationRequest } from '../../../functions/payments/iso20022/acmt.js';
 import {
   buildCamt053,
   buildCamt054,
@@ -83,6 +89,8 @@ export type AccountStatus = 'OPEN' | 'CLOSED' | 'UNKNOWN';
 export interface AccountState {
   status: AccountStatus;
   holderDeceased?: boolean;
+  /** The holder's name as the bank holds it (account verification). */
+  holderName?: string;
 }
 
 export const BankFaultsInput = z
@@ -119,7 +127,11 @@ export const BankFaultsInput = z
 export type BankFaults = z.infer<typeof BankFaultsInput>;
 
 const AccountInput = z
-  .object({ status: z.enum(['OPEN', 'CLOSED', 'UNKNOWN']), holderDeceased: z.boolean().optional() })
+  .object({
+    status: z.enum(['OPEN', 'CLOSED', 'UNKNOWN']),
+    holderDeceased: z.boolean().optional(),
+    holderName: z.string().min(1).max(140).optional(),
+  })
   .strict();
 const ClockInput = z
   .object({
@@ -150,6 +162,8 @@ export interface BankSimulatorStats {
   callbacksAbandoned: number;
   /** Callbacks lost on purpose by dropCallbacks. */
   callbacksDropped: number;
+  /** Account verifications answered (acmt.023 → acmt.024). */
+  verifications: number;
   /** Transactions settled (ACSC). */
   settled: number;
   /** Transactions rejected (RJCT). */
@@ -305,6 +319,7 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     callbacksFailed: 0,
     callbacksAbandoned: 0,
     callbacksDropped: 0,
+    verifications: 0,
     settled: 0,
     rejected: 0,
     returned: 0,
@@ -369,7 +384,15 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
       if (!/^\d{6}$/.test(bin)) throw new Error('bin must be 6 digits');
       if (!/^[A-Za-z0-9]{1,34}$/.test(number)) throw new Error('account number must be 1-34 letters/digits');
       const s = AccountInput.parse(state);
-      accountStates.set(accountKey(bin, number), { status: s.status, holderDeceased: s.holderDeceased ?? false });
+      accountStates.set(accountKey(bin, number), {
+        status: s.status,
+        holderDeceased: s.holderDeceased ?? false,
+        ...(s.holderName ? { holderName: s.holderName } : {}),
+      });
+    },
+    /** Only accounts the bank was told about can be verified (the default policy pays any account). */
+    known(bin: string, number: string): AccountState | undefined {
+      return accountStates.get(accountKey(bin, number));
     },
     get(bin: string, number: string): AccountState {
       return accountStates.get(accountKey(bin, number)) ?? { status: 'OPEN', holderDeceased: false };
@@ -413,18 +436,20 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
   };
 
   // ------------------------------------------------------------------ callbacks
-  const sign = (body: string): string =>
-    `sha256=${createHmac('sha256', o.callbackSecret).update(body, 'utf8').digest('hex')}`;
+  const sign = (timestamp: string, body: string): string =>
+    `sha256=${createHmac('sha256', o.callbackSecret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
   async function sendOnce(body: string, msgId: string): Promise<void> {
     const url = o.callbackUrl as string;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (stopped) return;
       try {
+        const timestamp = String(Math.floor(Date.now() / 1000));
         const res = await fetch(url, {
           method: 'POST',
           headers: {
             'content-type': 'application/xml; charset=utf-8',
-            'x-bank-signature': sign(body),
+            'x-bank-timestamp': timestamp,
+            'x-bank-signature': sign(timestamp, body),
             'x-bank-message-id': msgId,
             'x-bank-attempt': String(attempt),
           },
@@ -432,7 +457,8 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
           signal: AbortSignal.any([aborter.signal, AbortSignal.timeout(callbackTimeout)]),
         });
         await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
+        // 409: the platform already holds this message (an earlier attempt got through): delivered.
+        if (res.ok || res.status === 409) {
           stats.callbacksSent++;
           return;
         }
@@ -974,6 +1000,38 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     if (path === '/iso20022/pain.001') {
       if (method !== 'POST') return methodNotAllowed('POST');
       return submit(req, res);
+    }
+    if (path === '/iso20022/acmt.023') {
+      if (method !== 'POST') return methodNotAllowed('POST');
+      let request: VerificationRequest;
+      try {
+        request = await parseAcmt023((await readBody(req, MAX_JSON_BYTES)).toString('utf8'));
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+      stats.verifications++;
+      const state = accounts.known(request.bankBin, request.accountNumber);
+      const same = (a: string, b: string) =>
+        a.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim() ===
+        b.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
+      const verdict: { verified: boolean; reason?: 'AC01' | 'AC04' | 'BE01'; holderName?: string } =
+        !state || state.status === 'UNKNOWN' || !state.holderName
+          ? { verified: false, reason: 'AC01' }
+          : state.status === 'CLOSED'
+            ? { verified: false, reason: 'AC04' }
+            : same(state.holderName, request.holderName)
+              ? { verified: true }
+              : { verified: false, reason: 'BE01', holderName: state.holderName };
+      return sendXml(
+        res,
+        200,
+        buildAcmt024({
+          msgId: `V${createHash('sha256').update(request.msgId).digest('hex').slice(0, 30).toUpperCase()}`,
+          originalMsgId: request.msgId,
+          id: request.id,
+          ...verdict,
+        }),
+      );
     }
     if (path.startsWith('/iso20022/payments/')) {
       if (method !== 'GET') return methodNotAllowed('GET');

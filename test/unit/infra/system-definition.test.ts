@@ -26,7 +26,7 @@ function base(): SystemDef {
           tables: { jobs: 'readWrite' },
           queues: { work: 'send' },
           stateMachines: { flow: 'start' },
-          buckets: { uploads: 'read' },
+          buckets: { uploads: { read: ['incoming/'] } },
         },
       },
       consumer: {
@@ -110,9 +110,17 @@ describe('validateSystem', () => {
       /api: unknown state machine flwo/,
     ],
     [
+      'a bucket used without a key prefix, or with a prefix that is not one folder',
+      (s) => {
+        fn(s, 'api').uses = { buckets: { uploads: {} } };
+        fn(s, 'consumer').uses = { buckets: { uploads: { read: ['*'] } } };
+      },
+      /api: bucket uploads used without a key prefix[\s\S]*consumer: key prefix \* must be one folder ending in \//,
+    ],
+    [
       'an unknown bucket in uses',
       (s) => {
-        fn(s, 'api').uses = { buckets: { upload: 'readWrite' } };
+        fn(s, 'api').uses = { buckets: { upload: { write: ['incoming/'] } } };
       },
       /api: unknown bucket upload/,
     ],
@@ -188,7 +196,7 @@ describe('validateSystem', () => {
 
   it('reports every problem at once, one per line', () => {
     const message = problemsOf((s) => {
-      fn(s, 'api').uses = { tables: { a: 'read' }, buckets: { b: 'read' } };
+      fn(s, 'api').uses = { tables: { a: 'read' }, buckets: { b: { read: ['x/'] } } };
       s.routes.push({ method: 'PUT', path: '/x', function: 'nobody', roles: 'public' });
     });
     expect(message.split('\n- ')).toEqual([

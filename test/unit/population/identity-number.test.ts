@@ -116,13 +116,13 @@ describe('province reference data', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('maskIdentityNumber', () => {
-  it('keeps the first 4 and last 2 digits', () => {
-    expect(maskIdentityNumber('079130796645')).toBe('0791******45');
-    expect(maskIdentityNumber('123456789')).toBe('1234***89');
-    expect(maskIdentityNumber('1234567')).toBe('1234*67');
+  it('keeps the first 2 and last 2 digits: at most 4', () => {
+    expect(maskIdentityNumber('079130796645')).toBe('07********45');
+    expect(maskIdentityNumber('123456789')).toBe('12*****89');
+    expect(maskIdentityNumber('1234567')).toBe('12***67');
   });
 
-  // Keeping 4 + 2 of a 6-character value would show all of it.
+  // Keeping 2 + 2 of a short value would show most of it.
   it('masks everything below 7 characters', () => {
     expect(maskIdentityNumber('123456')).toBe('******');
     expect(maskIdentityNumber('12345')).toBe('*****');
@@ -272,9 +272,9 @@ describe('checkIdentityNumber', () => {
   it('ID_OLD_CMND for a 9-digit old identity card number, masked', () => {
     const result = checkIdentityNumber('025123489');
     expect(codeOf(result)).toBe('ID_OLD_CMND');
-    expect(messageOf(result).vi).toContain('0251***89');
+    expect(messageOf(result).vi).toContain('02*****89');
     expect(messageOf(result).vi).toContain('CMND');
-    expect(messageOf(result).en).toContain('0251***89');
+    expect(messageOf(result).en).toContain('02*****89');
     expect(`${messageOf(result).vi} ${messageOf(result).en}`).not.toContain('025123489');
   });
 
@@ -282,7 +282,7 @@ describe('checkIdentityNumber', () => {
     // 079… (one zero lost → 11 digits)
     const result = checkIdentityNumber('79130796635');
     expect(codeOf(result)).toBe('ID_LEADING_ZERO_LOST');
-    expect(messageOf(result).vi).toContain('7913*****35');
+    expect(messageOf(result).vi).toContain('79*******35');
     expect(messageOf(result).vi).toContain('Excel');
     expect(messageOf(result).en).toContain('leading zero');
     // 001… Hà Nội, 002… Hà Giang (two zeros lost → 10 digits)
@@ -299,7 +299,7 @@ describe('checkIdentityNumber', () => {
     const result = checkIdentityNumber('0791307966351');
     expect(messageOf(result).vi).toContain('13 chữ số');
     expect(messageOf(result).en).toContain('13 digits');
-    expect(messageOf(result).vi).toContain('0791*******51');
+    expect(messageOf(result).vi).toContain('07*********51');
   });
 
   it('ID_PROVINCE_UNKNOWN for a first digit 0 without a province', () => {
@@ -313,7 +313,7 @@ describe('checkIdentityNumber', () => {
   it('ID_GENDER_MISMATCH when digit 4 disagrees with the declared gender', () => {
     const result = checkIdentityNumber('079130796635', { gender: 'M', dateOfBirth: '1930-01-05' });
     expect(codeOf(result)).toBe('ID_GENDER_MISMATCH');
-    expect(messageOf(result).vi).toContain('0791******35');
+    expect(messageOf(result).vi).toContain('07********35');
     expect(messageOf(result).vi).toContain('nữ');
     expect(messageOf(result).en).toContain('female');
     expect(codeOf(checkIdentityNumber('051216885294', { gender: 'F' }))).toBe('ID_GENDER_MISMATCH');

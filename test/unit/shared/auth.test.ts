@@ -26,7 +26,42 @@ describe('principalFromClaims', () => {
       subject: 'local|canbo.hcm',
       roles: ['labor_officer'],
       jurisdiction: '79',
+      province: '79',
     });
+  });
+
+  it("takes a commune officer's province from the province claim, never from the commune code's digits", () => {
+    const { provinceClaim, communeClaim } = roleConfigJson;
+    const hcmCommune = principalFromClaims(
+      claims({
+        [rolesClaim]: '[ubnd-xa]',
+        [jurisdictionClaim]: '26734',
+        [provinceClaim]: '79',
+        [communeClaim]: '26734',
+      }),
+    );
+    expect(hcmCommune).toEqual({
+      subject: 'local|canbo.hcm',
+      roles: ['labor_officer'],
+      jurisdiction: '26734',
+      province: '79',
+      commune: '26734',
+    });
+    // A commune code alone names no province: `79000` is not in province 79 because of its digits.
+    const made = principalFromClaims(claims({ [rolesClaim]: '[ubnd-xa]', [jurisdictionClaim]: '79000' }));
+    expect(made).toEqual({
+      subject: 'local|canbo.hcm',
+      roles: ['labor_officer'],
+      jurisdiction: '79000',
+      commune: '79000',
+    });
+    expect(made?.province).toBeUndefined();
+    // Claims only: a commune officer with province and commune claims and no jurisdiction claim acts for the commune.
+    expect(
+      principalFromClaims(claims({ [rolesClaim]: '[ubnd-xa]', [provinceClaim]: '79', [communeClaim]: '26734' }))
+        ?.jurisdiction,
+    ).toBe('26734');
+    expect(principalFromClaims(claims({ [rolesClaim]: '[ubnd-xa]', [provinceClaim]: '7' }))).toBeNull();
   });
 
   it('maps every alias of the configuration to its role id', () => {
@@ -74,6 +109,7 @@ describe('principalFromClaims', () => {
     const withJurisdiction = (j: unknown) =>
       principalFromClaims(claims({ [rolesClaim]: '[so-ldtbxh]', [jurisdictionClaim]: j }));
     expect(withJurisdiction('79')?.jurisdiction).toBe('79');
+    expect(withJurisdiction('79')?.province).toBe('79');
     expect(withJurisdiction('26734')?.jurisdiction).toBe('26734');
     for (const bad of ['7', '079', '7912', 'HCM', ' 79', '79\n', '٧٩']) expect(withJurisdiction(bad)).toBeNull();
     // An empty claim is an absent one.
@@ -103,7 +139,7 @@ describe('principalFromClaims', () => {
     });
     const principal = principalFromClaims({ sub: 's', groups: '[/ansinh/auditor so-ldtbxh]', province: '01' }, config);
     // `so-ldtbxh` is an alias of the default configuration only.
-    expect(principal).toEqual({ subject: 's', roles: ['auditor'], jurisdiction: '01' });
+    expect(principal).toEqual({ subject: 's', roles: ['auditor'], jurisdiction: '01', province: '01' });
     expect(principalFromClaims({ sub: 's', [rolesClaim]: '[thanh-tra]' }, config)).toBeNull();
   });
 });

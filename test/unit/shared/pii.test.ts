@@ -15,20 +15,20 @@ const FULL_NAME = 'Hoàng Thanh Minh Ánh';
 const stringify = (value: unknown) => JSON.stringify(value, piiReplacer);
 
 describe('maskDigits', () => {
-  it('keeps the first four and last two characters of a 12-digit number', () => {
-    expect(maskDigits(ID)).toBe('0791******35');
+  it('keeps the first two and last two characters of a 12-digit number: at most 4 digits', () => {
+    expect(maskDigits(ID)).toBe('07********35');
   });
 
   it('keeps the length, so records can still be told apart by shape', () => {
     for (const value of [OLD_CMND, BANK_ACCOUNT, '1234567']) expect(maskDigits(value)).toHaveLength(value.length);
-    expect(maskDigits(BANK_ACCOUNT)).toBe('9704*************90');
+    expect(maskDigits(BANK_ACCOUNT)).toBe('97***************90');
   });
 
   it('masks everything below seven characters (nothing useful to keep)', () => {
     expect(maskDigits('123456')).toBe('******');
     expect(maskDigits('1')).toBe('*');
     expect(maskDigits('')).toBe('');
-    expect(maskDigits('1234567')).toBe('1234*67');
+    expect(maskDigits('1234567')).toBe('12***67');
   });
 });
 
@@ -52,7 +52,7 @@ describe('maskName', () => {
 describe('maskText', () => {
   it('masks every run of nine or more digits wherever it appears', () => {
     expect(maskText(`CCCD ${ID}, CMND ${OLD_CMND}, TK ${BANK_ACCOUNT}.`)).toBe(
-      'CCCD 0791******35, CMND 1234***89, TK 9704*************90.',
+      'CCCD 07********35, CMND 12*****89, TK 97***************90.',
     );
   });
 
@@ -62,7 +62,7 @@ describe('maskText', () => {
   });
 
   it('masks a number glued to letters (no word boundary needed)', () => {
-    expect(maskText(`id=${ID}x`)).toBe('id=0791******35x');
+    expect(maskText(`id=${ID}x`)).toBe('id=07********35x');
   });
 
   it('keeps UUIDs (request ids) and hex digests / trace ids whole, even with long digit runs inside', () => {
@@ -114,13 +114,13 @@ describe('piiReplacer', () => {
     expect(piiReplacer('name', 'TypeError')).toBe('TypeError');
     expect(piiReplacer('name', 'Lambda.ServiceException')).toBe('Lambda.ServiceException');
     // Kept as an identifier, but a long digit run inside it is still masked by shape.
-    expect(piiReplacer('name', `job${ID}`)).toBe('job0791******35');
+    expect(piiReplacer('name', `job${ID}`)).toBe('job07********35');
   });
 
   it('masks by shape under any key', () => {
     expect(JSON.parse(stringify({ note: `gọi lại cho ${ID}`, deep: { a: [BANK_ACCOUNT] } }))).toEqual({
-      note: 'gọi lại cho 0791******35',
-      deep: { a: ['9704*************90'] },
+      note: 'gọi lại cho 07********35',
+      deep: { a: ['97***************90'] },
     });
   });
 
@@ -137,11 +137,11 @@ describe('piiReplacer', () => {
       }),
     );
     expect(out).toEqual({
-      personalId: '7913*****35',
-      personal_id: '7913*****35',
-      cccd: '1234****90',
-      accountNumber: '9704*******34',
-      phone: '9123***78',
+      personalId: '79*******35',
+      personal_id: '79*******35',
+      cccd: '12******90',
+      accountNumber: '97*********34',
+      phone: '91*****78',
       total: 100,
       amount: 1500000,
     });
@@ -184,15 +184,15 @@ describe('piiReplacer', () => {
   });
 
   it('masks bigints by shape', () => {
-    expect(piiReplacer('anything', 9704229201234567890n)).toBe('9704*************90');
+    expect(piiReplacer('anything', 9704229201234567890n)).toBe('97***************90');
   });
 
   it('turns an Error into a plain record with message and stack masked, name kept', () => {
     const err = new RangeError(`identity number ${ID} rejected`);
     const out = JSON.parse(stringify({ err }));
     expect(out.err.name).toBe('RangeError');
-    expect(out.err.message).toBe('identity number 0791******35 rejected');
-    expect(out.err.stack).toContain('RangeError: identity number 0791******35 rejected');
+    expect(out.err.message).toBe('identity number 07********35 rejected');
+    expect(out.err.stack).toContain('RangeError: identity number 07********35 rejected');
     expect(JSON.stringify(out)).not.toContain(ID);
   });
 
@@ -251,7 +251,7 @@ describe('the shared Powertools Logger', () => {
       expect(text).not.toContain(secret);
     }
     // The masked forms are there: the line is still useful to support.
-    expect(text).toContain('0791******35');
+    expect(text).toContain('07********35');
     expect(text).toContain('H**** T**** M*** Á**');
   });
 
@@ -273,7 +273,7 @@ describe('the shared Powertools Logger', () => {
     logger.error('request failed', new TypeError(`bad ${ID}`));
     const record = JSON.parse(output());
     expect(record.error.name).toBe('TypeError');
-    expect(record.error.message).toBe('bad 0791******35');
+    expect(record.error.message).toBe('bad 07********35');
     expect(record.error.stack).not.toContain(ID);
   });
 

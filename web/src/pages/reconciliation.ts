@@ -36,6 +36,8 @@ interface ImportView {
   fileProblemCount: number;
   outcomes: OutcomeTotal[];
   failure?: { message?: { vi: string; en: string } };
+  /** Ledger changes the file proposes; they apply only once another finance officer confirms them. */
+  proposal?: { status: string; changes: number; hash: string; label: { vi: string; en: string } };
 }
 
 const IMPORT_STATUS: Record<string, { vi: string; en: string }> = {
@@ -205,6 +207,12 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
         ),
       ),
       v.status === 'FAILED' && notice('error', loc(v.failure?.message)),
+      v.proposal &&
+        v.proposal.status !== 'NONE' &&
+        notice(
+          v.proposal.status === 'CONFIRMED' ? 'ok' : 'info',
+          `${L('Thay đổi sổ cái', 'Ledger changes')}: ${count(v.proposal.changes)} — ${loc(v.proposal.label)} (${v.proposal.hash})`,
+        ),
       v.statements.map((st) =>
         (st.problems ?? []).map((p) => notice('error', `${st.statementId ?? ''}: ${loc(p.message) || p.code}`)),
       ),
