@@ -95,6 +95,8 @@ export const PLATFORM_SETTINGS = {
   bankUrl: 'ANSINH_BANK_URL',
   /** Shared secret the bank signs its callbacks with (on AWS: resolve from Secrets Manager, see README). */
   bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
+  /** Where beneficiary notifications go: the local simulator's URL, or `aws-sms` (functions/notifications/port.ts). */
+  notificationsUrl: 'ANSINH_NOTIFICATIONS_URL',
 } as const;
 export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
 

@@ -107,6 +107,28 @@ export const system: SystemDef = validateSystem({
         { name: 'byOutcome', partitionKey: { name: 'importOutcome', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
       ],
     },
+    cases: {
+      description: 'Cases of payments that did not reach their person: reason, actions, state, audit trail',
+      partitionKey: { name: 'caseId', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        // Only case items carry `caseScope` (the payee's province): the labour officers' inbox, by opening time.
+        {
+          name: 'byJurisdiction',
+          partitionKey: { name: 'caseScope', type: 'S' },
+          sortKey: { name: 'openedAt', type: 'S' },
+        },
+      ],
+    },
+    notifications: {
+      description: 'What each beneficiary was told (or not, and why): one message per person and event',
+      partitionKey: { name: 'personId', type: 'S' },
+      sortKey: { name: 'key', type: 'S' },
+      indexes: [
+        // Sparse: only messages still to send (held by the quiet hours, or a crash) carry `outbox`.
+        { name: 'dueMessages', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'notBefore', type: 'S' } },
+      ],
+    },
     rateLimits: {
       description: 'Fixed-window request counters per person and per client (hashed keys), expired by TTL',
       partitionKey: { name: 'limitKey', type: 'S' },
@@ -352,11 +374,15 @@ export const system: SystemDef = validateSystem({
       settings: ['bankCallbackSecret'],
     },
     paymentStatusWorker: {
-      description: 'Applies bank status reports to the ledger, forward only',
+      description: 'Applies bank status reports to the ledger, forward only; a failed payment opens its case',
       entry: 'functions/payments/status-worker.ts',
       timeoutSeconds: 300,
-      uses: { tables: { payments: 'readWrite' }, buckets: { uploads: 'read' } },
+      uses: {
+        tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' },
+        buckets: { uploads: 'read' },
+      },
       triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
+      settings: ['notificationsUrl'],
     },
     collectStatuses: {
       description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
@@ -476,6 +502,29 @@ export const system: SystemDef = validateSystem({
       description: "An officer looks up a person's payments within their jurisdiction (every look-up audited)",
       entry: 'functions/payment-lookups/person-handler.ts',
       uses: { tables: { accounts: 'readWrite', payments: 'read', rateLimits: 'readWrite' } },
+    },
+    listCases: {
+      description: 'The cases of a province, newest or oldest first, with their age against the service level',
+      entry: 'functions/cases/list-handler.ts',
+      uses: { tables: { cases: 'read' } },
+    },
+    getCase: {
+      description: 'One case with its actions and audit trail',
+      entry: 'functions/cases/get-handler.ts',
+      uses: { tables: { cases: 'read' } },
+    },
+    actOnCase: {
+      description: 'A labour officer records an action on a case, or proposes / confirms its write-off',
+      entry: 'functions/cases/act-handler.ts',
+      uses: { tables: { cases: 'readWrite' } },
+    },
+    sendDueNotifications: {
+      description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
+      entry: 'functions/notifications/send-due-handler.ts',
+      timeoutSeconds: 120,
+      uses: { tables: { notifications: 'readWrite', accounts: 'read' } },
+      triggers: [{ kind: 'schedule', rate: { minutes: 15 } }],
+      settings: ['notificationsUrl'],
     },
   },
   routes: [
@@ -625,6 +674,9 @@ export const system: SystemDef = validateSystem({
       function: 'getPersonPayments',
       roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
     },
+    { method: 'GET', path: '/v1/cases', function: 'listCases', roles: ['labor_officer', 'auditor'] },
+    { method: 'GET', path: '/v1/cases/{caseId}', function: 'getCase', roles: ['labor_officer', 'auditor'] },
+    { method: 'POST', path: '/v1/cases/{caseId}/actions', function: 'actOnCase', roles: ['labor_officer'] },
     // The bank authenticates by signing the body (HMAC); it holds no user token.
     { method: 'POST', path: '/v1/bank/callbacks', function: 'bankCallback', roles: 'public' },
   ],

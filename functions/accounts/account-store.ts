@@ -390,3 +390,11 @@ async function versionedChange(
   );
   return { version, updatedAt };
 }
+
+/** The account of a person id (the ledger's and the cases' key), if any. */
+export async function getAccountOfPerson(personId: string): Promise<AccountRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+  );
+  return out.Item as AccountRecord | undefined;
+}

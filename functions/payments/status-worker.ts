@@ -6,6 +6,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { openCaseOnFailure } from '../cases/open-on-failure.js';
+import { notifySettled } from '../notifications/on-settled.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -13,7 +15,7 @@ import { resources } from '../shared/resources.js';
 import { queueConsumer } from '../shared/task.js';
 import { parsePain002 } from './iso20022/pain002.js';
 import { transition } from './ledger/ledger-store.js';
-import { stateForBankStatus } from './ledger/payment-state.js';
+import { stateForBankStatus, UNPAID_STATES } from './ledger/payment-state.js';
 
 /** What bankCallback enqueues: where it stored the report. */
 export const StatusMessage = z.object({ key: z.string() });
@@ -60,6 +62,11 @@ export const handler = queueConsumer(StatusMessage, async ({ key }) => {
       originalMsgId: report.originalMsgId,
     });
     if (decision.kind === 'apply') applied++;
+    // Also on 'already': a crash after the ledger write but before the case must not lose the case (both idempotent).
+    if (decision.kind === 'apply' || decision.kind === 'already') {
+      if (UNPAID_STATES.has(wanted)) await openCaseOnFailure(u.id, wanted, u.reason);
+      if (wanted === 'SETTLED') await notifySettled(u.id);
+    }
     if (decision.kind === 'anomaly')
       logger.warn('Contradictory bank status', { paymentId: u.id, reason: decision.reason });
   };

@@ -22,6 +22,7 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:oidcAudience': 'ansinh-api',
   'ansinh:populationRegistryUrl': 'https://registry.ansinh.example',
   'ansinh:bankUrl': 'https://bank.ansinh.example',
+  'ansinh:notificationsUrl': 'aws-sms',
   // A reference, not the secret: on AWS the value is resolved from Secrets Manager at deploy time.
   'ansinh:bankCallbackSecret': '{{resolve:secretsmanager:ansinh/bank-callback-secret}}',
   // The web console (CloudFront): who may open it, and optionally its domain, certificate and WAF web ACL.
@@ -73,6 +74,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
       populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
       bankUrl: String(ctx('ansinh:bankUrl')),
       bankCallbackSecret: String(ctx('ansinh:bankCallbackSecret')),
+      notificationsUrl: String(ctx('ansinh:notificationsUrl')),
     },
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),

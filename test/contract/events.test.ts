@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { accountNumber, isValidAccountNumber } from '../../functions/accounts/account-number.js';
 import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import { PaymentMethodChange } from '../../functions/accounts/payment-method-handler.js';
+import { CASE_STATES } from '../../functions/cases/case-model.js';
 import {
   CycleConflictError,
   changeCycle,
@@ -189,6 +190,7 @@ function taskPayloadFields(functionId: string): string[][] {
 const ListParams = z.strictObject({ listId: ListId });
 const FileFormat = z.strictObject({ format: z.enum(['xlsx', 'csv']).optional() });
 const CycleParams = z.strictObject({ cycleId: CycleId });
+const CaseParams = z.strictObject({ caseId: z.string().regex(/^CSP\d{6}[A-Z2-7]{24}$/) });
 /** The disbursement tasks parse `z.object({ cycleId: z.string() })`; the samples name a well-formed cycle. */
 const CycleTask = z.strictObject({ cycleId: CycleId });
 const ImportId = z.string().regex(/^st-[a-z0-9]{16,64}$/);
@@ -244,6 +246,16 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   failList: (e) => FailListInput.parse(e),
   createCycle: (e) => CreateCycleRequest.parse(JSON.parse(e.body)),
   getCycle: (e) => CycleParams.parse(e.pathParameters),
+  listCases: (e) =>
+    z
+      .strictObject({ ...PageQuery, state: z.enum(CASE_STATES), order: z.enum(['newest', 'oldest']) })
+      .parse(e.queryStringParameters ?? {}),
+  getCase: (e) => CaseParams.parse(e.pathParameters),
+  actOnCase: (e) => {
+    CaseParams.parse(e.pathParameters);
+    z.object({ kind: z.literal('RECORD_ACTION'), note: z.string().min(3) }).parse(JSON.parse(e.body));
+  },
+  sendDueNotifications: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
   submitCycle: (e) => {
     CycleParams.parse(e.pathParameters);
     HashedDecision.parse(JSON.parse(e.body));
@@ -1237,6 +1249,23 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(res.json.total.outcomes.reduce((s: number, o: { count: number }) => s + o.count, 0)).toBe(
         res.json.total.byCategory.reduce((s: number, c: { count: number }) => s + c.count, 0),
       );
+    });
+  });
+
+  describe('cases and notifications', () => {
+    it('listCases answers the province inbox (empty), getCase and actOnCase 404 for a case that does not exist', async () => {
+      const list = await http('listCases', sample('listCases'));
+      expect(list.statusCode).toBe(200);
+      expect(list.json).toEqual({ jurisdiction: '79', items: [] });
+      const get = await http('getCase', sample('getCase'));
+      expect(get.statusCode).toBe(404);
+      expect(errorCode(get.json)).toBe('NOT_FOUND');
+      const act = await http('actOnCase', sample('actOnCase'));
+      expect(act.statusCode).toBe(404);
+    });
+
+    it('sendDueNotifications finds nothing due', async () => {
+      await expect(invoke('sendDueNotifications', sample('sendDueNotifications'))).resolves.toEqual({ sent: 0 });
     });
   });
 
