@@ -342,8 +342,9 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 900,
       memoryMb: 1769,
       // accounts readWrite: a death the population registry reports is recorded on the account (audited).
+      // cases readWrite: a supplementary cycle takes the cases it re-issues; a monthly one reads their claims.
       uses: {
-        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read' },
+        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read', cases: 'readWrite' },
         buckets: { uploads: 'readWrite' },
       },
       settings: ['populationRegistryUrl'],
@@ -388,7 +389,8 @@ export const system: SystemDef = validateSystem({
       description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
       entry: 'functions/disbursement-cycles/collect-task.ts',
       timeoutSeconds: 900,
-      uses: { tables: { cycles: 'read', payments: 'readWrite' } },
+      // cases readWrite: a re-issue settled by the cut-off query closes its case.
+      uses: { tables: { cycles: 'read', payments: 'readWrite', cases: 'readWrite' } },
       settings: ['bankUrl'],
     },
     closeCycle: {

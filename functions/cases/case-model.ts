@@ -145,6 +145,7 @@ export type CaseActionKind =
   | 'CLOSE'
   | 'PROPOSE_WRITE_OFF'
   | 'CONFIRM_WRITE_OFF'
+  | 'REISSUE_FAILED'
   | 'GRIEVANCE';
 
 export type CaseCommand =
@@ -153,6 +154,7 @@ export type CaseCommand =
   | { kind: 'CONFIRM_WRITE_OFF' }
   | { kind: 'REISSUE'; paymentId: string; cycleId: string }
   | { kind: 'CLOSE'; note: string }
+  | { kind: 'REISSUE_FAILED'; paymentId: string; reasonCode: string }
   | { kind: 'GRIEVANCE'; note: string };
 
 export type CaseDecision = { kind: 'apply'; next: CaseRecord } | { kind: 'refused'; code: string; message: Localized };
@@ -226,6 +228,24 @@ export function decideCaseCommand(c: CaseRecord, cmd: CaseCommand, actor: CaseAc
         reissue: { paymentId: cmd.paymentId, cycleId: cmd.cycleId },
       });
     }
+    case 'REISSUE_FAILED': {
+      // The re-issued payment did not arrive either: the case is open again and its months free again.
+      if (!system) return refuse('CASE_FORBIDDEN', 'Chỉ hệ thống.', 'Only the system.');
+      if (c.state !== 'REISSUED' || c.reissue?.paymentId !== cmd.paymentId) return WRONG_STATE(c.state);
+      const { reissue: _released, ...rest } = c;
+      return {
+        kind: 'apply',
+        next: {
+          ...rest,
+          paymentId: cmd.paymentId,
+          reasonCode: cmd.reasonCode,
+          state: 'OPEN',
+          updatedAt: at,
+          version: c.version + 1,
+          actions: [...c.actions, entry('REISSUE_FAILED', 'OPEN', cmd.paymentId)],
+        },
+      };
+    }
     case 'GRIEVANCE': {
       // The beneficiary's own "I have not received it": recorded on the case, the state unchanged.
       if (actor.role !== 'beneficiary') return refuse('CASE_FORBIDDEN', 'Chỉ người hưởng.', 'Beneficiary only.');
@@ -237,6 +257,14 @@ export function decideCaseCommand(c: CaseRecord, cmd: CaseCommand, actor: CaseAc
       return moved('CLOSED', entry('CLOSE', 'CLOSED', cmd.note));
     }
   }
+}
+
+/**
+ * Whether the case's re-issue owns the months of the payment it replaces: from the moment the supplementary
+ * cycle took the case until a failure of the re-issue releases it. Next month's arrears never pay them then.
+ */
+export function reissueOwnsMonths(c: Pick<CaseRecord, 'state' | 'reissue'> | undefined): boolean {
+  return c?.reissue !== undefined && (c.state === 'REISSUED' || c.state === 'CLOSED');
 }
 
 // ------------------------------------------------------------------------------------------------ ageing

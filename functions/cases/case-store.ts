@@ -132,3 +132,24 @@ export async function caseAudit(caseId: string): Promise<CaseAuditEntry[]> {
   );
   return (out.Items ?? []) as CaseAuditEntry[];
 }
+
+/** Every case of a province (the byJurisdiction index), oldest first: a supplementary cycle picks its own. */
+export async function* casesOfProvince(province: string): AsyncGenerator<CaseRecord> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byJurisdiction',
+        KeyConditionExpression: 'caseScope = :j',
+        ExpressionAttributeValues: { ':j': province },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const c = strip(item);
+      if (c) yield c;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+}

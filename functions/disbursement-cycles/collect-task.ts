@@ -5,6 +5,7 @@
  * bank does not know becomes NOT_SENT; the rest UNKNOWN.
  */
 import { z } from 'zod';
+import { closeCaseOnSettlement } from '../cases/open-on-failure.js';
 import { queryPaymentStatus } from '../payments/bank-client.js';
 import { parsePain002 } from '../payments/iso20022/pain002.js';
 import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
@@ -47,6 +48,7 @@ async function resolveAtCutoff(cycleId: string) {
             ? { bank: 'not known' }
             : { cutoffMinutes: cutoffMinutes() };
       const decision = await transition(p.paymentId, to, source, detail);
+      if (decision.kind === 'apply' && decision.to === 'SETTLED') await closeCaseOnSettlement(p.paymentId);
       const now = decision.kind === 'apply' ? decision.to : decision.state;
       resolved[now] = (resolved[now] ?? 0) + 1;
     }

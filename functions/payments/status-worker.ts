@@ -6,7 +6,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { openCaseOnFailure } from '../cases/open-on-failure.js';
+import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { notifySettled } from '../notifications/on-settled.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
@@ -65,7 +65,10 @@ export const handler = queueConsumer(StatusMessage, async ({ key }) => {
     // Also on 'already': a crash after the ledger write but before the case must not lose the case (both idempotent).
     if (decision.kind === 'apply' || decision.kind === 'already') {
       if (UNPAID_STATES.has(wanted)) await openCaseOnFailure(u.id, wanted, u.reason);
-      if (wanted === 'SETTLED') await notifySettled(u.id);
+      if (wanted === 'SETTLED') {
+        await closeCaseOnSettlement(u.id);
+        await notifySettled(u.id);
+      }
     }
     if (decision.kind === 'anomaly')
       logger.warn('Contradictory bank status', { paymentId: u.id, reason: decision.reason });

@@ -4,13 +4,23 @@
  * person → the officers of the province see and work the case; others do not.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { caseIdFor } from '../../functions/cases/case-model.js';
-import { entries, type PaymentHead, paymentsInState } from '../../functions/payments/ledger/ledger-store.js';
+import {
+  entries,
+  getPayment,
+  type PaymentHead,
+  paymentsInState,
+} from '../../functions/payments/ledger/ledger-store.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
+import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   accountNumberFor,
+  approve,
   BANK_BIN,
+  cycleIn,
   type Harness,
   harness,
   postCallback,
@@ -35,6 +45,24 @@ afterAll(async () => {
   delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
   delete process.env.ANSINH_NOTIFY_QUIET_HOURS;
 });
+
+/** What next month's draft pays: its ARREARS lines (none expected) and payees. */
+function februaryOwes(draft: { totals: { byKind: { key: string; lines: number }[]; payees: number } }) {
+  const kinds = Object.fromEntries(draft.totals.byKind.map((r) => [r.key, r.lines]));
+  return { ARREARS: kinds.ARREARS, payees: draft.totals.payees };
+}
+
+async function paymentsOf(personId: string): Promise<PaymentHead[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: resources.table('payments'),
+      IndexName: 'byPerson',
+      KeyConditionExpression: 'personId = :p',
+      ExpressionAttributeValues: { ':p': personId },
+    }),
+  );
+  return (out.Items ?? []) as PaymentHead[];
+}
 
 /** The callback route queued each report before answering 202: once the queue is empty, each was applied. */
 async function statusQueueDrained() {
@@ -114,7 +142,7 @@ describe('a payment rejected with AC04', () => {
     const mine = platform.notifications.messages.filter((m) => m.personId === rejected.personId);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
-      key: `${caseId}#CASE_OPENED`,
+      key: `${rejected.paymentId}#FAILED`,
       channel: 'APP',
       text: 'Khoản trợ cấp tháng 01/2026 chưa chuyển được vì tài khoản ngân hàng đã đóng. Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.',
     });
@@ -165,4 +193,85 @@ describe('a payment rejected with AC04', () => {
     expect(view.body.audit.map((a: { action: string }) => a.action)).toEqual(['OPEN', 'RECORD_ACTION']);
     expect(view.body.actions.at(-1)).toMatchObject({ kind: 'RECORD_ACTION', role: 'labor_officer' });
   });
+
+  it('is re-issued within the month by a supplementary cycle (maker + checker), and closed once it settles', async () => {
+    const caseId = caseIdFor(rejected.programme, rejected.period, rejected.personId);
+    const created = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-01', kind: 'SUPPLEMENTARY' },
+    });
+    expect(created.status).toBe(202);
+    const cycleId = created.body.cycleId as string;
+    expect(cycleId).toBe('dc-tcxh_hang_thang_bs1-2026-01-79');
+    const draft = await cycleIn(h, cycleId, ['DRAFT']);
+    expect(draft).toMatchObject({ kind: 'SUPPLEMENTARY', totals: { payees: 1, amount: rejected.amount } });
+    const taken = await api(platform, 'GET', `/v1/cases/${caseId}`, { token: h.officer });
+    expect(taken.body).toMatchObject({ state: 'REISSUED', reissue: { cycleId } });
+    const reissueId = taken.body.reissue.paymentId as string;
+    expect(reissueId).toMatch(/^R202601[A-Z2-7]{24}$/);
+
+    // Like any cycle: the preparer submits, only another officer approves.
+    const submit = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/submit`, {
+      token: h.preparer,
+      body: { contentHash: draft.contentHash },
+    });
+    expect(submit.status).toBe(200);
+    expect((await approve({ ...h, approver: h.preparer }, cycleId, draft.contentHash)).status).toBe(403);
+
+    // Fault: next month's cycle is computed while the re-issue is approved but not yet in the ledger.
+    expect((await approve(h, cycleId, draft.contentHash)).status).toBe(200);
+    const february = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-02' },
+    });
+    expect(february.status).toBe(202);
+    const februaryId = february.body.cycleId as string;
+    const febDraft = await cycleIn(h, februaryId, ['DRAFT']);
+    expect(februaryOwes(febDraft)).toEqual({ ARREARS: undefined, payees: PEOPLE });
+
+    const closed = await cycleIn(h, cycleId, ['CLOSED']);
+    expect(closed.closing.SETTLED).toEqual({ count: 1, amount: rejected.amount });
+    expect(closed.closing.balanced).toEqual({ count: true, amount: true });
+    const history = await entries(reissueId);
+    expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['PENDING', 'SETTLED']));
+    expect(await getPayment(reissueId)).toMatchObject({
+      state: 'SETTLED',
+      replaces: rejected.paymentId,
+      months: ['2026-01'],
+      creditorAccount: '0099887766',
+    });
+    const done = await eventually(async () => {
+      const got = await api(platform, 'GET', `/v1/cases/${caseId}`, { token: h.officer });
+      return got.body.state === 'CLOSED' ? got.body : undefined;
+    });
+    expect(done.actions.map((a: { kind: string }) => a.kind)).toEqual(['OPEN', 'RECORD_ACTION', 'REISSUE', 'CLOSE']);
+
+    // While next month's cycle has not reached the ledger, no other supplementary cycle may start.
+    const refused = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-01', kind: 'SUPPLEMENTARY' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('OTHER_CYCLE_RUNNING');
+
+    // After the re-issue settled: February computed again still owes January to no one.
+    const recompute = await api(platform, 'POST', `/v1/disbursement-cycles/${februaryId}/recompute`, {
+      token: h.preparer,
+    });
+    expect(recompute.status).toBe(202);
+    const again = await cycleIn(h, februaryId, ['DRAFT']);
+    expect(februaryOwes(again)).toEqual({ ARREARS: undefined, payees: PEOPLE });
+    await api(platform, 'POST', `/v1/disbursement-cycles/${februaryId}/submit`, {
+      token: h.preparer,
+      body: { contentHash: again.contentHash },
+    });
+    expect((await approve(h, februaryId, again.contentHash)).status).toBe(200);
+    await cycleIn(h, februaryId, ['CLOSED']);
+    // January of that person: paid exactly once, by the re-issue.
+    const paidJanuary = (await paymentsOf(rejected.personId)).filter(
+      (p) => p.state === 'SETTLED' && p.months.includes('2026-01'),
+    );
+    expect(paidJanuary.map((p) => p.paymentId)).toEqual([reissueId]);
+    expect(platform.notifications.messages).toHaveLength(1);
+  }, 240_000);
 });

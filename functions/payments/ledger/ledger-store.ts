@@ -45,6 +45,8 @@ export interface PaymentInstruction {
    */
   categoryCode?: string;
   months: string[];
+  /** A re-issue (supplementary cycle): the EndToEndId of the failed payment whose months it pays. */
+  replaces?: string;
 }
 
 export interface PaymentHead extends PaymentInstruction {
@@ -96,6 +98,7 @@ export function instructionHash(i: PaymentInstruction): string {
     i.communeCode,
     [...i.months].sort(),
     ...(i.categoryCode === undefined ? [] : [i.categoryCode]),
+    ...(i.replaces === undefined ? [] : [`replaces:${i.replaces}`]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

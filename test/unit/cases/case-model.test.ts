@@ -10,9 +10,10 @@ import {
   newCase,
   opensCase,
   reasonCodeOf,
+  reissueOwnsMonths,
 } from '../../../functions/cases/case-model.js';
 import { PAYMENT_STATES } from '../../../functions/payments/ledger/payment-state.js';
-import { paymentIdFor } from '../../../functions/payments/payment-id.js';
+import { paymentIdFor, reissueIdFor } from '../../../functions/payments/payment-id.js';
 
 const payment: FailedPayment = {
   paymentId: paymentIdFor('TCXH_HANG_THANG', '2026-01', 'person-1'),
@@ -174,6 +175,57 @@ describe('case actions', () => {
     expect(decideCaseCommand(open, { kind: 'GRIEVANCE', note: 'n' }, officer('a'), AT)).toMatchObject({
       code: 'CASE_FORBIDDEN',
     });
+  });
+});
+
+describe('a failed re-issue', () => {
+  const open = newCase(payment, 'REJECTED', AT, 'AC04');
+  const acted = applied(decideCaseCommand(open, { kind: 'RECORD_ACTION', note: 'n n n' }, officer('a'), AT));
+  const reissueId = reissueIdFor(payment.paymentId, 'dc-tcxh_hang_thang_bs1-2026-01-79');
+  const reissued = applied(
+    decideCaseCommand(
+      acted,
+      { kind: 'REISSUE', paymentId: reissueId, cycleId: 'dc-tcxh_hang_thang_bs1-2026-01-79' },
+      system,
+      AT,
+    ),
+  );
+
+  it('owns the months from the moment the supplementary cycle takes the case, and while closed', () => {
+    expect(reissueOwnsMonths(open)).toBe(false);
+    expect(reissueOwnsMonths(acted)).toBe(false);
+    expect(reissueOwnsMonths(reissued)).toBe(true);
+    expect(reissueOwnsMonths(applied(decideCaseCommand(reissued, { kind: 'CLOSE', note: 'ok' }, system, AT)))).toBe(
+      true,
+    );
+    expect(reissueOwnsMonths(undefined)).toBe(false);
+  });
+
+  it('opens the same case again and frees the months; only for the re-issue it holds', () => {
+    const failed = applied(
+      decideCaseCommand(reissued, { kind: 'REISSUE_FAILED', paymentId: reissueId, reasonCode: 'AC01' }, system, AT),
+    );
+    expect(failed).toMatchObject({ state: 'OPEN', paymentId: reissueId, reasonCode: 'AC01' });
+    expect(failed.reissue).toBeUndefined();
+    expect(reissueOwnsMonths(failed)).toBe(false);
+    expect(
+      decideCaseCommand(reissued, { kind: 'REISSUE_FAILED', paymentId: 'ROTHER', reasonCode: 'AC01' }, system, AT),
+    ).toMatchObject({ code: 'CASE_WRONG_STATE' });
+    expect(
+      decideCaseCommand(
+        reissued,
+        { kind: 'REISSUE_FAILED', paymentId: reissueId, reasonCode: 'AC01' },
+        officer('a'),
+        AT,
+      ),
+    ).toMatchObject({ code: 'CASE_FORBIDDEN' });
+  });
+
+  it('a re-issue id is a new 31-character EndToEndId per original and cycle', () => {
+    expect(reissueId).toMatch(/^R202601[A-Z2-7]{24}$/);
+    expect(reissueId).toHaveLength(31);
+    expect(reissueIdFor(payment.paymentId, 'dc-tcxh_hang_thang_bs2-2026-01-79')).not.toBe(reissueId);
+    expect(reissueIdFor(payment.paymentId, 'dc-tcxh_hang_thang_bs1-2026-01-79')).toBe(reissueId);
   });
 });
 
