@@ -520,6 +520,23 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/cases/act-handler.ts',
       uses: { tables: { cases: 'readWrite' } },
     },
+    getPaymentTrace: {
+      description: 'One payment from its enrolling list row to the bank line that booked it, in order',
+      entry: 'functions/payment-trace/trace-handler.ts',
+      uses: {
+        tables: {
+          payments: 'read',
+          accounts: 'read',
+          jobs: 'read',
+          listRows: 'read',
+          cycles: 'read',
+          reconciliation: 'read',
+          cases: 'read',
+          notifications: 'read',
+        },
+        buckets: { uploads: 'read' },
+      },
+    },
     sendDueNotifications: {
       description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
       entry: 'functions/notifications/send-due-handler.ts',
@@ -675,6 +692,12 @@ export const system: SystemDef = validateSystem({
       path: '/v1/people/{identityNumber}/payments',
       function: 'getPersonPayments',
       roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/payments/{paymentId}/trace',
+      function: 'getPaymentTrace',
+      roles: ['labor_officer', 'auditor'],
     },
     { method: 'GET', path: '/v1/cases', function: 'listCases', roles: ['labor_officer', 'auditor'] },
     { method: 'GET', path: '/v1/cases/{caseId}', function: 'getCase', roles: ['labor_officer', 'auditor'] },

@@ -31,6 +31,7 @@ import { finishDraft } from './finish-draft.js';
 import { alreadyPaid } from './paid-months.js';
 import { type HeldReason, heldTotals, registryVerdict } from './registry-check.js';
 import { computeSupplementary } from './supplementary-compute.js';
+import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
 
@@ -134,6 +135,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
         communeCode: account.communeCode,
         // Derived from the lines the approval hash covers (each line's categoryCode), so it is approved too.
         categoryCode: mainCategory(result.lines),
+        lines: traceLines(result.lines),
         months: [...new Set(result.lines.filter((l) => l.kind !== 'FUNERAL').map((l) => l.month))].concat(
           result.lines.some((l) => l.kind === 'FUNERAL') ? [FUNERAL_MARKER] : [],
         ),

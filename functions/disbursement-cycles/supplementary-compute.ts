@@ -29,6 +29,7 @@ import type { CycleRecord } from './cycle-store.js';
 import { finishDraft } from './finish-draft.js';
 import { alreadyPaid } from './paid-months.js';
 import { heldTotals, registryVerdict } from './registry-check.js';
+import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:supplementary-cycle', role: 'system' as const };
 
@@ -104,6 +105,7 @@ export async function computeSupplementary(cycle: CycleRecord) {
       creditorName: toBankName(account.fullName),
       communeCode: account.communeCode,
       categoryCode: mainCategory(lines),
+      lines: traceLines(lines),
       months: [...new Set(lines.map((l) => l.month))],
       replaces: original.paymentId,
     });

@@ -251,6 +251,8 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
       .strictObject({ ...PageQuery, state: z.enum(CASE_STATES), order: z.enum(['newest', 'oldest']) })
       .parse(e.queryStringParameters ?? {}),
   getCase: (e) => CaseParams.parse(e.pathParameters),
+  getPaymentTrace: (e) =>
+    z.strictObject({ paymentId: z.string().regex(/^[PR]\d{6}[A-Z2-7]{24}$/) }).parse(e.pathParameters),
   actOnCase: (e) => {
     CaseParams.parse(e.pathParameters);
     z.object({ kind: z.literal('RECORD_ACTION'), note: z.string().min(3) }).parse(JSON.parse(e.body));
@@ -1262,6 +1264,12 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(errorCode(get.json)).toBe('NOT_FOUND');
       const act = await http('actOnCase', sample('actOnCase'));
       expect(act.statusCode).toBe(404);
+    });
+
+    it('getPaymentTrace answers 404 for a payment the ledger does not hold', async () => {
+      const res = await http('getPaymentTrace', sample('getPaymentTrace'));
+      expect(res.statusCode).toBe(404);
+      expect(errorCode(res.json)).toBe('NOT_FOUND');
     });
 
     it('sendDueNotifications finds nothing due', async () => {

@@ -6,6 +6,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { run } from '../../cli/main.js';
 import { caseIdFor } from '../../functions/cases/case-model.js';
 import {
   entries,
@@ -13,7 +14,9 @@ import {
   type PaymentHead,
   paymentsInState,
 } from '../../functions/payments/ledger/ledger-store.js';
+import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
+import { maskDigits } from '../../functions/shared/pii.js';
 import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {
@@ -274,4 +277,116 @@ describe('a payment rejected with AC04', () => {
     expect(paidJanuary.map((p) => p.paymentId)).toEqual([reissueId]);
     expect(platform.notifications.messages).toHaveLength(1);
   }, 240_000);
+
+  it('traces the payment from its list row to its bank line, in order, the identity number masked', async () => {
+    // The bank's end-of-day statement, loaded by finance: the re-issue's booking line reaches the trace.
+    platform.bank.advanceClock(24 * 3600_000);
+    const statement = platform.bank.statement(vietnamDate(Date.now())) as string;
+    const res = await fetch(`${platform.url}/v1/statements`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${h.preparer}`,
+        'content-type': 'application/xml',
+        'x-file-name': 'sao-ke.xml',
+      },
+      body: statement,
+    });
+    const { importId } = (await res.json()) as { importId: string };
+    await eventually(async () => {
+      const got = await api(platform, 'GET', `/v1/statements/${importId}`, { token: h.preparer });
+      return got.body.status === 'COMPLETED' ? true : undefined;
+    }, 60_000);
+
+    const caseId = caseIdFor(rejected.programme, rejected.period, rejected.personId);
+    const person = h.people[0] as { personalId: string };
+    const original = await api(platform, 'GET', `/v1/payments/${rejected.paymentId}/trace`, { token: h.officer });
+    expect(original.status).toBe(200);
+    const steps = original.body.steps as { step: string; recorded: boolean; [k: string]: any }[];
+    expect(steps.map((s) => s.step)).toEqual([
+      'LIST_ROW',
+      'ACCOUNT',
+      'ENTITLEMENT',
+      'CYCLE',
+      'PAIN001',
+      'STATUSES',
+      'STATEMENT_LINES',
+      'RECONCILIATION',
+      'CASE',
+      'NOTIFICATIONS',
+    ]);
+    const step = (name: string) => steps.find((s) => s.step === name) as Record<string, any>;
+    expect(step('LIST_ROW')).toMatchObject({ recorded: true, line: 2, outcome: 'ACCEPTED' }); // line 1 is the header;
+    expect(step('ACCOUNT')).toMatchObject({ recorded: true, identityNumber: maskDigits(person.personalId) });
+    expect(step('ACCOUNT').changes.map((c: { action: string }) => c.action)).toContain('PAYMENT_METHOD_CHANGED');
+    expect(step('ENTITLEMENT')).toMatchObject({ recorded: true, months: ['2026-01'], amount: rejected.amount });
+    expect(step('ENTITLEMENT').lines[0]).toMatchObject({ month: '2026-01', kind: 'MONTHLY' });
+    expect(step('ENTITLEMENT').rulesVersion).toEqual(expect.any(String));
+    expect(step('CYCLE')).toMatchObject({
+      kind: 'MONTHLY',
+      approvedBy: expect.any(String),
+      createdBy: expect.any(String),
+    });
+    expect(step('PAIN001')).toMatchObject({ recorded: true, msgId: expect.stringMatching(/^M/) });
+    expect(step('PAIN001').paymentInfoId).toEqual(expect.any(String));
+    expect(step('STATUSES').statuses.map((x: { state: string; source: string }) => [x.state, x.source])).toEqual(
+      expect.arrayContaining([
+        ['PENDING', 'cycle-approval'],
+        ['REJECTED', 'bank-status'],
+      ]),
+    );
+    expect(step('STATUSES').statuses.find((x: { state: string }) => x.state === 'REJECTED').reason).toBe('AC04');
+    expect(step('RECONCILIATION').outcome).toBe('NOT_BOOKED');
+    expect(step('CASE')).toMatchObject({ caseId, state: 'CLOSED', reasonCode: 'AC04' });
+    expect(step('NOTIFICATIONS').messages).toHaveLength(1);
+    const text = JSON.stringify(original.body);
+    expect(text).not.toContain(person.personalId);
+    expect(text).not.toContain(accountNumberFor(0));
+    expect(text).not.toContain('0099887766');
+
+    // The re-issue: its own cycle (supplementary), the payment it replaces, the bank line that booked it.
+    const reissueId = step('CASE').reissue.paymentId as string;
+    const reissue = await api(platform, 'GET', `/v1/payments/${reissueId}/trace`, { token: h.officer });
+    const rsteps = Object.fromEntries(reissue.body.steps.map((s: { step: string }) => [s.step, s]));
+    expect(rsteps.CYCLE).toMatchObject({ kind: 'SUPPLEMENTARY', replaces: rejected.paymentId });
+    expect(rsteps.STATEMENT_LINES.lines).toEqual([expect.objectContaining({ importId, outcome: 'MATCHED' })]);
+    expect(rsteps.RECONCILIATION.outcome).toBe('MATCHED');
+
+    // Officers of another province and finance roles are not given it; auditors are.
+    const idp = platform.identityProvider;
+    const hanoi = await idp.tokenFor(demoUser('labor_officer', '01'));
+    const auditor = await idp.tokenFor(demoUser('auditor'));
+    expect((await api(platform, 'GET', `/v1/payments/${rejected.paymentId}/trace`, { token: hanoi })).status).toBe(404);
+    expect((await api(platform, 'GET', `/v1/payments/${rejected.paymentId}/trace`, { token: h.preparer })).status).toBe(
+      403,
+    );
+    expect((await api(platform, 'GET', `/v1/payments/${rejected.paymentId}/trace`, { token: auditor })).status).toBe(
+      200,
+    );
+
+    // `npx ansinh trace <paymentId>` prints the same steps, in order.
+    let printed = '';
+    const code = await run(['trace', rejected.paymentId, '--url', platform.url, '--lang', 'en'], {
+      env: { ANSINH_TOKEN: h.officer },
+      out: (t) => {
+        printed += t;
+      },
+      err: () => undefined,
+    });
+    expect(code).toBe(0);
+    const titles = printed.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(titles).toEqual([
+      '1. Enrolling list and row',
+      '2. Account and its changes',
+      '3. Entitlement lines',
+      '4. Cycle and approval',
+      '5. pain.001 message and block',
+      '6. Statuses',
+      '7. Statement lines (none)',
+      '8. Reconciliation outcome',
+      '9. Case',
+      '10. Notifications',
+    ]);
+    expect(printed).toContain(maskDigits(person.personalId));
+    expect(printed).not.toContain(person.personalId);
+  }, 120_000);
 });

@@ -47,6 +47,11 @@ export interface PaymentInstruction {
   months: string[];
   /** A re-issue (supplementary cycle): the EndToEndId of the failed payment whose months it pays. */
   replaces?: string;
+  /**
+   * The entitlement lines behind the amount, for the payment's trace. Not part of the instruction's hash: the
+   * cycle's content hash, which the approval names, already covers every line.
+   */
+  lines?: { month: string; kind: string; categoryCode: string; amount: number; ruleId: string; rulesVersion: string }[];
 }
 
 export interface PaymentHead extends PaymentInstruction {
