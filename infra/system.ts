@@ -537,6 +537,27 @@ export const system: SystemDef = validateSystem({
         buckets: { uploads: 'read' },
       },
     },
+    reportNotReceived: {
+      description: "A beneficiary reports a payment not received: it joins (or opens) the payment's case",
+      entry: 'functions/cases/grievance-handler.ts',
+      uses: {
+        tables: {
+          accounts: 'read',
+          payments: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+          rateLimits: 'readWrite',
+        },
+      },
+      settings: ['notificationsUrl'],
+    },
+    getMyCases: {
+      description: "A beneficiary's own cases, their progress, and what they were told",
+      entry: 'functions/cases/my-cases-handler.ts',
+      uses: {
+        tables: { accounts: 'read', payments: 'read', cases: 'read', notifications: 'read', rateLimits: 'readWrite' },
+      },
+    },
     sendDueNotifications: {
       description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
       entry: 'functions/notifications/send-due-handler.ts',
@@ -699,6 +720,8 @@ export const system: SystemDef = validateSystem({
       function: 'getPaymentTrace',
       roles: ['labor_officer', 'auditor'],
     },
+    { method: 'POST', path: '/v1/me/grievances', function: 'reportNotReceived', roles: ['beneficiary'] },
+    { method: 'GET', path: '/v1/me/cases', function: 'getMyCases', roles: ['beneficiary'] },
     { method: 'GET', path: '/v1/cases', function: 'listCases', roles: ['labor_officer', 'auditor'] },
     { method: 'GET', path: '/v1/cases/{caseId}', function: 'getCase', roles: ['labor_officer', 'auditor'] },
     { method: 'POST', path: '/v1/cases/{caseId}/actions', function: 'actOnCase', roles: ['labor_officer'] },

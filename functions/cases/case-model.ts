@@ -136,6 +136,19 @@ export function newCase(p: FailedPayment, state: PaymentState, at: string, bankC
   };
 }
 
+const GRIEVANCE_REASON: Localized = {
+  vi: 'Người hưởng báo chưa nhận được tiền',
+  en: 'The beneficiary reports not having received it',
+};
+
+/**
+ * The case a beneficiary's "I have not received it" opens when the payment opened none (it may look paid):
+ * the same case id, the reason the person's report.
+ */
+export function newGrievanceCase(p: FailedPayment, state: PaymentState, at: string): CaseRecord {
+  return { ...newCase(p, state, at), reasonCode: 'GRIEVANCE', reason: GRIEVANCE_REASON, nextStep: null };
+}
+
 // ------------------------------------------------------------------------------------------------ actions
 
 export type CaseActionKind =
@@ -191,7 +204,8 @@ export function decideCaseCommand(c: CaseRecord, cmd: CaseCommand, actor: CaseAc
     kind: 'apply',
     next: { ...c, ...extra, state, updatedAt: at, version: c.version + 1, actions: [...c.actions, e] },
   });
-  if (FINISHED_CASE_STATES.has(c.state)) return WRONG_STATE(c.state);
+  // A grievance is heard whatever the state (a closed case the person says did not pay them is news).
+  if (FINISHED_CASE_STATES.has(c.state) && cmd.kind !== 'GRIEVANCE') return WRONG_STATE(c.state);
   switch (cmd.kind) {
     case 'RECORD_ACTION': {
       if (!officer) return refuse('CASE_FORBIDDEN', 'Chỉ cán bộ lao động được thao tác.', 'Labour officers only.');

@@ -251,6 +251,12 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
       .strictObject({ ...PageQuery, state: z.enum(CASE_STATES), order: z.enum(['newest', 'oldest']) })
       .parse(e.queryStringParameters ?? {}),
   getCase: (e) => CaseParams.parse(e.pathParameters),
+  getMyCases: (e) => {
+    expect(e.pathParameters).toBeUndefined();
+    z.strictObject({}).parse(e.queryStringParameters ?? {});
+  },
+  reportNotReceived: (e) =>
+    z.strictObject({ period: z.string().regex(/^\d{4}-\d{2}$/), note: z.string().min(1) }).parse(JSON.parse(e.body)),
   getPaymentTrace: (e) =>
     z.strictObject({ paymentId: z.string().regex(/^[PR]\d{6}[A-Z2-7]{24}$/) }).parse(e.pathParameters),
   actOnCase: (e) => {
@@ -1264,6 +1270,14 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(errorCode(get.json)).toBe('NOT_FOUND');
       const act = await http('actOnCase', sample('actOnCase'));
       expect(act.statusCode).toBe(404);
+    });
+
+    it('getMyCases answers an empty page to a person without an account; reportNotReceived 404s a month never paid', async () => {
+      const mine = await http('getMyCases', sample('getMyCases'));
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json).toEqual({ cases: [], messages: [] });
+      const report = await http('reportNotReceived', sample('reportNotReceived'));
+      expect(report.statusCode).toBe(404);
     });
 
     it('getPaymentTrace answers 404 for a payment the ledger does not hold', async () => {

@@ -389,4 +389,66 @@ describe('a payment rejected with AC04', () => {
     expect(printed).toContain(maskDigits(person.personalId));
     expect(printed).not.toContain(person.personalId);
   }, 120_000);
+
+  it("hears the beneficiary's 'I have not received it': it joins the payment's case or opens one", async () => {
+    const idp = platform.identityProvider;
+    const tokenOf = (i: number) =>
+      idp.tokenFor({
+        username: `nguoihuong.${i}`,
+        displayName: `Người hưởng ${i}`,
+        role: 'beneficiary',
+        personalId: (h.people[i] as { personalId: string }).personalId,
+      });
+    // Person 1 was paid in January, and says the money never came.
+    const me1 = await tokenOf(1);
+    const mine = (await api(platform, 'GET', '/v1/me/payments', { token: me1 })).body.payments;
+    expect(mine.find((p: { period: string }) => p.period === '2026-01')).toMatchObject({ status: 'SETTLED' });
+    const reported = await api(platform, 'POST', '/v1/me/grievances', {
+      token: me1,
+      body: { period: '2026-01' },
+    });
+    expect(reported.status).toBe(200);
+    expect(reported.body).toMatchObject({
+      state: 'OPEN',
+      reason: { vi: 'Người hưởng báo chưa nhận được tiền' },
+      progress: [{ kind: 'OPEN' }, { kind: 'GRIEVANCE' }],
+    });
+    const inbox = await api(platform, 'GET', '/v1/cases?state=OPEN', { token: h.officer });
+    expect(inbox.body.items.map((c: { reasonCode: string }) => c.reasonCode)).toEqual(['GRIEVANCE']);
+    // A month they were never paid (before their first payment) is not theirs to report.
+    const me2 = await tokenOf(2);
+    expect((await api(platform, 'POST', '/v1/me/grievances', { token: me2, body: { period: '2025-06' } })).status).toBe(
+      404,
+    );
+
+    // Person 0 reports the January payment that failed: the report joins its (closed) case, nothing new opens.
+    const me0 = await tokenOf(0);
+    const joined = await api(platform, 'POST', '/v1/me/grievances', {
+      token: me0,
+      body: { period: '2026-01' },
+    });
+    expect(joined.status).toBe(200);
+    expect(joined.body).toMatchObject({
+      caseId: caseIdFor(rejected.programme, rejected.period, rejected.personId),
+      state: 'CLOSED',
+    });
+    expect(joined.body.progress.map((p: { kind: string }) => p.kind)).toEqual([
+      'OPEN',
+      'RECORD_ACTION',
+      'REISSUE',
+      'CLOSE',
+      'GRIEVANCE',
+    ]);
+    // Their page shows the case, its progress and what they were told.
+    const page = await api(platform, 'GET', '/v1/me/cases', { token: me0 });
+    expect(page.status).toBe(200);
+    expect(page.body.cases).toHaveLength(1);
+    expect(page.body.messages.map((m: { text: string }) => m.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('chưa chuyển được vì tài khoản ngân hàng đã đóng'),
+        expect.stringContaining('Chúng tôi đã nhận phản ánh của bạn về khoản trợ cấp tháng 01/2026'),
+      ]),
+    );
+    expect(JSON.stringify(page.body)).not.toContain(accountNumberFor(0));
+  });
 });

@@ -115,11 +115,23 @@ describe('case actions', () => {
     for (const cmd of [
       { kind: 'RECORD_ACTION', note: 'x y z' },
       { kind: 'PROPOSE_WRITE_OFF', reason: 'x y z' },
-      { kind: 'GRIEVANCE', note: 'x y z' },
+      { kind: 'CONFIRM_WRITE_OFF' },
     ] as const) {
-      const actor = cmd.kind === 'GRIEVANCE' ? ({ subject: 'p', role: 'beneficiary' } as const) : officer('a');
-      expect(decideCaseCommand(closed, cmd, actor, AT)).toMatchObject({ kind: 'refused', code: 'CASE_WRONG_STATE' });
+      expect(decideCaseCommand(closed, cmd, officer('b'), AT)).toMatchObject({
+        kind: 'refused',
+        code: 'CASE_WRONG_STATE',
+      });
     }
+    // …but the person is still heard: a grievance on a closed case is recorded, the state unchanged.
+    const heard = applied(
+      decideCaseCommand(
+        closed,
+        { kind: 'GRIEVANCE', note: 'Tôi chưa nhận được' },
+        { subject: 'p', role: 'beneficiary' },
+        AT,
+      ),
+    );
+    expect(heard).toMatchObject({ state: 'CLOSED', version: 6 });
   });
 
   it('only the system re-issues and closes; re-issue needs an action first; officers cannot skip ahead', () => {
