@@ -389,9 +389,17 @@ export const system: SystemDef = validateSystem({
       description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
       entry: 'functions/disbursement-cycles/collect-task.ts',
       timeoutSeconds: 900,
-      // cases readWrite: a re-issue settled by the cut-off query closes its case.
-      uses: { tables: { cycles: 'read', payments: 'readWrite', cases: 'readWrite' } },
-      settings: ['bankUrl'],
+      // A re-issue settled by the cut-off query closes its case; a payment it ends unpaid opens one (and tells).
+      uses: {
+        tables: {
+          cycles: 'read',
+          payments: 'readWrite',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
+      },
+      settings: ['bankUrl', 'notificationsUrl'],
     },
     closeCycle: {
       description: 'Disbursement: closing totals per state, balanced against the approved amount',
@@ -415,9 +423,9 @@ export const system: SystemDef = validateSystem({
       description: 'Reads the bank camt.054 notifications and records returns as new ledger entries',
       entry: 'functions/payments/returns-poller.ts',
       timeoutSeconds: 300,
-      uses: { tables: { payments: 'readWrite' } },
+      uses: { tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' } },
       triggers: [{ kind: 'schedule', rate: { minutes: 15 } }],
-      settings: ['bankUrl'],
+      settings: ['bankUrl', 'notificationsUrl'],
     },
     getCashList: {
       description: 'A commune cash payment list (post office) as a download link',
@@ -557,6 +565,11 @@ export const system: SystemDef = validateSystem({
       uses: {
         tables: { accounts: 'read', payments: 'read', cases: 'read', notifications: 'read', rateLimits: 'readWrite' },
       },
+    },
+    setNotificationPreferences: {
+      description: 'A beneficiary opts out of messages, or into a message when a payment arrives (on the account)',
+      entry: 'functions/notifications/preferences-handler.ts',
+      uses: { tables: { accounts: 'readWrite', rateLimits: 'readWrite' } },
     },
     sendDueNotifications: {
       description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
@@ -722,6 +735,12 @@ export const system: SystemDef = validateSystem({
     },
     { method: 'POST', path: '/v1/me/grievances', function: 'reportNotReceived', roles: ['beneficiary'] },
     { method: 'GET', path: '/v1/me/cases', function: 'getMyCases', roles: ['beneficiary'] },
+    {
+      method: 'PUT',
+      path: '/v1/me/notification-preferences',
+      function: 'setNotificationPreferences',
+      roles: ['beneficiary'],
+    },
     { method: 'GET', path: '/v1/cases', function: 'listCases', roles: ['labor_officer', 'auditor'] },
     { method: 'GET', path: '/v1/cases/{caseId}', function: 'getCase', roles: ['labor_officer', 'auditor'] },
     { method: 'POST', path: '/v1/cases/{caseId}/actions', function: 'actOnCase', roles: ['labor_officer'] },

@@ -251,6 +251,8 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
       .strictObject({ ...PageQuery, state: z.enum(CASE_STATES), order: z.enum(['newest', 'oldest']) })
       .parse(e.queryStringParameters ?? {}),
   getCase: (e) => CaseParams.parse(e.pathParameters),
+  setNotificationPreferences: (e) =>
+    z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }).parse(JSON.parse(e.body)),
   getMyCases: (e) => {
     expect(e.pathParameters).toBeUndefined();
     z.strictObject({}).parse(e.queryStringParameters ?? {});
@@ -1278,6 +1280,12 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(mine.json).toEqual({ cases: [], messages: [] });
       const report = await http('reportNotReceived', sample('reportNotReceived'));
       expect(report.statusCode).toBe(404);
+    });
+
+    it('setNotificationPreferences records the choice on the account (the sample person has one by now)', async () => {
+      const res = await http('setNotificationPreferences', sample('setNotificationPreferences'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toMatchObject({ notifications: { optOut: false, settlementOptIn: true } });
     });
 
     it('getPaymentTrace answers 404 for a payment the ledger does not hold', async () => {

@@ -451,4 +451,48 @@ describe('a payment rejected with AC04', () => {
     );
     expect(JSON.stringify(page.body)).not.toContain(accountNumberFor(0));
   });
+
+  it('respects the choice recorded on the account: an opt-out tells nothing, an opt-in hears of the settlement', async () => {
+    const idp = platform.identityProvider;
+    const tokenOf = (i: number) =>
+      idp.tokenFor({
+        username: `nguoihuong.${i}`,
+        displayName: `Người hưởng ${i}`,
+        role: 'beneficiary',
+        personalId: (h.people[i] as { personalId: string }).personalId,
+      });
+    const choose = async (i: number, choice: { optOut: boolean; settlementOptIn: boolean }) => {
+      const res = await api(platform, 'PUT', '/v1/me/notification-preferences', {
+        token: await tokenOf(i),
+        body: choice,
+      });
+      expect(res.status).toBe(200);
+    };
+    await choose(1, { optOut: true, settlementOptIn: false });
+    await choose(2, { optOut: false, settlementOptIn: true });
+    expect(
+      (await api(platform, 'PUT', '/v1/me/notification-preferences', { token: h.officer, body: { optOut: true } }))
+        .status,
+    ).toBe(403);
+
+    // March: person 1's bank account is closed now (a case, but no message); person 2 is paid (a message).
+    platform.bank.accounts.set(BANK_BIN, accountNumberFor(1), { status: 'CLOSED' });
+    const before = platform.notifications.messages.length;
+    const march = await runCycle(h, '2026-03');
+    expect(march.closed.closing.REJECTED.count).toBe(1);
+    const sent = platform.notifications.messages.slice(before);
+    const settledFor2 = sent.filter((m) => m.key.endsWith('#SETTLED'));
+    expect(settledFor2).toHaveLength(1);
+    expect(settledFor2[0]?.text).toMatch(
+      /^Khoản trợ cấp tháng 03\/2026 \([\d.]+ đồng\) đã được chuyển vào tài khoản \*{6}\d{4}\.$/,
+    );
+    expect(sent.filter((m) => m.key.endsWith('#FAILED'))).toHaveLength(0);
+    const inbox = await api(platform, 'GET', '/v1/cases?state=OPEN', { token: h.officer });
+    const march1 = inbox.body.items.find((c: { period: string }) => c.period === '2026-03');
+    expect(march1).toMatchObject({ reasonCode: 'AC04' });
+    // The case's trace says why nobody was told.
+    const trace = await api(platform, 'GET', `/v1/payments/${march1.paymentId}/trace`, { token: h.officer });
+    const notes = trace.body.steps.find((s: { step: string }) => s.step === 'NOTIFICATIONS');
+    expect(notes.messages).toEqual([expect.objectContaining({ status: 'SUPPRESSED', suppressedBecause: 'OPTED_OUT' })]);
+  }, 120_000);
 });
