@@ -417,7 +417,8 @@ export const system: SystemDef = validateSystem({
     failCycle: {
       description: 'Disbursement Catch path: the cycle fails with its reason (ledger untouched)',
       entry: 'functions/disbursement-cycles/fail-task.ts',
-      uses: { tables: { cycles: 'readWrite' } },
+      // A failed supplementary cycle releases the cases it took (payments read: which re-issues were recorded).
+      uses: { tables: { cycles: 'readWrite', cases: 'readWrite', payments: 'read' } },
     },
     pollBankReturns: {
       description: 'Reads the bank camt.054 notifications and records returns as new ledger entries',

@@ -159,6 +159,7 @@ export type CaseActionKind =
   | 'PROPOSE_WRITE_OFF'
   | 'CONFIRM_WRITE_OFF'
   | 'REISSUE_FAILED'
+  | 'RELEASE'
   | 'GRIEVANCE';
 
 export type CaseCommand =
@@ -168,6 +169,7 @@ export type CaseCommand =
   | { kind: 'REISSUE'; paymentId: string; cycleId: string }
   | { kind: 'CLOSE'; note: string }
   | { kind: 'REISSUE_FAILED'; paymentId: string; reasonCode: string }
+  | { kind: 'RELEASE'; cycleId: string }
   | { kind: 'GRIEVANCE'; note: string };
 
 export type CaseDecision = { kind: 'apply'; next: CaseRecord } | { kind: 'refused'; code: string; message: Localized };
@@ -257,6 +259,23 @@ export function decideCaseCommand(c: CaseRecord, cmd: CaseCommand, actor: CaseAc
           updatedAt: at,
           version: c.version + 1,
           actions: [...c.actions, entry('REISSUE_FAILED', 'OPEN', cmd.paymentId)],
+        },
+      };
+    }
+    case 'RELEASE': {
+      // The supplementary cycle that took the case failed before its payment reached the ledger: the case goes
+      // back to ACTION_TAKEN (a later supplementary cycle takes it) and its months are free again.
+      if (!system) return refuse('CASE_FORBIDDEN', 'Chỉ hệ thống.', 'Only the system.');
+      if (c.state !== 'REISSUED' || c.reissue?.cycleId !== cmd.cycleId) return WRONG_STATE(c.state);
+      const { reissue: _released, ...rest } = c;
+      return {
+        kind: 'apply',
+        next: {
+          ...rest,
+          state: 'ACTION_TAKEN',
+          updatedAt: at,
+          version: c.version + 1,
+          actions: [...c.actions, entry('RELEASE', 'ACTION_TAKEN', cmd.cycleId)],
         },
       };
     }

@@ -11,6 +11,7 @@ const ACTION_LABELS: Record<CaseActionKind, Localized> = {
   REISSUE: { vi: 'Đã chi lại', en: 'Paid again' },
   REISSUE_FAILED: { vi: 'Khoản chi lại chưa đến được', en: 'The repayment did not arrive either' },
   CLOSE: { vi: 'Đã nhận được tiền, hồ sơ đóng', en: 'Paid, case closed' },
+  RELEASE: { vi: 'Chưa chi lại được, sẽ chi ở đợt sau', en: 'Not paid again yet: it will be in the next round' },
   PROPOSE_WRITE_OFF: { vi: 'Đang xem xét dừng chi', en: 'Stopping the payment is being considered' },
   CONFIRM_WRITE_OFF: { vi: 'Đã dừng chi khoản này', en: 'This payment will not be made' },
   GRIEVANCE: { vi: 'Bạn đã báo chưa nhận được', en: 'You reported not receiving it' },

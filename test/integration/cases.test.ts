@@ -49,8 +49,8 @@ afterAll(async () => {
   delete process.env.ANSINH_NOTIFY_QUIET_HOURS;
 });
 
-/** What next month's draft pays: its ARREARS lines (none expected) and payees. */
-function februaryOwes(draft: { totals: { byKind: { key: string; lines: number }[]; payees: number } }) {
+/** What a draft pays: its ARREARS lines and its payees. */
+function arrearsAndPayees(draft: { totals: { byKind: { key: string; lines: number }[]; payees: number } }) {
   const kinds = Object.fromEntries(draft.totals.byKind.map((r) => [r.key, r.lines]));
   return { ARREARS: kinds.ARREARS, payees: draft.totals.payees };
 }
@@ -230,7 +230,7 @@ describe('a payment rejected with AC04', () => {
     expect(february.status).toBe(202);
     const februaryId = february.body.cycleId as string;
     const febDraft = await cycleIn(h, februaryId, ['DRAFT']);
-    expect(februaryOwes(febDraft)).toEqual({ ARREARS: undefined, payees: PEOPLE });
+    expect(arrearsAndPayees(febDraft)).toEqual({ ARREARS: undefined, payees: PEOPLE });
 
     const closed = await cycleIn(h, cycleId, ['CLOSED']);
     expect(closed.closing.SETTLED).toEqual({ count: 1, amount: rejected.amount });
@@ -263,7 +263,7 @@ describe('a payment rejected with AC04', () => {
     });
     expect(recompute.status).toBe(202);
     const again = await cycleIn(h, februaryId, ['DRAFT']);
-    expect(februaryOwes(again)).toEqual({ ARREARS: undefined, payees: PEOPLE });
+    expect(arrearsAndPayees(again)).toEqual({ ARREARS: undefined, payees: PEOPLE });
     await api(platform, 'POST', `/v1/disbursement-cycles/${februaryId}/submit`, {
       token: h.preparer,
       body: { contentHash: again.contentHash },
@@ -494,5 +494,35 @@ describe('a payment rejected with AC04', () => {
     const trace = await api(platform, 'GET', `/v1/payments/${march1.paymentId}/trace`, { token: h.officer });
     const notes = trace.body.steps.find((s: { step: string }) => s.step === 'NOTIFICATIONS');
     expect(notes.messages).toEqual([expect.objectContaining({ status: 'SUPPRESSED', suppressedBecause: 'OPTED_OUT' })]);
+  }, 120_000);
+
+  it('a supplementary cycle that fails gives its cases back: their months are owed again, once', async () => {
+    const inbox = await api(platform, 'GET', '/v1/cases?state=OPEN', { token: h.officer });
+    const march = inbox.body.items.find((c: { period: string }) => c.period === '2026-03');
+    await api(platform, 'POST', `/v1/cases/${march.caseId}/actions`, {
+      token: h.officer,
+      body: { kind: 'RECORD_ACTION', note: 'Đã hướng dẫn mở tài khoản mới' },
+    });
+    const created = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-03', kind: 'SUPPLEMENTARY' },
+    });
+    expect(created.status).toBe(202);
+    const cycleId = created.body.cycleId as string;
+    await cycleIn(h, cycleId, ['DRAFT']);
+    expect((await api(platform, 'GET', `/v1/cases/${march.caseId}`, { token: h.officer })).body.state).toBe('REISSUED');
+    // Fault: the run's Catch path fails the cycle before approval (e.g. a task past its retries).
+    await platform.invoker.invoke('failCycle', { cycleId, error: { Error: 'States.TaskFailed', Cause: 'injected' } });
+    await cycleIn(h, cycleId, ['FAILED']);
+    const released = await api(platform, 'GET', `/v1/cases/${march.caseId}`, { token: h.officer });
+    expect(released.body).toMatchObject({ state: 'ACTION_TAKEN' });
+    expect(released.body.reissue).toBeUndefined();
+    // April owes person 1's March as arrears (exactly one ARREARS line): neither held nor lost.
+    const april = await api(platform, 'POST', '/v1/disbursement-cycles', {
+      token: h.preparer,
+      body: { period: '2026-04' },
+    });
+    expect(april.status).toBe(202);
+    expect(arrearsAndPayees(await cycleIn(h, april.body.cycleId, ['DRAFT']))).toEqual({ ARREARS: 1, payees: PEOPLE });
   }, 120_000);
 });

@@ -233,6 +233,21 @@ describe('a failed re-issue', () => {
     ).toMatchObject({ code: 'CASE_FORBIDDEN' });
   });
 
+  it('a failed supplementary cycle releases the case it took (back to ACTION_TAKEN, months free); only its own', () => {
+    const released = applied(
+      decideCaseCommand(reissued, { kind: 'RELEASE', cycleId: 'dc-tcxh_hang_thang_bs1-2026-01-79' }, system, AT),
+    );
+    expect(released).toMatchObject({ state: 'ACTION_TAKEN' });
+    expect(released.reissue).toBeUndefined();
+    expect(reissueOwnsMonths(released)).toBe(false);
+    expect(
+      decideCaseCommand(reissued, { kind: 'RELEASE', cycleId: 'dc-tcxh_hang_thang_bs2-2026-01-79' }, system, AT),
+    ).toMatchObject({ code: 'CASE_WRONG_STATE' });
+    expect(
+      decideCaseCommand(reissued, { kind: 'RELEASE', cycleId: 'dc-tcxh_hang_thang_bs1-2026-01-79' }, officer('a'), AT),
+    ).toMatchObject({ code: 'CASE_FORBIDDEN' });
+  });
+
   it('a re-issue id is a new 31-character EndToEndId per original and cycle', () => {
     expect(reissueId).toMatch(/^R202601[A-Z2-7]{24}$/);
     expect(reissueId).toHaveLength(31);
