@@ -572,6 +572,22 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/notifications/preferences-handler.ts',
       uses: { tables: { accounts: 'readWrite', rateLimits: 'readWrite' } },
     },
+    openOverdueCases: {
+      description: 'Opens the case of each payment left UNKNOWN longer than the banking days allowed',
+      entry: 'functions/cases/overdue-sweep.ts',
+      timeoutSeconds: 300,
+      uses: {
+        tables: {
+          cycles: 'read',
+          payments: 'read',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
+      },
+      triggers: [{ kind: 'schedule', rate: { minutes: 1440 } }],
+      settings: ['notificationsUrl'],
+    },
     sendDueNotifications: {
       description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
       entry: 'functions/notifications/send-due-handler.ts',

@@ -266,6 +266,7 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     z.object({ kind: z.literal('RECORD_ACTION'), note: z.string().min(3) }).parse(JSON.parse(e.body));
   },
   sendDueNotifications: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
+  openOverdueCases: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
   submitCycle: (e) => {
     CycleParams.parse(e.pathParameters);
     HashedDecision.parse(JSON.parse(e.body));
@@ -1292,6 +1293,10 @@ describe('the samples through the real handlers (local runtime)', () => {
       const res = await http('getPaymentTrace', sample('getPaymentTrace'));
       expect(res.statusCode).toBe(404);
       expect(errorCode(res.json)).toBe('NOT_FOUND');
+    });
+
+    it('openOverdueCases finds no payment left UNKNOWN', async () => {
+      await expect(invoke('openOverdueCases', sample('openOverdueCases'))).resolves.toEqual({ casesOpenedOrFound: 0 });
     });
 
     it('sendDueNotifications finds nothing due', async () => {

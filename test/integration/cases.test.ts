@@ -7,13 +7,17 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../cli/main.js';
+import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import { caseIdFor } from '../../functions/cases/case-model.js';
 import {
   entries,
   getPayment,
   type PaymentHead,
   paymentsInState,
+  recordPending,
+  transition,
 } from '../../functions/payments/ledger/ledger-store.js';
+import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { maskDigits } from '../../functions/shared/pii.js';
@@ -525,4 +529,48 @@ describe('a payment rejected with AC04', () => {
     expect(april.status).toBe(202);
     expect(arrearsAndPayees(await cycleIn(h, april.body.cycleId, ['DRAFT']))).toEqual({ ARREARS: 1, payees: PEOPLE });
   }, 120_000);
+
+  it('a payment left UNKNOWN longer than 3 banking days opens its case, once; a younger one opens none', async () => {
+    // Fault: the bank never gave a final answer for person 2's April payment (recorded, then UNKNOWN).
+    const cycles = await api(platform, 'GET', '/v1/disbursement-cycles?period=2026-04', { token: h.preparer });
+    const aprilId = cycles.body.items[0].cycleId as string;
+    const account = await getAccountByPersonalId((h.people[2] as { personalId: string }).personalId);
+    if (!account) throw new Error('person 2 has an account');
+    const paymentId = paymentIdFor('TCXH_HANG_THANG', '2026-04', account.personId);
+    await recordPending(
+      {
+        paymentId,
+        cycleId: aprilId,
+        programme: 'TCXH_HANG_THANG',
+        period: '2026-04',
+        personId: account.personId,
+        socialAccount: account.accountNumber,
+        amount: 500_000,
+        channel: 'BANK',
+        bankBin: BANK_BIN,
+        creditorAccount: accountNumberFor(2),
+        creditorName: 'TEST',
+        communeCode: account.communeCode,
+        months: ['2026-04'],
+      },
+      0,
+    );
+    await transition(paymentId, 'UNKNOWN', 'bank-query', { cutoff: true });
+    const sweep = (days: number) =>
+      platform.invoker.invoke('openOverdueCases', {
+        detail: { asOf: new Date(Date.now() + days * 24 * 3600_000).toISOString() },
+      });
+    const caseId = caseIdFor('TCXH_HANG_THANG', '2026-04', account.personId);
+    expect(await sweep(0)).toEqual({ casesOpenedOrFound: 0 });
+    expect((await api(platform, 'GET', `/v1/cases/${caseId}`, { token: h.officer })).status).toBe(404);
+    expect(await sweep(20)).toEqual({ casesOpenedOrFound: 1 });
+    expect(await sweep(21)).toEqual({ casesOpenedOrFound: 1 }); // found again, nothing new
+    const opened = await api(platform, 'GET', `/v1/cases/${caseId}`, { token: h.officer });
+    expect(opened.body).toMatchObject({ state: 'OPEN', reasonCode: 'UNKNOWN', paymentState: 'UNKNOWN' });
+    expect(opened.body.audit).toHaveLength(1);
+    const told = platform.notifications.messages.filter((m) => m.key === `${paymentId}#FAILED`);
+    expect(told.map((m) => m.text)).toEqual([
+      'Khoản trợ cấp tháng 04/2026 chưa chuyển được vì ngân hàng chưa xác nhận kết quả. Bạn không cần làm gì, chúng tôi đang kiểm tra.',
+    ]);
+  }, 60_000);
 });
