@@ -462,12 +462,21 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/reconciliation/reconcile-worker.ts',
       timeoutSeconds: 900,
       memoryMb: 1024,
+      // A return or a rejection it finds opens the person's case (and tells them), as the bank's callback does.
       uses: {
-        tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' },
+        tables: {
+          jobs: 'readWrite',
+          reconciliation: 'readWrite',
+          payments: 'readWrite',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
         queues: { statementImports: 'send' },
         buckets: { uploads: 'read' },
       },
       triggers: [{ kind: 'queue', queue: 'statementImports', batchSize: 1 }],
+      settings: ['notificationsUrl'],
     },
     listStatements: {
       description: 'The statement imports of a jurisdiction, newest first, paged',
@@ -527,7 +536,9 @@ export const system: SystemDef = validateSystem({
     actOnCase: {
       description: 'A labour officer records an action on a case, or proposes / confirms its write-off',
       entry: 'functions/cases/act-handler.ts',
-      uses: { tables: { cases: 'readWrite' } },
+      // A case the person reported: they are told when an officer acts on it.
+      uses: { tables: { cases: 'readWrite', accounts: 'read', notifications: 'readWrite' } },
+      settings: ['notificationsUrl'],
     },
     getPaymentTrace: {
       description: 'One payment from its enrolling list row to the bank line that booked it, in order',
@@ -585,7 +596,7 @@ export const system: SystemDef = validateSystem({
           notifications: 'readWrite',
         },
       },
-      triggers: [{ kind: 'schedule', rate: { minutes: 1440 } }],
+      triggers: [{ kind: 'schedule', rate: { minutes: 30 } }],
       settings: ['notificationsUrl'],
     },
     sendDueNotifications: {

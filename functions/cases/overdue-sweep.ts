@@ -1,5 +1,5 @@
 /**
- * Every day: a payment the bank has left UNKNOWN (no final answer at the cut-off) for more than
+ * Every 30 minutes: a payment the bank has left UNKNOWN (no final answer at the cut-off) for more than
  * `UNKNOWN_CASE_AFTER_DAYS` banking days opens its case, like a rejection (the person is told, an officer
  * follows it up). It reads the cycles of each province created in the last 100 days (the cycles'
  * byJurisdiction index) and their UNKNOWN payments (the ledger's byCycleState index): a few queries a province.

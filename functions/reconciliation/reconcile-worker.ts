@@ -9,12 +9,13 @@
  * message, so a 1,000,000-entry statement never depends on one Lambda invocation.
  */
 import { z } from 'zod';
+import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
 import type { StatementEntry, StatementEvent, StatementHeader } from '../payments/iso20022/camt.js';
 import { Iso20022Error } from '../payments/iso20022/errors.js';
 import type { Pain002Report } from '../payments/iso20022/pain002.js';
 import { PaymentNotFoundError, transition } from '../payments/ledger/ledger-store.js';
-import { stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { stateForBankStatus, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
@@ -145,6 +146,8 @@ async function reconcileBatch(
         line: effect.booking.position,
         reason: effect.reasonCode,
       });
+      // A return opens the person's case like the bank's own notification does (idempotent: one case, one message).
+      await openCaseOnFailure(effect.paymentId, 'RETURNED', effect.reasonCode);
     }
   }
   await saveFindings(importId, findings);
@@ -179,6 +182,10 @@ async function reconcileStatusReport(importId: string, report: Pain002Report): P
         status: tx.status,
         reason: tx.reasons?.[0]?.code,
       });
+      if (d.kind === 'apply' || d.kind === 'already') {
+        if (UNPAID_STATES.has(wanted)) await openCaseOnFailure(tx.originalEndToEndId, wanted, tx.reasons?.[0]?.code);
+        if (wanted === 'SETTLED') await closeCaseOnSettlement(tx.originalEndToEndId);
+      }
       const outcome: Outcome =
         d.kind === 'apply'
           ? 'STATUS_APPLIED'

@@ -419,6 +419,21 @@ describe('a payment rejected with AC04', () => {
     });
     const inbox = await api(platform, 'GET', '/v1/cases?state=OPEN', { token: h.officer });
     expect(inbox.body.items.map((c: { reasonCode: string }) => c.reasonCode)).toEqual(['GRIEVANCE']);
+    // The officer looks into it: the person hears back (fixed words, never the officer's note).
+    const answered = await api(platform, 'POST', `/v1/cases/${inbox.body.items[0].caseId}/actions`, {
+      token: h.officer,
+      body: { kind: 'RECORD_ACTION', note: 'Đã đối chiếu sao kê: tiền đã vào tài khoản ngày 12/01' },
+    });
+    expect(answered.status).toBe(200);
+    const page1 = await api(platform, 'GET', '/v1/me/cases', { token: me1 });
+    expect(page1.body.cases[0].progress.map((p: { kind: string }) => p.kind)).toEqual([
+      'OPEN',
+      'GRIEVANCE',
+      'RECORD_ACTION',
+    ]);
+    expect(page1.body.messages.map((m: { text: string }) => m.text)).toContain(
+      'Phản ánh của bạn về khoản trợ cấp tháng 01/2026 đã được cán bộ UBND xã, phường xử lý. Xem tiến độ trên trang của bạn.',
+    );
     // A month they were never paid (before their first payment) is not theirs to report.
     const me2 = await tokenOf(2);
     expect((await api(platform, 'POST', '/v1/me/grievances', { token: me2, body: { period: '2025-06' } })).status).toBe(
