@@ -49,6 +49,7 @@ Usage: ansinh <command> [options]
   statements report <importId> [-o file] [--format xlsx|csv]   the reconciliation report
   statements confirm <importId> --hash sha256:…  (another officer) apply exactly the changes the file proposes
   reconciliation <cycleId|yyyy-mm> [--as-of yyyy-mm-dd] [--due-days n]
+  trace <paymentId>                      one payment from its list row to its bank line, in order
 
 Options:
   --url <url>        API base (env ANSINH_URL, default http://127.0.0.1:3000)
@@ -820,6 +821,48 @@ async function reconciliation(c: Ctx, args: string[], opts: Opts): Promise<numbe
   return balanced && !(r.outcomes ?? []).some((o: any) => o.severity >= 2) ? EXIT.OK : EXIT.ATTENTION;
 }
 
+// ------------------------------------------------------------------------------------------------ trace
+
+const TRACE_TITLES: Record<string, [string, string]> = {
+  LIST_ROW: ['Danh sách và dòng ghi danh', 'Enrolling list and row'],
+  ACCOUNT: ['Tài khoản và các thay đổi', 'Account and its changes'],
+  ENTITLEMENT: ['Các dòng hưởng', 'Entitlement lines'],
+  CYCLE: ['Kỳ chi trả và phê duyệt', 'Cycle and approval'],
+  PAIN001: ['Lệnh chuyển tiền pain.001', 'pain.001 message and block'],
+  STATUSES: ['Các trạng thái', 'Statuses'],
+  STATEMENT_LINES: ['Dòng sao kê', 'Statement lines'],
+  RECONCILIATION: ['Kết quả đối soát', 'Reconciliation outcome'],
+  CASE: ['Hồ sơ xử lý', 'Case'],
+  NOTIFICATIONS: ['Thông báo', 'Notifications'],
+};
+
+/** `key=value` pairs of a step, nested lists one per line: readable, and every value there to grep. */
+function traceStepLines(step: Record<string, any>): string[] {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(step)) {
+    if (k === 'step' || k === 'recorded' || v === undefined) continue;
+    if (Array.isArray(v) && v.some((x) => typeof x === 'object')) {
+      lines.push(`    ${k}:`);
+      for (const item of v) lines.push(`      - ${JSON.stringify(item)}`);
+    } else lines.push(`    ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  return lines;
+}
+
+async function trace(c: Ctx, paymentId: string | undefined): Promise<number> {
+  const id = need(c, paymentId, 'paymentId');
+  const t = await call(c, 'GET', `/v1/payments/${encodeURIComponent(id)}/trace`);
+  const human = [
+    `${T(c, 'Truy vết khoản chi', 'Trace of payment')} ${t.paymentId} · ${t.period} · ${vnd(t.amount)} · ${t.state}`,
+    ...t.steps.flatMap((s: Record<string, any>, i: number) => [
+      `${i + 1}. ${T(c, ...(TRACE_TITLES[s.step] ?? [s.step, s.step]))}${s.recorded ? '' : T(c, ' (chưa có)', ' (none)')}`,
+      ...traceStepLines(s),
+    ]),
+  ].join('\n');
+  print(c, t, human);
+  return EXIT.OK;
+}
+
 // ------------------------------------------------------------------------------------------------ main
 
 interface Opts {
@@ -953,6 +996,8 @@ export async function run(argv: string[], io: RunIo = {}): Promise<number> {
         return await statements(c, sub, rest, opts);
       case 'reconciliation':
         return await reconciliation(c, [sub ?? '', ...rest].filter(Boolean), opts);
+      case 'trace':
+        return await trace(c, sub);
       default:
         throw new CliError(EXIT.USAGE, HELP);
     }

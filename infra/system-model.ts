@@ -104,6 +104,8 @@ export const PLATFORM_SETTINGS = {
   bankCallbackSecretId: 'ANSINH_BANK_CALLBACK_SECRET_ID',
   /** Local runtime only: the callback secret itself (the bank simulator's), where no Secrets Manager exists. */
   bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
+  /** Where beneficiary notifications go: the local simulator's URL, or `aws-sms` (functions/notifications/port.ts). */
+  notificationsUrl: 'ANSINH_NOTIFICATIONS_URL',
 } as const;
 export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
 

@@ -107,6 +107,28 @@ export const system: SystemDef = validateSystem({
         { name: 'byOutcome', partitionKey: { name: 'importOutcome', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
       ],
     },
+    cases: {
+      description: 'Cases of payments that did not reach their person: reason, actions, state, audit trail',
+      partitionKey: { name: 'caseId', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        // Only case items carry `caseScope` (the payee's province): the labour officers' inbox, by opening time.
+        {
+          name: 'byJurisdiction',
+          partitionKey: { name: 'caseScope', type: 'S' },
+          sortKey: { name: 'openedAt', type: 'S' },
+        },
+      ],
+    },
+    notifications: {
+      description: 'What each beneficiary was told (or not, and why): one message per person and event',
+      partitionKey: { name: 'personId', type: 'S' },
+      sortKey: { name: 'key', type: 'S' },
+      indexes: [
+        // Sparse: only messages still to send (held by the quiet hours, or a crash) carry `outbox`.
+        { name: 'dueMessages', partitionKey: { name: 'outbox', type: 'S' }, sortKey: { name: 'notBefore', type: 'S' } },
+      ],
+    },
     rateLimits: {
       description: 'Fixed-window request counters per person and per client (hashed keys), expired by TTL',
       partitionKey: { name: 'limitKey', type: 'S' },
@@ -328,8 +350,9 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 900,
       memoryMb: 1769,
       // accounts readWrite: a death the population registry reports is recorded on the account (audited).
+      // cases readWrite: a supplementary cycle takes the cases it re-issues; a monthly one reads their claims.
       uses: {
-        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read' },
+        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read', cases: 'readWrite' },
         buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
       },
       settings: ['populationRegistryUrl'],
@@ -368,18 +391,31 @@ export const system: SystemDef = validateSystem({
       settings: ['bankCallbackSecretId'],
     },
     paymentStatusWorker: {
-      description: 'Applies bank status reports to the ledger, forward only',
+      description: 'Applies bank status reports to the ledger, forward only; a failed payment opens its case',
       entry: 'functions/payments/status-worker.ts',
       timeoutSeconds: 300,
-      uses: { tables: { payments: 'readWrite' }, buckets: { uploads: { read: ['callbacks/'] } } },
+      uses: {
+        tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' },
+        buckets: { uploads: { read: ['callbacks/'] } },
+      },
       triggers: [{ kind: 'queue', queue: 'paymentStatuses', batchSize: 5 }],
+      settings: ['notificationsUrl'],
     },
     collectStatuses: {
       description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
       entry: 'functions/disbursement-cycles/collect-task.ts',
       timeoutSeconds: 900,
-      uses: { tables: { cycles: 'read', payments: 'readWrite' } },
-      settings: ['bankUrl'],
+      // A re-issue settled by the cut-off query closes its case; a payment it ends unpaid opens one (and tells).
+      uses: {
+        tables: {
+          cycles: 'read',
+          payments: 'readWrite',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
+      },
+      settings: ['bankUrl', 'notificationsUrl'],
     },
     closeCycle: {
       description: 'Disbursement: closing totals per state, balanced against the approved amount',
@@ -397,15 +433,16 @@ export const system: SystemDef = validateSystem({
     failCycle: {
       description: 'Disbursement Catch path: the cycle fails with its reason (ledger untouched)',
       entry: 'functions/disbursement-cycles/fail-task.ts',
-      uses: { tables: { cycles: 'readWrite' } },
+      // A failed supplementary cycle releases the cases it took (payments read: which re-issues were recorded).
+      uses: { tables: { cycles: 'readWrite', cases: 'readWrite', payments: 'read' } },
     },
     pollBankReturns: {
       description: 'Reads the bank camt.054 notifications and records returns as new ledger entries',
       entry: 'functions/payments/returns-poller.ts',
       timeoutSeconds: 300,
-      uses: { tables: { payments: 'readWrite' } },
+      uses: { tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' } },
       triggers: [{ kind: 'schedule', rate: { minutes: 15 } }],
-      settings: ['bankUrl'],
+      settings: ['bankUrl', 'notificationsUrl'],
     },
     getCashList: {
       description: 'A commune cash payment list (post office) as a download link',
@@ -454,12 +491,14 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/reconciliation/reconcile-worker.ts',
       timeoutSeconds: 900,
       memoryMb: 1024,
+      // A return or a rejection it finds opens the person's case (and tells them), as the bank's callback does.
       uses: {
         tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite', cycles: 'read' },
         queues: { statementImports: 'send' },
         buckets: { uploads: { read: ['incoming-statements/'] } },
       },
       triggers: [{ kind: 'queue', queue: 'statementImports', batchSize: 1 }],
+      settings: ['notificationsUrl'],
     },
     listStatements: {
       description: 'The statement imports of a jurisdiction, newest first, paged',
@@ -474,7 +513,17 @@ export const system: SystemDef = validateSystem({
     confirmStatementImport: {
       description: 'A second finance officer confirms the ledger changes an uploaded file proposes; they apply then',
       entry: 'functions/reconciliation/confirm-handler.ts',
-      uses: { tables: { jobs: 'readWrite', reconciliation: 'readWrite', payments: 'readWrite' } },
+      // cases, notifications, accounts: a confirmed return or rejection opens the person's case and tells them.
+      uses: {
+        tables: {
+          jobs: 'readWrite',
+          reconciliation: 'readWrite',
+          payments: 'readWrite',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
+      },
     },
     getStatementLines: {
       description: 'The statement lines behind each reconciliation outcome, paged',
@@ -513,6 +562,90 @@ export const system: SystemDef = validateSystem({
       description: "An officer looks up a person's payments within their jurisdiction (every look-up audited)",
       entry: 'functions/payment-lookups/person-handler.ts',
       uses: { tables: { accounts: 'readWrite', payments: 'read', rateLimits: 'readWrite' } },
+    },
+    listCases: {
+      description: 'The cases of a province, newest or oldest first, with their age against the service level',
+      entry: 'functions/cases/list-handler.ts',
+      uses: { tables: { cases: 'read' } },
+    },
+    getCase: {
+      description: 'One case with its actions and audit trail',
+      entry: 'functions/cases/get-handler.ts',
+      uses: { tables: { cases: 'read' } },
+    },
+    actOnCase: {
+      description: 'A labour officer records an action on a case, or proposes / confirms its write-off',
+      entry: 'functions/cases/act-handler.ts',
+      // A case the person reported: they are told when an officer acts on it.
+      uses: { tables: { cases: 'readWrite', accounts: 'read', notifications: 'readWrite' } },
+      settings: ['notificationsUrl'],
+    },
+    getPaymentTrace: {
+      description: 'One payment from its enrolling list row to the bank line that booked it, in order',
+      entry: 'functions/payment-trace/trace-handler.ts',
+      uses: {
+        tables: {
+          payments: 'read',
+          accounts: 'read',
+          jobs: 'read',
+          listRows: 'read',
+          cycles: 'read',
+          reconciliation: 'read',
+          cases: 'read',
+          notifications: 'read',
+        },
+        buckets: { uploads: { read: ['cycles/'] } }, // the pain.001 a payment left in
+      },
+    },
+    reportNotReceived: {
+      description: "A beneficiary reports a payment not received: it joins (or opens) the payment's case",
+      entry: 'functions/cases/grievance-handler.ts',
+      uses: {
+        tables: {
+          accounts: 'read',
+          payments: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+          rateLimits: 'readWrite',
+        },
+      },
+      settings: ['notificationsUrl'],
+    },
+    getMyCases: {
+      description: "A beneficiary's own cases, their progress, and what they were told",
+      entry: 'functions/cases/my-cases-handler.ts',
+      uses: {
+        tables: { accounts: 'read', payments: 'read', cases: 'read', notifications: 'read', rateLimits: 'readWrite' },
+      },
+    },
+    setNotificationPreferences: {
+      description: 'A beneficiary opts out of messages, or into a message when a payment arrives (on the account)',
+      entry: 'functions/notifications/preferences-handler.ts',
+      uses: { tables: { accounts: 'readWrite', rateLimits: 'readWrite' } },
+    },
+    openOverdueCases: {
+      description: 'Opens the case of each payment left UNKNOWN longer than the banking days allowed',
+      entry: 'functions/cases/overdue-sweep.ts',
+      timeoutSeconds: 300,
+      uses: {
+        tables: {
+          cycles: 'read',
+          payments: 'read',
+          accounts: 'read',
+          cases: 'readWrite',
+          notifications: 'readWrite',
+        },
+      },
+      triggers: [{ kind: 'schedule', rate: { minutes: 30 } }],
+      settings: ['notificationsUrl'],
+    },
+    sendDueNotifications: {
+      description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
+      entry: 'functions/notifications/send-due-handler.ts',
+      timeoutSeconds: 120,
+      uses: { tables: { notifications: 'readWrite', accounts: 'read' } },
+      triggers: [{ kind: 'schedule', rate: { minutes: 15 } }],
+      settings: ['notificationsUrl'],
     },
   },
   routes: [
@@ -675,6 +808,23 @@ export const system: SystemDef = validateSystem({
       function: 'getPersonPayments',
       roles: ['labor_officer', 'finance_preparer', 'finance_approver', 'auditor'],
     },
+    {
+      method: 'GET',
+      path: '/v1/payments/{paymentId}/trace',
+      function: 'getPaymentTrace',
+      roles: ['labor_officer', 'auditor'],
+    },
+    { method: 'POST', path: '/v1/me/grievances', function: 'reportNotReceived', roles: ['beneficiary'] },
+    { method: 'GET', path: '/v1/me/cases', function: 'getMyCases', roles: ['beneficiary'] },
+    {
+      method: 'PUT',
+      path: '/v1/me/notification-preferences',
+      function: 'setNotificationPreferences',
+      roles: ['beneficiary'],
+    },
+    { method: 'GET', path: '/v1/cases', function: 'listCases', roles: ['labor_officer', 'auditor'] },
+    { method: 'GET', path: '/v1/cases/{caseId}', function: 'getCase', roles: ['labor_officer', 'auditor'] },
+    { method: 'POST', path: '/v1/cases/{caseId}/actions', function: 'actOnCase', roles: ['labor_officer'] },
     // The bank authenticates by signing the body (HMAC); it holds no user token.
     { method: 'POST', path: '/v1/bank/callbacks', function: 'bankCallback', roles: 'public' },
   ],

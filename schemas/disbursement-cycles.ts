@@ -8,6 +8,11 @@ export const CreateCycleRequest = z.object({
   period: Period,
   /** Several months at once (Tet, floods): the period and later months, in order. */
   months: z.array(Period).min(1).max(6).optional(),
+  /**
+   * SUPPLEMENTARY: a small cycle re-issuing, within the month, the period's failed payments whose case is
+   * ready (functions/cases). Absent: the monthly cycle.
+   */
+  kind: z.literal('SUPPLEMENTARY').optional(),
 });
 
 /** Submit and approve name the exact content they refer to: a changed draft is refused. */

@@ -571,3 +571,37 @@ async function versionedChange(
   );
   return { version, updatedAt };
 }
+
+/** The account of a person id (the ledger's and the cases' key), if any. */
+export async function getAccountOfPerson(personId: string): Promise<AccountRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+  );
+  return out.Item as AccountRecord | undefined;
+}
+
+/** What the person chose about messages: none at all, and/or a message when a payment arrives. */
+export interface NotificationChoice {
+  optOut: boolean;
+  settlementOptIn: boolean;
+}
+
+/** Records the person's choice on the account (versioned and audited, like every account change). */
+export async function setNotificationChoice(
+  account: AccountRecord & { notifications?: NotificationChoice },
+  choice: NotificationChoice,
+  actor: string,
+): Promise<number> {
+  const { version } = await versionedChange(
+    account,
+    { notifications: choice },
+    {
+      action: 'NOTIFICATION_CHOICE_CHANGED',
+      actor,
+      reason: 'BENEFICIARY_REQUEST',
+      before: account.notifications ?? null,
+      after: choice,
+    },
+  );
+  return version;
+}

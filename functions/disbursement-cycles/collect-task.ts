@@ -5,10 +5,11 @@
  * bank does not know becomes NOT_SENT; the rest UNKNOWN.
  */
 import { z } from 'zod';
+import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { queryPaymentStatus } from '../payments/bank-client.js';
 import { parsePain002, statusUpdates } from '../payments/iso20022/pain002.js';
 import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
-import { type PaymentState, stateForBankStatus } from '../payments/ledger/payment-state.js';
+import { type PaymentState, stateForBankStatus, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { atCutoff, type BankAnswer, cutoffAt, cutoffMinutes, OPEN_AT_CUTOFF, queriedAtCutoff } from './cutoff.js';
@@ -50,6 +51,11 @@ async function resolveAtCutoff(cycleId: string) {
             ? { bank: 'not known' }
             : { cutoffMinutes: cutoffMinutes() };
       const decision = await transition(p.paymentId, to, source, detail);
+      if (decision.kind === 'apply' && decision.to === 'SETTLED') await closeCaseOnSettlement(p.paymentId);
+      // Never sent, or rejected when asked: the person's case opens (and they are told) now, not next month.
+      if (decision.kind === 'apply' && UNPAID_STATES.has(decision.to)) {
+        await openCaseOnFailure(p.paymentId, decision.to, answer?.kind === 'status' ? answer.reason : undefined);
+      }
       const now = decision.kind === 'apply' ? decision.to : decision.state;
       resolved[now] = (resolved[now] ?? 0) + 1;
     }

@@ -15,22 +15,23 @@
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accounts/account-store.js';
-import { cycleContentHash, cycleTotals, mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import { monthOf } from '../entitlements/months.js';
-import { rulesVersion } from '../entitlements/rules.js';
 import { toBankName } from '../payments/iso20022/text.js';
 import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
-import { type PaymentState, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { paymentIdFor } from '../payments/payment-id.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
-import { changeCycle, getCycle } from './cycle-store.js';
-import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
+import { getCycle } from './cycle-store.js';
+import { finishDraft } from './finish-draft.js';
+import { alreadyPaid } from './paid-months.js';
 import { type HeldReason, heldTotals, registryVerdict } from './registry-check.js';
+import { computeSupplementary } from './supplementary-compute.js';
+import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
 
@@ -69,29 +70,11 @@ async function enrolments(personIds: string[], programme: string): Promise<Map<s
   return found;
 }
 
-/** Months the ledger holds for this person and programme: paid, or possibly paid (never paid twice). */
-async function alreadyPaid(personId: string, programme: string): Promise<string[]> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: resources.table('payments'),
-      IndexName: 'byPerson',
-      KeyConditionExpression: 'personId = :p',
-      ExpressionAttributeValues: { ':p': personId },
-    }),
-  );
-  const months = new Set<string>();
-  for (const p of out.Items ?? []) {
-    // Rejected, returned or never-sent money never reached the person: those months are owed again (as arrears).
-    if (p.programme !== programme || UNPAID_STATES.has(p.state as PaymentState)) continue;
-    for (const m of p.months as string[]) months.add(m);
-  }
-  return [...months];
-}
-
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
   if (!cycle) throw new InvalidInputError(`cycle ${cycleId} does not exist`);
   if (cycle.status !== 'COMPUTING') return { cycleId, status: cycle.status };
+  if (cycle.kind === 'SUPPLEMENTARY') return computeSupplementary(cycle);
   const province = cycle.jurisdiction.slice(0, 2);
 
   const people: PersonEntitlement[] = [];
@@ -154,6 +137,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
         communeCode: account.communeCode,
         // Derived from the lines the approval hash covers (each line's categoryCode), so it is approved too.
         categoryCode: mainCategory(result.lines),
+        lines: traceLines(result.lines),
         months: [...new Set(result.lines.filter((l) => l.kind !== 'FUNERAL').map((l) => l.month))].concat(
           result.lines.some((l) => l.kind === 'FUNERAL') ? [FUNERAL_MARKER] : [],
         ),
@@ -167,27 +151,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
   }
   await flush();
 
-  const totals = { ...cycleTotals(cycle.period, people), held: heldTotals(held) };
-  const contentHash = cycleContentHash(cycle.period, people);
-  instructions.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
-  const chunks: { index: number; key: string; count: number; amount: number }[] = [];
-  for (let i = 0; i < instructions.length; i += DRAFT_CHUNK) {
-    const part = instructions.slice(i, i + DRAFT_CHUNK);
-    const key = draftKey(cycleId, contentHash, chunks.length);
-    await writeDraftChunk(key, part);
-    chunks.push({ index: chunks.length, key, count: part.length, amount: part.reduce((s, p) => s + p.amount, 0) });
-  }
-  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt: new Date().toISOString() };
-  await changeCycle({
-    cycleId,
-    actor: SYSTEM,
-    action: 'COMPUTED',
-    from: ['COMPUTING'],
-    to: 'DRAFT',
-    // Payees and amount also at the top level: the byJurisdiction index copies them, never the draft.
-    set: { draft, payees: totals.payees, amount: totals.amount },
-    detail: { contentHash, payees: totals.payees, amount: totals.amount },
-  });
+  const { totals, chunks } = await finishDraft(cycle, people, instructions, heldTotals(held));
   logger.info('Cycle computed', {
     cycleId,
     payees: totals.payees,
@@ -196,5 +160,5 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     deathsRecorded: deaths,
     chunks: chunks.length,
   });
-  return { cycleId, status: 'DRAFT', contentHash };
+  return { cycleId, status: 'DRAFT', contentHash: totals.contentHash };
 });

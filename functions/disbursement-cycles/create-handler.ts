@@ -1,9 +1,25 @@
-/** POST /v1/disbursement-cycles — one cycle per programme + period + jurisdiction; a second request gets the first. */
+/**
+ * POST /v1/disbursement-cycles — one cycle per programme + period + jurisdiction; a second request gets the
+ * first. `kind: SUPPLEMENTARY` asks for the period's supplementary cycle (re-issues of failed payments whose
+ * case is ready): the open one if there is one, else the next (…_bs1, …_bs2).
+ */
 import { CreateCycleRequest } from '../../schemas/disbursement-cycles.js';
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { startCycleRun } from './cycle-run.js';
 import { createCycle, cycleIdFor } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
+import { computingSupplementary, nextSupplementary, openMonthlyCycle } from './supplementary-cycles.js';
+
+const OTHER_CYCLE_RUNNING = (cycleId: string) =>
+  new HttpError(
+    409,
+    'OTHER_CYCLE_RUNNING',
+    {
+      vi: `Kỳ chi trả ${cycleId} đang chạy và có thể chi cùng các tháng; hãy chờ kỳ đó chuyển hết vào sổ chi trả.`,
+      en: `Cycle ${cycleId} is running and could pay the same months; wait until its payments are all recorded.`,
+    },
+    { cycleId },
+  );
 
 export const handler = httpRoute({
   body: CreateCycleRequest,
@@ -16,9 +32,33 @@ export const handler = httpRoute({
         en: 'Months must start with the period and increase.',
       });
     }
-    const cycleId = cycleIdFor(body.programme, body.period, jurisdiction);
+    let cycleId = cycleIdFor(body.programme, body.period, jurisdiction);
+    if (body.kind === 'SUPPLEMENTARY') {
+      if (months.length !== 1) {
+        throw new HttpError(400, 'INVALID_MONTHS', {
+          vi: 'Kỳ chi bổ sung chỉ chi lại các tháng của kỳ chi trả.',
+          en: 'A supplementary cycle re-issues the months of its period only.',
+        });
+      }
+      const next = await nextSupplementary(body.programme, body.period, jurisdiction);
+      cycleId = next.cycleId;
+      if (!next.existing) {
+        const monthly = await openMonthlyCycle(body.programme, body.period, jurisdiction);
+        if (monthly) throw OTHER_CYCLE_RUNNING(monthly.cycleId);
+      }
+    } else {
+      const supplementary = await computingSupplementary(body.programme, body.period, jurisdiction);
+      if (supplementary) throw OTHER_CYCLE_RUNNING(supplementary.cycleId);
+    }
     const { created, record } = await createCycle(
-      { cycleId, programme: body.programme, period: body.period, months, jurisdiction },
+      {
+        cycleId,
+        programme: body.programme,
+        period: body.period,
+        months,
+        jurisdiction,
+        ...(body.kind ? { kind: body.kind } : {}),
+      },
       { subject: principal?.subject ?? '', role: 'finance_preparer' },
     );
     // The run is named by the cycle: starting it twice is the same run. If this start is lost (the function

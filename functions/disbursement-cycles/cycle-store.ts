@@ -56,6 +56,12 @@ export interface CycleRecord {
   pk: string;
   sk: 'META';
   cycleId: string;
+  /**
+   * SUPPLEMENTARY: re-issues, within the month, of the period's failed payments whose case is ready
+   * (functions/cases); computed from those cases, then approved, dispatched and closed like any cycle.
+   * Absent: the monthly cycle.
+   */
+  kind?: 'SUPPLEMENTARY';
   programme: string;
   period: string;
   months: string[];
@@ -162,7 +168,7 @@ export async function auditTrail(cycleId: string) {
 
 /** Creates the cycle unless it exists; a second request gets the first. */
 export async function createCycle(
-  input: Pick<CycleRecord, 'cycleId' | 'programme' | 'period' | 'months' | 'jurisdiction'>,
+  input: Pick<CycleRecord, 'cycleId' | 'programme' | 'period' | 'months' | 'jurisdiction'> & Pick<CycleRecord, 'kind'>,
   actor: Actor,
 ): Promise<{ created: boolean; record: CycleRecord }> {
   const at = new Date().toISOString();

@@ -3,6 +3,7 @@ import type { CycleRecord } from './cycle-store.js';
 export function toCycleView(c: CycleRecord) {
   return {
     cycleId: c.cycleId,
+    ...(c.kind ? { kind: c.kind } : {}),
     programme: c.programme,
     period: c.period,
     months: c.months,

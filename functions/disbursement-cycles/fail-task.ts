@@ -4,10 +4,11 @@
  * ledger with their states: failing a cycle never deletes or changes money records.
  */
 import { z } from 'zod';
+import { releaseClaimsOf } from '../cases/release-claims.js';
 import { maskText } from '../shared/pii.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
-import { CycleConflictError, changeCycle } from './cycle-store.js';
+import { CycleConflictError, changeCycle, getCycle } from './cycle-store.js';
 
 export const handler = invokedTask(
   z.object({ cycleId: z.string(), error: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
@@ -24,7 +25,13 @@ export const handler = invokedTask(
     } catch (err) {
       if (!(err instanceof CycleConflictError)) throw err;
     }
-    logger.warn('Cycle failed', { cycleId, error: error.Error });
+    const cycle = await getCycle(cycleId);
+    // A failed supplementary cycle gives back the cases whose re-issue it never recorded (cases/release-claims.ts).
+    const released =
+      cycle?.kind === 'SUPPLEMENTARY' && cycle.status === 'FAILED'
+        ? await releaseClaimsOf(cycleId, cycle.jurisdiction.slice(0, 2))
+        : 0;
+    logger.warn('Cycle failed', { cycleId, error: error.Error, casesReleased: released });
     return { cycleId, status: 'FAILED' };
   },
 );

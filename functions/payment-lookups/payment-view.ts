@@ -189,6 +189,11 @@ function failureOf(
   };
 }
 
+/** The reason in words and the next step for a payment that did not arrive (cases and notifications say the same). */
+export function failureWords(state: PaymentState, channel: Channel, reasonCode?: string) {
+  return failureOf(state, channel, reasonCode ? { reason: reasonCode } : undefined);
+}
+
 /** Dates read in Vietnam time (UTC+7 all year). */
 export function viDate(iso: string): string {
   const d = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString();

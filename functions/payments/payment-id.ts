@@ -8,3 +8,12 @@ export function paymentIdFor(programme: string, period: string, personId: string
   const digest = contentId('p', [programme, period, personId]).slice(2, 26);
   return `P${period.replace('-', '')}${digest.toUpperCase()}`;
 }
+
+/**
+ * A re-issue of a failed payment (supplementary cycle): `R` + the original's period digits + 24 base32
+ * characters of SHA-256 over the original id and the cycle = 31 characters, a new EndToEndId every time.
+ */
+export function reissueIdFor(originalPaymentId: string, cycleId: string): string {
+  const digest = contentId('r', [originalPaymentId, cycleId]).slice(2, 26);
+  return `R${originalPaymentId.slice(1, 7)}${digest.toUpperCase()}`;
+}

@@ -6,6 +6,7 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { openCaseOnFailure } from '../cases/open-on-failure.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
@@ -38,6 +39,8 @@ export async function pollReturns(now = new Date()) {
             bookingDate: event.bookingDate,
           });
           if (decision.kind === 'apply') returned++;
+          if (decision.kind === 'apply' || decision.kind === 'already')
+            await openCaseOnFailure(tx.endToEndId, 'RETURNED', tx.returnReason);
         } catch (err) {
           // A return for money we never sent is for reconciliation to explain, not for the ledger.
           if (!(err instanceof PaymentNotFoundError)) throw err;

@@ -7,14 +7,32 @@
  * silently booked).
  */
 import { z } from 'zod';
+import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { notifySettled } from '../notifications/on-settled.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
 import { parsePain002 } from './iso20022/pain002.js';
-import { applyStatusReport, PaymentNotFoundError } from './ledger/ledger-store.js';
+import { type AppliedStatus, applyStatusReport, PaymentNotFoundError } from './ledger/ledger-store.js';
+import { stateForBankStatus, UNPAID_STATES } from './ledger/payment-state.js';
 
 /** What bankCallback enqueues: where it stored the report. */
 export const StatusMessage = z.object({ key: z.string() });
+
+/**
+ * What follows a status for the person: a failed payment opens its case (and tells them), a settled one closes
+ * it. Also on 'already': a crash after the ledger write but before the case must not lose the case (both
+ * idempotent).
+ */
+async function followUp(a: AppliedStatus): Promise<void> {
+  const wanted = stateForBankStatus(a.status);
+  if (!wanted || (a.result.kind !== 'apply' && a.result.kind !== 'already')) return;
+  if (UNPAID_STATES.has(wanted)) await openCaseOnFailure(a.paymentId, wanted, a.reason);
+  if (wanted === 'SETTLED') {
+    await closeCaseOnSettlement(a.paymentId);
+    await notifySettled(a.paymentId);
+  }
+}
 
 export const handler = queueConsumer(StatusMessage, async ({ key }) => {
   const report = await parsePain002(readObject(key));
@@ -26,6 +44,12 @@ export const handler = queueConsumer(StatusMessage, async ({ key }) => {
     if (a.result.kind === 'anomaly')
       logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
   }
+  // Several payments at once: each case serialises on its own item.
+  let next = 0;
+  const worker = async () => {
+    while (next < applied.length) await followUp(applied[next++] as AppliedStatus);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
   if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
   const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
   if (unknown) throw new PaymentNotFoundError(unknown.paymentId);

@@ -10,8 +10,10 @@
  * → CONFIRMED. The same confirmer calling again while APPLYING finishes the work.
  */
 import { z } from 'zod';
+import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { getJob } from '../jobs/job-store.js';
 import { transition } from '../payments/ledger/ledger-store.js';
+import { UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { importToChange } from './access.js';
@@ -37,6 +39,11 @@ async function applyChange(job: StatementImportJob, c: ProposedChange, confirmed
     uploadedBy: job.uploadedBy,
     confirmedBy,
   });
+  // The person's case follows the ledger, as for the bank's own statuses (idempotent: one case, one message).
+  if (d.kind === 'apply' || d.kind === 'already') {
+    if (UNPAID_STATES.has(c.to)) await openCaseOnFailure(c.paymentId, c.to, c.reason);
+    if (c.to === 'SETTLED') await closeCaseOnSettlement(c.paymentId);
+  }
   return d.kind === 'apply';
 }
 

@@ -46,6 +46,8 @@ export interface NewestFirstQuery {
   limit: number;
   /** Equality filters on projected attributes; undefined values are ignored. */
   equals?: Record<string, string | number | undefined>;
+  /** Oldest first instead (a case inbox worked from its oldest case). */
+  oldestFirst?: boolean;
 }
 
 /** Queries an index read per call at most when filtering, so a rare match cannot keep one request busy. */
@@ -83,7 +85,7 @@ export async function newestFirst<T extends Record<string, unknown>>(
         ...(filters.length ? { FilterExpression: filters.map((_, i) => `#f${i} = :f${i}`).join(' AND ') } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
+        ScanIndexForward: q.oldestFirst === true,
         Limit: filters.length ? FILTERED_READ : q.limit - items.length,
         ExclusiveStartKey: startKey,
       }),

@@ -24,6 +24,7 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:bankUrl': 'https://bank.ansinh.example',
   // The name of the secret, never its value: the callback function reads it at run time (rotation needs no deploy).
   'ansinh:bankCallbackSecretId': 'ansinh/bank-callback-secret',
+  'ansinh:notificationsUrl': 'aws-sms',
   // The web console (CloudFront): who may open it, and optionally its domain, certificate and WAF web ACL.
   'ansinh:consoleCountries': ['VN'],
   'ansinh:consoleClientId': 'ansinh-console',
@@ -79,6 +80,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
       populationRegistryUrl: String(ctx('ansinh:populationRegistryUrl')),
       bankUrl: String(ctx('ansinh:bankUrl')),
       bankCallbackSecretId: String(ctx('ansinh:bankCallbackSecretId')),
+      notificationsUrl: String(ctx('ansinh:notificationsUrl')),
     },
     ...(String(ctx('ansinh:apiDefaultEndpoint')) === 'enabled'
       ? {}

@@ -17,6 +17,7 @@ import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-
 import { freePort } from './free-port.js';
 import { LocalGateway, OIDC_PATH } from './gateway.js';
 import { LambdaInvoker } from './lambda-invoker.js';
+import { type NotificationSimulator, startNotificationSimulator } from './notification-simulator/simulator.js';
 import { type RegistryServer, startRegistryServer } from './population-registry/registry-server.js';
 import { QueuePoller } from './queue-poller.js';
 import { LocalStepFunctions } from './step-functions.js';
@@ -31,7 +32,15 @@ export interface LocalPlatformOptions {
   dataDir?: string;
   /** Resource name prefix, so several runtimes can share one DynamoDB Local. */
   prefix?: string;
-  ports?: { http?: number; dynamodb?: number; sqs?: number; stepFunctions?: number; registry?: number; bank?: number };
+  ports?: {
+    http?: number;
+    dynamodb?: number;
+    sqs?: number;
+    stepFunctions?: number;
+    registry?: number;
+    bank?: number;
+    notifications?: number;
+  };
   /** The population the local registry serves (default: the built-in synthetic population, `DEFAULT_POPULATION`). */
   population?: { file?: string } | { generated: { count: number; seed: number } };
   /** Reuse an already running DynamoDB Local (tests share one JVM). */
@@ -53,6 +62,7 @@ export class LocalPlatform {
   dynamodbEndpoint = '';
   registry!: RegistryServer;
   bank!: BankSimulator;
+  notifications!: NotificationSimulator;
   private dynamodb?: DynamoDbLocal;
   private fauxqs?: FauxqsServer;
   private pollers: QueuePoller[] = [];
@@ -202,6 +212,9 @@ export class LocalPlatform {
     });
     process.env[PLATFORM_SETTINGS.bankUrl] = this.bank.url;
     process.env[PLATFORM_SETTINGS.bankCallbackSecret] = callbackSecret;
+    // What beneficiaries are told (SMS / app), recorded instead of sent.
+    this.notifications = await startNotificationSimulator({ port: this.o.ports?.notifications ?? 0 });
+    process.env[PLATFORM_SETTINGS.notificationsUrl] = this.notifications.url;
 
     this.gateway = new LocalGateway({
       routes: this.system.routes,
@@ -277,6 +290,7 @@ export class LocalPlatform {
       }
     };
     await step(() => this.bank?.stop());
+    await step(() => this.notifications?.stop());
     await step(() => this.stepFunctions?.stop());
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
     await step(() => this.gateway?.stop());

@@ -47,6 +47,7 @@ ansinh đang chạy / is running
   API            ${url}/v1/health
   Dữ liệu / data ${dataDir}
   Định danh / identity provider ${platform.identityProvider.issuer}
+  Tin nhắn đã gửi / messages sent ${platform.notifications.url}/
 
 Lấy token thử / get a demo token:
   curl -s '${platform.identityProvider.issuer}/token?user=canbo.hcm'

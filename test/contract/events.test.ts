@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { accountNumber, isValidAccountNumber } from '../../functions/accounts/account-number.js';
 import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import { PaymentMethodChange } from '../../functions/accounts/payment-method-handler.js';
+import { CASE_STATES } from '../../functions/cases/case-model.js';
 import {
   CycleConflictError,
   changeCycle,
@@ -189,6 +190,7 @@ function taskPayloadFields(functionId: string): string[][] {
 const ListParams = z.strictObject({ listId: ListId });
 const FileFormat = z.strictObject({ format: z.enum(['xlsx', 'csv']).optional() });
 const CycleParams = z.strictObject({ cycleId: CycleId });
+const CaseParams = z.strictObject({ caseId: z.string().regex(/^CSP\d{6}[A-Z2-7]{24}$/) });
 /** The disbursement tasks parse `z.object({ cycleId: z.string() })`; the samples name a well-formed cycle. */
 const CycleTask = z.strictObject({ cycleId: CycleId });
 const ImportId = z.string().regex(/^st-[a-z0-9]{16,64}$/);
@@ -244,6 +246,27 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   failList: (e) => FailListInput.parse(e),
   createCycle: (e) => CreateCycleRequest.parse(JSON.parse(e.body)),
   getCycle: (e) => CycleParams.parse(e.pathParameters),
+  listCases: (e) =>
+    z
+      .strictObject({ ...PageQuery, state: z.enum(CASE_STATES), order: z.enum(['newest', 'oldest']) })
+      .parse(e.queryStringParameters ?? {}),
+  getCase: (e) => CaseParams.parse(e.pathParameters),
+  setNotificationPreferences: (e) =>
+    z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }).parse(JSON.parse(e.body)),
+  getMyCases: (e) => {
+    expect(e.pathParameters).toBeUndefined();
+    z.strictObject({}).parse(e.queryStringParameters ?? {});
+  },
+  reportNotReceived: (e) =>
+    z.strictObject({ period: z.string().regex(/^\d{4}-\d{2}$/), note: z.string().min(1) }).parse(JSON.parse(e.body)),
+  getPaymentTrace: (e) =>
+    z.strictObject({ paymentId: z.string().regex(/^[PR]\d{6}[A-Z2-7]{24}$/) }).parse(e.pathParameters),
+  actOnCase: (e) => {
+    CaseParams.parse(e.pathParameters);
+    z.object({ kind: z.literal('RECORD_ACTION'), note: z.string().min(3) }).parse(JSON.parse(e.body));
+  },
+  sendDueNotifications: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
+  openOverdueCases: (e) => z.object({ detail: z.strictObject({}) }).parse(e),
   submitCycle: (e) => {
     CycleParams.parse(e.pathParameters);
     HashedDecision.parse(JSON.parse(e.body));
@@ -1265,6 +1288,47 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(res.json.total.outcomes.reduce((s: number, o: { count: number }) => s + o.count, 0)).toBe(
         res.json.total.byCategory.reduce((s: number, c: { count: number }) => s + c.count, 0),
       );
+    });
+  });
+
+  describe('cases and notifications', () => {
+    it('listCases answers the province inbox (empty), getCase and actOnCase 404 for a case that does not exist', async () => {
+      const list = await http('listCases', sample('listCases'));
+      expect(list.statusCode).toBe(200);
+      expect(list.json).toEqual({ jurisdiction: '79', items: [] });
+      const get = await http('getCase', sample('getCase'));
+      expect(get.statusCode).toBe(404);
+      expect(errorCode(get.json)).toBe('NOT_FOUND');
+      const act = await http('actOnCase', sample('actOnCase'));
+      expect(act.statusCode).toBe(404);
+    });
+
+    it('getMyCases answers an empty page to a person without an account; reportNotReceived 404s a month never paid', async () => {
+      const mine = await http('getMyCases', sample('getMyCases'));
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json).toEqual({ cases: [], messages: [] });
+      const report = await http('reportNotReceived', sample('reportNotReceived'));
+      expect(report.statusCode).toBe(404);
+    });
+
+    it('setNotificationPreferences records the choice on the account (the sample person has one by now)', async () => {
+      const res = await http('setNotificationPreferences', sample('setNotificationPreferences'));
+      expect(res.statusCode).toBe(200);
+      expect(res.json).toMatchObject({ notifications: { optOut: false, settlementOptIn: true } });
+    });
+
+    it('getPaymentTrace answers 404 for a payment the ledger does not hold', async () => {
+      const res = await http('getPaymentTrace', sample('getPaymentTrace'));
+      expect(res.statusCode).toBe(404);
+      expect(errorCode(res.json)).toBe('NOT_FOUND');
+    });
+
+    it('openOverdueCases finds no payment left UNKNOWN', async () => {
+      await expect(invoke('openOverdueCases', sample('openOverdueCases'))).resolves.toEqual({ casesOpenedOrFound: 0 });
+    });
+
+    it('sendDueNotifications finds nothing due', async () => {
+      await expect(invoke('sendDueNotifications', sample('sendDueNotifications'))).resolves.toEqual({ sent: 0 });
     });
   });
 

@@ -53,6 +53,13 @@ export interface PaymentInstruction {
    */
   categoryCode?: string;
   months: string[];
+  /** A re-issue (supplementary cycle): the EndToEndId of the failed payment whose months it pays. */
+  replaces?: string;
+  /**
+   * The entitlement lines behind the amount, for the payment's trace. Not part of the instruction's hash: the
+   * cycle's content hash, which the approval names, already covers every line.
+   */
+  lines?: { month: string; kind: string; categoryCode: string; amount: number; ruleId: string; rulesVersion: string }[];
 }
 
 export interface PaymentHead extends PaymentInstruction {
@@ -104,6 +111,7 @@ export function instructionHash(i: PaymentInstruction): string {
     i.communeCode,
     [...i.months].sort(),
     ...(i.categoryCode === undefined ? [] : [i.categoryCode]),
+    ...(i.replaces === undefined ? [] : [`replaces:${i.replaces}`]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -1,0 +1,53 @@
+/**
+ * GET /v1/me/cases — the beneficiary's own cases with their progress, and what they were told. Whose comes
+ * from the token's personal id only; no query parameter is accepted.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { getAccountByPersonalId } from '../accounts/account-store.js';
+import { messagesOf } from '../notifications/outbox-store.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { HttpError, httpRoute } from '../shared/http.js';
+import { resources } from '../shared/resources.js';
+import { caseIdFor } from './case-model.js';
+import { getCase } from './case-store.js';
+import { myCaseView } from './my-case-view.js';
+
+export const handler = httpRoute({
+  rateLimit: 'me',
+  query: z.strictObject({}),
+  handle: async ({ principal }) => {
+    const personalId = principal?.personalId;
+    if (!personalId) {
+      throw new HttpError(403, 'NO_PERSONAL_ID', {
+        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
+        en: 'Your sign-in is not linked to a personal identification number.',
+      });
+    }
+    const account = await getAccountByPersonalId(personalId);
+    if (!account) return { status: 200, body: { cases: [], messages: [] } };
+    // The person's periods from the ledger (at most a few dozen), each period's case by its id.
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: resources.table('payments'),
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personId = :p',
+        ExpressionAttributeValues: { ':p': account.personId },
+      }),
+    );
+    const ids = [
+      ...new Set((out.Items ?? []).map((p) => caseIdFor(String(p.programme), String(p.period), account.personId))),
+    ];
+    const cases = (await Promise.all(ids.map((id) => getCase(id)))).filter((c) => c !== undefined);
+    const messages = (await messagesOf(account.personId))
+      .filter((m) => m.status !== 'SUPPRESSED')
+      .map((m) => ({ text: m.text, channel: m.channel, status: m.status, at: m.sentAt ?? m.createdAt }));
+    return {
+      status: 200,
+      body: {
+        cases: cases.sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)).map(myCaseView),
+        messages,
+      },
+    };
+  },
+});

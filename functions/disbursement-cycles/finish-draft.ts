@@ -1,0 +1,43 @@
+/**
+ * The end of every compute, monthly or supplementary: totals and content hash over the people's lines, the
+ * payable instructions to S3 in chunks, and the cycle moved COMPUTING → DRAFT with them (audited). One place,
+ * so a supplementary cycle is approved, dispatched and closed exactly like a monthly one.
+ */
+import { cycleContentHash, cycleTotals, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { rulesVersion } from '../entitlements/rules.js';
+import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { type CycleRecord, changeCycle } from './cycle-store.js';
+import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
+import type { HeldTotals } from './registry-check.js';
+
+export const COMPUTE_ACTOR = { subject: 'system:disbursement', role: 'finance_preparer' as const };
+
+export async function finishDraft(
+  cycle: CycleRecord,
+  people: PersonEntitlement[],
+  instructions: PaymentInstruction[],
+  held: HeldTotals,
+) {
+  const totals = { ...cycleTotals(cycle.period, people), held };
+  const contentHash = cycleContentHash(cycle.period, people);
+  instructions.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+  const chunks: { index: number; key: string; count: number; amount: number }[] = [];
+  for (let i = 0; i < instructions.length; i += DRAFT_CHUNK) {
+    const part = instructions.slice(i, i + DRAFT_CHUNK);
+    const key = draftKey(cycle.cycleId, contentHash, chunks.length);
+    await writeDraftChunk(key, part);
+    chunks.push({ index: chunks.length, key, count: part.length, amount: part.reduce((s, p) => s + p.amount, 0) });
+  }
+  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt: new Date().toISOString() };
+  await changeCycle({
+    cycleId: cycle.cycleId,
+    actor: COMPUTE_ACTOR,
+    action: 'COMPUTED',
+    from: ['COMPUTING'],
+    to: 'DRAFT',
+    // Payees and amount also at the top level: the byJurisdiction index copies them, never the draft.
+    set: { draft, payees: totals.payees, amount: totals.amount },
+    detail: { contentHash, payees: totals.payees, amount: totals.amount },
+  });
+  return { totals: { ...totals, contentHash }, chunks };
+}

@@ -1,0 +1,46 @@
+/**
+ * Months the ledger holds for a person and programme: paid, or possibly paid (never paid twice). Rejected,
+ * returned or never-sent money never reached the person, so those months are owed again (as arrears) — unless
+ * the payment's case has a re-issue under way or settled (functions/cases): then the re-issue owns them, from
+ * the moment the supplementary cycle took the case, before its payment even reaches the ledger.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { caseIdFor, reissueOwnsMonths } from '../cases/case-model.js';
+import { getCase } from '../cases/case-store.js';
+import { type PaymentState, UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { resources } from '../shared/resources.js';
+
+export interface PaidMonthsOptions {
+  /** The supplementary cycle computing its own re-issues: its claims do not count as paid for it. */
+  ignoreClaimsOf?: string;
+}
+
+export async function alreadyPaid(
+  personId: string,
+  programme: string,
+  opts: PaidMonthsOptions = {},
+): Promise<string[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: resources.table('payments'),
+      IndexName: 'byPerson',
+      KeyConditionExpression: 'personId = :p',
+      ExpressionAttributeValues: { ':p': personId },
+    }),
+  );
+  const months = new Set<string>();
+  for (const p of out.Items ?? []) {
+    if (p.programme !== programme) continue;
+    if (UNPAID_STATES.has(p.state as PaymentState)) {
+      const c = await getCase(caseIdFor(programme, p.period as string, personId));
+      const owned = reissueOwnsMonths(c) && c?.reissue?.paymentId !== p.paymentId;
+      if (!owned || c?.reissue?.cycleId === opts.ignoreClaimsOf) continue;
+    } else if (opts.ignoreClaimsOf && p.cycleId === opts.ignoreClaimsOf) {
+      // The supplementary cycle's own re-issue (recorded already, on a recompute after a crash) is what it pays.
+      continue;
+    }
+    for (const m of p.months as string[]) months.add(m);
+  }
+  return [...months];
+}

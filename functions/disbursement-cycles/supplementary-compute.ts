@@ -1,0 +1,116 @@
+/**
+ * Computing a supplementary cycle: the re-issue, within the month, of the period's failed payments whose case
+ * an officer has acted on (ACTION_TAKEN: the account fixed). For each such case whose payment is final and
+ * unpaid (REJECTED, RETURNED, NOT_SENT), the entitlement engine computes the same months again from the
+ * rules, minus what the ledger already holds (arrears paid meanwhile by a monthly cycle are never paid again),
+ * to the account as it is now. The payment gets a new EndToEndId that records which payment it replaces.
+ *
+ * The case is taken (REISSUED, with the re-issue's id and this cycle) before the draft is written: from then
+ * on a monthly cycle's compute counts those months as paid (paid-months.ts), even before the re-issue reaches
+ * the ledger. A monthly cycle whose payments are not yet in the ledger would not see the re-issue: creating a
+ * supplementary cycle is refused while one is open (create-handler.ts).
+ */
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type EnrolmentRecord, getAccountOfPerson } from '../accounts/account-store.js';
+import { caseIdFor } from '../cases/case-model.js';
+import { actOnCase, casesOfProvince } from '../cases/case-store.js';
+import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { computeEntitlement } from '../entitlements/entitlement.js';
+import { toBankName } from '../payments/iso20022/text.js';
+import { getPayment, type PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import { reissueIdFor } from '../payments/payment-id.js';
+import { populationRegistry } from '../population/registry/from-env.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { logger } from '../shared/powertools.js';
+import { resources } from '../shared/resources.js';
+import type { CycleRecord } from './cycle-store.js';
+import { finishDraft } from './finish-draft.js';
+import { alreadyPaid } from './paid-months.js';
+import { heldTotals, registryVerdict } from './registry-check.js';
+import { traceLines } from './trace-lines.js';
+
+const SYSTEM = { subject: 'system:supplementary-cycle', role: 'system' as const };
+
+async function enrolmentOf(personId: string, programme: string): Promise<EnrolmentRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: resources.table('accounts'),
+      Key: { pk: `PERSON#${personId}`, sk: `ENROL#${programme}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as EnrolmentRecord | undefined;
+}
+
+export async function computeSupplementary(cycle: CycleRecord) {
+  const province = cycle.jurisdiction.slice(0, 2);
+  const people: PersonEntitlement[] = [];
+  const instructions: PaymentInstruction[] = [];
+  for await (const c of casesOfProvince(province)) {
+    if (c.programme !== cycle.programme || c.period !== cycle.period) continue;
+    const mine = c.state === 'REISSUED' && c.reissue?.cycleId === cycle.cycleId; // a recompute of this cycle
+    if (!(c.state === 'ACTION_TAKEN' && !c.writeOff) && !mine) continue;
+    const original = await getPayment(c.paymentId);
+    if (!original || !UNPAID_STATES.has(original.state)) continue;
+    const account = await getAccountOfPerson(c.personId);
+    const enrolment = await enrolmentOf(c.personId, cycle.programme);
+    if (!account || account.status !== 'ACTIVE' || !enrolment) continue;
+    // Never pay the dead: the registry is asked again, as for a monthly cycle (an outage fails the step).
+    const verdict = registryVerdict((await populationRegistry().lookup([account.personalId])).get(account.personalId));
+    if (verdict.kind !== 'ALIVE') continue;
+    const paid = await alreadyPaid(c.personId, cycle.programme, { ignoreClaimsOf: cycle.cycleId });
+    const result = computeEntitlement({
+      period: cycle.period,
+      months: [cycle.period],
+      province,
+      categories: enrolment.categories,
+      accountStatus: account.status,
+      alreadyPaidMonths: paid,
+    });
+    // Only the months of the failed payment: anything else owed is next month's to pay.
+    const lines = result.lines.filter((l) => l.kind !== 'FUNERAL' && original.months.includes(l.month));
+    const total = lines.reduce((s, l) => s + l.amount, 0);
+    if (total <= 0) continue;
+    const paymentId = reissueIdFor(original.paymentId, cycle.cycleId);
+    if (!mine) {
+      const taken = await actOnCase(
+        caseIdFor(c.programme, c.period, c.personId),
+        { kind: 'REISSUE', paymentId, cycleId: cycle.cycleId },
+        SYSTEM,
+        new Date().toISOString(),
+      );
+      if (taken.kind === 'refused') continue; // another cycle or a write-off got there first
+    }
+    const channel = account.paymentMethod.kind;
+    people.push({
+      personId: c.personId,
+      communeCode: account.communeCode,
+      channel,
+      result: { ...result, lines, total },
+    });
+    instructions.push({
+      paymentId,
+      cycleId: cycle.cycleId,
+      programme: cycle.programme,
+      period: cycle.period,
+      personId: c.personId,
+      socialAccount: account.accountNumber,
+      amount: total,
+      channel,
+      ...(channel === 'BANK'
+        ? { bankBin: account.paymentMethod.bankBin, creditorAccount: account.paymentMethod.bankAccountNumber }
+        : {}),
+      creditorName: toBankName(account.fullName),
+      communeCode: account.communeCode,
+      categoryCode: mainCategory(lines),
+      lines: traceLines(lines),
+      months: [...new Set(lines.map((l) => l.month))],
+      replaces: original.paymentId,
+    });
+  }
+  const { totals, chunks } = await finishDraft(cycle, people, instructions, heldTotals([]));
+  logger.info('Supplementary cycle computed', { cycleId: cycle.cycleId, payees: totals.payees, chunks: chunks.length });
+  return { cycleId: cycle.cycleId, status: 'DRAFT', contentHash: totals.contentHash };
+}

@@ -1,0 +1,37 @@
+/**
+ * PUT /v1/me/notification-preferences {optOut, settlementOptIn} — the beneficiary chooses to receive no messages
+ * at all, or also one when a payment arrives. Recorded on their account (versioned, audited); whose account
+ * comes from the token only. A message already queued for the quiet hours is not sent after an opt-out.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
+import { HttpError, httpRoute, notFound } from '../shared/http.js';
+
+export const handler = httpRoute({
+  rateLimit: 'me',
+  body: z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }),
+  handle: async ({ principal, body }) => {
+    const personalId = principal?.personalId;
+    if (!personalId) {
+      throw new HttpError(403, 'NO_PERSONAL_ID', {
+        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
+        en: 'Your sign-in is not linked to a personal identification number.',
+      });
+    }
+    const account = await getAccountByPersonalId(personalId);
+    if (!account) throw notFound();
+    try {
+      const version = await setNotificationChoice(account, body, principal?.subject ?? '');
+      return { status: 200, body: { notifications: body, version } };
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) {
+        throw new HttpError(409, 'CONCURRENT_CHANGE', {
+          vi: 'Tài khoản vừa được thay đổi; hãy thử lại.',
+          en: 'The account was just changed; try again.',
+        });
+      }
+      throw err;
+    }
+  },
+});

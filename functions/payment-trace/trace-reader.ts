@@ -1,0 +1,93 @@
+/**
+ * Gathers one payment's trail from the tables that each own a part of it (read only): the ledger, the
+ * account and its audit, the enrolling list and row, the cycle and its audit, the pain.001 batch, the
+ * reconciliation marks, the case and the notifications. Every read is by key: a trace is a few dozen reads.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getAccountOfPerson } from '../accounts/account-store.js';
+import { caseIdFor } from '../cases/case-model.js';
+import { getCase } from '../cases/case-store.js';
+import { auditTrail, getCycle } from '../disbursement-cycles/cycle-store.js';
+import { getJob } from '../jobs/job-store.js';
+import { messagesOf } from '../notifications/outbox-store.js';
+import { entries, getPayment } from '../payments/ledger/ledger-store.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { readObject } from '../shared/objects.js';
+import { resources } from '../shared/resources.js';
+import type { TraceInput } from './trace-model.js';
+
+async function get(tableId: string, key: Record<string, unknown>) {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: resources.table(tableId), Key: key, ConsistentRead: true }),
+  );
+  return out.Item as Record<string, any> | undefined;
+}
+
+async function accountAudit(personId: string) {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: resources.table('accounts'),
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
+      ExpressionAttributeValues: { ':p': `PERSON#${personId}`, ':a': 'AUDIT#' },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []) as Record<string, any>[];
+}
+
+/** The batch (pain.001) that carried the payment: its MsgId from the ledger, its PmtInfId from the stored file. */
+async function batchOf(msgId: string | undefined) {
+  if (!msgId) return undefined;
+  const batch = await get('payments', { paymentId: `BATCH#${msgId}`, sk: 'HEAD' });
+  if (!batch) return { msgId };
+  let xml = '';
+  for await (const chunk of readObject(String(batch.xmlKey))) {
+    xml += Buffer.from(chunk).toString('utf8');
+    if (xml.includes('</PmtInfId>')) break;
+  }
+  const paymentInfoId = /<PmtInfId>([^<]{1,35})<\/PmtInfId>/.exec(xml)?.[1];
+  return { msgId, chunk: Number(batch.chunk), ...(paymentInfoId ? { paymentInfoId } : {}) };
+}
+
+export async function readTrace(paymentId: string): Promise<TraceInput | undefined> {
+  const payment = await getPayment(paymentId);
+  if (!payment) return undefined;
+  const [list, account, cycle] = await Promise.all([
+    entries(paymentId),
+    getAccountOfPerson(payment.personId),
+    getCycle(payment.cycleId),
+  ]);
+  const enrolment = await get('accounts', { pk: `PERSON#${payment.personId}`, sk: `ENROL#${payment.programme}` });
+  const msgId = list.map((e) => e.detail?.msgId).find((m): m is string => typeof m === 'string' && m.startsWith('M'));
+  const caseRecord = await getCase(caseIdFor(payment.programme, payment.period, payment.personId));
+  const [jobList, listRow, batch, booking, returnBooking, audit, cycleAudit, notes] = await Promise.all([
+    enrolment ? getJob(String(enrolment.listId)) : undefined,
+    enrolment ? get('listRows', { listId: enrolment.listId, line: enrolment.line }) : undefined,
+    batchOf(msgId),
+    get('reconciliation', { pk: `BOOK#${paymentId}`, sk: 'MARK' }),
+    get('reconciliation', { pk: `RETURN#${paymentId}`, sk: 'MARK' }),
+    accountAudit(payment.personId),
+    cycle ? auditTrail(cycle.cycleId) : [],
+    messagesOf(payment.personId),
+  ]);
+  return {
+    paymentId,
+    payment: payment as unknown as Record<string, any>,
+    entries: list as unknown as Record<string, any>[],
+    ...(account ? { account: account as unknown as Record<string, any> } : {}),
+    accountAudit: audit,
+    ...(enrolment ? { enrolment } : {}),
+    ...(jobList ? { list: jobList as unknown as Record<string, any> } : {}),
+    ...(listRow ? { listRow } : {}),
+    ...(cycle ? { cycle: cycle as unknown as Record<string, any> } : {}),
+    cycleAudit,
+    ...(batch ? { batch } : {}),
+    ...(booking ? { booking } : {}),
+    ...(returnBooking ? { returnBooking } : {}),
+    ...(caseRecord ? { caseRecord: caseRecord as unknown as Record<string, any> } : {}),
+    // This payment's messages, and its case's (a re-issue's trace shows what the person was told).
+    notifications: notes.filter(
+      (n) => n.paymentId === paymentId || (caseRecord !== undefined && n.caseId === caseRecord.caseId),
+    ) as unknown as Record<string, any>[],
+  };
+}
