@@ -164,12 +164,17 @@ describe('keyboard only', () => {
 });
 
 describe('the whole story through the console', () => {
-  // The demo beneficiary (nguoihuong) is the first of these people.
-  const people = () =>
-    // Aged 80+ (the demo beneficiary is 95), so that NCT_80 and KT_NANG both fit every one of them.
-    loadPopulation(4000)
-      .filter((p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p))
-      .slice(0, 4);
+  // The demo beneficiary (nguoihuong) is the first of these people, so the last steps can sign in as them.
+  const demo = DEMO_USERS.find((u) => u.username === 'nguoihuong')?.personalId;
+  const people = () => {
+    // Aged 80+ (the demo beneficiary is 94), so that NCT_80 and KT_NANG both fit every one of them.
+    const all = loadPopulation(4000).filter(
+      (p) => p.status === 'alive' && p.residenceProvinceCode === '79' && agedAtLeast(80)(p),
+    );
+    const first = all.find((p) => p.personalId === demo);
+    if (!first) throw new Error('the demo beneficiary is not among the first 4,000 people of the population');
+    return [first, ...all.filter((p) => p !== first)].slice(0, 4);
+  };
   let cycleId = '';
   let submittedHash = '';
 
