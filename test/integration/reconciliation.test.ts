@@ -574,7 +574,7 @@ describe('statements as banks write them', () => {
   const mt940 = (no: string, opening: string, closing: string) =>
     [
       `:20:KB${no}`,
-      ':25:0071000555001',
+      ':25:0071000888999', // province 79's paying account
       `:28C:${no}/1`,
       `:60F:C260203VND${opening}`,
       ':61:2602030203D100000,NMSCNONREF//FEE' + no,
@@ -599,8 +599,8 @@ describe('statements as banks write them', () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
 <GrpHdr><MsgId>EURMSG1</MsgId><CreDtTm>2026-02-03T18:00:00</CreDtTm></GrpHdr>
-<Stmt><Id>EURSTMT1</Id><ElctrncSeqNb>1</ElctrncSeqNb><CreDtTm>2026-02-03T18:00:00</CreDtTm>
-<Acct><Id><IBAN>FI2112345600000785</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Stmt><Id>EURSTMT1</Id><CreDtTm>2026-02-03T18:00:00</CreDtTm>
+<Acct><Id><Othr><Id>0071000888999</Id></Othr></Id><Ccy>EUR</Ccy></Acct>
 <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-02-03</Dt></Dt></Bal>
 <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">12601.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-02-03</Dt></Dt></Bal>
 <Ntry><Amt Ccy="EUR">11601.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-02-03</Dt></BookgDt><AcctSvcrRef>EURREF1</AcctSvcrRef></Ntry>
