@@ -1,7 +1,7 @@
 /**
  * One payment's trace, pure: from the list row that enrolled the person to the bank line that booked the money,
  * in that order. What the reader gathered goes in; what an officer or auditor may read comes out: the identity
- * number masked (`0791******34`), bank accounts as `******6789`, never a name. Steps with nothing recorded say so
+ * number masked (`07********34`), bank accounts as `******6789`, never a name. Steps with nothing recorded say so
  * (`recorded: false`) rather than disappear, so a gap in the trail is visible.
  */
 import { maskAccount, maskDigits } from '../shared/pii.js';

@@ -168,7 +168,9 @@ describe("another province's payments cannot be moved or found through files", (
     expect(lines.body.lines.every((l: { suggestions?: string[] }) => !l.suggestions?.length)).toBe(true);
     // No line is placed on a 79 payment, and the fishing line reveals none (its ids echo only the file's own text).
     expect(lines.body.lines.filter((l: { paymentId?: string }) => l.paymentId)).toEqual([]);
-    const fishing = lines.body.lines.find((l: { endToEndId?: string }) => l.endToEndId === 'NOTPROVIDED');
+    // The fishing line: NOTPROVIDED is no reference at all, so it carries none.
+    const fishing = lines.body.lines.find((l: { note?: string }) => l.note === 'no reference');
+    expect(fishing).toMatchObject({ outcome: 'NOT_OURS' });
     for (const id of ids) expect(JSON.stringify(fishing)).not.toContain(id);
     expect((await getPayment(ids[0] as string))?.state).toBe('SETTLED');
     expect(await ledgerOf()).toEqual(before);

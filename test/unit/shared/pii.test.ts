@@ -75,18 +75,18 @@ describe('maskText', () => {
     // The account of an ARN (function_arn on every line) is no person's; what follows it is still checked.
     const arn = 'arn:aws:lambda:ap-southeast-1:123456789012:function:ansinh-parseList';
     expect(maskText(arn)).toBe(arn);
-    expect(maskText(`arn:aws:s3:::bucket/${ID}`)).toBe('arn:aws:s3:::bucket/0791******35');
+    expect(maskText(`arn:aws:s3:::bucket/${ID}`)).toBe('arn:aws:s3:::bucket/07********35');
     expect(maskText(`arn:aws:sqs:ap-southeast-1:123456789012:q-${ID}`)).toBe(
-      'arn:aws:sqs:ap-southeast-1:123456789012:q-0791******35',
+      'arn:aws:sqs:ap-southeast-1:123456789012:q-07********35',
     );
     // Beside one, an identity number is still masked.
-    expect(maskText(`${requestId} ${ID}`)).toBe(`${requestId} 0791******35`);
-    expect(maskText(`${ID}-${requestId}`)).toBe(`0791******35-${requestId}`);
+    expect(maskText(`${requestId} ${ID}`)).toBe(`${requestId} 07********35`);
+    expect(maskText(`${ID}-${requestId}`)).toBe(`07********35-${requestId}`);
   });
 
   it('keeps a long digit run only inside a real digest shape, not in a short hex-looking word', () => {
     // `cccd` is hex, but 16 characters is no digest: the number in it is masked.
-    expect(maskText(`cccd${ID}`)).toBe('cccd0791******35');
+    expect(maskText(`cccd${ID}`)).toBe('cccd07********35');
     // All digits is a number, not a digest, however long.
     expect(maskText('1'.repeat(30))).not.toContain('1'.repeat(9));
   });
@@ -174,11 +174,11 @@ describe('piiReplacer', () => {
       }),
     );
     expect(out).toEqual({
-      accountNumber: '1234**78',
+      accountNumber: '12****78',
       creditorAccount: '**** **** **** *',
       phone: '**** *** ***',
-      identityNumber: '0791******35',
-      CCCD: '0791******35',
+      identityNumber: '07********35',
+      CCCD: '07********35',
       note: '12345678',
     });
   });
