@@ -28,7 +28,7 @@ import {
 import { startTestPlatform } from '../support/platform.js';
 
 const PEOPLE = 6;
-const RUNS = 6;
+const RUNS = 12; // one period each, January to December (the budget data covers one year)
 const THROTTLE = 'Lambda.TooManyRequestsException';
 let platform: LocalPlatform;
 let h: Harness;
@@ -173,7 +173,8 @@ describe('disbursement invariants under random faults', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(faultArb, { minLength: 1, maxLength: 5 }).filter(withinRetries), runScenario),
-        // Every run is a whole cycle on the emulators (about 15 s): a few here, the same property over hundreds of
+        // Every run is a whole cycle on the emulators (about 2 s, up to a cut-off when callbacks are lost): one per
+        // period here, the same property over a thousand
         // scenarios against the domain in test/unit/payments/money-path-model.test.ts. No time limit: all runs run.
         { numRuns: RUNS, endOnFailure: true },
       );
