@@ -13,7 +13,7 @@ import { monthsPhrase } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
 import { getPayment, type PaymentHead } from '../payments/ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { HttpError, httpRoute, notFound } from '../shared/http.js';
+import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
 import { caseIdFor, newGrievanceCase } from './case-model.js';
 import { actOnCase, openCase } from './case-store.js';
@@ -46,13 +46,7 @@ export const handler = httpRoute({
     note: z.string().trim().min(1).max(500).default('Tôi chưa nhận được / I have not received it'),
   }),
   handle: async ({ principal, body }) => {
-    const personalId = principal?.personalId;
-    if (!personalId) {
-      throw new HttpError(403, 'NO_PERSONAL_ID', {
-        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
-        en: 'Your sign-in is not linked to a personal identification number.',
-      });
-    }
+    const personalId = requirePersonalId(principal);
     const account = (await getAccountByPersonalId(personalId)) as ContactAccount | undefined;
     const payment = account && (await latestPayment(account.personId, body.programme, body.period));
     if (!account || !payment) throw notFound();

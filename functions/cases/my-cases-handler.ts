@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { httpRoute, requirePersonalId } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
 import { caseIdFor } from './case-model.js';
 import { getCase } from './case-store.js';
@@ -17,13 +17,7 @@ export const handler = httpRoute({
   rateLimit: 'me',
   query: z.strictObject({}),
   handle: async ({ principal }) => {
-    const personalId = principal?.personalId;
-    if (!personalId) {
-      throw new HttpError(403, 'NO_PERSONAL_ID', {
-        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
-        en: 'Your sign-in is not linked to a personal identification number.',
-      });
-    }
+    const personalId = requirePersonalId(principal);
     const account = await getAccountByPersonalId(personalId);
     if (!account) return { status: 200, body: { cases: [], messages: [] } };
     // The person's periods from the ledger (at most a few dozen), each period's case by its id.

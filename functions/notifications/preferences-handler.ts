@@ -6,19 +6,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
-import { HttpError, httpRoute, notFound } from '../shared/http.js';
+import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 
 export const handler = httpRoute({
   rateLimit: 'me',
   body: z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }),
   handle: async ({ principal, body }) => {
-    const personalId = principal?.personalId;
-    if (!personalId) {
-      throw new HttpError(403, 'NO_PERSONAL_ID', {
-        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
-        en: 'Your sign-in is not linked to a personal identification number.',
-      });
-    }
+    const personalId = requirePersonalId(principal);
     const account = await getAccountByPersonalId(personalId);
     if (!account) throw notFound();
     try {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MyPayments } from '../../schemas/payment-lookups.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
-import { HttpError, httpRoute } from '../shared/http.js';
+import { httpRoute, requirePersonalId } from '../shared/http.js';
 import { paymentsOfPerson } from './lookup-store.js';
 import { accountView, byNewest, paymentView } from './payment-view.js';
 
@@ -15,13 +15,7 @@ export const handler = httpRoute({
   rateLimit: 'me',
   query: z.strictObject({}),
   handle: async ({ principal }) => {
-    const personalId = principal?.personalId;
-    if (!personalId) {
-      throw new HttpError(403, 'NO_PERSONAL_ID', {
-        vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
-        en: 'Your sign-in is not linked to a personal identification number.',
-      });
-    }
+    const personalId = requirePersonalId(principal);
     const account = await getAccountByPersonalId(personalId);
     const payments = account ? await paymentsOfPerson(account.personId) : [];
     const body = MyPayments.parse({

@@ -41,6 +41,17 @@ export function requireJurisdiction(principal: Principal | null): string {
   return principal.jurisdiction;
 }
 
+/** A beneficiary's own identity number, from the token only (never from the request), or 403. */
+export function requirePersonalId(principal: Principal | null): string {
+  if (!principal?.personalId) {
+    throw new HttpError(403, 'NO_PERSONAL_ID', {
+      vi: 'Tài khoản đăng nhập chưa gắn với số định danh cá nhân.',
+      en: 'Your sign-in is not linked to a personal identification number.',
+    });
+  }
+  return principal.personalId;
+}
+
 export const notFound = () => new HttpError(404, 'NOT_FOUND', { vi: 'Không tìm thấy.', en: 'Not found.' });
 
 export const tooManyRequests = (retryAfterSeconds: number) =>
