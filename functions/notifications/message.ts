@@ -24,22 +24,14 @@ export function monthsPhrase(months: string[]): string {
 }
 
 /** Why it was not paid, in the words a person uses, and what to do. */
+const UPDATE_AT_COMMUNE = 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.';
 const WHY: Record<string, { why: string; todo: string }> = {
-  AC01: {
-    why: 'số tài khoản ngân hàng không đúng',
-    todo: 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.',
-  },
-  AC03: {
-    why: 'số tài khoản ngân hàng không đúng',
-    todo: 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.',
-  },
-  AC04: { why: 'tài khoản ngân hàng đã đóng', todo: 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.' },
+  AC01: { why: 'số tài khoản ngân hàng không đúng', todo: UPDATE_AT_COMMUNE },
+  AC03: { why: 'số tài khoản ngân hàng không đúng', todo: UPDATE_AT_COMMUNE },
+  AC04: { why: 'tài khoản ngân hàng đã đóng', todo: UPDATE_AT_COMMUNE },
   AC06: { why: 'tài khoản ngân hàng đang bị phong tỏa', todo: 'Vui lòng liên hệ ngân hàng của bạn.' },
-  BE01: {
-    why: 'tên chủ tài khoản không khớp với người hưởng',
-    todo: 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.',
-  },
-  RC01: { why: 'mã ngân hàng không đúng', todo: 'Vui lòng đến UBND xã, phường nơi nhận trợ cấp để cập nhật.' },
+  BE01: { why: 'tên chủ tài khoản không khớp với người hưởng', todo: UPDATE_AT_COMMUNE },
+  RC01: { why: 'mã ngân hàng không đúng', todo: UPDATE_AT_COMMUNE },
   POST_OFFICE_UNPAID: {
     why: 'bạn chưa đến nhận tại bưu điện',
     todo: 'Nếu không thể đến nhận, vui lòng báo UBND xã, phường.',

@@ -15,6 +15,7 @@ import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../disbursement-cycles/draft-objects.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { contentId } from '../shared/ids.js';
+import { inParallel } from '../shared/in-parallel.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
@@ -110,18 +111,6 @@ async function preparedBatch(
     // A concurrent delivery of the same chunk prepared it first: use its bytes.
     return preparedBatch(cycleId, chunk, createdAt, province, bank);
   }
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await fn(item);
-      }
-    }),
-  );
 }
 
 export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) => {

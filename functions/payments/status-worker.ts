@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { notifySettled } from '../notifications/on-settled.js';
+import { inParallel } from '../shared/in-parallel.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
@@ -45,11 +46,7 @@ export const handler = queueConsumer(StatusMessage, async ({ key }) => {
       logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
   }
   // Several payments at once: each case serialises on its own item.
-  let next = 0;
-  const worker = async () => {
-    while (next < applied.length) await followUp(applied[next++] as AppliedStatus);
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await inParallel(applied, 8, followUp);
   if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
   const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
   if (unknown) throw new PaymentNotFoundError(unknown.paymentId);

@@ -94,6 +94,15 @@ async function statusQueueDrained() {
  * The account is fixed by the labour officers. Issue 13 turns this route into propose + confirm by a second
  * officer with the bank's name check: only this helper changes then.
  */
+/** A beneficiary's token: the i-th enrolled person signing in to their own page. */
+const tokenOf = (i: number) =>
+  platform.identityProvider.tokenFor({
+    username: `nguoihuong.${i}`,
+    displayName: `Người hưởng ${i}`,
+    role: 'beneficiary',
+    personalId: (h.people[i] as { personalId: string }).personalId,
+  });
+
 /**
  * The account fixed as the platform requires: one officer proposes the new bank account, the bank confirms it
  * exists in the person's name (acmt.023/024 with the simulator), a second officer of the province confirms.
@@ -422,14 +431,6 @@ describe('a payment rejected with AC04', () => {
   }, 120_000);
 
   it("hears the beneficiary's 'I have not received it': it joins the payment's case or opens one", async () => {
-    const idp = platform.identityProvider;
-    const tokenOf = (i: number) =>
-      idp.tokenFor({
-        username: `nguoihuong.${i}`,
-        displayName: `Người hưởng ${i}`,
-        role: 'beneficiary',
-        personalId: (h.people[i] as { personalId: string }).personalId,
-      });
     // Person 1 was paid in January, and says the money never came.
     const me1 = await tokenOf(1);
     const mine = (await api(platform, 'GET', '/v1/me/payments', { token: me1 })).body.payments;
@@ -499,14 +500,6 @@ describe('a payment rejected with AC04', () => {
   });
 
   it('respects the choice recorded on the account: an opt-out tells nothing, an opt-in hears of the settlement', async () => {
-    const idp = platform.identityProvider;
-    const tokenOf = (i: number) =>
-      idp.tokenFor({
-        username: `nguoihuong.${i}`,
-        displayName: `Người hưởng ${i}`,
-        role: 'beneficiary',
-        personalId: (h.people[i] as { personalId: string }).personalId,
-      });
     const choose = async (i: number, choice: { optOut: boolean; settlementOptIn: boolean }) => {
       const res = await api(platform, 'PUT', '/v1/me/notification-preferences', {
         token: await tokenOf(i),

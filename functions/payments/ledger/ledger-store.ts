@@ -20,6 +20,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../../shared/aws-clients.js';
+import { inParallel } from '../../shared/in-parallel.js';
 import { resources } from '../../shared/resources.js';
 import {
   type OurMessage,
@@ -399,31 +400,21 @@ export async function applyStatusReport(
 ): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[] }> {
   const message = rejectsWholeBlocks(report) ? await ourMessage(report.originalMsgId) : undefined;
   const { updates, unplaced } = statusUpdates(report, message);
-  const applied: AppliedStatus[] = new Array(updates.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < updates.length) {
-      const i = next++;
-      const u = updates[i] as StatusUpdate;
-      const wanted = stateForBankStatus(u.status);
-      if (!wanted) {
-        applied[i] = { ...u, result: { kind: 'no-state' } };
-        continue;
-      }
-      try {
-        const result = await transition(u.paymentId, wanted, source, {
-          ...detail,
-          status: u.status,
-          ...(u.reason ? { reason: u.reason } : {}),
-          ...(u.source !== 'transaction' ? { statusOf: u.source } : {}),
-        });
-        applied[i] = { ...u, result };
-      } catch (err) {
-        if (!(err instanceof PaymentNotFoundError)) throw err;
-        applied[i] = { ...u, result: { kind: 'unknown-payment' } };
-      }
+  const applied = await inParallel(updates, 8, async (u): Promise<AppliedStatus> => {
+    const wanted = stateForBankStatus(u.status);
+    if (!wanted) return { ...u, result: { kind: 'no-state' } };
+    try {
+      const result = await transition(u.paymentId, wanted, source, {
+        ...detail,
+        status: u.status,
+        ...(u.reason ? { reason: u.reason } : {}),
+        ...(u.source !== 'transaction' ? { statusOf: u.source } : {}),
+      });
+      return { ...u, result };
+    } catch (err) {
+      if (!(err instanceof PaymentNotFoundError)) throw err;
+      return { ...u, result: { kind: 'unknown-payment' } };
     }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  });
   return { applied, unplaced };
 }
