@@ -5,7 +5,8 @@
  *
  * Serves the deterministic synthetic population `DEFAULT_POPULATION` (generated in memory, nothing read from
  * disk) by default, a population CSV with `populationFile`, or another generated population with `generated`.
- * Faults can be injected (and changed while running) for tests and demos. `stats` counts requests and the most requests in flight at once.
+ * Faults can be injected (and changed while running) for tests and demos. `stats` counts requests and the most
+ * requests in flight at once.
  *
  * The index is a snapshot; the national registry changes after the fact. `recordDeath` (civil registration
  * of a death) and `removePerson` (a record cancelled, e.g. an identity number withdrawn) change what this
