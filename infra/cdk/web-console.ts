@@ -16,7 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { writeSite } from '../../web/build.js';
-import { siteSecurityHeaders } from '../local/gateway.js';
+import { siteSecurityHeaders } from '../web-security-headers.js';
 
 export interface WebConsoleProps {
   api: apigw.HttpApi;

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type TokenPolicy, verifyAccessToken } from '../../functions/shared/auth.js';
 import { type RouteDef, routeKey } from '../system-model.js';
+import { siteSecurityHeaders } from '../web-security-headers.js';
 import type { DevIdentityProvider } from './dev-identity-provider.js';
 import type { LambdaInvoker } from './lambda-invoker.js';
 
@@ -243,29 +244,6 @@ function safeDecode(segment: string): string {
   } catch {
     return '\uFFFD';
   }
-}
-
-/**
- * The console's security headers; CloudFront's response headers policy sets the same on AWS
- * (infra/cdk/web-console.ts), where the identity provider's origin is added for the token exchange.
- */
-export function siteSecurityHeaders(connectOrigins: string[] = []): Record<string, string> {
-  return {
-    'content-security-policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      `connect-src ${["'self'", ...connectOrigins].join(' ')}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "object-src 'none'",
-    ].join('; '),
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-  };
 }
 
 function sendSiteFile(
