@@ -32,8 +32,17 @@ export interface TableDef {
   timeToLiveAttribute?: string;
 }
 
+/**
+ * The business flows the operations dashboards follow (infra/cdk/flows.ts). A queue or state machine names its
+ * flow; the functions around it (its tasks, senders, consumers, starters) are counted in that flow from their
+ * `uses`, `triggers` and the state machines' `functions`, never listed again.
+ */
+export const FLOWS = ['onboarding', 'disbursement', 'reconciliation'] as const;
+export type FlowId = (typeof FLOWS)[number];
+
 export interface QueueDef {
   description: string;
+  flow?: FlowId;
   /** Must be at least 6x the consumer's timeout (AWS guidance for Lambda event sources). */
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the queue's dead-letter queue. */
@@ -111,6 +120,8 @@ export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
 
 export interface FunctionDef {
   description: string;
+  /** Only for a function no queue or state machine of a flow reaches (a scheduled sweep): its dashboard. */
+  flow?: FlowId;
   /** Path from the repository root to a module exporting `handler`. */
   entry: string;
   memoryMb?: number;
@@ -144,6 +155,7 @@ export interface RouteDef {
 
 export interface StateMachineDef {
   description: string;
+  flow?: FlowId;
   /** ASL file under state-machines/. `${Name}` placeholders are DefinitionSubstitutions. */
   definitionFile: string;
   /** Substitution name → function id. Task states call these functions (lambda:invoke). */

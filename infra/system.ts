@@ -142,24 +142,28 @@ export const system: SystemDef = validateSystem({
   },
   queues: {
     identityChecks: {
+      flow: 'onboarding',
       description: 'Identity checks accepted by the API, waiting to be started as a state machine run',
       visibilityTimeoutSeconds: 180,
       maxReceiveCount: 3,
       retentionDays: 14,
     },
     paymentDispatch: {
+      flow: 'disbursement',
       description: 'Chunks of an approved cycle, each sent to the bank as one pain.001',
       visibilityTimeoutSeconds: 1800,
       maxReceiveCount: 5,
       retentionDays: 14,
     },
     statementImports: {
+      flow: 'reconciliation',
       description: 'Bank statements and status reports loaded by finance officers, waiting to be reconciled',
       visibilityTimeoutSeconds: 5400,
       maxReceiveCount: 5,
       retentionDays: 14,
     },
     paymentStatuses: {
+      flow: 'disbursement',
       description: 'Bank status reports (pain.002) received by callback, waiting to be applied to the ledger',
       visibilityTimeoutSeconds: 1800,
       maxReceiveCount: 5,
@@ -437,6 +441,8 @@ export const system: SystemDef = validateSystem({
       uses: { tables: { cycles: 'readWrite', cases: 'readWrite', payments: 'read' } },
     },
     pollBankReturns: {
+      // Scheduled, reached by no queue or state machine: its dashboard is named here.
+      flow: 'disbursement',
       description: 'Reads the bank camt.054 notifications and records returns as new ledger entries',
       entry: 'functions/payments/returns-poller.ts',
       timeoutSeconds: 300,
@@ -624,6 +630,8 @@ export const system: SystemDef = validateSystem({
       uses: { tables: { accounts: 'readWrite', rateLimits: 'readWrite' } },
     },
     openOverdueCases: {
+      // Scheduled, reached by no queue or state machine: its dashboard is named here.
+      flow: 'disbursement',
       description: 'Opens the case of each payment left UNKNOWN longer than the banking days allowed',
       entry: 'functions/cases/overdue-sweep.ts',
       timeoutSeconds: 300,
@@ -640,6 +648,8 @@ export const system: SystemDef = validateSystem({
       settings: ['notificationsUrl'],
     },
     sendDueNotifications: {
+      // Scheduled, reached by no queue or state machine: its dashboard is named here.
+      flow: 'disbursement',
       description: 'Sends the beneficiary messages held by the quiet hours (or left unsent by a crash)',
       entry: 'functions/notifications/send-due-handler.ts',
       timeoutSeconds: 120,
@@ -830,11 +840,13 @@ export const system: SystemDef = validateSystem({
   ],
   stateMachines: {
     identityCheck: {
+      flow: 'onboarding',
       description: 'Checks the identity numbers of one request, retrying transient faults',
       definitionFile: 'state-machines/identity-check.asl.json',
       functions: { CheckIdentitiesFunctionArn: 'checkIdentities', FailIdentityCheckFunctionArn: 'failIdentityCheck' },
     },
     onboarding: {
+      flow: 'onboarding',
       description: 'Beneficiary list: parse → verify in chunks (Map) → open accounts (Map) → summarise',
       definitionFile: 'state-machines/onboarding.asl.json',
       functions: {
@@ -846,6 +858,7 @@ export const system: SystemDef = validateSystem({
       },
     },
     disbursement: {
+      flow: 'disbursement',
       description: 'Disbursement cycle: compute → await approval → dispatch (SQS) → collect statuses → close',
       definitionFile: 'state-machines/disbursement.asl.json',
       functions: {

@@ -1,6 +1,7 @@
 /**
- * The CDK app: one stack, `Ansinh`, from the one system definition, checked by cdk-nag (AWS Solutions) on
- * every synth. `npm run synth` runs this file through cdk.json; tests call `buildApp()` in-process.
+ * The CDK app: one deployment, `Ansinh` (a root stack and one nested stack per capability, docs/deployment.md),
+ * from the one system definition, checked by cdk-nag (AWS Solutions) in every stack on every synth.
+ * `npm run synth` runs this file through cdk.json; tests call `buildApp()` in-process.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ export const CONTEXT_DEFAULTS = {
   'ansinh:apiDefaultEndpoint': 'disabled',
   // Origins the console calls besides its own and the issuer's: a token endpoint on another host (Cognito's).
   'ansinh:consoleConnectOrigins': [] as string[],
+  // Who the alarm topic mails (docs/runbook.md); other subscriptions can be added to the topic on AWS.
+  'ansinh:alarmEmails': [] as string[],
 } as const;
 
 export interface BuildAppOptions {
@@ -90,6 +93,7 @@ export function buildApp(opts: BuildAppOptions = {}): { app: App; stack: Platfor
             certificateArn: String(ctx('ansinh:apiCertificateArn')),
           },
         }),
+    alarmEmails: list(ctx('ansinh:alarmEmails')),
     webConsole: {
       countries: list(ctx('ansinh:consoleCountries')),
       clientId: String(ctx('ansinh:consoleClientId')),

@@ -12,6 +12,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 // The exact function cdk-nag uses to turn a resource reference into the string of a finding id.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { SystemDef } from '../system-model.js';
 import type { PlatformStack } from './platform-stack.js';
 
 interface Statement {
@@ -61,21 +62,46 @@ const KEY_DATA_ACTIONS = [
   'kms:DescribeKey',
 ];
 
-export function acknowledgeNagFindings(stack: PlatformStack): void {
+export function acknowledgeNagFindings(root: PlatformStack): void {
+  // Each capability stack names the shared resources by its own parameters, so the evidence is computed in
+  // the terms of the stack that holds the policy.
+  for (const cap of root.capabilities.values()) acknowledgeWildcards(cap, root.system, cap.nagView());
+  acknowledgeWebConsole(root);
+
+  // APIG4: routes the definition declares `roles: 'public'` have no authorizer, on purpose — each for its
+  // own reason. A new public route has none here and stays a finding until someone writes one.
+  for (const r of root.system.routes.filter((route) => route.roles === 'public')) {
+    const key = `${r.method} ${r.path}`;
+    const route = root.routes.get(key);
+    const reason = PUBLIC_ROUTE_REASONS[key];
+    if (!route || !reason) continue;
+    Validations.of(route.node.defaultChild as CfnElement).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+  }
+}
+
+/** What a stack's wildcard evidence is computed from: the shared resources as that stack names them. */
+export interface NagView {
+  keyArn?: string;
+  tableArns: string[];
+  bucketObjectArns: (prefix: string) => string[];
+  executionArns: string[];
+}
+
+function acknowledgeWildcards(stack: Stack, system: SystemDef, view: NagView): void {
   const flat = (v: unknown) => flattenCfnReference(stack.resolve(v));
   const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
-  const keyArn = stack.key.keyArn;
+  const keyArn = view.keyArn;
 
-  const tableIndexes = new Set([...stack.tables.values()].map((t) => `Resource::${flat(`${t.tableArn}/index/*`)}`));
-  const runs = new Set([...stack.stateMachines.values()].map((sm) => `Resource::${flat(stack.executionsArn(sm))}`));
+  const tableIndexes = new Set(view.tableArns.map((arn) => `Resource::${flat(`${arn}/index/*`)}`));
+  const runs = new Set(view.executionArns.map((arn) => `Resource::${flat(arn)}`));
   // Object grants are per key prefix (infra/system.ts): `<bucket ARN>/<prefix>*`.
   const prefixes = new Set(
-    Object.values(stack.system.functions).flatMap((f) =>
+    Object.values(system.functions).flatMap((f) =>
       Object.values(f.uses?.buckets ?? {}).flatMap((a) => [...(a.read ?? []), ...(a.write ?? [])]),
     ),
   );
   const objects = new Set(
-    [...stack.buckets.values()].flatMap((b) => [...prefixes].map((p) => `Resource::${flat(b.arnForObjects(`${p}*`))}`)),
+    [...prefixes].flatMap((p) => view.bucketObjectArns(`${p}*`).map((arn) => `Resource::${flat(arn)}`)),
   );
 
   const rules: WildcardRule[] = [
@@ -96,7 +122,8 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
     },
     {
       finding: (f) => f === 'Action::kms:ReEncrypt*' || f === 'Action::kms:GenerateDataKey*',
-      statement: (s) => actionsWithin(s, KEY_DATA_ACTIONS) && list(s.Resource).every((r) => same(r, keyArn)),
+      statement: (s) =>
+        keyArn !== undefined && actionsWithin(s, KEY_DATA_ACTIONS) && list(s.Resource).every((r) => same(r, keyArn)),
       reason:
         'Writing to a KMS-encrypted table or queue needs data keys from the platform key; CDK grants the ' +
         'GenerateDataKey*/ReEncrypt* action families for that. The only resource is the platform key.',
@@ -130,18 +157,6 @@ export function acknowledgeNagFindings(stack: PlatformStack): void {
       const rule = rules.find((r) => r.finding(finding) && statements.every((s) => r.statement(s)));
       if (rule) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason: rule.reason });
     }
-  }
-
-  acknowledgeWebConsole(stack);
-
-  // APIG4: routes the definition declares `roles: 'public'` have no authorizer, on purpose — each for its
-  // own reason. A new public route has none here and stays a finding until someone writes one.
-  for (const r of stack.system.routes.filter((route) => route.roles === 'public')) {
-    const key = `${r.method} ${r.path}`;
-    const route = stack.routes.get(key);
-    const reason = PUBLIC_ROUTE_REASONS[key];
-    if (!route || !reason) continue;
-    Validations.of(route.node.defaultChild as CfnElement).acknowledge({ id: 'AwsSolutions-APIG4', reason });
   }
 }
 

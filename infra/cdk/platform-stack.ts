@@ -1,46 +1,37 @@
 /**
- * The whole platform as one stack, built by walking the system definition (infra/system.ts). The only
- * resources declared here by hand are cross-cutting: the KMS key, the S3 access-log bucket, the HTTP API with
- * its authorizer and access logs. Everything else exists because the definition names it.
+ * The platform, built by walking the system definition (infra/system.ts): a root stack holding what everything
+ * shares — the KMS key, the S3 access-log bucket, tables, queues, buckets, the HTTP API with its authorizer and
+ * access logs, the web console, the alarm topic and the dashboards — and one nested stack per capability
+ * (infra/cdk/capability-stack.ts) holding its functions, state machines and routes. One stack would pass
+ * CloudFormation's 500-resource limit; why nested stacks: docs/deployment.md.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   type BrowserUploadRule,
   type BucketDef,
-  envName,
-  type FunctionAlarmDef,
-  type FunctionDef,
+  type FlowId,
   type KeyAttribute,
-  PLATFORM_SETTINGS,
   type PlatformSetting,
   type QueueDef,
-  type ResourceUse,
-  routeKey,
-  type StateMachineDef,
   type SystemDef,
   type TableDef,
 } from '../system-model.js';
-import { AnsinhFunction, METRICS_NAMESPACE } from './ansinh-function.js';
+import type { AnsinhFunction } from './ansinh-function.js';
+import { CapabilityStack, capabilityOf, LOG_RETENTION, pascal } from './capability-stack.js';
+import { alarmName, createAlarmTopic, createDashboards } from './operations.js';
 import { WebConsole } from './web-console.js';
 
 export interface PlatformStackProps extends StackProps {
@@ -70,6 +61,8 @@ export interface PlatformStackProps extends StackProps {
    * CloudFront reaches the API through this domain. Without a console, the default endpoint stays.
    */
   apiDomain?: { domainName: string; certificateArn: string };
+  /** Addresses the alarm topic mails (each confirms its subscription once). */
+  alarmEmails?: string[];
 }
 
 export interface PlatformQueue {
@@ -77,19 +70,13 @@ export interface PlatformQueue {
   deadLetterQueue: sqs.Queue;
 }
 
-/** Platform log retention: Decree 53/2022 wants system logs kept at least 12 months. */
-export const LOG_RETENTION = logs.RetentionDays.THIRTEEN_MONTHS;
+export { aslPlaceholders, LOG_RETENTION } from './capability-stack.js';
 
-/** `${Name}` placeholders of an ASL document (its DefinitionSubstitutions). */
-export const aslPlaceholders = (asl: string): string[] => [
-  ...new Set([...asl.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string)),
-];
-
-const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 const attribute = (k: KeyAttribute): dynamodb.Attribute => ({
   name: k.name,
   type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
 });
+const fnDefs = (sys: SystemDef) => new Map(Object.entries(sys.functions));
 const must = <T>(map: Map<string, T>, id: string, kind: string): T => {
   const v = map.get(id);
   if (!v) throw new Error(`unknown ${kind} ${id}`);
@@ -98,17 +85,25 @@ const must = <T>(map: Map<string, T>, id: string, kind: string): T => {
 
 export class PlatformStack extends Stack {
   readonly system: SystemDef;
-  /** Customer-managed key for every table, queue, bucket and log group of the platform. */
+  /** Customer-managed key for every table, queue, bucket, topic and log group of the platform. */
   readonly key: kms.Key;
   readonly accessLogBucket: s3.Bucket;
   readonly tables = new Map<string, dynamodb.TableV2>();
   readonly queues = new Map<string, PlatformQueue>();
   readonly buckets = new Map<string, s3.Bucket>();
+  /** One nested stack per capability (functions/<capability>/), by capability. */
+  readonly capabilities = new Map<string, CapabilityStack>();
+  /** Every function, state machine and route of the definition, whichever capability stack holds it. */
   readonly functions = new Map<string, AnsinhFunction>();
   readonly stateMachines = new Map<string, sfn.StateMachine>();
-  readonly api: apigw.HttpApi;
-  /** Routes by route key (`GET /v1/health`). */
   readonly routes = new Map<string, apigw.HttpRoute>();
+  readonly api: apigw.HttpApi;
+  readonly authorizer: apigw.HttpAuthorizer;
+  /** Every alarm notifies it (infra/cdk/operations.ts); docs/runbook.md says what to do. */
+  readonly alarmTopic: sns.Topic;
+  /** Every alarm of the platform, by name. */
+  readonly alarms = new Map<string, cloudwatch.Alarm>();
+  readonly dashboards: Map<FlowId | 'api', cloudwatch.Dashboard>;
   readonly webConsole?: WebConsole;
 
   private readonly props: PlatformStackProps;
@@ -120,6 +115,7 @@ export class PlatformStack extends Stack {
     const sys = props.system;
 
     this.key = this.createKey();
+    this.alarmTopic = createAlarmTopic(this, this.key, sys, props.alarmEmails ?? []);
     this.accessLogBucket = this.createAccessLogBucket();
 
     const tables = new Construct(this, 'Tables');
@@ -129,26 +125,20 @@ export class PlatformStack extends Stack {
     const buckets = new Construct(this, 'Buckets');
     for (const [bid, def] of Object.entries(sys.buckets)) this.buckets.set(bid, this.createBucket(buckets, bid, def));
 
-    // Functions first, state machines next (they need the task functions' ARNs), then what functions use
-    // (which may include a state machine's ARN). A function may not use a state machine it is a task of:
-    // that would be a circular reference in CloudFormation.
-    this.checkNoCycles(sys);
-    const functions = new Construct(this, 'Functions');
-    for (const [fid, def] of Object.entries(sys.functions)) {
-      this.functions.set(fid, this.createFunction(functions, fid, def));
-      for (const alarm of def.alarms ?? []) this.createFunctionAlarm(functions, fid, alarm);
-    }
-    const stateMachines = new Construct(this, 'StateMachines');
-    for (const [sid, def] of Object.entries(sys.stateMachines)) {
-      this.stateMachines.set(sid, this.createStateMachine(stateMachines, sid, def));
-    }
-    for (const [fid, def] of Object.entries(sys.functions)) {
-      const fn = must(this.functions, fid, 'function');
-      this.wireUses(fn, def.uses ?? {});
-      this.wireTriggers(functions, fid, fn, def);
-    }
-
     this.api = this.createApi();
+    this.authorizer = new apigw.HttpAuthorizer(this, 'Oidc', {
+      httpApi: this.api,
+      type: apigw.HttpAuthorizerType.JWT,
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: props.oidcIssuer,
+      jwtAudience: [props.oidcAudience],
+    });
+
+    // A function may not use a state machine it is a task of: that would be a circular reference in
+    // CloudFormation. Across capabilities, the same holds between their stacks (checked after the build).
+    this.checkNoCycles(sys);
+    this.createCapabilities();
+
     if (props.webConsole) {
       this.webConsole = new WebConsole(this, 'WebConsole', {
         ...props.webConsole,
@@ -168,7 +158,112 @@ export class PlatformStack extends Stack {
         bucket.addCorsRule(browserUploadCors(def, [this.webConsole.origin]));
       }
     }
+    this.dashboards = createDashboards(this, {
+      system: sys,
+      functions: this.functions,
+      queues: this.queues,
+      stateMachines: this.stateMachines,
+      api: this.api,
+      alarms: this.alarms,
+    });
     this.createOutputs();
+  }
+
+  /**
+   * One nested stack per folder of functions/: its functions, the state machines whose tasks they are, the
+   * routes they serve. Each receives the shared resources it uses as parameters.
+   */
+  private createCapabilities(): void {
+    const sys = this.system;
+    const functionsOf = new Map<string, string[]>();
+    for (const [fid, def] of Object.entries(sys.functions)) {
+      const cap = capabilityOf(def);
+      functionsOf.set(cap, [...(functionsOf.get(cap) ?? []), fid]);
+    }
+    // A state machine lives with its tasks: they must all be of one capability.
+    const machinesOf = new Map<string, string[]>();
+    const ownerOf = new Map<string, string>();
+    for (const [sid, def] of Object.entries(sys.stateMachines)) {
+      const caps = [
+        ...new Set(Object.values(def.functions).map((fid) => capabilityOf(must(fnDefs(sys), fid, 'function')))),
+      ];
+      if (caps.length !== 1) {
+        throw new Error(
+          `state machine ${sid}: its tasks are in several capabilities (${caps.join(', ')}); keep them in one`,
+        );
+      }
+      const cap = caps[0] as string;
+      machinesOf.set(cap, [...(machinesOf.get(cap) ?? []), sid]);
+      ownerOf.set(sid, cap);
+    }
+    const shared = {
+      system: sys,
+      repoRoot: this.props.repoRoot,
+      platformName: this.stackName,
+      keyArn: this.key.keyArn,
+      table: (id: string) => {
+        return { tableArn: must(this.tables, id, 'table').tableArn };
+      },
+      queue: (id: string) => {
+        const q = must(this.queues, id, 'queue');
+        return {
+          queueArn: q.queue.queueArn,
+          queueUrl: q.queue.queueUrl,
+          dlqArn: q.deadLetterQueue.queueArn,
+          dlqUrl: q.deadLetterQueue.queueUrl,
+        };
+      },
+      bucket: (id: string) => {
+        const b = must(this.buckets, id, 'bucket');
+        return { bucketArn: b.bucketArn, bucketName: b.bucketName };
+      },
+      stateMachineArn: (id: string, consumer: CapabilityStack) => {
+        const producer = must(this.capabilities, must(ownerOf, id, 'state machine'), 'capability');
+        consumer.needs.add(producer.capability);
+        const resource = producer.nestedStackResource;
+        if (!resource) throw new Error(`capability ${producer.capability} has no stack resource`);
+        return Token.asString(resource.getAtt(`Outputs.StateMachine${pascal(id)}Arn`));
+      },
+      apiId: this.api.apiId,
+      authorizerId: this.authorizer.authorizerId,
+      alarmTopicArn: this.alarmTopic.topicArn,
+      oidcIssuer: this.props.oidcIssuer,
+      oidcAudience: this.props.oidcAudience,
+      settings: this.props.settings,
+    };
+    for (const cap of functionsOf.keys()) {
+      this.capabilities.set(cap, new CapabilityStack(this, pascal(cap), cap, shared));
+    }
+    for (const [cap, fids] of functionsOf) {
+      const stack = must(this.capabilities, cap, 'capability');
+      const routes = sys.routes.filter((r) => fids.includes(r.function));
+      stack.build(fids, machinesOf.get(cap) ?? [], routes);
+      for (const [fid, fn] of stack.functions) this.functions.set(fid, fn);
+      for (const [sid, sm] of stack.stateMachines) this.stateMachines.set(sid, sm);
+      for (const [key, route] of stack.routes) this.routes.set(key, route);
+      for (const [name, alarm] of stack.alarms) this.alarms.set(name, alarm);
+    }
+    this.checkNoStackCycles();
+  }
+
+  /** Two capabilities using each other's state machines would need each other's stack first. */
+  private checkNoStackCycles(): void {
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (cap: string, path: string[]) => {
+      if (done.has(cap)) return;
+      if (visiting.has(cap)) {
+        throw new Error(
+          `capability stacks depend on each other: ${[...path, cap].join(' → ')}. A function uses a state ` +
+            'machine of a capability that uses one of its own: move one of them (docs/deployment.md).',
+        );
+      }
+      visiting.add(cap);
+      for (const next of must(this.capabilities, cap, 'capability').needs) visit(next, [...path, cap]);
+      visiting.delete(cap);
+      done.add(cap);
+    };
+    for (const cap of this.capabilities.keys()) visit(cap, []);
   }
 
   private createKey(): kms.Key {
@@ -257,15 +352,20 @@ export class PlatformStack extends Stack {
       enforceSSL: true,
     });
     // Anything in a dead-letter queue is a request that will not complete on its own: someone must look.
-    deadLetterQueue
+    const name = alarmName.deadLetters(this.system, id);
+    const alarm = deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
       .createAlarm(scope, `${id}-dlq-not-empty`, {
-        alarmDescription: `${id}: messages in the dead-letter queue (${def.description})`,
+        alarmName: name,
+        alarmDescription: `${id}: messages in the dead-letter queue (${def.description}). Runbook: docs/runbook.md`,
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    alarm.addOkAction(new SnsAction(this.alarmTopic));
+    this.alarms.set(name, alarm);
     return { queue, deadLetterQueue };
   }
 
@@ -330,235 +430,6 @@ export class PlatformStack extends Stack {
     }
   }
 
-  private createFunction(scope: Construct, id: string, def: FunctionDef): AnsinhFunction {
-    const settings = def.settings ?? [];
-    if (settings.includes('bankCallbackSecret')) {
-      throw new Error(`function ${id}: a secret is never deployed as a value; declare bankCallbackSecretId`);
-    }
-    // A secret is read at run time through the Parameters and Secrets extension (cached 5 minutes there and
-    // here), so a rotation needs no deploy; the function may read that one secret and nothing else.
-    const readsSecret = settings.includes('bankCallbackSecretId');
-    const fn = new AnsinhFunction(scope, id, {
-      repoRoot: this.props.repoRoot,
-      entry: def.entry,
-      description: def.description,
-      logKey: this.key,
-      memoryMb: def.memoryMb,
-      timeoutSeconds: def.timeoutSeconds,
-      environment: {
-        // The health check probes the issuer; role mapping reads the validated claims.
-        ANSINH_OIDC_ISSUER: this.props.oidcIssuer,
-        ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
-        ...Object.fromEntries(
-          settings.map((k) => [
-            PLATFORM_SETTINGS[k],
-            this.props.settings[k as Exclude<typeof k, 'bankCallbackSecret'>],
-          ]),
-        ),
-      },
-      ...(readsSecret
-        ? {
-            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
-              lambda.ParamsAndSecretsVersions.V1_0_103,
-              {
-                cacheSize: 10,
-                secretsManagerTtl: Duration.minutes(5),
-              },
-            ),
-          }
-        : {}),
-    });
-    if (readsSecret) {
-      secretsmanager.Secret.fromSecretNameV2(
-        scope,
-        `${id}CallbackSecret`,
-        this.props.settings.bankCallbackSecretId,
-      ).grantRead(fn);
-    }
-    return fn;
-  }
-
-  /** Like the dead-letter alarms: anything above the threshold is something that will not fix itself. */
-  private createFunctionAlarm(scope: Construct, id: string, def: FunctionAlarmDef): cloudwatch.Alarm {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: def.metric,
-      dimensionsMap: { service: id },
-      period: Duration.minutes(5),
-      statistic: cloudwatch.Stats.SUM,
-    }).createAlarm(scope, `${id}-${def.metric}`, {
-      alarmDescription: `${id}: ${def.description}`,
-      threshold: def.threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  private createStateMachine(scope: Construct, id: string, def: StateMachineDef): sfn.StateMachine {
-    const asl = readFileSync(resolve(this.props.repoRoot, def.definitionFile), 'utf8');
-    JSON.parse(asl); // fail the synth on a broken file rather than the deployment
-    const placeholders = aslPlaceholders(asl);
-    const missing = placeholders.filter((p) => !(p in def.functions));
-    const unused = Object.keys(def.functions).filter((s) => !placeholders.includes(s));
-    if (missing.length || unused.length) {
-      throw new Error(
-        `state machine ${id} (${def.definitionFile}): placeholders without a function: [${missing.join(', ')}], ` +
-          `functions without a placeholder: [${unused.join(', ')}]`,
-      );
-    }
-    const tasks = Object.entries(def.functions).map(
-      ([name, fid]) => [name, must(this.functions, fid, 'function')] as const,
-    );
-
-    const sm = new sfn.StateMachine(scope, id, {
-      comment: def.description,
-      definitionBody: sfn.DefinitionBody.fromString(asl),
-      definitionSubstitutions: Object.fromEntries(tasks.map(([name, fn]) => [name, fn.functionArn])),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: {
-        // The /aws/vendedlogs/ prefix keeps the CloudWatch Logs resource policy small (AWS guidance).
-        destination: this.logGroup(scope, `${id}Logs`, `/aws/vendedlogs/states/${this.stackName}-${id}`),
-        level: sfn.LogLevel.ALL,
-        // Inputs and outputs carry identity numbers: log the events, never the data.
-        includeExecutionData: false,
-      },
-    });
-    // Exactly the task functions, unqualified (the ASL never calls a version or an alias).
-    sm.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeTaskFunctions',
-        actions: ['lambda:InvokeFunction'],
-        resources: [...new Set(tasks.map(([, fn]) => fn.functionArn))],
-      }),
-    );
-    return sm;
-  }
-
-  /** Environment variables and IAM grants, exactly as the definition's `uses` says. */
-  private wireUses(fn: AnsinhFunction, uses: ResourceUse): void {
-    for (const [tid, access] of Object.entries(uses.tables ?? {})) {
-      const table = must(this.tables, tid, 'table');
-      fn.addEnvironment(envName.table(tid), table.tableName);
-      if (access === 'readWrite') table.grantReadWriteData(fn);
-      else table.grantReadData(fn);
-    }
-    for (const [qid, access] of Object.entries(uses.queues ?? {})) {
-      const { queue, deadLetterQueue } = must(this.queues, qid, 'queue');
-      fn.addEnvironment(envName.queueUrl(qid), queue.queueUrl);
-      fn.addEnvironment(envName.deadLetterQueueUrl(qid), deadLetterQueue.queueUrl);
-      if (access === 'send') queue.grantSendMessages(fn);
-      else queue.grantConsumeMessages(fn);
-    }
-    for (const [sid, access] of Object.entries(uses.stateMachines ?? {})) {
-      const sm = must(this.stateMachines, sid, 'state machine');
-      fn.addEnvironment(envName.stateMachineArn(sid), sm.stateMachineArn);
-      if (access === 'start') {
-        sm.grantStartExecution(fn);
-        // Runs are named by request id, so a starter may look up the run it started (e.g. after
-        // ExecutionAlreadyExists) — but only runs of this state machine.
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [this.executionsArn(sm)] }),
-        );
-      } else {
-        // Narrower than StateMachine.grantRead, which also allows listing and describing every state machine
-        // and activity in the account.
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['states:DescribeStateMachine', 'states:ListExecutions'],
-            resources: [sm.stateMachineArn],
-          }),
-        );
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-            resources: [this.executionsArn(sm)],
-          }),
-        );
-      }
-    }
-    for (const [bid, access] of Object.entries(uses.buckets ?? {})) {
-      const bucket = must(this.buckets, bid, 'bucket');
-      fn.addEnvironment(envName.bucket(bid), bucket.bucketName);
-      // Object-level actions only (Bucket.grantRead/grantReadWrite add s3:List*, s3:GetBucket*, s3:DeleteObject*...),
-      // and only under the key prefixes the function uses.
-      const under = (prefixes: string[] = []) => prefixes.map((p) => bucket.arnForObjects(`${p}*`));
-      if (access.read?.length) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: under(access.read) }));
-      }
-      if (access.write?.length) {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: under(access.write) }));
-      }
-      if (access.write?.length) this.key.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-      else this.key.grant(fn, 'kms:Decrypt');
-    }
-    if (uses.describeAll) this.wireDescribeAll(fn);
-  }
-
-  /** Health checks: where every resource is, and the right to describe it (no data access). */
-  private wireDescribeAll(fn: AnsinhFunction): void {
-    const statement = (actions: string[], resources: string[]) => {
-      if (resources.length) fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
-    };
-    for (const [tid, table] of this.tables) fn.addEnvironment(envName.table(tid), table.tableName);
-    statement(
-      ['dynamodb:DescribeTable'],
-      [...this.tables.values()].map((t) => t.tableArn),
-    );
-    for (const [qid, { queue, deadLetterQueue }] of this.queues) {
-      fn.addEnvironment(envName.queueUrl(qid), queue.queueUrl);
-      fn.addEnvironment(envName.deadLetterQueueUrl(qid), deadLetterQueue.queueUrl);
-    }
-    statement(
-      ['sqs:GetQueueAttributes'],
-      [...this.queues.values()].flatMap((q) => [q.queue.queueArn, q.deadLetterQueue.queueArn]),
-    );
-    for (const [sid, sm] of this.stateMachines) fn.addEnvironment(envName.stateMachineArn(sid), sm.stateMachineArn);
-    statement(
-      ['states:DescribeStateMachine'],
-      [...this.stateMachines.values()].map((s) => s.stateMachineArn),
-    );
-    for (const [bid, bucket] of this.buckets) fn.addEnvironment(envName.bucket(bid), bucket.bucketName);
-    // HeadBucket is authorised by s3:ListBucket.
-    statement(
-      ['s3:ListBucket'],
-      [...this.buckets.values()].map((b) => b.bucketArn),
-    );
-  }
-
-  private wireTriggers(scope: Construct, id: string, fn: AnsinhFunction, def: FunctionDef): void {
-    for (const [i, trigger] of (def.triggers ?? []).entries()) {
-      if (trigger.kind === 'queue') {
-        const { queue } = must(this.queues, trigger.queue, 'queue');
-        fn.addEventSource(
-          new SqsEventSource(queue, {
-            batchSize: trigger.batchSize,
-            maxBatchingWindow:
-              trigger.maxBatchingWindowSeconds === undefined
-                ? undefined
-                : Duration.seconds(trigger.maxBatchingWindowSeconds),
-            // Handlers report failed records only, so one bad message does not redeliver the whole batch.
-            reportBatchItemFailures: true,
-          }),
-        );
-      } else {
-        const every = Duration.minutes(trigger.rate.minutes);
-        new events.Rule(scope, `${id}Schedule${i}`, {
-          description: `${id}: every ${trigger.rate.minutes} minutes`,
-          schedule: events.Schedule.rate(every),
-          // A run older than the next tick is superseded by it: do not let retries pile up behind.
-          targets: [
-            new targets.LambdaFunction(fn, {
-              retryAttempts: 2,
-              maxEventAge: Duration.seconds(Math.max(60, every.toSeconds())),
-            }),
-          ],
-        });
-      }
-    }
-  }
-
   /** The console's CloudFront fronts the API through the API's own domain (its default endpoint disabled). */
   private apiBehindCloudFront(): boolean {
     return !!this.props.webConsole && !!this.props.apiDomain;
@@ -617,19 +488,6 @@ export class PlatformStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingRateLimit: 100, throttlingBurstLimit: 200, detailedMetricsEnabled: true };
 
-    const jwt = new HttpJwtAuthorizer('Oidc', this.props.oidcIssuer, { jwtAudience: [this.props.oidcAudience] });
-    for (const r of this.system.routes) {
-      const fn = must(this.functions, r.function, 'function');
-      const [route] = api.addRoutes({
-        path: r.path,
-        methods: [apigw.HttpMethod[r.method]],
-        integration: new HttpLambdaIntegration(`${r.function}-${r.method}-${r.path}`, fn),
-        // The token proves who the caller is; which roles may call the route is checked by the handler,
-        // from the same definition.
-        authorizer: r.roles === 'public' ? new apigw.HttpNoneAuthorizer() : jwt,
-      });
-      if (route) this.routes.set(routeKey(r), route);
-    }
     return api;
   }
 
@@ -650,15 +508,9 @@ export class PlatformStack extends Stack {
     for (const [id, sm] of this.stateMachines) {
       new CfnOutput(this, `StateMachine${pascal(id)}Arn`, { value: sm.stateMachineArn });
     }
-  }
-
-  /** `arn:…:execution:<state machine name>:*` — every run of one state machine, nothing else. */
-  executionsArn(sm: sfn.StateMachine): string {
-    return Stack.of(sm).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${sm.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic: subscribe the on-call (docs/runbook.md)',
     });
   }
 }

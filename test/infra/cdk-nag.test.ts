@@ -3,20 +3,26 @@
  * no unacknowledged AWS Solutions finding, and the platform guarantees hold for whatever the definition
  * declares.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Names, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { NOT_FINAL_METRIC } from '../../functions/disbursement-cycles/close-task.js';
 import { METRICS_NAMESPACE } from '../../infra/cdk/ansinh-function.js';
 import { buildApp, REPO_ROOT } from '../../infra/cdk/app.js';
-import { aslPlaceholders, type PlatformStack } from '../../infra/cdk/platform-stack.js';
+import { aslPlaceholders, type CapabilityStack } from '../../infra/cdk/capability-stack.js';
+import { flowsOf } from '../../infra/cdk/flows.js';
+import { alarmName, dashboardName } from '../../infra/cdk/operations.js';
+import type { PlatformStack } from '../../infra/cdk/platform-stack.js';
 import { system } from '../../infra/system.js';
-import { envName, routeKey } from '../../infra/system-model.js';
+import { envName, FLOWS, routeKey } from '../../infra/system-model.js';
 
 const TIMEOUT = 180_000;
+/** CloudFormation refuses more than 500 resources and 1 MB per template: stop well before, as the platform grows. */
+const MAX_RESOURCES = 400;
+const MAX_TEMPLATE_BYTES = 800 * 1024;
 
 /**
  * Lambda functions CDK adds on its own. None today: log groups are explicit (no LogRetention function),
@@ -27,22 +33,51 @@ const CDK_HELPER_FUNCTIONS: string[] = [
   // BucketDeployment (infra/cdk/web-console.ts): copies the built web console into its bucket on deploy.
   'CustomCDKBucketDeployment',
 ];
-const isHelper = (logicalIdOf: string) => CDK_HELPER_FUNCTIONS.some((prefix) => logicalIdOf.startsWith(prefix));
+const isHelper = (id: string) => CDK_HELPER_FUNCTIONS.some((prefix) => logicalPart(id).startsWith(prefix));
 
-type Resource = { Properties: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
 let outdir: string;
 let stack: PlatformStack;
-let template: Template | undefined;
+/** Every stack's template (the root and each capability's nested stack), by stack path. */
+const templates = new Map<string, { stack: Stack; file: string; template: Template }>();
 let synthError: unknown;
 let findings: string[];
 
-const logicalId = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
-const resourcesOf = (type: string) => tpl().findResources(type) as Record<string, Resource>;
-const tpl = (): Template => {
-  if (!template) throw new Error(`no template was synthesized: ${String(synthError)}`);
-  return template;
+/** Resources are named `<stack path>/<logical id>` across templates: a logical id is unique in its template only. */
+const logicalPart = (id: string) => id.slice(id.lastIndexOf('/') + 1);
+const logicalId = (c: { node: { defaultChild?: unknown } }) => {
+  const el = c.node.defaultChild as CfnElement;
+  const owner = Stack.of(el);
+  return `${owner.node.path}/${owner.getLogicalId(el)}`;
 };
+const tplOf = (owner: Stack): Template => {
+  const t = templates.get(owner.node.path);
+  if (!t) throw new Error(`no template was synthesized for ${owner.node.path}: ${String(synthError)}`);
+  return t.template;
+};
+const tpl = (): Template => tplOf(stack);
+const resourcesOf = (type: string): Record<string, Resource> =>
+  Object.fromEntries(
+    [...templates.entries()].flatMap(([path, t]) =>
+      Object.entries(t.template.findResources(type) as Record<string, Resource>).map(([id, r]) => [`${path}/${id}`, r]),
+    ),
+  );
+/** The platform key as a template names it: the root's own key, a capability's parameter. */
+const keyArnIn = (resourceId: string) =>
+  resourceId.startsWith(`${stack.node.path}/`) && resourceId.split('/').length === 2
+    ? { 'Fn::GetAtt': [logicalPart(logicalId(stack.key)), 'Arn'] }
+    : { Ref: 'PlatformKeyArn' };
+/** The parameters the root gives a capability's nested stack. */
+const paramsOf = (cap: CapabilityStack): Record<string, unknown> => {
+  const resource = must(cap.nestedStackResource);
+  return (tpl().toJSON().Resources[stack.getLogicalId(resource)]?.Properties?.Parameters ?? {}) as Record<
+    string,
+    unknown
+  >;
+};
+const capabilityOfFn = (id: string): CapabilityStack =>
+  must([...stack.capabilities.values()].find((c) => c.functions.has(id)));
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'ansinh-cdk-'));
@@ -59,9 +94,17 @@ beforeAll(() => {
     .violations.flatMap((v) =>
       v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`),
     );
-  // Validation runs after the templates are written, so a nag failure still leaves a template to check.
-  const file = join(outdir, stack.templateFile);
-  if (existsSync(file)) template = Template.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  // Validation runs after the templates are written, so a nag failure still leaves templates to check.
+  for (const s of [stack, ...stack.capabilities.values()]) {
+    const file = join(outdir, s.templateFile);
+    if (existsSync(file)) {
+      templates.set(s.node.path, {
+        stack: s,
+        file,
+        template: Template.fromJSON(JSON.parse(readFileSync(file, 'utf8'))),
+      });
+    }
+  }
 }, TIMEOUT);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -105,12 +148,19 @@ describe('platform stack', () => {
           LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
         });
       }
-      const logGroups = Object.values(resourcesOf('AWS::Logs::LogGroup'));
+      const logGroups = Object.entries(resourcesOf('AWS::Logs::LogGroup'));
       expect(logGroups.length).toBeGreaterThanOrEqual(Object.keys(system.functions).length);
-      for (const lg of logGroups) {
+      for (const [id, lg] of logGroups) {
         // Decree 53/2022: system logs kept at least 12 months.
         expect(lg.Properties.RetentionInDays).toBeGreaterThanOrEqual(365);
-        expect(lg.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.key), 'Arn'] });
+        expect({ id, key: lg.Properties.KmsKeyId }).toEqual({ id, key: keyArnIn(id) });
+      }
+      // Each capability receives the platform key from the root, not a copy of its own.
+      for (const cap of stack.capabilities.values()) {
+        const params = paramsOf(cap);
+        if ('PlatformKeyArn' in params) {
+          expect(params.PlatformKeyArn).toEqual({ 'Fn::GetAtt': [logicalPart(logicalId(stack.key)), 'Arn'] });
+        }
       }
     },
     TIMEOUT,
@@ -166,8 +216,9 @@ describe('platform stack', () => {
     'lets the cycle recovery sweep start the disbursement machine and describe its runs, nothing else of Step Functions',
     () => {
       const role = must(must(stack.functions.get('recoverCycles')).role);
-      const roleId = logicalId(role as unknown as { node: { defaultChild?: unknown } });
-      const statements = Object.values(resourcesOf('AWS::IAM::Policy'))
+      const roleId = logicalPart(logicalId(role as unknown as { node: { defaultChild?: unknown } }));
+      const cap = capabilityOfFn('recoverCycles');
+      const statements = Object.values(tplOf(cap).findResources('AWS::IAM::Policy') as Record<string, Resource>)
         .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
         .flatMap(
           (p) =>
@@ -179,8 +230,8 @@ describe('platform stack', () => {
       const sm = must(stack.stateMachines.get('disbursement'));
       expect(statements).toEqual(
         expect.arrayContaining([
-          { actions: ['states:StartExecution'], resource: stack.resolve(sm.stateMachineArn) },
-          { actions: ['states:DescribeExecution'], resource: stack.resolve(stack.executionsArn(sm)) },
+          { actions: ['states:StartExecution'], resource: cap.resolve(sm.stateMachineArn) },
+          { actions: ['states:DescribeExecution'], resource: cap.resolve(cap.executionsArn(sm)) },
         ]),
       );
       expect(statements).toHaveLength(2);
@@ -202,7 +253,7 @@ describe('platform stack', () => {
         for (const replica of table.Properties.Replicas as Record<string, unknown>[]) {
           expect(replica).toMatchObject({
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(stack.key), 'Arn'] } },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [logicalPart(logicalId(stack.key)), 'Arn'] } },
             DeletionProtectionEnabled: true,
           });
         }
@@ -241,14 +292,14 @@ describe('platform stack', () => {
         expect(queues[logicalId(queue)]?.Properties).toMatchObject({
           VisibilityTimeout: def.visibilityTimeoutSeconds,
           RedrivePolicy: {
-            deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'Arn'] },
+            deadLetterTargetArn: { 'Fn::GetAtt': [logicalPart(logicalId(deadLetterQueue)), 'Arn'] },
             maxReceiveCount: def.maxReceiveCount,
           },
         });
         expect(queues[logicalId(deadLetterQueue)]?.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       }
       for (const q of Object.values(queues)) {
-        expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.key), 'Arn'] });
+        expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalPart(logicalId(stack.key)), 'Arn'] });
       }
       // One "dead letters waiting" alarm per dead-letter queue.
       const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
@@ -269,7 +320,7 @@ describe('platform stack', () => {
       // Nothing but the dead-letter alarms and the declared ones.
       expect(alarms).toHaveLength(Object.keys(system.queues).length + declared.length);
       for (const a of declared) {
-        tpl().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        tplOf(capabilityOfFn(a.id)).hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: METRICS_NAMESPACE,
           MetricName: a.metric,
           Dimensions: [{ Name: 'service', Value: a.id }],
@@ -293,17 +344,24 @@ describe('platform stack', () => {
     'wires triggers: SQS event sources with partial batch failures, schedules at the declared rate',
     () => {
       for (const [id, def] of Object.entries(system.functions)) {
-        const fn = { Ref: logicalId(must(stack.functions.get(id))) };
+        const fn = { Ref: logicalPart(logicalId(must(stack.functions.get(id)))) };
+        const cap = capabilityOfFn(id);
         for (const t of def.triggers ?? []) {
           if (t.kind === 'queue') {
-            tpl().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+            // The queue is the root's, passed to the capability as a parameter.
+            const queueArn = cap.resolve(must(cap.imported.queues.get(t.queue)).queue.queueArn);
+            expect(queueArn).toEqual({ Ref: expect.stringMatching(/^Queue\w+Arn$/) });
+            expect(paramsOf(cap)[queueArn.Ref]).toEqual({
+              'Fn::GetAtt': [logicalPart(logicalId(must(stack.queues.get(t.queue)).queue)), 'Arn'],
+            });
+            tplOf(cap).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
               FunctionName: fn,
-              EventSourceArn: { 'Fn::GetAtt': [logicalId(must(stack.queues.get(t.queue)).queue), 'Arn'] },
+              EventSourceArn: queueArn,
               BatchSize: t.batchSize,
               FunctionResponseTypes: ['ReportBatchItemFailures'],
             });
           } else {
-            tpl().hasResourceProperties('AWS::Events::Rule', {
+            tplOf(cap).hasResourceProperties('AWS::Events::Rule', {
               ScheduleExpression: `rate(${t.rate.minutes} minute${t.rate.minutes === 1 ? '' : 's'})`,
               Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.Ref, 'Arn'] } })],
             });
@@ -346,7 +404,10 @@ describe('platform stack', () => {
         const substitutions = sm?.Properties.DefinitionSubstitutions as Record<string, unknown>;
         expect(Object.keys(substitutions).sort()).toEqual([...placeholders].sort());
         for (const [name, fid] of Object.entries(def.functions)) {
-          expect(substitutions[name]).toEqual({ 'Fn::GetAtt': [logicalId(must(stack.functions.get(fid))), 'Arn'] });
+          // The state machine lives with its tasks: a reference within one template.
+          expect(substitutions[name]).toEqual({
+            'Fn::GetAtt': [logicalPart(logicalId(must(stack.functions.get(fid)))), 'Arn'],
+          });
         }
         expect(sm?.Properties).toMatchObject({
           StateMachineType: 'STANDARD',
@@ -354,6 +415,153 @@ describe('platform stack', () => {
           LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
         });
       }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('deployment split (one nested stack per capability)', () => {
+  it(
+    `keeps every stack under ${MAX_RESOURCES} resources and ${MAX_TEMPLATE_BYTES / 1024} KB of template`,
+    () => {
+      // The root and one stack per folder of functions/, each synthesized.
+      const capabilities = new Set(Object.values(system.functions).map((f) => f.entry.split('/')[1]));
+      expect(templates.size).toBe(1 + capabilities.size);
+      const sizes = [...templates.values()].map(({ stack: s, file, template }) => ({
+        stack: s.node.path,
+        resources: Object.keys(template.toJSON().Resources).length,
+        bytes: statSync(file).size,
+      }));
+      const over = sizes.filter((x) => x.resources > MAX_RESOURCES || x.bytes > MAX_TEMPLATE_BYTES);
+      expect(over).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps the data (key, tables, queues, buckets) and the API in the root stack, shared by parameter',
+    () => {
+      const root = tpl();
+      root.resourceCountIs('AWS::DynamoDB::GlobalTable', Object.keys(system.tables).length);
+      root.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(system.queues).length);
+      root.resourceCountIs('AWS::KMS::Key', 2); // the platform key and the console site's own
+      root.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      root.resourceCountIs('AWS::CloudFormation::Stack', stack.capabilities.size);
+      for (const cap of stack.capabilities.values()) {
+        const own = tplOf(cap).toJSON().Resources as Record<string, Resource>;
+        const types = new Set(Object.values(own).map((r) => r.Type));
+        for (const shared of ['AWS::DynamoDB::GlobalTable', 'AWS::SQS::Queue', 'AWS::KMS::Key', 'AWS::S3::Bucket']) {
+          expect({ stack: cap.capability, shared, declared: types.has(shared) }).toEqual({
+            stack: cap.capability,
+            shared,
+            declared: false,
+          });
+        }
+      }
+    },
+    TIMEOUT,
+  );
+});
+
+describe('operations', () => {
+  it(
+    'notifies the KMS-encrypted alarm topic from every alarm of every stack, on alarm and back to OK',
+    () => {
+      const topicId = logicalPart(logicalId(stack.alarmTopic));
+      tpl().hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [logicalPart(logicalId(stack.key)), 'Arn'] },
+      });
+      const alarms = Object.entries(resourcesOf('AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThanOrEqual(Object.keys(system.queues).length);
+      for (const [id, alarm] of alarms) {
+        const inRoot = id.split('/').length === 2;
+        const topic = inRoot ? { Ref: topicId } : { Ref: 'AlarmTopicArn' };
+        expect({ id, actions: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({
+          id,
+          actions: [topic],
+          ok: [topic],
+        });
+      }
+      // A capability's AlarmTopicArn parameter is the root's topic.
+      for (const cap of stack.capabilities.values()) {
+        if (!cap.alarms.size) continue;
+        expect(paramsOf(cap).AlarmTopicArn).toEqual({ Ref: topicId });
+      }
+      // CloudWatch may publish to the topic and use the key for it, for this account's alarms only.
+      tpl().hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
+            }),
+          ]),
+        },
+      });
+      tpl().hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'names each alarm as the runbook does: one per dead-letter queue and one per declared function alarm',
+    () => {
+      const names = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+      const expected = [
+        ...Object.keys(system.queues).map((q) => alarmName.deadLetters(system, q)),
+        ...Object.entries(system.functions).flatMap(([id, def]) =>
+          (def.alarms ?? []).map((a) => alarmName.functionMetric(system, id, a.metric)),
+        ),
+      ];
+      expect([...names].sort()).toEqual([...expected].sort());
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'has a dashboard per flow and one for the API, each showing what the definition puts in it',
+    () => {
+      const dashboards = Object.values(resourcesOf('AWS::CloudWatch::Dashboard'));
+      const byName = new Map(dashboards.map((d) => [d.Properties.DashboardName as string, JSON.stringify(d)]));
+      expect([...byName.keys()].sort()).toEqual([...FLOWS, 'api' as const].map((v) => dashboardName(system, v)).sort());
+      const views = flowsOf(system);
+      for (const flow of FLOWS) {
+        const body = must(byName.get(dashboardName(system, flow)));
+        const view = views[flow];
+        expect(view.functions.length).toBeGreaterThan(0);
+        const missing = [
+          ...view.functions.filter((fid) => !body.includes(`\\"label\\":\\"${fid}\\"`)),
+          ...view.queues.filter((q) => !body.includes(`Queue ${q}:`)),
+          ...view.stateMachines.filter((sm) => !body.includes(`State machine ${sm}:`)),
+          // The alarm status widget holds the flow's alarms.
+          ...[
+            ...view.queues.map((q) => alarmName.deadLetters(system, q)),
+            ...view.functionAlarms.map((a) => alarmName.functionMetric(system, a.functionId, a.metric)),
+          ].filter((name) => {
+            // A root alarm by its logical id, a capability's through its nested stack output (named by its path).
+            const alarm = must(stack.alarms.get(name));
+            const resource = alarm.node.defaultChild as CfnElement;
+            return !body.includes(logicalPart(logicalId(alarm))) && !body.includes(Names.nodeUniqueId(resource.node));
+          }),
+        ];
+        expect({ flow, missing }).toEqual({ flow, missing: [] });
+      }
+      const api = must(byName.get(dashboardName(system, 'api')));
+      const routed = [...new Set(system.routes.map((r) => r.function))];
+      expect(routed.filter((fid) => !api.includes(`\\"label\\":\\"${fid}\\"`))).toEqual([]);
+      // Every function of the definition is on some dashboard.
+      const shown = new Set([...Object.values(views).flatMap((v) => v.functions), ...routed]);
+      expect(Object.keys(system.functions).filter((fid) => !shown.has(fid))).toEqual([]);
     },
     TIMEOUT,
   );
@@ -371,7 +579,7 @@ describe('web console (static site)', () => {
             {
               ServerSideEncryptionByDefault: {
                 SSEAlgorithm: 'aws:kms',
-                KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(site.key), 'Arn'] },
+                KMSMasterKeyID: { 'Fn::GetAtt': [logicalPart(logicalId(site.key)), 'Arn'] },
               },
             },
           ],
@@ -382,14 +590,14 @@ describe('web console (static site)', () => {
           IgnorePublicAcls: true,
           RestrictPublicBuckets: true,
         },
-        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.accessLogBucket) } },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalPart(logicalId(stack.accessLogBucket)) } },
       });
       expect(Object.keys(resourcesOf('AWS::CloudFront::OriginAccessControl'))).toHaveLength(1);
       const dist = resourcesOf('AWS::CloudFront::Distribution')[logicalId(site.distribution)];
       const config = dist?.Properties.DistributionConfig as Record<string, any>;
       expect(config).toMatchObject({
         DefaultRootObject: 'index.html',
-        Logging: { Bucket: { 'Fn::GetAtt': [logicalId(site.logBucket), 'RegionalDomainName'] } },
+        Logging: { Bucket: { 'Fn::GetAtt': [logicalPart(logicalId(site.logBucket)), 'RegionalDomainName'] } },
         Restrictions: { GeoRestriction: { RestrictionType: 'whitelist', Locations: ['VN'] } },
         DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
         CacheBehaviors: [{ PathPattern: '/v1/*', ViewerProtocolPolicy: 'https-only' }],
@@ -405,7 +613,7 @@ describe('web console (static site)', () => {
       expect(JSON.stringify(headers?.Properties)).toContain("default-src 'self'");
       // Only CloudFront, and only through this distribution, may read the site with its key (OAC).
       tpl().hasResourceProperties('AWS::S3::BucketPolicy', {
-        Bucket: { Ref: logicalId(site.bucket) },
+        Bucket: { Ref: logicalPart(logicalId(site.bucket)) },
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' }),
@@ -428,7 +636,7 @@ describe('browser uploads', () => {
       expect(rules.map((r) => r.AllowedMethods)).toEqual([['PUT'], ['PUT']]);
       expect(rules[0]?.AllowedOrigins).toEqual(['https://localhost']);
       // The distribution's own domain, resolved at deploy time.
-      expect(JSON.stringify(rules[1]?.AllowedOrigins)).toContain(logicalId(site.distribution));
+      expect(JSON.stringify(rules[1]?.AllowedOrigins)).toContain(logicalPart(logicalId(site.distribution)));
       expect(rules[1]).toMatchObject({ AllowedHeaders: ['Content-Type', 'Content-MD5', 'x-amz-*'], MaxAge: 3000 });
       const [headers] = Object.values(resourcesOf('AWS::CloudFront::ResponseHeadersPolicy'));
       const csp = JSON.stringify(headers?.Properties);
@@ -450,8 +658,8 @@ function must<T>(v: T | undefined): T {
 /** Every action the function's role policy allows. */
 function policyActions(functionId: string): string[] {
   const role = must(stack.functions.get(functionId)).role;
-  const roleId = logicalId(must(role) as unknown as { node: { defaultChild?: unknown } });
-  return Object.values(resourcesOf('AWS::IAM::Policy'))
+  const roleId = logicalPart(logicalId(must(role) as unknown as { node: { defaultChild?: unknown } }));
+  return Object.values(tplOf(capabilityOfFn(functionId)).findResources('AWS::IAM::Policy') as Record<string, Resource>)
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
     .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
     .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));

@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/cdk/app.js';
+import type { CapabilityStack } from '../../infra/cdk/capability-stack.js';
 import type { PlatformStack } from '../../infra/cdk/platform-stack.js';
 import { system } from '../../infra/system.js';
 
@@ -20,6 +21,7 @@ type Statement = { Action: string | string[]; Resource: unknown };
 
 let outdir: string;
 let stack: PlatformStack;
+/** Every stack's resources (the root's and each capability's), as `<stack path>/<logical id>`. */
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
@@ -27,9 +29,16 @@ beforeAll(() => {
   const built = buildApp({ outdir });
   stack = built.stack;
   built.app.synth();
-  const file = join(outdir, stack.templateFile);
-  if (!existsSync(file)) throw new Error('no template synthesized');
-  resources = JSON.parse(readFileSync(file, 'utf8')).Resources;
+  resources = {};
+  for (const s of [stack, ...stack.capabilities.values()]) {
+    const file = join(outdir, s.templateFile);
+    if (!existsSync(file)) throw new Error(`no template synthesized for ${s.node.path}`);
+    for (const [id, r] of Object.entries(
+      JSON.parse(readFileSync(file, 'utf8')).Resources as Record<string, Resource>,
+    )) {
+      resources[`${s.node.path}/${id}`] = r;
+    }
+  }
 }, TIMEOUT);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -37,7 +46,14 @@ const must = <T>(v: T | undefined): T => {
   if (v === undefined) throw new Error('missing construct');
   return v;
 };
-const idOf = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+const idOf = (c: { node: { defaultChild?: unknown } }) => {
+  const el = c.node.defaultChild as CfnElement;
+  return `${Stack.of(el).node.path}/${Stack.of(el).getLogicalId(el)}`;
+};
+const stackPathOf = (id: string) => id.slice(0, id.lastIndexOf('/'));
+const logicalPart = (id: string) => id.slice(id.lastIndexOf('/') + 1);
+const capabilityOf = (functionId: string): CapabilityStack =>
+  must([...stack.capabilities.values()].find((c) => c.functions.has(functionId)));
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : [v]);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -45,9 +61,15 @@ function statementsOf(functionId: string): Statement[] {
   const roleId = idOf(
     must(must(stack.functions.get(functionId)).role) as unknown as { node: { defaultChild?: unknown } },
   );
-  return ofType('AWS::IAM::Policy')
-    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  return policiesOfRole(roleId).flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The policies attached to a role: in the role's own template. */
+function policiesOfRole(roleId: string): [string, Resource][] {
+  return ofType('AWS::IAM::Policy').filter(
+    ([id, p]) =>
+      stackPathOf(id) === stackPathOf(roleId) && JSON.stringify(p.Properties.Roles).includes(logicalPart(roleId)),
+  );
 }
 
 /** The reasons cdk-nag acknowledgements wrote into a resource's metadata. */
@@ -57,11 +79,13 @@ describe('least privilege on the uploads bucket', () => {
   it(
     'each function gets objects under its declared key prefixes only; the bank callback cannot read uploads',
     () => {
-      const bucket = must(stack.buckets.get('uploads'));
-      const arn = (prefix: string) => stack.resolve(bucket.arnForObjects(`${prefix}*`));
-      const whole = JSON.stringify(stack.resolve(bucket.arnForObjects('*')));
       for (const [id, def] of Object.entries(system.functions)) {
         if (def.uses?.describeAll) continue;
+        // The bucket as the function's capability stack names it (a parameter from the root).
+        const cap = capabilityOf(id);
+        const bucket = cap.imported.buckets.get('uploads');
+        const arn = (prefix: string) => cap.resolve(must(bucket).arnForObjects(`${prefix}*`));
+        const whole = bucket ? JSON.stringify(cap.resolve(bucket.arnForObjects('*'))) : 'no bucket';
         const s3 = statementsOf(id).filter((st) => list(st.Action).some((a: string) => a.startsWith('s3:')));
         const granted = (action: string) =>
           s3.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource));
@@ -155,15 +179,13 @@ describe('honest cdk-nag acknowledgements', () => {
       const site = must(stack.webConsole);
       const role = idOf(site.deployment.handlerRole as unknown as { node: { defaultChild?: unknown } });
       expect(reasonsOf(role)).toContain('on any log group of the account');
-      const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role));
+      const policies = policiesOfRole(role);
       expect(policies.some(([id]) => reasonsOf(id).includes('the whole CDK bootstrap assets bucket'))).toBe(true);
       // The uploads-bucket wildcard is a key prefix per function, and says so.
       const callbackRole = idOf(
         must(must(stack.functions.get('bankCallback')).role) as unknown as { node: { defaultChild?: unknown } },
       );
-      const callbackPolicies = ofType('AWS::IAM::Policy').filter(([, p]) =>
-        JSON.stringify(p.Properties.Roles).includes(callbackRole),
-      );
+      const callbackPolicies = policiesOfRole(callbackRole);
       expect(callbackPolicies.some(([id]) => reasonsOf(id).includes('under one folder'))).toBe(true);
     },
     TIMEOUT,
