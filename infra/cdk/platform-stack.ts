@@ -70,8 +70,6 @@ export interface PlatformQueue {
   deadLetterQueue: sqs.Queue;
 }
 
-export { aslPlaceholders, LOG_RETENTION } from './capability-stack.js';
-
 const attribute = (k: KeyAttribute): dynamodb.Attribute => ({
   name: k.name,
   type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
