@@ -23,6 +23,8 @@ const TIMEOUT = 180_000;
 /** CloudFormation refuses more than 500 resources and 1 MB per template: stop well before, as the platform grows. */
 const MAX_RESOURCES = 400;
 const MAX_TEMPLATE_BYTES = 800 * 1024;
+/** Of CloudFormation's 200 parameters (and outputs) per stack. */
+const MAX_PARAMETERS = 150;
 
 /**
  * Lambda functions CDK adds on its own. None today: log groups are explicit (no LogRetention function),
@@ -431,9 +433,13 @@ describe('deployment split (one nested stack per capability)', () => {
         stack: s.node.path,
         resources: Object.keys(template.toJSON().Resources).length,
         bytes: statSync(file).size,
+        parameters: Object.keys(template.toJSON().Parameters ?? {}).length,
+        outputs: Object.keys(template.toJSON().Outputs ?? {}).length,
       }));
       const over = sizes.filter((x) => x.resources > MAX_RESOURCES || x.bytes > MAX_TEMPLATE_BYTES);
       expect(over).toEqual([]);
+      // Sharing by parameter has its own CloudFormation limits: 200 parameters and 200 outputs per stack.
+      expect(sizes.filter((x) => x.parameters > MAX_PARAMETERS || x.outputs > MAX_PARAMETERS)).toEqual([]);
     },
     TIMEOUT,
   );
