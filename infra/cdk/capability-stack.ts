@@ -508,6 +508,15 @@ export class CapabilityStack extends NestedStack {
     }
   }
 
+  /** The root's JWT authorizer, imported once. */
+  private jwtAuthorizer(): apigw.IHttpRouteAuthorizer {
+    this.authorizerRef ??= apigw.HttpAuthorizer.fromHttpAuthorizerAttributes(this, 'Oidc', {
+      authorizerId: this.param('AuthorizerId', this.shared.authorizerId),
+      authorizerType: apigw.HttpAuthorizerType.JWT,
+    });
+    return this.authorizerRef;
+  }
+
   /**
    * The route lives here, beside its function: the API (root stack) never references a function, so the
    * root depends on no capability for its API and a capability's routes come and go with it.
@@ -516,13 +525,7 @@ export class CapabilityStack extends NestedStack {
     this.apiRef ??= apigw.HttpApi.fromHttpApiAttributes(this, 'Api', {
       httpApiId: this.param('ApiId', this.shared.apiId),
     });
-    const authorizer =
-      r.roles === 'public'
-        ? new apigw.HttpNoneAuthorizer()
-        : (this.authorizerRef ??= apigw.HttpAuthorizer.fromHttpAuthorizerAttributes(this, 'Oidc', {
-            authorizerId: this.param('AuthorizerId', this.shared.authorizerId),
-            authorizerType: apigw.HttpAuthorizerType.JWT,
-          }));
+    const authorizer = r.roles === 'public' ? new apigw.HttpNoneAuthorizer() : this.jwtAuthorizer();
     const fn = must(this.functions, r.function, 'function');
     const route = new apigw.HttpRoute(this, `Route ${routeKey(r)}`, {
       httpApi: this.apiRef,

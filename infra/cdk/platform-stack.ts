@@ -19,15 +19,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  type BrowserUploadRule,
-  type BucketDef,
-  type FlowId,
-  type KeyAttribute,
-  type PlatformSetting,
-  type QueueDef,
-  type SystemDef,
-  type TableDef,
+import type {
+  BrowserUploadRule,
+  BucketDef,
+  FlowId,
+  KeyAttribute,
+  PlatformSetting,
+  QueueDef,
+  SystemDef,
+  TableDef,
 } from '../system-model.js';
 import type { AnsinhFunction } from './ansinh-function.js';
 import { CapabilityStack, capabilityOf, LOG_RETENTION, pascal } from './capability-stack.js';
