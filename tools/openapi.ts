@@ -51,10 +51,35 @@ const errorResponse = (description: string, schema: Json = ERROR) => ({
   content: { 'application/json': { schema } },
 });
 
+/** Each capability (the tag of its routes) as people call it, Vietnamese first. */
+const TAGS: Record<string, string> = {
+  health: 'Tình trạng hệ thống / Health',
+  'api-docs': 'Tài liệu API / API description',
+  'identity-checks': 'Kiểm tra số định danh / Identity checks',
+  'beneficiary-lists': 'Danh sách người hưởng / Beneficiary lists',
+  'disbursement-cycles': 'Kỳ chi trả / Disbursement cycles',
+  'post-office': 'Chi trả qua bưu điện / Post-office payments',
+  accounts: 'Tài khoản an sinh xã hội / Social security accounts',
+  reconciliation: 'Đối chiếu sao kê / Statement reconciliation',
+  'payment-lookups': 'Tra cứu chi trả / Payment look-ups',
+  'payment-trace': 'Truy vết khoản chi / Payment trace',
+  cases: 'Khoản chi chưa đến / Payments that did not arrive',
+  notifications: 'Thông báo cho người hưởng / Beneficiary notifications',
+  payments: 'Ngân hàng gọi lại / Bank callbacks',
+};
+
+/** Response descriptions, Vietnamese first like everything a person reads. */
+const SUCCESS: Record<number, string> = {
+  200: 'Thành công / OK',
+  201: 'Đã tạo / Created',
+  202: 'Đã nhận, đang xử lý / Accepted',
+  503: 'Có thành phần không trả lời / A component is down',
+};
+
 function successResponse(status: number, spec: ResponseSpec) {
-  const description = status === 202 ? 'Accepted / Đã nhận' : status === 201 ? 'Created / Đã tạo' : 'OK';
+  const description = SUCCESS[status] ?? 'Trả lời / Answer';
   if ('file' in spec && !(spec instanceof z.ZodType)) {
-    return { description: `${description} (file / tệp)`, content: Object.fromEntries(spec.file.map((t) => [t, {}])) };
+    return { description: `${description} (tệp / file)`, content: Object.fromEntries(spec.file.map((t) => [t, {}])) };
   }
   return { description, content: { 'application/json': { schema: jsonSchema(spec as ZodType, 'output') } } };
 }
@@ -69,6 +94,9 @@ function parameters(route: RouteDef, where: 'path' | 'query', schema: ZodType | 
     return { name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s };
   });
 }
+
+/** A route's capability: the folder of its handler (`functions/<capability>/…`). */
+const tagOf = (route: RouteDef) => system.functions[route.function]?.entry.split('/')[1] ?? 'other';
 
 function operation(route: RouteDef, contract: RouteContract): Json {
   const fn = system.functions[route.function];
@@ -91,21 +119,21 @@ function operation(route: RouteDef, contract: RouteContract): Json {
   for (const [status, spec] of Object.entries(contract.responses)) {
     responses[status] = successResponse(Number(status), spec);
   }
-  if (takesInput) responses['400'] ??= errorResponse('Invalid request / Yêu cầu không hợp lệ', ERROR_OR_GATEWAY);
+  if (takesInput) responses['400'] ??= errorResponse('Yêu cầu không hợp lệ / Invalid request', ERROR_OR_GATEWAY);
   if (!isPublic) {
-    responses['401'] ??= errorResponse('Sign-in required / Cần đăng nhập', ERROR_OR_GATEWAY);
-    responses['403'] ??= errorResponse('Role or jurisdiction not allowed / Vai trò hoặc địa bàn không được phép');
+    responses['401'] ??= errorResponse('Cần đăng nhập / Sign-in required', ERROR_OR_GATEWAY);
+    responses['403'] ??= errorResponse('Vai trò hoặc địa bàn không được phép / Role or jurisdiction not allowed');
   }
   if (Object.keys(bodyContent).length > 0) {
-    responses['413'] ??= errorResponse('Body too large / Nội dung quá lớn', ERROR_OR_GATEWAY);
+    responses['413'] ??= errorResponse('Nội dung quá lớn / Body too large', ERROR_OR_GATEWAY);
   }
-  if (contract.rateLimit) responses['429'] ??= errorResponse('Too many requests / Quá nhiều yêu cầu');
-  responses['4XX'] = errorResponse('Refused (not found, conflict…) / Bị từ chối (không tìm thấy, xung đột…)');
-  responses['5XX'] = errorResponse('Server or dependency error / Lỗi hệ thống', ERROR_OR_GATEWAY);
+  if (contract.rateLimit) responses['429'] ??= errorResponse('Quá nhiều yêu cầu / Too many requests');
+  responses['4XX'] = errorResponse('Bị từ chối (không tìm thấy, xung đột…) / Refused (not found, conflict…)');
+  responses['5XX'] = errorResponse('Lỗi hệ thống / Server or dependency error', ERROR_OR_GATEWAY);
   return {
     operationId: route.function,
     summary: fn?.description ?? route.function,
-    tags: [fn?.entry.split('/')[1] ?? 'other'],
+    tags: [tagOf(route)],
     'x-roles': roles,
     ...(contract.rateLimit ? { 'x-rate-limit': contract.rateLimit } : {}),
     security: isPublic ? [] : [{ bearer: roles }],
@@ -136,6 +164,7 @@ export function buildOpenApi(contracts: Map<string, RouteContract>): Json {
         `the roles is enough, [] = public. Roles: ${ROLE_IDS.join(', ')}.`,
     },
     servers: [{ url: '/' }],
+    tags: [...new Set(system.routes.map(tagOf))].map((name) => ({ name, description: TAGS[name] ?? name })),
     components: {
       securitySchemes: {
         bearer: {

@@ -25,6 +25,7 @@ interface Operation {
 }
 export interface ApiDocument {
   info: { title: string; version: string; description: string };
+  tags?: { name: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
 }
 
@@ -77,9 +78,10 @@ export function renderApiPage(doc: ApiDocument): string {
       count++;
     }
   }
-  const toc = [...byTag.keys()].map((t) => `<a href="#tag-${escape(t)}">${escape(t)}</a>`).join(' · ');
+  const title = (tag: string) => doc.tags?.find((t) => t.name === tag)?.description ?? tag;
+  const toc = [...byTag.keys()].map((t) => `<a href="#tag-${escape(t)}">${escape(title(t))}</a>`).join(' · ');
   const sections = [...byTag.entries()]
-    .map(([tag, ops]) => `<h2 id="tag-${escape(tag)}">${escape(tag)}</h2>${ops.join('\n')}`)
+    .map(([tag, ops]) => `<h2 id="tag-${escape(tag)}">${escape(title(tag))}</h2>${ops.join('\n')}`)
     .join('\n');
   return `<!doctype html>
 <html lang="vi">

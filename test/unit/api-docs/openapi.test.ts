@@ -36,6 +36,12 @@ describe('the OpenAPI document', () => {
     expect(operations).toHaveLength(system.routes.length);
   });
 
+  it('names every capability (tag) in Vietnamese first, English alongside', () => {
+    const tags = (checkedIn as unknown as { tags: { name: string; description: string }[] }).tags;
+    expect(tags.length).toBeGreaterThan(10);
+    for (const t of tags) expect(t.description).toMatch(/^[^/]+ \/ [A-Z]/);
+  });
+
   it('declares a success response with a schema or content type, and the common error body, for every route', () => {
     for (const methods of Object.values(doc.paths)) {
       for (const op of Object.values(methods)) {
