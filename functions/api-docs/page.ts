@@ -29,39 +29,41 @@ export interface ApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** A `$ref` reads as the component's name; anything else as indented JSON. */
 function schemaBlock(schema: unknown): string {
   if (schema === undefined || (typeof schema === 'object' && schema && Object.keys(schema).length === 0)) return '';
   const text = JSON.stringify(schema, null, 2).replace(/\{\s*"\$ref": "#\/components\/schemas\/(\w+)"\s*\}/g, '$1');
-  return `<details><summary>Lược đồ / Schema</summary><pre>${escape(text)}</pre></details>`;
+  return `<details><summary>Lược đồ / Schema</summary><pre>${escapeHtml(text)}</pre></details>`;
 }
 
 function contentBlock(c: Content | undefined): string {
   return Object.entries(c?.content ?? {})
-    .map(([type, { schema }]) => `<div><code>${escape(type)}</code>${schemaBlock(schema)}</div>`)
+    .map(([type, { schema }]) => `<div><code>${escapeHtml(type)}</code>${schemaBlock(schema)}</div>`)
     .join('');
 }
 
 function operationBlock(method: string, path: string, op: Operation): string {
   const roles = op['x-roles'].length
-    ? op['x-roles'].map((r) => `<code>${escape(r)}</code>`).join(' ')
+    ? op['x-roles'].map((r) => `<code>${escapeHtml(r)}</code>`).join(' ')
     : '<em>công khai / public</em>';
   const params = (op.parameters ?? [])
     .map(
       (p) =>
-        `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}</td><td>${p.required ? 'bắt buộc / required' : 'tuỳ chọn / optional'}</td><td>${schemaBlock(p.schema)}</td></tr>`,
+        `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}</td><td>${p.required ? 'bắt buộc / required' : 'tuỳ chọn / optional'}</td><td>${schemaBlock(p.schema)}</td></tr>`,
     )
     .join('');
   const responses = Object.entries(op.responses)
-    .map(([status, r]) => `<li><strong>${escape(status)}</strong> ${escape(r.description)}${contentBlock(r)}</li>`)
+    .map(
+      ([status, r]) => `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(r.description)}${contentBlock(r)}</li>`,
+    )
     .join('');
-  return `<section class="op" id="${escape(op.operationId)}">
-<h3><span class="m ${escape(method)}">${escape(method.toUpperCase())}</span> <code>${escape(path)}</code></h3>
-<p>${escape(op.summary)}</p>
-<p>Vai trò / Roles: ${roles}${op['x-rate-limit'] ? ` · giới hạn tần suất / rate limited (${escape(op['x-rate-limit'])})` : ''}</p>
+  return `<section class="op" id="${escapeHtml(op.operationId)}">
+<h3><span class="m ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${escapeHtml(op.summary)}</p>
+<p>Vai trò / Roles: ${roles}${op['x-rate-limit'] ? ` · giới hạn tần suất / rate limited (${escapeHtml(op['x-rate-limit'])})` : ''}</p>
 ${params ? `<h4>Tham số / Parameters</h4><table>${params}</table>` : ''}
 ${op.requestBody ? `<h4>Nội dung gửi / Request body</h4>${contentBlock(op.requestBody)}` : ''}
 <h4>Trả lời / Responses</h4><ul>${responses}</ul>
@@ -79,16 +81,16 @@ export function renderApiPage(doc: ApiDocument): string {
     }
   }
   const title = (tag: string) => doc.tags?.find((t) => t.name === tag)?.description ?? tag;
-  const toc = [...byTag.keys()].map((t) => `<a href="#tag-${escape(t)}">${escape(title(t))}</a>`).join(' · ');
+  const toc = [...byTag.keys()].map((t) => `<a href="#tag-${escapeHtml(t)}">${escapeHtml(title(t))}</a>`).join(' · ');
   const sections = [...byTag.entries()]
-    .map(([tag, ops]) => `<h2 id="tag-${escape(tag)}">${escape(title(tag))}</h2>${ops.join('\n')}`)
+    .map(([tag, ops]) => `<h2 id="tag-${escapeHtml(tag)}">${escapeHtml(title(tag))}</h2>${ops.join('\n')}`)
     .join('\n');
   return `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(doc.info.title)} — Tài liệu API / API reference</title>
+<title>${escapeHtml(doc.info.title)} — Tài liệu API / API reference</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem;color:#1a1a1a;line-height:1.45}
 code,pre{font-family:ui-monospace,monospace;font-size:.9em}pre{background:#f4f4f4;padding:.5rem;overflow:auto}
@@ -98,8 +100,8 @@ td{border:1px solid #ddd;padding:.2rem .4rem;vertical-align:top}h4{margin:.5rem 
 </style>
 </head>
 <body>
-<h1>${escape(doc.info.title)} — Tài liệu API / API reference</h1>
-<p>${escape(doc.info.description)}</p>
+<h1>${escapeHtml(doc.info.title)} — Tài liệu API / API reference</h1>
+<p>${escapeHtml(doc.info.description)}</p>
 <p>${count} tuyến / routes · <a href="/v1/openapi.json">openapi.json</a> (OpenAPI 3.1)</p>
 <nav>${toc}</nav>
 ${sections}
