@@ -4,12 +4,14 @@
  * parameters, bodies and responses. The contract check the integration tests run (test/support/api-contract.ts)
  * refuses what the document refuses; the page lists every route and loads nothing.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { type ApiDocument, renderApiPage } from '../../../functions/api-docs/page.js';
 import { system } from '../../../infra/system.js';
 import checkedIn from '../../../schemas/openapi.json' with { type: 'json' };
 import { buildOpenApi, loadContracts } from '../../../tools/openapi.js';
-import { checkResponse, findRoute } from '../../support/api-contract.js';
+import { checkPlatformResponses, checkResponse, findRoute } from '../../support/api-contract.js';
 
 type Doc = { paths: Record<string, Record<string, Record<string, unknown>>> };
 const doc = checkedIn as unknown as Doc;
@@ -96,6 +98,37 @@ describe('the contract check of responses', () => {
     expect(findRoute('GET', '/v1/beneficiary-lists/template')?.path).toBe('/v1/beneficiary-lists/template');
     expect(findRoute('GET', '/v1/beneficiary-lists/bl-abc')?.path).toBe('/v1/beneficiary-lists/{listId}');
     expect(checkResponse('GET', '/v1/nothing-here', 404, json, '{"message":"Not Found"}')).toBeUndefined();
+  });
+});
+
+describe('a platform whose responses are checked', () => {
+  it('makes the fetch of a response the document refuses throw in the test that made it', async () => {
+    // A stand-in platform: /v1/health answers a body with a field the document does not have.
+    const server = createServer((req, res) => {
+      const good = req.url === '/v1/health?good';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          status: 'up',
+          service: 'ansinh',
+          checkedAt: '2026-01-05T03:00:00.000Z',
+          components: [],
+          ...(good ? {} : { secret: 'x' }),
+        }),
+      );
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      checkPlatformResponses(url);
+      expect((await fetch(`${url}/v1/health?good`)).status).toBe(200);
+      await expect(fetch(`${url}/v1/health`)).rejects.toThrow(
+        /GET \/v1\/health answered 200 with a body the document refuses/,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
