@@ -18,7 +18,7 @@ import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accoun
 import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement } from '../entitlements/entitlement.js';
 import { monthOf } from '../entitlements/months.js';
-import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';

@@ -7,8 +7,8 @@
 import type { AccountRecord } from '../accounts/account-store.js';
 import { mainCategory } from '../entitlements/cycle-totals.js';
 import { type EntitlementResult, FUNERAL_MARKER } from '../entitlements/entitlement.js';
-import { toBankName } from '../payments/iso20022/text.js';
-import type { PaymentHead, PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { toBankName } from '../iso20022/text.js';
+import type { PaymentHead, PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { paymentIdFor, reissueIdFor } from '../payments/payment-id.js';
 import type { CycleRecord } from './cycle-store.js';
 import { traceLines } from './trace-lines.js';

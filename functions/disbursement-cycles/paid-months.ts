@@ -7,8 +7,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CaseRecord, caseIdFor, reissueOwnsMonths } from '../cases/case-model.js';
 import { getCase } from '../cases/case-store.js';
-import type { PaymentHead } from '../payments/ledger/ledger-store.js';
-import { UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import type { PaymentHead } from '../payment-ledger/ledger-store.js';
+import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 

@@ -17,8 +17,8 @@ import { caseIdFor } from '../cases/case-model.js';
 import { actOnCase, casesOfProvince } from '../cases/case-store.js';
 import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement } from '../entitlements/entitlement.js';
-import { getPayment, type PaymentInstruction } from '../payments/ledger/ledger-store.js';
-import { UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import { getPayment, type PaymentInstruction } from '../payment-ledger/ledger-store.js';
+import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
@@ -54,7 +54,7 @@ export async function computeSupplementary(cycle: CycleRecord) {
     if (!original || !UNPAID_STATES.has(original.state)) continue;
     const account = await getAccountOfPerson(c.personId);
     const enrolment = await enrolmentOf(c.personId, cycle.programme);
-    if (!account || account.status !== 'ACTIVE' || !enrolment) continue;
+    if (account?.status !== 'ACTIVE' || !enrolment) continue;
     // Never pay the dead: the registry is asked again, as for a monthly cycle (an outage fails the step).
     const verdict = registryVerdict((await populationRegistry().lookup([account.personalId])).get(account.personalId));
     if (verdict.kind !== 'ALIVE') continue;

@@ -7,7 +7,7 @@
 
 import type { Localized } from '../../schemas/messages.js';
 import { categoryName } from '../entitlements/rules.js';
-import { PAYMENT_STATES } from '../payments/ledger/payment-state.js';
+import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
 import { type Outcome, SEVERITY } from './outcomes.js';
 import { bookingsOf, cyclePaymentsInState } from './reconciliation-store.js';
 import {
@@ -57,7 +57,8 @@ export async function reconcileCycle(cycleId: string, opts: ReconcileOptions): P
         const category = p.categoryCode || UNKNOWN_CATEGORY;
         const wanted = opts.category ? category === opts.category : SEVERITY[outcome] > 0;
         if (opts.listed > 0 && wanted) {
-          const list = (lists[outcome] ??= []);
+          lists[outcome] ??= [];
+          const list = lists[outcome];
           if (list.length < opts.listed) {
             list.push({
               paymentId: p.paymentId,

@@ -3,8 +3,8 @@
  * (`decideTransition`), never the world's (which the self-test may break on purpose).
  */
 import { FUNERAL_MARKER } from '../../functions/entitlements/entitlement.js';
-import type { LedgerEntry } from '../../functions/payments/ledger/ledger-store.js';
-import { decideTransition, type PaymentState, UNPAID_STATES } from '../../functions/payments/ledger/payment-state.js';
+import type { LedgerEntry } from '../../functions/payment-ledger/ledger-store.js';
+import { decideTransition, type PaymentState, UNPAID_STATES } from '../../functions/payment-ledger/payment-state.js';
 import type { World } from './world.js';
 
 /**

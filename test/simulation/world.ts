@@ -49,21 +49,21 @@ import {
 } from '../../functions/entitlements/cycle-totals.js';
 import { computeEntitlement, type EntitlementCategory } from '../../functions/entitlements/entitlement.js';
 import { addMonths } from '../../functions/entitlements/months.js';
-import type { StatementEntry } from '../../functions/payments/iso20022/camt.js';
-import { type Pain002Report, statusUpdates } from '../../functions/payments/iso20022/pain002.js';
+import type { StatementEntry } from '../../functions/iso20022/camt.js';
+import { type Pain002Report, statusUpdates } from '../../functions/iso20022/pain002.js';
 import {
   instructionHash,
   type LedgerEntry,
   nextEntry,
   type PaymentHead,
   type PaymentInstruction,
-} from '../../functions/payments/ledger/ledger-store.js';
+} from '../../functions/payment-ledger/ledger-store.js';
 import {
   decideTransition,
   type PaymentState,
   stateForBankStatus,
   UNPAID_STATES,
-} from '../../functions/payments/ledger/payment-state.js';
+} from '../../functions/payment-ledger/payment-state.js';
 import { type Booking, type LedgerPayment, matchEntry, type OurBatch } from '../../functions/reconciliation/match.js';
 import { hash32 } from './rng.js';
 

@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mainCategory } from '../../../functions/entitlements/cycle-totals.js';
-import { instructionHash, type PaymentInstruction } from '../../../functions/payments/ledger/ledger-store.js';
-import { PAYMENT_STATES } from '../../../functions/payments/ledger/payment-state.js';
+import { instructionHash, type PaymentInstruction } from '../../../functions/payment-ledger/ledger-store.js';
+import { PAYMENT_STATES } from '../../../functions/payment-ledger/payment-state.js';
 import {
   categoryLabel,
   categoryRows,
@@ -50,7 +50,8 @@ function perOutcome(rows: { outcomes: { outcome: Outcome; count: number; amount:
   const out: Record<string, { count: number; amount: number }> = {};
   for (const r of rows) {
     for (const o of r.outcomes) {
-      const t = (out[o.outcome] ??= { count: 0, amount: 0 });
+      const t = out[o.outcome] ?? { count: 0, amount: 0 };
+      out[o.outcome] = t;
       t.count += o.count;
       t.amount += o.amount;
     }

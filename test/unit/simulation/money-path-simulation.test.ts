@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { decideTransition, type PaymentState } from '../../../functions/payments/ledger/payment-state.js';
+import { decideTransition, type PaymentState } from '../../../functions/payment-ledger/payment-state.js';
 import { describeFailure, generate, runMany, runSequence, shrink } from '../../simulation/simulate.js';
 import type { Sequence } from '../../simulation/world.js';
 
