@@ -537,7 +537,7 @@ export class World {
           : noAnswer
             ? { kind: 'no-answer' }
             : held
-              ? { kind: 'status', status: held.returned ? 'ACSC' : held.status, state: stateForBankStatus(held.status) }
+              ? { kind: 'status', status: held.status, state: stateForBankStatus(held.status) }
               : { kind: 'unknown-to-bank' };
       this.transition(h.paymentId, atCutoff(h.state as OpenState, h.channel, answer).to, 'cut-off');
       done++;
