@@ -423,7 +423,10 @@ export class World {
     };
     const tooLate = () =>
       !mayStillSend(approvedAt, this.now, SEND_TIMEOUT_MS, CUTOFF_MINUTES) && !this.dispatched.has(key);
-    if (tooLate()) return;
+    if (tooLate()) {
+      this.log.push(`  chunk ${key} past the cut-off: not sent`);
+      return;
+    }
     for (const i of chunk.part) {
       write();
       this.recordPending(i, m.chunk);
@@ -543,6 +546,7 @@ export class World {
       done++;
     }
     c.status = 'COLLECTING';
+    this.log.push(`  ${c.cycleId} cut-off: ${open.length} open payments resolved`);
   }
 
   /** close-task.ts: the closing from the ledger's state totals and the chunks that never reached it. */
@@ -565,6 +569,10 @@ export class World {
     }
     c.closing = closingOf({ count: c.draft.totals.payees, amount: c.draft.totals.amount }, totals, notDispatched);
     c.status = 'CLOSED';
+    const { approved, balanced } = c.closing;
+    this.log.push(
+      `  ${c.cycleId} closed: ${approved.count} approved, ${approved.amount} VND, balanced ${balanced.count && balanced.amount}`,
+    );
   }
 
   // ---------------------------------------------------------------------------------------------- statements
@@ -650,7 +658,10 @@ export class World {
       case 'supplementary': {
         const kind = step.k === 'monthly' ? 'MONTHLY' : 'SUPPLEMENTARY';
         const cycleId = this.cycleToCreate(kind, step.period);
-        if (!cycleId) return;
+        if (!cycleId) {
+          this.log.push(`  refused: another cycle could pay the same months (OTHER_CYCLE_RUNNING)`);
+          return;
+        }
         let c = this.cycle(cycleId);
         if (!c) {
           c = { cycleId, programme: PROGRAMME, kind, period: step.period, status: 'COMPUTING' };
@@ -667,7 +678,10 @@ export class World {
         if (c.status === 'DRAFT') {
           c.status = 'DISPATCHING';
           c.approvedAt = this.now;
-        } else if (c.status !== 'DISPATCHING') return; // approving a closed cycle is refused
+          this.log.push(`  ${c.cycleId} approved: ${c.draft.chunks.length} chunks enqueued`);
+        } else if (c.status === 'DISPATCHING') {
+          this.log.push(`  ${c.cycleId} approved again: its chunks enqueued again`);
+        } else return; // approving a closed cycle is refused
         for (const chunk of c.draft.chunks) this.queue.push({ cycleId: c.cycleId, chunk: chunk.index, receives: 0 });
         return;
       }
