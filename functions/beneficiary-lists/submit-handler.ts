@@ -7,13 +7,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { SubmitListFromUpload } from '../../schemas/beneficiary-lists.js';
+import { DEFAULT_LIST_LIMITS } from '../codecs/limits.js';
 import { objects } from '../shared/aws-clients.js';
 import { fileNameHeader, HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
-import { DEFAULT_LIST_LIMITS } from './file-formats/limits.js';
 import { listKeys } from './list-objects.js';
 import { createList } from './list-store.js';
 import { toListView } from './list-view.js';

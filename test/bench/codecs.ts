@@ -23,7 +23,6 @@ import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import { csvRecords, decodeText } from '../../functions/beneficiary-lists/file-formats/csv-reader.js';
 import { FileFormatError } from '../../functions/beneficiary-lists/file-formats/errors.js';
-import { resolveLimits } from '../../functions/beneficiary-lists/file-formats/limits.js';
 import {
   bestHeaderScore,
   HEADER_SEARCH_ROWS,
@@ -32,9 +31,9 @@ import {
 } from '../../functions/beneficiary-lists/file-formats/template.js';
 import { writeXlsx } from '../../functions/beneficiary-lists/file-formats/writers.js';
 import { xlsxRecords } from '../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
-import { decodeEntities, XmlTokenizer } from '../../functions/beneficiary-lists/file-formats/xml.js';
+import { resolveLimits } from '../../functions/codecs/limits.js';
+import { readXml } from '../../functions/codecs/xml.js';
 import { Iso20022Error } from '../../functions/iso20022/errors.js';
-import { readXml } from '../../functions/iso20022/xml-stream.js';
 import { fmt, gc, MB, numberOption } from './support.js';
 
 export const description =
@@ -43,7 +42,7 @@ export const description =
 type Codec = 'csv' | 'xml' | 'xlsx';
 const IMPLS: Record<Codec, string[]> = {
   csv: ['hand', 'csv-parse'],
-  xml: ['hand-iso', 'hand-xlsx', 'saxes'],
+  xml: ['hand', 'saxes'],
   xlsx: ['hand', 'exceljs'],
 };
 /** Limits the readers run with (the production defaults, smaller text limit for the XML tokens). */
@@ -402,28 +401,6 @@ function xmlReader(impl: string, ev: XmlEvents): { push(s: string): void; end():
   };
   const close = (name: string, text: string) => ev.hash.update(`>${name}:${text}`);
   const local = (q: string) => q.slice(q.indexOf(':') + 1);
-  if (impl === 'hand-xlsx') {
-    // The XLSX tokenizer checks neither depth nor tag matching; leaf text is decoded by its caller.
-    let text = '';
-    const tok = new XmlTokenizer(
-      {
-        open: (n) => {
-          open(n);
-          text = '';
-        },
-        close: (n) => {
-          close(n, decodeEntities(text));
-          text = '';
-        },
-        text: (raw) => {
-          text += raw;
-          if (text.length > XML_MAX_TEXT * 6) throw new Error('TEXT_TOO_LONG');
-        },
-      },
-      1024 * 1024,
-    );
-    return { push: (s) => tok.push(s), end: () => tok.end() };
-  }
   if (impl === 'saxes') {
     const p = new SaxesParser({ xmlns: false });
     let depth = 0;
@@ -460,7 +437,7 @@ function xmlReader(impl: string, ev: XmlEvents): { push(s: string): void; end():
 }
 
 async function runXml(impl: string, source: AsyncIterable<Uint8Array>, ev: XmlEvents): Promise<void> {
-  if (impl === 'hand-iso') {
+  if (impl === 'hand') {
     const sink = {
       open: (n: string) => {
         ev.count++;

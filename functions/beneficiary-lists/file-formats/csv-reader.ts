@@ -5,8 +5,8 @@
  */
 import { TextDecoder } from 'node:util';
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
+import { type ListLimits, resolveLimits } from '../../codecs/limits.js';
 import { fileErrors } from './errors.js';
-import { type ListLimits, resolveLimits } from './limits.js';
 import {
   bestHeaderScore,
   HEADER_SEARCH_ROWS,

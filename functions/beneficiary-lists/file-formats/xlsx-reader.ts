@@ -16,16 +16,15 @@ import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { Unzip, UnzipInflate } from 'fflate';
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
+import { type ListLimits, resolveLimits, ZIP_LIMITS } from '../../codecs/limits.js';
+import { type XmlErrors, type XmlSink, XmlStreamReader } from '../../codecs/xml.js';
 import { FileFormatError, fileErrors } from './errors.js';
-import { type ListLimits, resolveLimits } from './limits.js';
 import { type PhysicalRecord, type ReadOptions, recordsToRows } from './template.js';
-import { attr, decodeEntities, decodeOoxmlEscapes, XmlTokenizer } from './xml.js';
 
 /** Compressed bytes pushed into the inflater at a time: bounds the output of one step (deflate ≤ 1032:1). */
 const SLICE = 16 * 1024;
-/** Beyond this much output, a total ratio above MAX_RATIO is treated as a bomb. */
-const RATIO_FLOOR = 32 * 1024 * 1024;
-const MAX_RATIO = 300;
+/** Beyond RATIO_FLOOR of output, a total ratio above MAX_RATIO is treated as a bomb. */
+const { ratioFloor: RATIO_FLOOR, maxRatio: MAX_RATIO } = ZIP_LIMITS;
 /** Largest column index Excel allows (XFD). */
 const MAX_COLUMNS = 16_384;
 const EOCD = [0x50, 0x4b, 0x05, 0x06];
@@ -44,14 +43,12 @@ export function columnIndex(ref: string): number | undefined {
 }
 
 /** Sheet XML → physical records (row number from r, cells by column letter). */
-class SheetHandler {
+class SheetHandler implements XmlSink {
   private row: number | undefined;
   private lastRow = 0;
   private cells: string[] = [];
   private col = -1;
   private type = 'n';
-  private inV = false;
-  private inT = false;
   private inIs = false;
   private rph = 0;
   private v = '';
@@ -64,10 +61,10 @@ class SheetHandler {
     private readonly maxChars: number,
   ) {}
 
-  open(name: string, a: Record<string, string>): void {
+  open(name: string, a: Record<string, string> | null): void {
     switch (name) {
       case 'row': {
-        const r = a.r ? Number.parseInt(a.r, 10) : this.lastRow + 1;
+        const r = a?.r ? Number.parseInt(a.r, 10) : this.lastRow + 1;
         if (!Number.isSafeInteger(r) || r < 1) throw fileErrors.xlsxCorrupt('bad row number');
         this.row = r;
         this.cells = [];
@@ -75,48 +72,36 @@ class SheetHandler {
         break;
       }
       case 'c': {
-        const c = a.r ? columnIndex(a.r) : this.col + 1;
+        const c = a?.r ? columnIndex(a.r) : this.col + 1;
         if (c === undefined || c >= MAX_COLUMNS) throw fileErrors.xlsxCorrupt('bad cell reference');
         this.col = c;
-        this.type = a.t ?? 'n';
+        this.type = a?.t ?? 'n';
         this.v = '';
         this.t = '';
         this.hasV = false;
         break;
       }
-      case 'v':
-        this.inV = true;
-        this.hasV = true;
-        break;
       case 'is':
         this.inIs = true;
         break;
       case 'rPh':
         this.rph++;
         break;
-      case 't':
-        if (this.inIs && this.rph === 0) this.inT = true;
-        break;
     }
   }
 
-  text(raw: string): void {
-    if (this.inV) {
-      this.v += raw;
-      if (this.v.length > this.maxChars * 6) throw fileErrors.lineTooLong(this.maxChars, this.row);
-    } else if (this.inT) {
-      this.t += raw;
-      if (this.t.length > this.maxChars * 6) throw fileErrors.lineTooLong(this.maxChars, this.row);
-    }
-  }
-
-  close(name: string): void {
+  close(name: string, text: string): void {
     switch (name) {
       case 'v':
-        this.inV = false;
+        this.hasV = true;
+        this.v += text;
         break;
       case 't':
-        this.inT = false;
+        // Phonetic runs (rPh) are reading aids, not the cell's text.
+        if (this.inIs && this.rph === 0) {
+          this.t += text;
+          if (this.t.length > this.maxChars * 6) throw fileErrors.lineTooLong(this.maxChars, this.row);
+        }
         break;
       case 'rPh':
         this.rph--;
@@ -146,30 +131,29 @@ class SheetHandler {
     switch (this.type) {
       case 's': {
         if (!this.hasV) return '';
-        const idx = Number.parseInt(decodeEntities(this.v).trim(), 10);
+        const idx = Number.parseInt(this.v.trim(), 10);
         const s = this.sst()[idx];
         if (s === undefined) throw fileErrors.xlsxCorrupt('shared string index out of range');
         return s;
       }
       case 'inlineStr':
-        return decodeOoxmlEscapes(decodeEntities(this.t));
+        return decodeOoxmlEscapes(this.t);
       case 'b': {
-        const v = decodeEntities(this.v).trim();
+        const v = this.v.trim();
         return v === '1' ? 'TRUE' : v === '0' ? 'FALSE' : v;
       }
       case 'str':
-        return decodeOoxmlEscapes(decodeEntities(this.v));
+        return decodeOoxmlEscapes(this.v);
       default:
         // n (number, incl. dates as serials), e (error such as #N/A), d (ISO date): the XML text as is.
-        return decodeEntities(this.v);
+        return this.v;
     }
   }
 }
 
-class SharedStringsHandler {
+class SharedStringsHandler implements XmlSink {
   readonly strings: string[] = [];
   private cur = '';
-  private inT = false;
   private inSi = false;
   private rph = 0;
   private chars = 0;
@@ -184,21 +168,17 @@ class SharedStringsHandler {
       this.inSi = true;
       this.cur = '';
     } else if (name === 'rPh') this.rph++;
-    else if (name === 't' && this.inSi && this.rph === 0) this.inT = true;
   }
 
-  text(raw: string): void {
-    if (!this.inT) return;
-    this.cur += raw;
-    if (this.cur.length > this.maxChars * 6) throw fileErrors.lineTooLong(this.maxChars);
-  }
-
-  close(name: string): void {
-    if (name === 't') this.inT = false;
-    else if (name === 'rPh') this.rph--;
+  close(name: string, text: string): void {
+    if (name === 't') {
+      if (!this.inSi || this.rph > 0) return;
+      this.cur += text;
+      if (this.cur.length > this.maxChars * 6) throw fileErrors.lineTooLong(this.maxChars);
+    } else if (name === 'rPh') this.rph--;
     else if (name === 'si') {
       this.inSi = false;
-      const s = decodeOoxmlEscapes(decodeEntities(this.cur));
+      const s = decodeOoxmlEscapes(this.cur);
       this.chars += s.length;
       if (this.chars > this.maxTotalChars) throw fileErrors.xlsxTooLargeUncompressed(this.maxTotalChars);
       this.strings.push(s);
@@ -213,24 +193,23 @@ interface SheetRef {
   hidden: boolean;
 }
 
-class WorkbookHandler {
+class WorkbookHandler implements XmlSink {
   readonly sheets: SheetRef[] = [];
-  open(name: string, a: Record<string, string>): void {
+  open(name: string, a: Record<string, string> | null): void {
     if (name === 'sheet') {
-      this.sheets.push({ name: a.name ?? '', rid: attr(a, 'id') ?? '', hidden: (a.state ?? 'visible') !== 'visible' });
+      // The tokenizer gives attributes by local name: r:id is "id".
+      this.sheets.push({ name: a?.name ?? '', rid: a?.id ?? '', hidden: (a?.state ?? 'visible') !== 'visible' });
     }
   }
   close(): void {}
-  text(): void {}
 }
 
-class RelsHandler {
+class RelsHandler implements XmlSink {
   readonly rels = new Map<string, { target: string; type: string }>();
-  open(name: string, a: Record<string, string>): void {
-    if (name === 'Relationship' && a.Id) this.rels.set(a.Id, { target: a.Target ?? '', type: a.Type ?? '' });
+  open(name: string, a: Record<string, string> | null): void {
+    if (name === 'Relationship' && a?.Id) this.rels.set(a.Id, { target: a.Target ?? '', type: a.Type ?? '' });
   }
   close(): void {}
-  text(): void {}
 }
 
 /** Resolves a relationship target of xl/workbook.xml to a zip path. */
@@ -244,12 +223,37 @@ function resolveTarget(target: string): string {
   return parts.join('/');
 }
 
+/** OOXML escapes control characters in strings as _xHHHH_ (and a literal "_x" as _x005F_x). */
+function decodeOoxmlEscapes(s: string): string {
+  if (!s.includes('_x')) return s;
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+
+/**
+ * The XML tokenizer's refusals as list file errors: a DTD is XLSX_XML_DECLARATIONS naming the part, an
+ * over-long text or tag is LINE_TOO_LONG, anything else broken is XLSX_CORRUPT.
+ */
+function xlsxXmlErrors(part: string, maxCellChars: number): XmlErrors {
+  return {
+    dtdForbidden: () => fileErrors.xlsxXmlDeclarations(part),
+    malformed: (reason) => fileErrors.xlsxCorrupt(reason),
+    tooDeep: (limit) => fileErrors.xlsxCorrupt(`elements nested deeper than ${limit}`),
+    textTooLong: () => fileErrors.lineTooLong(maxCellChars),
+    encoding: (encoding) => fileErrors.xlsxCorrupt(`XML encoding ${encoding}`),
+  };
+}
+
 /** UTF-8 XML entry → tokenizer, decoding in streaming mode (invalid UTF-8 → XLSX_CORRUPT). */
 class XmlEntry {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private readonly tok: XmlTokenizer;
-  constructor(handler: ConstructorParameters<typeof XmlTokenizer>[0], maxPending: number, part: string) {
-    this.tok = new XmlTokenizer(handler, maxPending, part.slice(0, 100));
+  private readonly tok: XmlStreamReader;
+  constructor(handler: XmlSink, maxCellChars: number, part: string) {
+    // Raw cell text may be up to 6× its characters (entities); the cell limit itself is checked on the value.
+    this.tok = new XmlStreamReader(
+      handler,
+      { maxTextLength: maxCellChars * 6 },
+      xlsxXmlErrors(part.slice(0, 100), maxCellChars),
+    );
   }
   push(data: Uint8Array, final: boolean): void {
     let text: string;
@@ -278,7 +282,6 @@ export async function* xlsxRecords(
   limitsIn: Partial<ListLimits> = {},
 ): AsyncGenerator<PhysicalRecord> {
   const limits = resolveLimits(limitsIn);
-  const maxPending = Math.max(1024 * 1024, limits.maxCellChars * 8);
   const records: PhysicalRecord[] = [];
   let failure: unknown;
   let totalIn = 0;
@@ -315,7 +318,7 @@ export async function* xlsxRecords(
     const name = file.name;
     let sink: ((data: Uint8Array, final: boolean) => void) | undefined;
     if (name === 'xl/workbook.xml') {
-      const e = new XmlEntry(workbook, maxPending, name);
+      const e = new XmlEntry(workbook, limits.maxCellChars, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) {
@@ -324,7 +327,7 @@ export async function* xlsxRecords(
         }
       };
     } else if (name === 'xl/_rels/workbook.xml.rels') {
-      const e = new XmlEntry(rels, maxPending, name);
+      const e = new XmlEntry(rels, limits.maxCellChars, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) {
@@ -333,7 +336,7 @@ export async function* xlsxRecords(
         }
       };
     } else if (name === (relsDone ? sstPath() : 'xl/sharedStrings.xml')) {
-      const e = new XmlEntry(sst, maxPending, name);
+      const e = new XmlEntry(sst, limits.maxCellChars, name);
       sink = (d, f) => {
         e.push(d, f);
         if (f) sstDone = true;
@@ -341,7 +344,11 @@ export async function* xlsxRecords(
     } else if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && (target === undefined || target === name)) {
       if (target === name && sstReady()) {
         targetStreamed = true;
-        const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending, name);
+        const e = new XmlEntry(
+          new SheetHandler(records, () => sst.strings, limits.maxCellChars),
+          limits.maxCellChars,
+          name,
+        );
         sink = (d, f) => {
           e.push(d, f);
           if (f) targetDone = true;
@@ -441,7 +448,11 @@ export async function* xlsxRecords(
     if (!spool) throw fileErrors.xlsxNoSheet();
     if (!spool.done) throw fileErrors.xlsxCorrupt('worksheet incomplete');
     if (!sstReady()) throw fileErrors.xlsxCorrupt('shared strings missing');
-    const e = new XmlEntry(new SheetHandler(records, () => sst.strings, limits.maxCellChars), maxPending, target);
+    const e = new XmlEntry(
+      new SheetHandler(records, () => sst.strings, limits.maxCellChars),
+      limits.maxCellChars,
+      target,
+    );
     for await (const piece of createReadStream(spool.path, { highWaterMark: 64 * 1024 })) {
       e.push(piece as Uint8Array, false);
       yield* drain();
