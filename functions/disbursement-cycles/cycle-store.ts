@@ -245,7 +245,7 @@ export async function changeCycle(c: Change): Promise<CycleRecord> {
   const update =
     `SET ${Object.keys(set)
       .map((_, i) => `#s${i} = :s${i}`)
-      .join(', ')}` + (c.remove?.length ? ` REMOVE ${c.remove.map((_, i) => `#r${i}`).join(', ')}` : '');
+      .join(', ')}${c.remove?.length ? ` REMOVE ${c.remove.map((_, i) => `#r${i}`).join(', ')}` : ''}`;
   try {
     await dynamo().send(
       new TransactWriteCommand({

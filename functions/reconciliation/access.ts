@@ -7,7 +7,7 @@ import type { StatementImportJob } from './import-job.js';
 export async function visibleImport(principal: Principal | null, importId: string): Promise<StatementImportJob> {
   const job = await getJob<StatementImportJob>(importId);
   const mine = job?.kind === 'statement-import' && job.jurisdiction === principal?.jurisdiction;
-  if (!job || job.kind !== 'statement-import' || !(principal?.roles.includes('auditor') || mine)) throw notFound();
+  if (job?.kind !== 'statement-import' || !(principal?.roles.includes('auditor') || mine)) throw notFound();
   return job;
 }
 
@@ -15,8 +15,7 @@ export async function visibleImport(principal: Principal | null, importId: strin
 export async function importToChange(principal: Principal | null, importId: string): Promise<StatementImportJob> {
   const job = await getJob<StatementImportJob>(importId);
   if (
-    !job ||
-    job.kind !== 'statement-import' ||
+    job?.kind !== 'statement-import' ||
     !principal?.jurisdiction ||
     job.jurisdiction !== principal.jurisdiction
   )

@@ -577,7 +577,7 @@ describe('statements as banks write them', () => {
       ':25:0071000888999', // province 79's paying account
       `:28C:${no}/1`,
       `:60F:C260203VND${opening}`,
-      ':61:2602030203D100000,NMSCNONREF//FEE' + no,
+      `:61:2602030203D100000,NMSCNONREF//FEE${no}`,
       ':86:PHI DICH VU',
       `:62F:C260203VND${closing}`,
       '-',

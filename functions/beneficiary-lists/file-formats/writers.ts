@@ -62,7 +62,7 @@ export function toCsv(
   return (async function* () {
     let first = true;
     for await (const r of it) {
-      yield enc.encode((first ? bom : '') + csvLine(r, o) + '\r\n');
+      yield enc.encode(`${(first ? bom : '') + csvLine(r, o)}\r\n`);
       first = false;
     }
     if (first && bom) yield enc.encode(bom);
