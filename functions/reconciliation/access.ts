@@ -14,11 +14,7 @@ export async function visibleImport(principal: Principal | null, importId: strin
 /** An import the caller may act on: its own jurisdiction's only; the auditor role grants no write. */
 export async function importToChange(principal: Principal | null, importId: string): Promise<StatementImportJob> {
   const job = await getJob<StatementImportJob>(importId);
-  if (
-    job?.kind !== 'statement-import' ||
-    !principal?.jurisdiction ||
-    job.jurisdiction !== principal.jurisdiction
-  )
+  if (job?.kind !== 'statement-import' || !principal?.jurisdiction || job.jurisdiction !== principal.jurisdiction)
     throw notFound();
   return job;
 }

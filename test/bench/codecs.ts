@@ -17,12 +17,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse as csvParse } from 'csv-parse';
-import { parse as csvParseSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { csvRecords, decodeText } from '../../functions/beneficiary-lists/file-formats/csv-reader.js';
-import { FileFormatError } from '../../functions/beneficiary-lists/file-formats/errors.js';
+import { csvRecords } from '../../functions/beneficiary-lists/file-formats/csv-reader.js';
 import {
   bestHeaderScore,
   HEADER_SEARCH_ROWS,
@@ -31,6 +29,8 @@ import {
 } from '../../functions/beneficiary-lists/file-formats/template.js';
 import { writeXlsx } from '../../functions/beneficiary-lists/file-formats/writers.js';
 import { xlsxRecords } from '../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { CSV_DELIMITERS, chooseDelimiter, decodeText } from '../../functions/codecs/csv.js';
+import { FileFormatError } from '../../functions/codecs/errors.js';
 import { resolveLimits } from '../../functions/codecs/limits.js';
 import { readXml } from '../../functions/codecs/xml.js';
 import { Iso20022Error } from '../../functions/iso20022/errors.js';
@@ -332,8 +332,6 @@ async function* fileChunks(path: string, onChunk: () => void): AsyncGenerator<Ui
   }
 }
 
-const DELIMS = [',', ';', '\t'] as const;
-
 /** csv-parse behind the same decoder (encodings, BOM, limits) and the same delimiter choice. */
 async function* csvParseRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<PhysicalRecord> {
   const it = decodeText(source, LIMITS)[Symbol.asyncIterator]();
@@ -347,34 +345,20 @@ async function* csvParseRecords(source: AsyncIterable<Uint8Array>): AsyncGenerat
     }
     prefix += r.value;
   }
+  // The delimiter is chosen as the codec does (csv-parse has no header-based choice).
   let delimiter: string | undefined;
   const sep = /^sep=(.)[ \t]*(\r\n|\r|\n|$)/i.exec(prefix);
-  if (sep && (DELIMS as readonly string[]).includes(sep[1] as string)) {
+  if (sep && (CSV_DELIMITERS as readonly string[]).includes(sep[1] as string)) {
     delimiter = sep[1] as string;
     prefix = prefix.slice(sep[0].length);
   }
+  delimiter ??= chooseDelimiter(prefix, LIMITS.maxCellChars, bestHeaderScore, HEADER_SEARCH_ROWS);
   const options = {
     relax_quotes: true,
     relax_column_count: true,
     max_record_size: LIMITS.maxCellChars,
     skip_empty_lines: false,
   };
-  if (!delimiter) {
-    let best = { d: ',', score: -1, width: -1 };
-    for (const d of DELIMS) {
-      let recs: string[][];
-      try {
-        recs = csvParseSync(prefix, { ...options, delimiter: d, to_line: HEADER_SEARCH_ROWS });
-      } catch {
-        continue;
-      }
-      const nonEmpty = recs.filter((r) => r.some((c) => c.trim() !== ''));
-      const score = bestHeaderScore(nonEmpty);
-      const width = Math.max(0, ...nonEmpty.map((r) => r.length));
-      if (score > best.score || (score === best.score && width > best.width)) best = { d, score, width };
-    }
-    delimiter = best.d;
-  }
   async function* text() {
     yield prefix;
     while (!done) {

@@ -4,8 +4,8 @@
  * files (CSV and XLSX).
  */
 import type { ListField, RawRow } from '../../../schemas/beneficiary-lists.js';
+import { fileErrors } from '../../codecs/errors.js';
 import type { ListLimits } from '../../codecs/limits.js';
-import { fileErrors } from './errors.js';
 import { toCsv, writeXlsxBytes } from './writers.js';
 
 export interface TemplateColumn {

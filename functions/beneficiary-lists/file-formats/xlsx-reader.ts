@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import { Unzip, UnzipInflate } from 'fflate';
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
+import { FileFormatError, fileErrors } from '../../codecs/errors.js';
 import { type ListLimits, resolveLimits, ZIP_LIMITS } from '../../codecs/limits.js';
 import { type XmlErrors, type XmlSink, XmlStreamReader } from '../../codecs/xml.js';
-import { FileFormatError, fileErrors } from './errors.js';
 import { type PhysicalRecord, type ReadOptions, recordsToRows } from './template.js';
 
 /** Compressed bytes pushed into the inflater at a time: bounds the output of one step (deflate ≤ 1032:1). */
