@@ -28,7 +28,7 @@
  */
 import { parseListDate } from '../beneficiary-lists/file-formats/dates.js';
 import { headerKey } from '../beneficiary-lists/file-formats/template.js';
-import { csvRecords, type CsvRecord as PhysicalRecord } from '../codecs/csv.js';
+import { csvRecords, type PhysicalRecord } from '../codecs/csv.js';
 import { FileFormatError } from '../codecs/errors.js';
 import { DEFAULT_LIST_LIMITS } from '../codecs/limits.js';
 import { currencyExponent, type Money, toMoney } from '../iso20022/amounts.js';

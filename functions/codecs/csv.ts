@@ -21,8 +21,8 @@ export interface CsvFormat {
   sepHint: boolean;
 }
 
-/** One physical record: its number (1-based) and its cells, untrimmed. */
-export interface CsvRecord {
+/** One physical record of a CSV file or a worksheet: its number (1-based) and its cells, untrimmed. */
+export interface PhysicalRecord {
   line: number;
   cells: string[];
 }
@@ -95,7 +95,7 @@ export async function* decodeText(
 }
 
 /** RFC 4180 record parser, push-based, lenient with stray quotes like Excel. */
-export class CsvRecordParser {
+export class PhysicalRecordParser {
   private cells: string[] = [];
   private field = '';
   private quoted = false;
@@ -130,14 +130,14 @@ export class CsvRecordParser {
     this.wasQuoted = false;
   }
 
-  private endRecord(out: CsvRecord[]): void {
+  private endRecord(out: PhysicalRecord[]): void {
     this.line++;
     out.push({ line: this.line, cells: this.cells });
     this.cells = [];
     this.recordChars = 0;
   }
 
-  push(text: string, out: CsvRecord[] = []): CsvRecord[] {
+  push(text: string, out: PhysicalRecord[] = []): PhysicalRecord[] {
     const n = text.length;
     const delim = this.delim;
     let i = 0;
@@ -208,7 +208,7 @@ export class CsvRecordParser {
   }
 
   /** Flushes the last record (a file need not end with a newline; an unterminated quote ends at EOF). */
-  end(out: CsvRecord[] = []): CsvRecord[] {
+  end(out: PhysicalRecord[] = []): PhysicalRecord[] {
     if (this.cells.length > 0 || this.field !== '' || this.wasQuoted) {
       this.endField();
       this.endRecord(out);
@@ -232,9 +232,9 @@ export function chooseDelimiter(
 ): CsvDelimiter {
   let best: { d: CsvDelimiter; score: number; width: number } | undefined;
   for (const d of CSV_DELIMITERS) {
-    let records: CsvRecord[];
+    let records: PhysicalRecord[];
     try {
-      const p = new CsvRecordParser(d, maxChars);
+      const p = new PhysicalRecordParser(d, maxChars);
       records = p.end(p.push(prefix));
     } catch {
       continue;
@@ -281,7 +281,10 @@ export interface CsvOptions {
  * `sep=X` (Excel's hint) sets the delimiter and is not a record. Throws FileFormatError (FILE_EMPTY,
  * FILE_TOO_LARGE, ENCODING_INVALID, UNKNOWN_FORMAT for NULs, LINE_TOO_LONG).
  */
-export async function* csvRecords(source: AsyncIterable<Uint8Array>, options: CsvOptions): AsyncGenerator<CsvRecord> {
+export async function* csvRecords(
+  source: AsyncIterable<Uint8Array>,
+  options: CsvOptions,
+): AsyncGenerator<PhysicalRecord> {
   const maxChars = options.maxRecordChars;
   let enc: { encoding: CsvEncoding; bom: boolean } = { encoding: 'utf-8', bom: false };
   const it = decodeText(source, options, (e) => {
@@ -315,7 +318,7 @@ export async function* csvRecords(source: AsyncIterable<Uint8Array>, options: Cs
     }
     delimiter ??= chooseDelimiter(prefix, maxChars, options.headerScore, options.searchRecords);
     options.onFormat?.({ ...enc, delimiter, sepHint: Boolean(sep) });
-    const parser = new CsvRecordParser(delimiter, maxChars, sep && options.countSepLine ? 2 : 1);
+    const parser = new PhysicalRecordParser(delimiter, maxChars, sep && options.countSepLine ? 2 : 1);
     yield* parser.push(prefix);
     while (!done) {
       const r = await it.next();

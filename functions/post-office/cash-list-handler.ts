@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
-import { toCsv, writeXlsx } from '../beneficiary-lists/file-formats/writers.js';
+import { toCsv, writeXlsx } from '../codecs/writers.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
 import { paymentsInState } from '../payment-ledger/ledger-store.js';
 import { httpRoute } from '../shared/http.js';

@@ -24,14 +24,13 @@ import { csvRecords } from '../../functions/beneficiary-lists/file-formats/csv-r
 import {
   bestHeaderScore,
   HEADER_SEARCH_ROWS,
-  type PhysicalRecord,
   TEMPLATE_COLUMNS,
 } from '../../functions/beneficiary-lists/file-formats/template.js';
-import { writeXlsx } from '../../functions/beneficiary-lists/file-formats/writers.js';
-import { xlsxRecords } from '../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
-import { CSV_DELIMITERS, chooseDelimiter, decodeText } from '../../functions/codecs/csv.js';
+import { CSV_DELIMITERS, chooseDelimiter, decodeText, type PhysicalRecord } from '../../functions/codecs/csv.js';
 import { FileFormatError } from '../../functions/codecs/errors.js';
 import { resolveLimits } from '../../functions/codecs/limits.js';
+import { writeXlsx } from '../../functions/codecs/writers.js';
+import { xlsxRecords } from '../../functions/codecs/xlsx.js';
 import { readXml } from '../../functions/codecs/xml.js';
 import { Iso20022Error } from '../../functions/iso20022/errors.js';
 import { fmt, gc, MB, numberOption } from './support.js';

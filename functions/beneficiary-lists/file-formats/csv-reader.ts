@@ -3,7 +3,7 @@
  * first records read best as the list template's header; the header is then found and mapped as for XLSX.
  */
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
-import { type CsvFormat, type CsvRecord, csvRecords as codecRecords } from '../../codecs/csv.js';
+import { type CsvFormat, csvRecords as codecRecords, type PhysicalRecord } from '../../codecs/csv.js';
 import { type ListLimits, resolveLimits } from '../../codecs/limits.js';
 import { bestHeaderScore, HEADER_SEARCH_ROWS, type ReadOptions, recordsToRows } from './template.js';
 
@@ -17,7 +17,7 @@ export function csvRecords(
   source: AsyncIterable<Uint8Array>,
   limitsIn: Partial<ListLimits> = {},
   options: Pick<CsvReadOptions, 'onFormat'> = {},
-): AsyncGenerator<CsvRecord> {
+): AsyncGenerator<PhysicalRecord> {
   const limits = resolveLimits(limitsIn);
   return codecRecords(source, {
     maxFileBytes: limits.maxFileBytes,
