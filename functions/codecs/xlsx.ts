@@ -23,8 +23,11 @@ import { FileFormatError, fileErrors } from './errors.js';
 import { type ListLimits, resolveLimits, ZIP_LIMITS } from './limits.js';
 import { type XmlErrors, type XmlSink, XmlStreamReader } from './xml.js';
 
-/** Compressed bytes pushed into the inflater at a time: bounds the output of one step (deflate ≤ 1032:1). */
-const SLICE = 16 * 1024;
+/**
+ * Compressed bytes pushed into the inflater at a time: bounds the output of one step (deflate ≤ 1032:1, so
+ * ≤ ~2 MiB), and so the records tokenised before the bomb check runs again.
+ */
+const SLICE = 2 * 1024;
 /** Beyond RATIO_FLOOR of output, a total ratio above MAX_RATIO is treated as a bomb. */
 const { ratioFloor: RATIO_FLOOR, maxRatio: MAX_RATIO } = ZIP_LIMITS;
 /** Largest column index Excel allows (XFD). */
