@@ -354,7 +354,8 @@ describe('reconciliation against the bank simulator', () => {
     const out: Record<string, { count: number; amount: number }> = {};
     for (const c of cats) {
       for (const o of c.outcomes) {
-        const t = (out[o.outcome] ??= { count: 0, amount: 0 });
+        const t = out[o.outcome] ?? { count: 0, amount: 0 };
+        out[o.outcome] = t;
         t.count += o.count;
         t.amount += o.amount;
       }
