@@ -213,7 +213,7 @@ export const system: SystemDef = validateSystem({
     },
     redriveJobs: {
       description: 'Finds unfinished jobs whose message or run was lost or never sent and dispatches it again',
-      entry: 'functions/jobs/redrive-handler.ts',
+      entry: 'functions/redrive/redrive-handler.ts',
       timeoutSeconds: 60,
       uses: {
         tables: { jobs: 'readWrite' },

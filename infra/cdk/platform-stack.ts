@@ -25,6 +25,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  COMPONENTS_VARIABLE,
+  componentsOf,
+  ROUTE_ROLES_VARIABLE,
+  routeRolesOf,
+} from '../../functions/shared/platform-env.js';
+import {
   type BrowserUploadRule,
   type BucketDef,
   envName,
@@ -349,6 +355,11 @@ export class PlatformStack extends Stack {
         // The health check probes the issuer; role mapping reads the validated claims.
         ANSINH_OIDC_ISSUER: this.props.oidcIssuer,
         ANSINH_OIDC_AUDIENCE: this.props.oidcAudience,
+        // Who may call each of the function's routes, and (health check) what there is to describe.
+        ...(this.system.routes.some((r) => r.function === id)
+          ? { [ROUTE_ROLES_VARIABLE]: routeRolesOf(this.system.routes.filter((r) => r.function === id)) }
+          : {}),
+        ...(def.uses?.describeAll ? { [COMPONENTS_VARIABLE]: componentsOf(this.system) } : {}),
         ...Object.fromEntries(
           settings.map((k) => [
             PLATFORM_SETTINGS[k],
