@@ -5,10 +5,9 @@
 import { z } from 'zod';
 import { PageQuery } from '../../schemas/listings.js';
 import { HttpError, httpRoute } from '../shared/http.js';
-import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import type { CursorQuery } from '../shared/page-cursor.js';
-import { resources } from '../shared/resources.js';
-import { CASE_STATES, type CaseRecord } from './case-model.js';
+import { listingJurisdiction } from '../shared/listing.js';
+import { CASE_STATES } from './case-model.js';
+import { casesPage } from './case-store.js';
 import { caseView } from './case-view.js';
 
 export const handler = httpRoute({
@@ -25,20 +24,12 @@ export const handler = httpRoute({
         en: 'Choose a province (2-digit code).',
       });
     }
-    const cursorQuery: CursorQuery = {
-      binding: `cases|${jurisdiction}|${query.state ?? ''}|${query.order}`,
-      keys: ['caseId', 'sk', 'caseScope', 'openedAt'],
-      fixed: { caseScope: jurisdiction, sk: 'CASE' },
-    };
-    const page = await newestFirst<CaseRecord & Record<string, unknown>>({
-      table: resources.table('cases'),
-      index: 'byJurisdiction',
-      partition: { name: 'caseScope', value: jurisdiction },
-      cursorQuery,
+    const page = await casesPage({
+      province: jurisdiction,
+      state: query.state,
+      order: query.order,
       limit: query.limit,
       cursor: query.cursor,
-      equals: { state: query.state },
-      oldestFirst: query.order === 'oldest',
     });
     const now = new Date().toISOString();
     return {

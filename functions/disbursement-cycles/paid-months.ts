@@ -4,12 +4,10 @@
  * the payment's case has a re-issue under way or settled (functions/cases): then the re-issue owns them, from
  * the moment the supplementary cycle took the case, before its payment even reaches the ledger.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { caseIdFor, reissueOwnsMonths } from '../cases/case-model.js';
 import { getCase } from '../cases/case-store.js';
+import { personPayments } from '../payment-ledger/ledger-store.js';
 import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-state.js';
-import { dynamo } from '../shared/aws-clients.js';
-import { resources } from '../shared/resources.js';
 
 export interface PaidMonthsOptions {
   /** The supplementary cycle computing its own re-issues: its claims do not count as paid for it. */
@@ -21,16 +19,8 @@ export async function alreadyPaid(
   programme: string,
   opts: PaidMonthsOptions = {},
 ): Promise<string[]> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: resources.table('payments'),
-      IndexName: 'byPerson',
-      KeyConditionExpression: 'personId = :p',
-      ExpressionAttributeValues: { ':p': personId },
-    }),
-  );
   const months = new Set<string>();
-  for (const p of out.Items ?? []) {
+  for (const p of await personPayments(personId)) {
     if (p.programme !== programme) continue;
     if (UNPAID_STATES.has(p.state as PaymentState)) {
       const c = await getCase(caseIdFor(programme, p.period as string, personId));

@@ -11,8 +11,7 @@
  * supplementary cycle is refused while one is open (create-handler.ts).
  */
 
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type EnrolmentRecord, getAccountOfPerson } from '../accounts/account-store.js';
+import { enrolmentOf, getAccountOfPerson } from '../accounts/account-store.js';
 import { caseIdFor } from '../cases/case-model.js';
 import { actOnCase, casesOfProvince } from '../cases/case-store.js';
 import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
@@ -22,9 +21,7 @@ import { getPayment, type PaymentInstruction } from '../payment-ledger/ledger-st
 import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { reissueIdFor } from '../payments/payment-id.js';
 import { populationRegistry } from '../population/registry/from-env.js';
-import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import type { CycleRecord } from './cycle-store.js';
 import { finishDraft } from './finish-draft.js';
 import { alreadyPaid } from './paid-months.js';
@@ -32,17 +29,6 @@ import { heldTotals, registryVerdict } from './registry-check.js';
 import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:supplementary-cycle', role: 'system' as const };
-
-async function enrolmentOf(personId: string, programme: string): Promise<EnrolmentRecord | undefined> {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: resources.table('accounts'),
-      Key: { pk: `PERSON#${personId}`, sk: `ENROL#${programme}` },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as EnrolmentRecord | undefined;
-}
 
 export async function computeSupplementary(cycle: CycleRecord) {
   const province = cycle.jurisdiction.slice(0, 2);

@@ -3,11 +3,10 @@
  * queue (with its dead-letter depth), bucket, state machine, and the identity provider. Public, and it
  * reveals no data: only names, states and timings.
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { dynamo, objects, queues, stepFunctions } from '../shared/aws-clients.js';
+import { objects, queues, stepFunctions, tableStatus } from '../shared/aws-clients.js';
 import { httpRoute } from '../shared/http.js';
 import { COMPONENTS_VARIABLE, type Components } from '../shared/platform-env.js';
 import { resources } from '../shared/resources.js';
@@ -60,8 +59,7 @@ export async function checkHealth(system: Components = components()): Promise<Co
   for (const id of system.tables) {
     probes.push(
       probe(`dynamodb:${id}`, async () => {
-        const out = await dynamo().send(new DescribeTableCommand({ TableName: resources.table(id) }));
-        return { tableStatus: out.Table?.TableStatus };
+        return { tableStatus: await tableStatus(resources.table(id)) };
       }),
     );
   }

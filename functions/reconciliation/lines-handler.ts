@@ -1,10 +1,10 @@
 /** GET /v1/statements/{importId}/lines?outcome=&cursor= — the lines behind each outcome, a page at a time. */
 import { z } from 'zod';
 import { httpRoute } from '../shared/http.js';
-import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { visibleImport } from './access.js';
 import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
-import { findingsPage } from './reconciliation-store.js';
+import { findingsCursorQuery, findingsPage } from './reconciliation-store.js';
 
 export const handler = httpRoute({
   params: z.object({ importId: z.string().regex(/^st-[a-z0-9]{16,64}$/) }),
@@ -15,15 +15,7 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, params, query }) => {
     const job = await visibleImport(principal, params.importId);
-    const cursorQuery: CursorQuery = {
-      binding: `statement-lines|${job.jobId}|${query.outcome ?? ''}`,
-      keys: query.outcome ? ['pk', 'sk', 'importOutcome'] : ['pk', 'sk'],
-      fixed: {
-        pk: `IMPORT#${job.jobId}`,
-        ...(query.outcome ? { importOutcome: `${job.jobId}#${query.outcome}` } : {}),
-      },
-      prefixes: { sk: 'LINE#' },
-    };
+    const cursorQuery = findingsCursorQuery(job.jobId, query.outcome);
     const page = await findingsPage(job.jobId, {
       outcome: query.outcome,
       startKey: decodeCursor(query.cursor, cursorQuery),
