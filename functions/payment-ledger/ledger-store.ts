@@ -20,14 +20,14 @@ import {
   type Pain002Report,
   rejectsWholeBlocks,
   type StatusUpdate,
-  statusUpdates,
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { batchGetItems } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
-import { decideTransition, type PaymentState, stateForBankStatus, type TransitionDecision } from './payment-state.js';
+import { decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
+import { reportedStatuses } from './status-report.js';
 
 const table = () => resources.table('payments');
 
@@ -546,9 +546,8 @@ export async function applyStatusReport(
   detail: Record<string, unknown> = {},
 ): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[] }> {
   const message = rejectsWholeBlocks(report) ? await ourMessage(report.originalMsgId) : undefined;
-  const { updates, unplaced } = statusUpdates(report, message);
-  const applied = await inParallel(updates, 8, async (u): Promise<AppliedStatus> => {
-    const wanted = stateForBankStatus(u.status);
+  const { statuses, unplaced } = reportedStatuses(report, message);
+  const applied = await inParallel(statuses, 8, async ({ wanted, ...u }): Promise<AppliedStatus> => {
     if (!wanted) return { ...u, result: { kind: 'no-state' } };
     try {
       const result = await transition(u.paymentId, wanted, source, {
