@@ -8,9 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { mayStillSend } from '../disbursement-cycles/cutoff.js';
-import { getCycle } from '../disbursement-cycles/cycle-store.js';
-import { readDraftChunk } from '../disbursement-cycles/draft-objects.js';
 import { buildPain001 } from '../iso20022/pain001.js';
 import {
   type BatchRecord,
@@ -26,15 +23,26 @@ import {
 } from '../payment-ledger/ledger-store.js';
 import { contentId } from '../shared/ids.js';
 import { inParallel } from '../shared/in-parallel.js';
-import { readObject, writeObject } from '../shared/objects.js';
+import { readJsonLines, readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
 import { bankTimeoutMs, submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { remittanceFor } from './remittance.js';
+import { mayStillSend } from './send-window.js';
 
-/** What dispatchCycle enqueues: one chunk of the approved draft. */
-export const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
+/**
+ * What dispatchCycle enqueues: one chunk of the approved draft (JSON lines of PaymentInstruction), with the
+ * cycle's approval time (the settlement window) and jurisdiction (the paying account). A message without an
+ * approval is refused: only an approved cycle is ever dispatched.
+ */
+export const Message = z.object({
+  cycleId: z.string(),
+  chunk: z.number().int().min(0),
+  key: z.string(),
+  approvedAt: z.iso.datetime(),
+  jurisdiction: z.string().min(2),
+});
 
 async function textOf(key: string): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -88,10 +96,7 @@ async function preparedBatch(
   return preparedBatch(cycleId, chunk, createdAt, province, bank);
 }
 
-export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) => {
-  const cycle = await getCycle(cycleId);
-  const approvedAt = cycle?.approvedAt;
-  if (!cycle || !approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
+export const handler = queueConsumer(Message, async ({ cycleId, chunk, key, approvedAt, jurisdiction }) => {
   // Too late, and never out (a redelivery of a dispatched chunk still only meets the bank's DU01). Checked
   // before anything is recorded, and again before anything leaves: recording a large chunk takes a while.
   const tooLate = async () => {
@@ -101,13 +106,14 @@ export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) =>
     return true;
   };
   if (await tooLate()) return;
-  const instructions = await readDraftChunk(key);
+  const instructions: PaymentInstruction[] = [];
+  for await (const i of readJsonLines<PaymentInstruction>(key)) instructions.push(i);
   await inParallel(instructions, 8, (i) => recordPending(i, chunk));
   if (await tooLate()) return;
 
   const bank = instructions.filter((i) => i.channel === 'BANK');
   if (bank.length) {
-    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, cycle.jurisdiction.slice(0, 2), bank);
+    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, jurisdiction.slice(0, 2), bank);
     const outcome = await submitPain001(xml);
     await inParallel(batch.paymentIds, 8, (id) =>
       transition(id, 'SENT', 'bank-receipt', { msgId: batch.msgId, outcome }),
