@@ -13,10 +13,10 @@ import { messagesOf } from '../notifications/outbox-store.js';
 import { entries, getBatchRecord, getPayment } from '../payment-ledger/ledger-store.js';
 import { markOf } from '../reconciliation/reconciliation-store.js';
 import { readObject } from '../shared/objects.js';
-import type { TraceInput } from './trace-model.js';
+import type { StoredItem, TraceInput } from './trace-model.js';
 
 /** A record as the trace model reads it: any owner's item, attribute by attribute. */
-const asTraced = <T>(item: T | undefined) => item as Record<string, any> | undefined;
+const asTraced = <T>(item: T | undefined) => item as StoredItem | undefined;
 
 /** The batch (pain.001) that carried the payment: its MsgId from the ledger, its PmtInfId from the stored file. */
 async function batchOf(msgId: string | undefined) {
@@ -49,28 +49,28 @@ export async function readTrace(paymentId: string): Promise<TraceInput | undefin
     batchOf(msgId),
     markOf('BOOK', paymentId).then(asTraced),
     markOf('RETURN', paymentId).then(asTraced),
-    accountAudit(payment.personId) as Promise<Record<string, any>[]>,
+    accountAudit(payment.personId) as Promise<StoredItem[]>,
     cycle ? auditTrail(cycle.cycleId) : [],
     messagesOf(payment.personId),
   ]);
   return {
     paymentId,
-    payment: payment as unknown as Record<string, any>,
-    entries: list as unknown as Record<string, any>[],
-    ...(account ? { account: account as unknown as Record<string, any> } : {}),
+    payment: payment as unknown as StoredItem,
+    entries: list as unknown as StoredItem[],
+    ...(account ? { account: account as unknown as StoredItem } : {}),
     accountAudit: audit,
     ...(enrolment ? { enrolment } : {}),
-    ...(jobList ? { list: jobList as unknown as Record<string, any> } : {}),
+    ...(jobList ? { list: jobList as unknown as StoredItem } : {}),
     ...(listRow ? { listRow } : {}),
-    ...(cycle ? { cycle: cycle as unknown as Record<string, any> } : {}),
+    ...(cycle ? { cycle: cycle as unknown as StoredItem } : {}),
     cycleAudit,
     ...(batch ? { batch } : {}),
     ...(booking ? { booking } : {}),
     ...(returnBooking ? { returnBooking } : {}),
-    ...(caseRecord ? { caseRecord: caseRecord as unknown as Record<string, any> } : {}),
+    ...(caseRecord ? { caseRecord: caseRecord as unknown as StoredItem } : {}),
     // This payment's messages, and its case's (a re-issue's trace shows what the person was told).
     notifications: notes.filter(
       (n) => n.paymentId === paymentId || (caseRecord !== undefined && n.caseId === caseRecord.caseId),
-    ) as unknown as Record<string, any>[],
+    ) as unknown as StoredItem[],
   };
 }

@@ -63,7 +63,7 @@ function sourceTree(dir: string): Tree {
 }
 
 /** Every module specifier of a file: static imports and re-exports (type-only too), and dynamic imports. */
-export function specifiers(source: string): string[] {
+function specifiers(source: string): string[] {
   const found: string[] = [];
   const patterns = [
     /^\s*(?:import|export)\s[^;]*?\sfrom\s+['"]([^'"]+)['"]/gms,
@@ -83,7 +83,7 @@ function resolveSpecifier(from: string, spec: string): string {
 }
 
 /** Files under functions/ that import anything under infra/. */
-export function importsOfInfra(tree: Tree): string[] {
+function importsOfInfra(tree: Tree): string[] {
   const out: string[] = [];
   for (const [file, source] of tree) {
     if (!file.startsWith('functions/')) continue;
@@ -95,7 +95,7 @@ export function importsOfInfra(tree: Tree): string[] {
 }
 
 /** Files that import the DynamoDB SDK without being a table owner or the shared plumbing. */
-export function sdkOutsideOwners(tree: Tree, allowed: ReadonlySet<string>): string[] {
+function sdkOutsideOwners(tree: Tree, allowed: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const [file, source] of tree) {
     if (allowed.has(file)) continue;
@@ -113,7 +113,7 @@ const codeOf = (source: string) =>
     .join('\n');
 
 /** `resources.table('x')` outside x's owner, and a key prefix spelled outside its table's owner. */
-export function tablesOutsideOwners(tree: Tree, owners: Record<string, string>, prefixes: Record<string, string[]>) {
+function tablesOutsideOwners(tree: Tree, owners: Record<string, string>, prefixes: Record<string, string[]>) {
   const out: string[] = [];
   for (const [file, source] of tree) {
     const code = codeOf(source);
@@ -131,7 +131,7 @@ export function tablesOutsideOwners(tree: Tree, owners: Record<string, string>, 
 }
 
 /** Import circles among the tree's files (each as a path a → … → a), by depth-first search. */
-export function importCircles(tree: Tree): string[][] {
+function importCircles(tree: Tree): string[][] {
   const edges = new Map<string, string[]>();
   for (const [file, source] of tree) {
     edges.set(
@@ -165,7 +165,7 @@ describe('the checks can fail', () => {
     ['functions/b/up.ts', "import { system } from '../../infra/system.js';"],
     ['functions/b/lazy.ts', "const m = await import('../../infra/local/runtime.js');"],
     ['functions/b/handler.ts', "import {\n  GetCommand,\n} from '@aws-sdk/lib-dynamodb';\nresources.table('jobs');"],
-    ['functions/b/keys.ts', 'const key = `PERSON#${id}`; // PERSON# in a comment is fine'],
+    ['functions/b/keys.ts', 'const key = `PERSON#` + id; // PERSON# in a comment is fine'],
     ['functions/b/owner.ts', "import { QueryCommand } from '@aws-sdk/lib-dynamodb';\nresources.table('jobs');"],
   ]);
 
