@@ -6,6 +6,7 @@
  * match, closed or unknown refuses the proposal for good (422, audited) and the account stays as it was.
  */
 import { z } from 'zod';
+import { ConfirmedPaymentMethodChange } from '../../schemas/accounts.js';
 import { BankUnavailableError, verifyAccount } from '../payments/bank-client.js';
 import { HttpError, httpRoute, notFound } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
@@ -18,6 +19,7 @@ import { changeView } from './payment-method-handler.js';
 const conflict = (code: string, vi: string, en: string) => new HttpError(409, code, { vi, en });
 
 export const handler = httpRoute({
+  responses: { 200: ConfirmedPaymentMethodChange },
   params: z.object({
     accountNumber: z.string().refine(isValidAccountNumber),
     changeId: z.string().regex(/^pm-[0-9a-f]{16}$/),

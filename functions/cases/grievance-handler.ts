@@ -6,6 +6,7 @@
  */
 
 import { z } from 'zod';
+import { MyCaseView } from '../../schemas/cases.js';
 import { Period } from '../../schemas/disbursement-cycles.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { monthsPhrase } from '../notifications/message.js';
@@ -25,6 +26,7 @@ async function latestPayment(personId: string, programme: string, period: string
 }
 
 export const handler = httpRoute({
+  responses: { 200: MyCaseView },
   rateLimit: 'me',
   body: z.object({
     period: Period,

@@ -3,6 +3,7 @@
  * (labour officers; auditors name the province), newest or oldest first, each with its age.
  */
 import { z } from 'zod';
+import { CasePage } from '../../schemas/cases.js';
 import { PageQuery } from '../../schemas/listings.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { listingJurisdiction } from '../shared/listing.js';
@@ -11,6 +12,7 @@ import { casesPage } from './case-store.js';
 import { caseView } from './case-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: CasePage },
   query: z.object({
     ...PageQuery,
     state: z.enum(CASE_STATES).optional(),

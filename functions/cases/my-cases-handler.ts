@@ -3,6 +3,7 @@
  * from the token's personal id only; no query parameter is accepted.
  */
 import { z } from 'zod';
+import { MyCases } from '../../schemas/cases.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
 import { personPayments } from '../payment-ledger/ledger-store.js';
@@ -12,6 +13,7 @@ import { getCase } from './case-store.js';
 import { myCaseView } from './my-case-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: MyCases },
   rateLimit: 'me',
   query: z.strictObject({}),
   handle: async ({ principal }) => {

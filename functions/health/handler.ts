@@ -6,6 +6,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { Health } from '../../schemas/health.js';
 import { objects, queues, stepFunctions, tableStatus } from '../shared/aws-clients.js';
 import { httpRoute } from '../shared/http.js';
 import { COMPONENTS_VARIABLE, type Components } from '../shared/platform-env.js';
@@ -106,6 +107,7 @@ export async function checkHealth(system: Components = components()): Promise<Co
 }
 
 export const handler = httpRoute({
+  responses: { 200: Health, 503: Health },
   handle: async () => {
     const system = components();
     const checked = await checkHealth(system);

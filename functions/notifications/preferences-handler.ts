@@ -4,10 +4,12 @@
  * comes from the token only. A message already queued for the quiet hours is not sent after an opt-out.
  */
 import { z } from 'zod';
+import { NotificationPreferences } from '../../schemas/notifications.js';
 import { AccountChangedError, getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
 import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 
 export const handler = httpRoute({
+  responses: { 200: NotificationPreferences },
   rateLimit: 'me',
   body: z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }),
   handle: async ({ principal, body }) => {
