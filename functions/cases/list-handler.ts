@@ -1,6 +1,7 @@
 /**
  * GET /v1/cases?state=&order=newest|oldest&limit=&cursor=&jurisdiction= — the cases of the caller's province
- * (labour officers; auditors name the province), newest or oldest first, each with its age.
+ * (labour officers; a commune officer's commune only; auditors name the province), newest or oldest first,
+ * each with its age.
  */
 import { z } from 'zod';
 import { PageQuery } from '../../schemas/listings.js';
@@ -8,6 +9,7 @@ import { HttpError, httpRoute } from '../shared/http.js';
 import { listingJurisdiction, newestFirst } from '../shared/listing.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
+import { officerCaseScope } from './access.js';
 import { CASE_STATES, type CaseRecord } from './case-model.js';
 import { caseView } from './case-view.js';
 
@@ -18,7 +20,12 @@ export const handler = httpRoute({
     order: z.enum(['newest', 'oldest']).default('newest'),
   }),
   handle: async ({ principal, query }) => {
-    const jurisdiction = listingJurisdiction(principal, query.jurisdiction).slice(0, 2);
+    // Officers: their own jurisdiction only (another is 403); auditors name a province.
+    const requested = listingJurisdiction(principal, query.jurisdiction);
+    const auditor = principal?.roles.includes('auditor') === true;
+    const scope = auditor ? { province: requested } : officerCaseScope(principal);
+    const jurisdiction = scope?.province ?? '';
+    const commune = scope && 'commune' in scope ? scope.commune : undefined;
     if (!/^\d{2}$/.test(jurisdiction)) {
       throw new HttpError(400, 'JURISDICTION_REQUIRED', {
         vi: 'Hãy chọn tỉnh (mã 2 chữ số).',
@@ -26,7 +33,7 @@ export const handler = httpRoute({
       });
     }
     const cursorQuery: CursorQuery = {
-      binding: `cases|${jurisdiction}|${query.state ?? ''}|${query.order}`,
+      binding: `cases|${jurisdiction}|${commune ?? ''}|${query.state ?? ''}|${query.order}`,
       keys: ['caseId', 'sk', 'caseScope', 'openedAt'],
       fixed: { caseScope: jurisdiction, sk: 'CASE' },
     };
@@ -37,7 +44,7 @@ export const handler = httpRoute({
       cursorQuery,
       limit: query.limit,
       cursor: query.cursor,
-      equals: { state: query.state },
+      equals: { state: query.state, communeCode: commune },
       oldestFirst: query.order === 'oldest',
     });
     const now = new Date().toISOString();
@@ -45,6 +52,7 @@ export const handler = httpRoute({
       status: 200,
       body: {
         jurisdiction,
+        ...(commune ? { commune } : {}),
         items: page.items.map((c) => caseView(c, now)),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       },
