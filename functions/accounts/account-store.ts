@@ -13,7 +13,13 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
 import { categoryRule } from '../entitlements/rules.js';
 import { dynamo } from '../shared/aws-clients.js';
@@ -405,6 +411,19 @@ export async function getMethodChange(
     }),
   );
   return out.Item as MethodChangeRecord | undefined;
+}
+
+/** The account's payment-method proposals, newest first (a person has a handful over a lifetime). */
+export async function methodChangesOf(account: AccountRecord): Promise<MethodChangeRecord[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': account.pk, ':sk': 'METHOD_CHANGE#' },
+      ConsistentRead: true,
+    }),
+  );
+  return ((out.Items ?? []) as MethodChangeRecord[]).sort((a, b) => (a.proposedAt < b.proposedAt ? 1 : -1));
 }
 
 const decide = (
