@@ -61,7 +61,7 @@ describe('sign-in through the identity provider (authorization code + PKCE)', ()
 
   it('signs in through the provider as two different roles, each seeing their own pages; sign-out forgets the session', async () => {
     for (const [user, nav] of [
-      ['canbo.hcm', ['Danh sách người hưởng']],
+      ['canbo.hcm', ['Danh sách người hưởng', 'Hồ sơ cần xử lý']],
       ['ketoan.duyet', ['Kỳ chi trả', 'Sao kê & đối soát']],
     ] as const) {
       let provider = '';
@@ -479,7 +479,7 @@ describe('each role reaches only its own pages and actions', () => {
 
   it('the labour officer cannot reach finance or beneficiary pages', async () => {
     const { page, context } = await signedIn(browser, platform.url, 'canbo.hcm');
-    expect(await navLinks(page)).toEqual(['Danh sách người hưởng']);
+    expect(await navLinks(page)).toEqual(['Danh sách người hưởng', 'Hồ sơ cần xử lý']);
     await denied(page, 'cycles', ['#create-cycle']);
     await denied(page, `cycles/dc-tcxh_hang_thang-${PERIOD}-79`, ['#approve-cycle', '#total-amount']);
     await denied(page, 'statements', ['#statement-file']);
