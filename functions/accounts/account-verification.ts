@@ -5,7 +5,7 @@
  * Unicode form, case and spacing (`compareNames`), or written the way banks write names — upper-case ASCII
  * without diacritics — and equal on that key. Different diacritics (Hùng / Hưng) never count.
  */
-import type { VerificationReport } from '../payments/iso20022/acmt.js';
+import type { VerificationReport } from '../iso20022/acmt.js';
 import { asciiKey, compareNames, hasDiacritics } from '../population/person-name.js';
 
 export type VerificationOutcome = 'MATCH' | 'NO_MATCH' | 'CLOSED' | 'UNKNOWN';

@@ -11,8 +11,8 @@
  */
 import type { Localized } from '../../schemas/messages.js';
 import type { RoleId } from '../../schemas/roles.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { failureWords } from '../payment-lookups/payment-view.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
 import { paymentIdFor } from '../payments/payment-id.js';
 import { bankingDaysBetween, vietnamDate } from '../reconciliation/banking-days.js';
 

@@ -11,7 +11,7 @@ import { Period } from '../../schemas/disbursement-cycles.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { monthsPhrase } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
-import { getPayment, type PaymentHead } from '../payments/ledger/ledger-store.js';
+import { getPayment, type PaymentHead } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 import { resources } from '../shared/resources.js';

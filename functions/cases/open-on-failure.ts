@@ -6,8 +6,8 @@
 import { getAccountOfPerson } from '../accounts/account-store.js';
 import { caseOpenedText } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
-import { getPayment } from '../payments/ledger/ledger-store.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
+import { getPayment } from '../payment-ledger/ledger-store.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { type CaseRecord, caseIdFor, newCase, opensCase } from './case-model.js';
 import { actOnCase, getCase, openCase } from './case-store.js';

@@ -8,7 +8,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { paymentsInState } from '../payments/ledger/ledger-store.js';
+import { paymentsInState } from '../payment-ledger/ledger-store.js';
 import provincesJson from '../population/data/provinces-2025.json' with { type: 'json' };
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';

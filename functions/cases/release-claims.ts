@@ -3,7 +3,7 @@
  * (REISSUED → ACTION_TAKEN), so their months are neither held from next month's arrears nor lost. A re-issue
  * that did reach the ledger keeps its case: its own outcome (settled, or failed and reopened) decides.
  */
-import { getPayment } from '../payments/ledger/ledger-store.js';
+import { getPayment } from '../payment-ledger/ledger-store.js';
 import { actOnCase, casesOfProvince } from './case-store.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'system' as const };

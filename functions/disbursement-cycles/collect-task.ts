@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { parsePain002, statusUpdates } from '../iso20022/pain002.js';
+import { paymentsInState, transition } from '../payment-ledger/ledger-store.js';
+import { type PaymentState, stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { queryPaymentStatus } from '../payments/bank-client.js';
-import { parsePain002, statusUpdates } from '../payments/iso20022/pain002.js';
-import { paymentsInState, transition } from '../payments/ledger/ledger-store.js';
-import { type PaymentState, stateForBankStatus, UNPAID_STATES } from '../payments/ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { atCutoff, type BankAnswer, cutoffAt, cutoffMinutes, OPEN_AT_CUTOFF, queriedAtCutoff } from './cutoff.js';

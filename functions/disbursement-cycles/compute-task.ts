@@ -18,8 +18,8 @@ import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accoun
 import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import { monthOf } from '../entitlements/months.js';
-import { toBankName } from '../payments/iso20022/text.js';
-import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import { toBankName } from '../iso20022/text.js';
+import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { paymentIdFor } from '../payments/payment-id.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';

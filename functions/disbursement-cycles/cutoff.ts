@@ -7,8 +7,8 @@
  * (NOT_SENT); everything else without a final answer is UNKNOWN. A post-office payment is never queried: SENT
  * means it is on its commune's cash list (UNKNOWN until the commune confirms), PENDING that it never was.
  */
-import type { PaymentHead } from '../payments/ledger/ledger-store.js';
-import { FINAL_STATES, PAYMENT_STATES, type PaymentState } from '../payments/ledger/payment-state.js';
+import type { PaymentHead } from '../payment-ledger/ledger-store.js';
+import { FINAL_STATES, PAYMENT_STATES, type PaymentState } from '../payment-ledger/payment-state.js';
 import type { MoneyCount } from './cycle-store.js';
 
 export const cutoffMinutes = (): number => Number(process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES ?? 3 * 24 * 60);

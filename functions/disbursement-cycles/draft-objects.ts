@@ -1,5 +1,5 @@
 /** A cycle's draft instructions, as JSON lines in the uploads bucket, chunked for dispatch. */
-import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { readJsonLines, writeObject } from '../shared/objects.js';
 
 export const DRAFT_CHUNK = Number(process.env.ANSINH_PAYMENT_CHUNK ?? 2000);

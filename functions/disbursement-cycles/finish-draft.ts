@@ -5,7 +5,7 @@
  */
 import { cycleContentHash, cycleTotals, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { rulesVersion } from '../entitlements/rules.js';
-import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { type CycleRecord, changeCycle } from './cycle-store.js';
 import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
 import type { HeldTotals } from './registry-check.js';

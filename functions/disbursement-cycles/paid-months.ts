@@ -7,7 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { caseIdFor, reissueOwnsMonths } from '../cases/case-model.js';
 import { getCase } from '../cases/case-store.js';
-import { type PaymentState, UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 

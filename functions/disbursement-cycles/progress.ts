@@ -1,9 +1,9 @@
 /** Where a cycle's payments are: counts and VND per state (the byCycleState index), and what is still open. */
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countInState, dispatchedChunks, recordedPayments } from '../payments/ledger/ledger-store.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
-import { PAYMENT_STATES } from '../payments/ledger/payment-state.js';
+import { countInState, dispatchedChunks, recordedPayments } from '../payment-ledger/ledger-store.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
+import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import type { CycleRecord, MoneyCount } from './cycle-store.js';

@@ -1,5 +1,5 @@
 import type { EntitlementLine } from '../entitlements/entitlement.js';
-import type { PaymentInstruction } from '../payments/ledger/ledger-store.js';
+import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 
 /** What of each entitlement line a payment keeps for its trace: month, kind, category, VND and the rule used. */
 export function traceLines(lines: readonly EntitlementLine[]): NonNullable<PaymentInstruction['lines']> {

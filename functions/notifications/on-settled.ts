@@ -1,6 +1,6 @@
 /** A settled payment tells its person, if they asked to be told (opt-in on the account), once per payment. */
 import { getAccountOfPerson } from '../accounts/account-store.js';
-import { getPayment } from '../payments/ledger/ledger-store.js';
+import { getPayment } from '../payment-ledger/ledger-store.js';
 import { settledText, shouldNotify } from './message.js';
 import { type ContactAccount, notifyBeneficiary } from './notify.js';
 

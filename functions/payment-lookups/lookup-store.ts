@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleId } from '../../schemas/roles.js';
 import type { AccountRecord } from '../accounts/account-store.js';
-import { entries, type LedgerEntry, type PaymentHead } from '../payments/ledger/ledger-store.js';
+import { entries, type LedgerEntry, type PaymentHead } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { maskDigits } from '../shared/pii.js';
 import { resources } from '../shared/resources.js';

@@ -11,8 +11,8 @@ import categories from '../entitlements/data/allowance-categories.json' with { t
 import { ageChangeInto } from '../entitlements/eligibility.js';
 import { describeAgeChange, FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import { coefficientTenths, isKnownCategory } from '../entitlements/rules.js';
-import type { LedgerEntry, PaymentHead } from '../payments/ledger/ledger-store.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
+import type { LedgerEntry, PaymentHead } from '../payment-ledger/ledger-store.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { maskAccount } from '../shared/pii.js';
 import { formatDateVi } from '../shared/vi-format.js';
 

@@ -10,7 +10,7 @@ import { getCase } from '../cases/case-store.js';
 import { auditTrail, getCycle } from '../disbursement-cycles/cycle-store.js';
 import { getJob } from '../jobs/job-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
-import { entries, getPayment } from '../payments/ledger/ledger-store.js';
+import { entries, getPayment } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
 import { resources } from '../shared/resources.js';

@@ -3,7 +3,7 @@
  * retries with the same MsgId and the same bytes); a 409 DU01 means the bank already holds the file, which
  * is the answer to "did it arrive before we crashed?".
  */
-import { buildAcmt023, parseAcmt024, type VerificationReport, type VerificationRequest } from './iso20022/acmt.js';
+import { buildAcmt023, parseAcmt024, type VerificationReport, type VerificationRequest } from '../iso20022/acmt.js';
 
 /** How long one call to the bank may take (read per call: tests shorten it). */
 export const bankTimeoutMs = (): number => Number(process.env.ANSINH_BANK_TIMEOUT_MS ?? 10_000);

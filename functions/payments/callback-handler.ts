@@ -10,12 +10,12 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { parsePain002 } from '../iso20022/pain002.js';
 import { dynamo, queues } from '../shared/aws-clients.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { writeObject } from '../shared/objects.js';
 import { resources } from '../shared/resources.js';
 import { callbackSecret } from './callback-secret.js';
-import { parsePain002 } from './iso20022/pain002.js';
 
 /** How far the signed timestamp may be from now, either way (clock skew included). */
 export const CALLBACK_MAX_AGE_SECONDS = 300;

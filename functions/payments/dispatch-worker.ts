@@ -13,6 +13,14 @@ import { z } from 'zod';
 import { mayStillSend } from '../disbursement-cycles/cutoff.js';
 import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../disbursement-cycles/draft-objects.js';
+import { buildPain001 } from '../iso20022/pain001.js';
+import {
+  isChunkDispatched,
+  markChunkDispatched,
+  type PaymentInstruction,
+  recordPending,
+  transition,
+} from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { contentId } from '../shared/ids.js';
 import { inParallel } from '../shared/in-parallel.js';
@@ -22,14 +30,6 @@ import { resources } from '../shared/resources.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
 import { bankTimeoutMs, submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
-import { buildPain001 } from './iso20022/pain001.js';
-import {
-  isChunkDispatched,
-  markChunkDispatched,
-  type PaymentInstruction,
-  recordPending,
-  transition,
-} from './ledger/ledger-store.js';
 import { remittanceFor } from './remittance.js';
 
 /** What dispatchCycle enqueues: one chunk of the approved draft. */

@@ -7,13 +7,13 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { openCaseOnFailure } from '../cases/open-on-failure.js';
+import { parseCamt054 } from '../iso20022/camt.js';
+import { PaymentNotFoundError, transition } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import { invokedTask } from '../shared/task.js';
 import { fetchNotifications } from './bank-client.js';
-import { parseCamt054 } from './iso20022/camt.js';
-import { PaymentNotFoundError, transition } from './ledger/ledger-store.js';
 
 const CURSOR_KEY = { paymentId: 'CURSOR#camt054', sk: 'HEAD' };
 /** Read a little behind the last poll: notifications booked while we were reading are not missed. */

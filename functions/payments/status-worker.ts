@@ -8,14 +8,14 @@
  */
 import { z } from 'zod';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { parsePain002 } from '../iso20022/pain002.js';
 import { notifySettled } from '../notifications/on-settled.js';
+import { type AppliedStatus, applyStatusReport, PaymentNotFoundError } from '../payment-ledger/ledger-store.js';
+import { stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
-import { parsePain002 } from './iso20022/pain002.js';
-import { type AppliedStatus, applyStatusReport, PaymentNotFoundError } from './ledger/ledger-store.js';
-import { stateForBankStatus, UNPAID_STATES } from './ledger/payment-state.js';
 
 /** What bankCallback enqueues: where it stored the report. */
 export const StatusMessage = z.object({ key: z.string() });

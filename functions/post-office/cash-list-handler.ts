@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
 import { toCsv, writeXlsx } from '../beneficiary-lists/file-formats/writers.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
-import { paymentsInState } from '../payments/ledger/ledger-store.js';
+import { paymentsInState } from '../payment-ledger/ledger-store.js';
 import { httpRoute } from '../shared/http.js';
 import { downloadUrl, writeObjectStream } from '../shared/objects.js';
 import { CASH_LIST_COLUMNS, cashListRow } from './cash-list.js';

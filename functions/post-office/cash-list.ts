@@ -10,7 +10,7 @@ import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
 import type { PhysicalRecord } from '../beneficiary-lists/file-formats/template.js';
 import type { XlsxColumn } from '../beneficiary-lists/file-formats/writers.js';
 import { xlsxRecords } from '../beneficiary-lists/file-formats/xlsx-reader.js';
-import type { PaymentHead } from '../payments/ledger/ledger-store.js';
+import type { PaymentHead } from '../payment-ledger/ledger-store.js';
 
 export const CASH_LIST_COLUMNS: XlsxColumn[] = [
   { header: 'STT', kind: 'number', width: 6 },

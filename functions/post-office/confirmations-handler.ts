@@ -8,7 +8,7 @@ import { CycleId } from '../../schemas/disbursement-cycles.js';
 import type { Finding } from '../../schemas/messages.js';
 import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
 import { cycleToChange } from '../disbursement-cycles/access.js';
-import { getPayment, transition } from '../payments/ledger/ledger-store.js';
+import { getPayment, transition } from '../payment-ledger/ledger-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { readConfirmations } from './cash-list.js';
 

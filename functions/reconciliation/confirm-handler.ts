@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { getJob } from '../jobs/job-store.js';
-import { transition } from '../payments/ledger/ledger-store.js';
-import { UNPAID_STATES } from '../payments/ledger/payment-state.js';
+import { transition } from '../payment-ledger/ledger-store.js';
+import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { importToChange } from './access.js';

@@ -8,8 +8,8 @@
  * camt.054, MT940, CSV) and the same numbering (the electronic sequence, else the legal one): a camt.054
  * notification numbered 50 says nothing of the camt.053 statements of that account.
  */
-import { formatMinor } from '../payments/iso20022/amounts.js';
-import type { Balance, StatementEnd, StatementHeader } from '../payments/iso20022/camt.js';
+import { formatMinor } from '../iso20022/amounts.js';
+import type { Balance, StatementEnd, StatementHeader } from '../iso20022/camt.js';
 
 export interface LoadedStatement {
   importId: string;

@@ -7,7 +7,7 @@
 
 import type { Localized } from '../../schemas/messages.js';
 import { categoryName } from '../entitlements/rules.js';
-import { PAYMENT_STATES } from '../payments/ledger/payment-state.js';
+import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
 import { type Outcome, SEVERITY } from './outcomes.js';
 import { bookingsOf, cyclePaymentsInState } from './reconciliation-store.js';
 import {

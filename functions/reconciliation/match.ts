@@ -19,9 +19,9 @@
  * - A line in another currency than VND is FOREIGN_CURRENCY with its own amount and currency: never converted,
  *   never shown as dong, and 0 in the VND totals.
  */
-import { formatMinor } from '../payments/iso20022/amounts.js';
-import type { StatementEntry, StatementMessage, TransactionDetails } from '../payments/iso20022/camt.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
+import { formatMinor } from '../iso20022/amounts.js';
+import type { StatementEntry, StatementMessage, TransactionDetails } from '../iso20022/camt.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { bankingDaysBetween } from './banking-days.js';
 import type { Outcome } from './outcomes.js';
 

@@ -8,7 +8,7 @@
  * Pure: what a proposed change is, its canonical form and the hash of a set.
  */
 import { createHash } from 'node:crypto';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import type { Booking } from './match.js';
 
 export interface ProposedChange {

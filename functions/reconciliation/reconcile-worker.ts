@@ -10,14 +10,14 @@
  * message, so a 1,000,000-entry statement never depends on one Lambda invocation.
  */
 import { z } from 'zod';
+import { readStatement } from '../bank-statements/detect.js';
 import { getCycle } from '../disbursement-cycles/cycle-store.js';
+import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../iso20022/camt.js';
+import { Iso20022Error } from '../iso20022/errors.js';
+import { type Pain002Report, statusUpdates } from '../iso20022/pain002.js';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
+import { decideTransition, stateForBankStatus } from '../payment-ledger/payment-state.js';
 import payingAccounts from '../payments/data/paying-accounts.json' with { type: 'json' };
-import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../payments/iso20022/camt.js';
-import { Iso20022Error } from '../payments/iso20022/errors.js';
-import { type Pain002Report, statusUpdates } from '../payments/iso20022/pain002.js';
-import { decideTransition, stateForBankStatus } from '../payments/ledger/payment-state.js';
-import { readStatement } from '../payments/statements/detect.js';
 import { readObject } from '../shared/objects.js';
 import { maskDigits } from '../shared/pii.js';
 import { logger } from '../shared/powertools.js';

@@ -22,7 +22,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PaymentHead } from '../payments/ledger/ledger-store.js';
+import type { PaymentHead } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import type { LoadedStatement } from './continuity.js';

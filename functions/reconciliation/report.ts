@@ -4,7 +4,7 @@
  * so a statement or cycle of any size is summarised in constant memory.
  */
 import type { Localized } from '../../schemas/messages.js';
-import type { PaymentState } from '../payments/ledger/payment-state.js';
+import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { bankingDaysBetween, vietnamDate } from './banking-days.js';
 import type { Booking } from './match.js';
 import { OUTCOME_LABELS, OUTCOMES, type Outcome, SEVERITY } from './outcomes.js';

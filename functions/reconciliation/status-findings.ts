@@ -5,8 +5,8 @@
  * rejection we could place on no payment of ours.
  */
 
-import type { StatusUpdate, UnplacedRejection } from '../payments/iso20022/pain002.js';
-import type { TransitionDecision } from '../payments/ledger/payment-state.js';
+import type { StatusUpdate, UnplacedRejection } from '../iso20022/pain002.js';
+import type { TransitionDecision } from '../payment-ledger/payment-state.js';
 import type { Finding } from './match.js';
 import type { Outcome } from './outcomes.js';
 

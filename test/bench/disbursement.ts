@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountNumber } from '../../functions/accounts/account-number.js';
-import { countInState } from '../../functions/payments/ledger/ledger-store.js';
+import { countInState } from '../../functions/payment-ledger/ledger-store.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { POPULATION_CSV_HEADER, populationLines } from '../../infra/local/population-registry/population-index.js';

@@ -11,8 +11,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type CamtEntryInput, writeCamt053 } from '../../functions/iso20022/camt.js';
 import { createJob, getJob } from '../../functions/jobs/job-store.js';
-import { type CamtEntryInput, writeCamt053 } from '../../functions/payments/iso20022/camt.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
 import { reconcileImport } from '../../functions/reconciliation/reconcile-worker.js';
 import { freePort } from '../../infra/local/free-port.js';

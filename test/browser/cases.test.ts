@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { type AccountRecord, getAccountByPersonalId } from '../../functions/accounts/account-store.js';
-import { toBankName } from '../../functions/payments/iso20022/text.js';
+import { toBankName } from '../../functions/iso20022/text.js';
 import { maskDigits } from '../../functions/shared/pii.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { launchChromium, shot, signedIn } from '../support/browser.js';

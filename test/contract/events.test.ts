@@ -29,9 +29,9 @@ import {
   getCycle,
 } from '../../functions/disbursement-cycles/cycle-store.js';
 import { checkIdFor } from '../../functions/identity-checks/verify-people.js';
+import { buildCamt053 } from '../../functions/iso20022/camt.js';
+import { buildPain002, parsePain002 } from '../../functions/iso20022/pain002.js';
 import { Message as DispatchMessage } from '../../functions/payments/dispatch-worker.js';
-import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
-import { buildPain002, parsePain002 } from '../../functions/payments/iso20022/pain002.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { StatusMessage } from '../../functions/payments/status-worker.js';
 import { readConfirmations } from '../../functions/post-office/cash-list.js';

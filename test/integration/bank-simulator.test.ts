@@ -14,9 +14,9 @@ import {
   type StatementEntry,
   type StatementEvent,
   type StatementHeader,
-} from '../../functions/payments/iso20022/camt.js';
-import { buildPain001, type Pain001Transaction } from '../../functions/payments/iso20022/pain001.js';
-import { type Pain002Report, parsePain002 } from '../../functions/payments/iso20022/pain002.js';
+} from '../../functions/iso20022/camt.js';
+import { buildPain001, type Pain001Transaction } from '../../functions/iso20022/pain001.js';
+import { type Pain002Report, parsePain002 } from '../../functions/iso20022/pain002.js';
 import { type BankSimulator, bankDate, startBankSimulator } from '../../infra/local/bank-simulator/simulator.js';
 
 const SECRET = 'test-callback-secret';

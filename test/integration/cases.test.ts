@@ -13,7 +13,7 @@ import {
   getAccountOfPerson,
 } from '../../functions/accounts/account-store.js';
 import { caseIdFor } from '../../functions/cases/case-model.js';
-import { toBankName } from '../../functions/payments/iso20022/text.js';
+import { toBankName } from '../../functions/iso20022/text.js';
 import {
   entries,
   getPayment,
@@ -21,7 +21,7 @@ import {
   paymentsInState,
   recordPending,
   transition,
-} from '../../functions/payments/ledger/ledger-store.js';
+} from '../../functions/payment-ledger/ledger-store.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';

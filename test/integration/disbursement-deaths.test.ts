@@ -9,7 +9,7 @@ import { getAccountByPersonalId } from '../../functions/accounts/account-store.j
 import { changeCycle, getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
 import { computeEntitlement } from '../../functions/entitlements/entitlement.js';
-import type { PaymentInstruction } from '../../functions/payments/ledger/ledger-store.js';
+import type { PaymentInstruction } from '../../functions/payment-ledger/ledger-store.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { cycleIn, type Harness, harness, runCycle } from '../support/disbursement.js';
 import { api, startTestPlatform } from '../support/platform.js';

@@ -12,14 +12,14 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { NOT_FINAL_METRIC } from '../../functions/disbursement-cycles/close-task.js';
 import { auditTrail, getBudget, getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
-import { paymentView } from '../../functions/payment-lookups/payment-view.js';
 import {
   entries,
   getPayment,
   type PaymentHead,
   recordPending,
   transition,
-} from '../../functions/payments/ledger/ledger-store.js';
+} from '../../functions/payment-ledger/ledger-store.js';
+import { paymentView } from '../../functions/payment-lookups/payment-view.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { stepFunctions } from '../../functions/shared/aws-clients.js';
 import { writeObject } from '../../functions/shared/objects.js';

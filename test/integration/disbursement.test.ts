@@ -3,7 +3,7 @@
  * approve as another officer, pay through the bank simulator (ISO 20022), collect statuses, close balanced.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { entries, paymentsInState } from '../../functions/payments/ledger/ledger-store.js';
+import { entries, paymentsInState } from '../../functions/payment-ledger/ledger-store.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { agedAtLeast } from '../support/categories.js';
 import { api, demoUser, eventually, startTestPlatform } from '../support/platform.js';

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildPain002 } from '../../functions/payments/iso20022/pain002.js';
-import { entries } from '../../functions/payments/ledger/ledger-store.js';
+import { buildPain002 } from '../../functions/iso20022/pain002.js';
+import { entries } from '../../functions/payment-ledger/ledger-store.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { cyclePayments, type Harness, harness, postCallback, runCycle, signCallback } from '../support/disbursement.js';
 import { startTestPlatform } from '../support/platform.js';

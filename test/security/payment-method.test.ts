@@ -8,7 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AccountRecord, getAccountByPersonalId } from '../../functions/accounts/account-store.js';
-import { toBankName } from '../../functions/payments/iso20022/text.js';
+import { toBankName } from '../../functions/iso20022/text.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { BANK_BIN, type Harness, harness } from '../support/disbursement.js';

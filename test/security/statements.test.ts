@@ -6,8 +6,8 @@
  * Each file is refused or its lines are NOT_OURS; no 79 payment changes and no 79 payment id is revealed.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildCamt053 } from '../../functions/payments/iso20022/camt.js';
-import { entries, getPayment } from '../../functions/payments/ledger/ledger-store.js';
+import { buildCamt053 } from '../../functions/iso20022/camt.js';
+import { entries, getPayment } from '../../functions/payment-ledger/ledger-store.js';
 import { moveProposal } from '../../functions/reconciliation/import-job.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import {

@@ -7,15 +7,15 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import { type CycleRecord, getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
-import { buildPain002, type PaymentStatus } from '../../functions/payments/iso20022/pain002.js';
+import { buildPain002, type PaymentStatus } from '../../functions/iso20022/pain002.js';
 import {
   entries,
   getPayment,
   type LedgerEntry,
   type PaymentHead,
   paymentsInState,
-} from '../../functions/payments/ledger/ledger-store.js';
-import { decideTransition, PAYMENT_STATES, type PaymentState } from '../../functions/payments/ledger/payment-state.js';
+} from '../../functions/payment-ledger/ledger-store.js';
+import { decideTransition, PAYMENT_STATES, type PaymentState } from '../../functions/payment-ledger/payment-state.js';
 import { contentId } from '../../functions/shared/ids.js';
 import type { BankSimulatorStats } from '../../infra/local/bank-simulator/simulator.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';

@@ -4,8 +4,8 @@
  * Needs a started LocalPlatform in this process (its table variables).
  */
 import { openAccount } from '../../functions/accounts/account-store.js';
-import { recordPending, transition } from '../../functions/payments/ledger/ledger-store.js';
-import type { PaymentState } from '../../functions/payments/ledger/payment-state.js';
+import { recordPending, transition } from '../../functions/payment-ledger/ledger-store.js';
+import type { PaymentState } from '../../functions/payment-ledger/payment-state.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import type { DemoUser } from '../../infra/local/demo-users.js';
 

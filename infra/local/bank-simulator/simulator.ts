@@ -3,7 +3,7 @@
  * runtime. It receives pain.001 credit-transfer files, answers pain.002 status reports (synchronously for the
  * receipt, then as signed callbacks), serves camt.053 end-of-day statements and camt.054 notifications, and
  * injects the faults the platform must survive. The messages are read and written with the project's own
- * codecs (functions/payments/iso20022); the pain.001 reader is ./pain001-reader.ts.
+ * codecs (functions/iso20022); the pain.001 reader is ./pain001-reader.ts.
  *
  * HTTP API
  *   POST /iso20022/pain.001          pain.001 XML → 202 pain.002 GrpSts ACTC (receipt; processing is async);
@@ -56,21 +56,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { buildAcmt024, parseAcmt023, type VerificationRequest } from '../../../functions/payments/iso20022/acmt.js';
+import { buildAcmt024, parseAcmt023, type VerificationRequest } from '../../../functions/iso20022/acmt.js';
 import {
   buildCamt053,
   buildCamt054,
   type CamtEntryInput,
   type CamtStatementInput,
-} from '../../../functions/payments/iso20022/camt.js';
+} from '../../../functions/iso20022/camt.js';
 import {
   buildPain002,
   isValidId,
   type Pain002Input,
   type Pain002ReasonInput,
   type PaymentStatus,
-} from '../../../functions/payments/iso20022/pain002.js';
-import { isValidDate, isValidDateTime } from '../../../functions/payments/iso20022/text.js';
+} from '../../../functions/iso20022/pain002.js';
+import { isValidDate, isValidDateTime } from '../../../functions/iso20022/text.js';
 import {
   checkPain001,
   Pain001FormatError,

@@ -7,7 +7,7 @@ import {
   parseAcmt023,
   parseAcmt024,
   type VerificationReport,
-} from '../../../functions/payments/iso20022/acmt.js';
+} from '../../../functions/iso20022/acmt.js';
 
 const request = {
   msgId: 'V0001',

@@ -12,7 +12,7 @@ import {
   reasonCodeOf,
   reissueOwnsMonths,
 } from '../../../functions/cases/case-model.js';
-import { PAYMENT_STATES } from '../../../functions/payments/ledger/payment-state.js';
+import { PAYMENT_STATES } from '../../../functions/payment-ledger/payment-state.js';
 import { paymentIdFor, reissueIdFor } from '../../../functions/payments/payment-id.js';
 
 const payment: FailedPayment = {

@@ -9,7 +9,7 @@ import {
   mayStillSend,
   OPEN_AT_CUTOFF,
 } from '../../../functions/disbursement-cycles/cutoff.js';
-import { decideTransition, PAYMENT_STATES } from '../../../functions/payments/ledger/payment-state.js';
+import { decideTransition, PAYMENT_STATES } from '../../../functions/payment-ledger/payment-state.js';
 
 const status = (state: 'ACCEPTED' | 'SETTLED' | 'REJECTED' | undefined, code: string): BankAnswer => ({
   kind: 'status',

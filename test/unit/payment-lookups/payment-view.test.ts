@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { AccountRecord } from '../../../functions/accounts/account-store.js';
+import type { LedgerEntry, PaymentHead } from '../../../functions/payment-ledger/ledger-store.js';
+import { PAYMENT_STATES, type PaymentState } from '../../../functions/payment-ledger/payment-state.js';
 import {
   accountView,
   byNewest,
@@ -13,8 +15,6 @@ import {
   vndLabel,
 } from '../../../functions/payment-lookups/payment-view.js';
 import { withinJurisdiction } from '../../../functions/payment-lookups/person-handler.js';
-import type { LedgerEntry, PaymentHead } from '../../../functions/payments/ledger/ledger-store.js';
-import { PAYMENT_STATES, type PaymentState } from '../../../functions/payments/ledger/payment-state.js';
 import { maskAccount } from '../../../functions/shared/pii.js';
 import { AccountView, PAYMENT_STATUSES, PaymentView } from '../../../schemas/payment-lookups.js';
 

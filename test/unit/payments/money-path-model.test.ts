@@ -20,7 +20,7 @@ import {
   FINAL_STATES,
   type PaymentState,
   stateForBankStatus,
-} from '../../../functions/payments/ledger/payment-state.js';
+} from '../../../functions/payment-ledger/payment-state.js';
 
 type Channel = 'BANK' | 'POST_OFFICE';
 type BankOutcome = 'ACSC' | 'RJCT' | 'ACSP';

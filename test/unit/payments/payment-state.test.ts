@@ -5,7 +5,7 @@ import {
   PAYMENT_STATES,
   type PaymentState,
   UNPAID_STATES,
-} from '../../../functions/payments/ledger/payment-state.js';
+} from '../../../functions/payment-ledger/payment-state.js';
 
 describe('payment lifecycle', () => {
   it('at the cut-off a PENDING payment can end NOT_SENT or UNKNOWN; a sent one never NOT_SENT', () => {

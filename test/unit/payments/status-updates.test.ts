@@ -2,12 +2,7 @@
  * Issue 14 item 5: a pain.002 that rejects a whole message (GrpSts RJCT) or a block (PmtInfSts RJCT) rejects
  * every payment of it that it does not answer on its own. Minimal pain.002 files written for this test.
  */
-import {
-  isBlockOf,
-  parsePain002,
-  rejectsWholeBlocks,
-  statusUpdates,
-} from '../../../functions/payments/iso20022/pain002.js';
+import { isBlockOf, parsePain002, rejectsWholeBlocks, statusUpdates } from '../../../functions/iso20022/pain002.js';
 
 const MSG = 'MABCDEFGHIJKLMNOPQRSTUVWX'; // 25 characters, as the dispatch worker names them
 const BLOCK = `${MSG}-20260203`;

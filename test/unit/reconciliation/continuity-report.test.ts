@@ -1,4 +1,4 @@
-import type { StatementHeader } from '../../../functions/payments/iso20022/camt.js';
+import type { StatementHeader } from '../../../functions/iso20022/camt.js';
 import { bankingDaysBetween, isBankingDay, vietnamDate } from '../../../functions/reconciliation/banking-days.js';
 import {
   continuityWith,

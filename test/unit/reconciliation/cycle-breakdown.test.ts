@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mainCategory } from '../../../functions/entitlements/cycle-totals.js';
-import { instructionHash, type PaymentInstruction } from '../../../functions/payments/ledger/ledger-store.js';
-import { PAYMENT_STATES } from '../../../functions/payments/ledger/payment-state.js';
+import { instructionHash, type PaymentInstruction } from '../../../functions/payment-ledger/ledger-store.js';
+import { PAYMENT_STATES } from '../../../functions/payment-ledger/payment-state.js';
 import {
   categoryLabel,
   categoryRows,

@@ -8,7 +8,7 @@ import {
   parseCamt053,
   type StatementEntry,
   type StatementHeader,
-} from '../../../functions/payments/iso20022/camt.js';
+} from '../../../functions/iso20022/camt.js';
 import { continuityWith, StatementArithmetic, statementMoney } from '../../../functions/reconciliation/continuity.js';
 import { alreadyLoadedFinding, matchEntry } from '../../../functions/reconciliation/match.js';
 import { addTo, emptyTotals } from '../../../functions/reconciliation/report.js';

@@ -1,4 +1,4 @@
-import type { StatementEntry, TransactionDetails } from '../../../functions/payments/iso20022/camt.js';
+import type { StatementEntry, TransactionDetails } from '../../../functions/iso20022/camt.js';
 import {
   type Booking,
   batchMessageId,

@@ -2,8 +2,9 @@
  * Issue 14 item 4: an MT940 statement's closing balance (:62F:, after the entries) is kept, so the next
  * statement's opening balance (:60F:) is checked against it, as for camt.053. Minimal MT940 pair written here.
  */
-import type { StatementEnd, StatementEvent, StatementHeader } from '../../../functions/payments/iso20022/camt.js';
-import { parseMt940 } from '../../../functions/payments/statements/mt940.js';
+
+import { parseMt940 } from '../../../functions/bank-statements/mt940.js';
+import type { StatementEnd, StatementEvent, StatementHeader } from '../../../functions/iso20022/camt.js';
 import {
   continuityWith,
   type LoadedStatement,

@@ -1,5 +1,5 @@
 /** Issue 14 item 8: NOTPROVIDED (and NONREF, blanks) is no reference at all, not a reference we do not know. */
-import type { StatementEntry } from '../../../functions/payments/iso20022/camt.js';
+import type { StatementEntry } from '../../../functions/iso20022/camt.js';
 import { matchEntry } from '../../../functions/reconciliation/match.js';
 
 const vnd = (n: number) => ({ currency: 'VND', minor: BigInt(n), exponent: 0 });

@@ -2,7 +2,7 @@
  * Issue 14 item 2: a camt.054 notification and the camt.053 statement of the same booking are two views of one
  * booking: the one read second is LINKED to the first (either order), never a DUPLICATE_ENTRY.
  */
-import type { StatementEntry, StatementMessage } from '../../../functions/payments/iso20022/camt.js';
+import type { StatementEntry, StatementMessage } from '../../../functions/iso20022/camt.js';
 import {
   type Booking,
   type LedgerPayment,

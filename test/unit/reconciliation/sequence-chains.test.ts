@@ -2,7 +2,7 @@
  * Issue 14 item 3: each message type, and each numbering (electronic or legal sequence), is its own chain: a
  * camt.054 numbered 50 after a camt.053 numbered 10 reports nothing missing.
  */
-import type { StatementHeader } from '../../../functions/payments/iso20022/camt.js';
+import type { StatementHeader } from '../../../functions/iso20022/camt.js';
 import { continuityWith, statementChain } from '../../../functions/reconciliation/continuity.js';
 
 function header(over: Partial<StatementHeader>): StatementHeader {

@@ -1,5 +1,5 @@
 /** Issue 14 item 5: an imported pain.002's lines, one per payment, block and file rejections named as such. */
-import type { AppliedStatus } from '../../../functions/payments/ledger/ledger-store.js';
+import type { AppliedStatus } from '../../../functions/payment-ledger/ledger-store.js';
 import { statusFindings } from '../../../functions/reconciliation/status-findings.js';
 
 const applied: AppliedStatus[] = [

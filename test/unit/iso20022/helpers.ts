@@ -1,7 +1,7 @@
 /** Test helpers: a tiny local-name tree reader built on the streaming reader, samples, generators. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { XmlStreamReader } from '../../../../functions/payments/iso20022/xml-stream.js';
+import { XmlStreamReader } from '../../../functions/iso20022/xml-stream.js';
 
 export interface Node {
   name: string;
@@ -41,7 +41,7 @@ export function at(n: Node, path: string): Node {
 export const textAt = (n: Node, path: string): string => at(n, path).text;
 
 /** Public bank files copied into the repository (origin and licence: SOURCES.md). */
-export const SAMPLES = new URL('../../../fixtures/bank-samples/', import.meta.url);
+export const SAMPLES = new URL('../../fixtures/bank-samples/', import.meta.url);
 export const sample = (rel: string): string => readFileSync(fileURLToPath(new URL(rel, SAMPLES)), 'utf8');
 export const sampleBytes = (rel: string): Uint8Array => readFileSync(fileURLToPath(new URL(rel, SAMPLES)));
 

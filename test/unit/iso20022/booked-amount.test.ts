@@ -2,8 +2,8 @@
  * Issue 14 item 1: the booked amount of a transaction is TxDtls/Amt or AmtDtls/TxAmt, never AmtDtls/InstdAmt
  * (what the originator instructed, often in another currency). Minimal camt.053 written for this test.
  */
-import { collectStatements, parseCamt053, type StatementEntry } from '../../../../functions/payments/iso20022/camt.js';
-import { type LedgerPayment, matchEntry } from '../../../../functions/reconciliation/match.js';
+import { collectStatements, parseCamt053, type StatementEntry } from '../../../functions/iso20022/camt.js';
+import { type LedgerPayment, matchEntry } from '../../../functions/reconciliation/match.js';
 
 /** A camt.053.001.02 entry booked VND 250,000 whose TxDtls carry the instructed USD 10.00 first. */
 function camt(amtDtls: string, version = '02'): string {

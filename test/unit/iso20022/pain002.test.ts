@@ -5,7 +5,7 @@ import {
   PAYMENT_STATUSES,
   type Pain002Input,
   parsePain002,
-} from '../../../../functions/payments/iso20022/pain002.js';
+} from '../../../functions/iso20022/pain002.js';
 import { chunks, errorOf, sample } from './helpers.js';
 
 const input: Pain002Input = {

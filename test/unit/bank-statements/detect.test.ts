@@ -1,13 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  buildCamt054,
-  parseCamt053,
-  parseCamt054,
-  type StatementEvent,
-} from '../../../../functions/payments/iso20022/camt.js';
-import { buildPain002 } from '../../../../functions/payments/iso20022/pain002.js';
-import { readStatement, sniffStatement } from '../../../../functions/payments/statements/detect.js';
-import { parseMt940 } from '../../../../functions/payments/statements/mt940.js';
+import { readStatement, sniffStatement } from '../../../functions/bank-statements/detect.js';
+import { parseMt940 } from '../../../functions/bank-statements/mt940.js';
+import { buildCamt054, parseCamt053, parseCamt054, type StatementEvent } from '../../../functions/iso20022/camt.js';
+import { buildPain002 } from '../../../functions/iso20022/pain002.js';
 import { chunks, collect, sampleBytes } from '../iso20022/helpers.js';
 import { failure } from './helpers.js';
 

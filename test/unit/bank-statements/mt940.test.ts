@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseInfo, parseMt940 } from '../../../functions/bank-statements/mt940.js';
 import type {
   StatementEnd,
   StatementEntry,
   StatementEvent,
   StatementHeader,
   StatementProblem,
-} from '../../../../functions/payments/iso20022/camt.js';
-import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
-import { parseInfo, parseMt940 } from '../../../../functions/payments/statements/mt940.js';
+} from '../../../functions/iso20022/camt.js';
+import { Iso20022Error } from '../../../functions/iso20022/errors.js';
 import { chunks, collect, errorOf, sampleBytes } from '../iso20022/helpers.js';
 import { failure } from './helpers.js';
 

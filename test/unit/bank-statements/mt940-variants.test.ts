@@ -3,9 +3,10 @@
  * bank-proprietary :NS: fields are read past, and a .sta file that is not MT940 says so (not "CSV header
  * invalid"). Minimal files written for this test.
  */
-import type { StatementEntry, StatementEvent } from '../../../../functions/payments/iso20022/camt.js';
-import { readStatement } from '../../../../functions/payments/statements/detect.js';
-import { parseMt940 } from '../../../../functions/payments/statements/mt940.js';
+
+import { readStatement } from '../../../functions/bank-statements/detect.js';
+import { parseMt940 } from '../../../functions/bank-statements/mt940.js';
+import type { StatementEntry, StatementEvent } from '../../../functions/iso20022/camt.js';
 import { failure } from './helpers.js';
 
 const BODY = [

@@ -1,10 +1,6 @@
 /** Issue 14 item 8: a pain.001 whose control sum would need more than the schema's 18 digits is refused. */
-import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
-import {
-  buildPain001,
-  MAX_CONTROL_SUM,
-  type Pain001Transaction,
-} from '../../../../functions/payments/iso20022/pain001.js';
+import { Iso20022Error } from '../../../functions/iso20022/errors.js';
+import { buildPain001, MAX_CONTROL_SUM, type Pain001Transaction } from '../../../functions/iso20022/pain001.js';
 
 const MAX_TX = 999_999_999_999_999n; // the largest single amount the builder takes (15 digits)
 

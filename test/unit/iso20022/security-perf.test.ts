@@ -1,14 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
-import {
-  buildCamt053,
-  type CamtEntryInput,
-  parseCamt053,
-  writeCamt053,
-} from '../../../../functions/payments/iso20022/camt.js';
-import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
-import { parsePain002 } from '../../../../functions/payments/iso20022/pain002.js';
+import { buildCamt053, type CamtEntryInput, parseCamt053, writeCamt053 } from '../../../functions/iso20022/camt.js';
+import { Iso20022Error } from '../../../functions/iso20022/errors.js';
+import { parsePain002 } from '../../../functions/iso20022/pain002.js';
 import { chunks, collect, errorOf } from './helpers.js';
 
 const XXE = `<?xml version="1.0"?>

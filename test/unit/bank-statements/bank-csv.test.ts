@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseBankAmount, parseBankCsv } from '../../../functions/bank-statements/bank-csv.js';
 import type {
   StatementEnd,
   StatementEntry,
   StatementEvent,
   StatementHeader,
   StatementProblem,
-} from '../../../../functions/payments/iso20022/camt.js';
-import { parseBankAmount, parseBankCsv } from '../../../../functions/payments/statements/bank-csv.js';
+} from '../../../functions/iso20022/camt.js';
 import { chunks, collect } from '../iso20022/helpers.js';
 import { failure } from './helpers.js';
 

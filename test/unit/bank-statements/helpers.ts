@@ -1,5 +1,5 @@
 /** Test helpers for the statement parsers (the iso20022 helpers give samples, chunking and collecting). */
-import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
+import { Iso20022Error } from '../../../functions/iso20022/errors.js';
 
 /** The Iso20022Error a promise rejects with (fails the test when it resolves or throws something else). */
 export async function failure(p: Promise<unknown>): Promise<Iso20022Error> {

@@ -14,7 +14,7 @@
  * what the originator instructed (often in another currency) and is kept apart as `instructedAmount`.
  */
 
-import type { Localized } from '../../../schemas/messages.js';
+import type { Localized } from '../../schemas/messages.js';
 import { type Money, parseAmount, vndAmount } from './amounts.js';
 import { type Iso20022ErrorCode, isoErrors } from './errors.js';
 import { isValidDate, isValidDateTime, Problems, toBankName, toBankText, XmlWriter } from './text.js';

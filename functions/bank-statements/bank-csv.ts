@@ -26,10 +26,10 @@
  * Callers that must not book a partial statement check for problem events. A file that is not a statement
  * CSV at all (no header, bad encoding, binary) throws Iso20022Error.
  */
-import { CsvRecordParser, decodeText } from '../../beneficiary-lists/file-formats/csv-reader.js';
-import { parseListDate } from '../../beneficiary-lists/file-formats/dates.js';
-import { FileFormatError } from '../../beneficiary-lists/file-formats/errors.js';
-import { headerKey, type PhysicalRecord } from '../../beneficiary-lists/file-formats/template.js';
+import { CsvRecordParser, decodeText } from '../beneficiary-lists/file-formats/csv-reader.js';
+import { parseListDate } from '../beneficiary-lists/file-formats/dates.js';
+import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
+import { headerKey, type PhysicalRecord } from '../beneficiary-lists/file-formats/template.js';
 import { currencyExponent, type Money, toMoney } from '../iso20022/amounts.js';
 import type {
   AccountRef,

@@ -19,9 +19,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../shared/aws-clients.js';
-import { inParallel } from '../../shared/in-parallel.js';
-import { resources } from '../../shared/resources.js';
 import {
   type OurMessage,
   type Pain002Report,
@@ -30,6 +27,9 @@ import {
   statusUpdates,
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
+import { dynamo } from '../shared/aws-clients.js';
+import { inParallel } from '../shared/in-parallel.js';
+import { resources } from '../shared/resources.js';
 import { decideTransition, type PaymentState, stateForBankStatus, type TransitionDecision } from './payment-state.js';
 
 const table = () => resources.table('payments');

@@ -5,7 +5,7 @@
  * with its position in `details` (character offset, statement and entry numbers). Details never carry names
  * or account numbers (personal data).
  */
-import type { Localized } from '../../../schemas/messages.js';
+import type { Localized } from '../../schemas/messages.js';
 
 export const ISO20022_ERROR_CODES = [
   /** A DOCTYPE / ENTITY declaration (XXE, billion laughs) — refused before anything is expanded. */

@@ -11,8 +11,8 @@ import {
   type StatementEntry,
   type StatementEvent,
   type StatementHeader,
-} from '../../../../functions/payments/iso20022/camt.js';
-import { toBankName } from '../../../../functions/payments/iso20022/text.js';
+} from '../../../functions/iso20022/camt.js';
+import { toBankName } from '../../../functions/iso20022/text.js';
 import { at, chunks, collect, errorOf, sample, textAt, tree } from './helpers.js';
 
 const entries = (evs: StatementEvent[]) => evs.filter((e): e is StatementEntry => e.type === 'entry');

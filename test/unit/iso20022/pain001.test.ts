@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { Iso20022Error } from '../../../../functions/payments/iso20022/errors.js';
-import {
-  buildPain001,
-  type Pain001Batch,
-  type Pain001Transaction,
-} from '../../../../functions/payments/iso20022/pain001.js';
-import { toAscii, toBankName } from '../../../../functions/payments/iso20022/text.js';
+import { Iso20022Error } from '../../../functions/iso20022/errors.js';
+import { buildPain001, type Pain001Batch, type Pain001Transaction } from '../../../functions/iso20022/pain001.js';
+import { toAscii, toBankName } from '../../../functions/iso20022/text.js';
 import { at, children, errorOf, textAt, tree } from './helpers.js';
 
 const BINS = ['970436', '970415', '970418', '970405', '970422'];

@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
-import type { StatementEvent } from '../../../../functions/payments/iso20022/camt.js';
-import { parseBankCsv } from '../../../../functions/payments/statements/bank-csv.js';
-import { readStatement } from '../../../../functions/payments/statements/detect.js';
-import { parseMt940 } from '../../../../functions/payments/statements/mt940.js';
+import { parseBankCsv } from '../../../functions/bank-statements/bank-csv.js';
+import { readStatement } from '../../../functions/bank-statements/detect.js';
+import { parseMt940 } from '../../../functions/bank-statements/mt940.js';
+import type { StatementEvent } from '../../../functions/iso20022/camt.js';
 
 /**
  * Retained heap after full collections, sampled along a million-entry statement: what the parsers keep must
