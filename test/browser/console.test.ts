@@ -122,16 +122,17 @@ describe('sign-in through the identity provider (authorization code + PKCE)', ()
 
   it('when the token expires the console returns to sign-in, says why, and keeps no session', async () => {
     const preparer = DEMO_USERS.find((u) => u.username === 'ketoan.lap') as (typeof DEMO_USERS)[number];
-    // 34 s: the console treats a token as expired 30 s early, so this one lasts about 4 s on the page.
-    const token = await platform.identityProvider.tokenFor(preparer, { expiresInSeconds: 34 });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${platform.url}/#/signin`);
+    // 40 s: the console treats a token as expired 30 s early, so this one lasts about 10 s on the page. Issued
+    // once the console is loaded, so that a slow first load on a busy machine does not use it up.
+    const token = await platform.identityProvider.tokenFor(preparer, { expiresInSeconds: 40 });
     await page.evaluate(
       `sessionStorage.setItem('ansinh.session', ${JSON.stringify(token)}); location.hash = '#/cycles'`,
     );
     await page.locator('#list-h').waitFor();
-    await page.locator('#signin').waitFor({ timeout: 15_000 });
+    await page.locator('#signin').waitFor({ timeout: 25_000 });
     expect(await textOf(page.locator('main [role="status"]'), /hết hạn/)).toBe(
       'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.',
     );
