@@ -280,6 +280,8 @@ describe('a payment rejected with AC04, worked through the console until it is p
 
   it('the beneficiary follows the case on a phone: what happened, its progress and what they were told', async () => {
     const { page, context } = await beneficiary(0);
+    // The month's latest payment is the re-issue that arrived, not the rejected one it replaced.
+    await textOf(page.locator('#latest-payment .status'), /^Đã chuyển vào tài khoản/);
     const mine = page.locator('#my-cases li[data-case-period="2026-01"]');
     await textOf(mine.locator('.status'), /^Đã xong$/);
     expect(await mine.locator('ol.progress li').count()).toBe(4);
