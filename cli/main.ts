@@ -100,18 +100,113 @@ function exitFor(status: number): number {
   return EXIT.ERROR;
 }
 
+// ------------------------------------------------------------------------------------------------ answers
+// What the CLI reads of the API's answers (the full shapes are in the OpenAPI document): every field optional
+// where the API may leave it out, so a missing field prints blank instead of crashing.
+
+/** An error body: `{ error: { code, message: { vi, en } } }`, or a bare `{ message }` from a gateway. */
+type Lang = Ctx['lang'];
+
+interface ErrorBody {
+  error?: { code?: string; message?: { vi?: string; en?: string } };
+  message?: string;
+}
+
+interface Counted {
+  count?: number;
+  amount?: number;
+}
+
+interface Outcome extends Counted {
+  outcome: string;
+  severity: number;
+  label?: Record<Lang, string>;
+}
+
+interface ListView {
+  listId: string;
+  duplicate?: boolean;
+  failure?: { code?: string; message?: { vi?: string; en?: string } };
+  fileName?: string;
+  status: string;
+  createdAt?: string;
+  rows?: number;
+  byOutcome?: Record<string, number>;
+  totals?: { rows: number; accountsOpened?: number; flagged?: number; byOutcome?: Record<string, number> };
+}
+
+interface CycleView {
+  cycleId: string;
+  status: string;
+  period?: string;
+  programme?: string;
+  createdAt?: string;
+  /** In a list page: the draft's payees and amount. */
+  payees?: number;
+  amount?: number;
+  contentHash?: string;
+  submittedHash?: string;
+  approvedHash?: string;
+  totals?: { payees: number; amount: number; byChannel?: { key: string; people: number; amount: number }[] };
+  closing?: Record<string, Counted | undefined>;
+  progress?: { chunks: number; chunksDispatched: number; byState?: Record<string, number> };
+}
+
+interface StatementView {
+  statementId: string;
+  currency?: string;
+  foreign?: { credits: string; debits: string; closingBalance?: string };
+}
+
+interface ImportView {
+  importId: string;
+  fileName?: string;
+  format?: string;
+  status: string;
+  lines?: number;
+  createdAt?: string;
+  entriesProcessed?: number;
+  outcomes?: Outcome[];
+  statements?: StatementView[];
+  proposal?: { status: string; changes: number; hash: string; label?: Record<Lang, string> };
+}
+
+interface CycleReconciliation {
+  cycleId: string;
+  asOf: string;
+  approved?: Counted;
+  balanced?: { count?: boolean; amount?: boolean };
+  outcomes?: Outcome[];
+  byCategory?: (Counted & { category: string; label?: Record<Lang, string>; outcomes?: Outcome[] })[];
+}
+
+interface TraceStep {
+  step: string;
+  recorded: boolean;
+  [field: string]: unknown;
+}
+
+interface TraceView {
+  paymentId: string;
+  period: string;
+  amount: number;
+  state: string;
+  steps: TraceStep[];
+}
+
 /** A bilingual message as the API gives it: Vietnamese, then English (one of them if only one is there). */
 function bilingual(m: { vi?: string; en?: string } | undefined): string | undefined {
   const parts = [m?.vi, m?.en].filter((x): x is string => !!x);
   return parts.length ? parts.join(' / ') : undefined;
 }
 
-function apiError(status: number, body: any): CliError {
+function apiError(status: number, body: ErrorBody | string | undefined): CliError {
+  if (typeof body !== 'object') body = undefined;
   const m = bilingual(body?.error?.message) ?? body?.message ?? `HTTP ${status}`;
   return new CliError(exitFor(status), `${m}${body?.error?.code ? ` (${body.error.code})` : ''}`);
 }
 
-async function call<T = any>(c: Ctx, method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(c: Ctx, method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${c.url}${path}`, {
@@ -129,13 +224,13 @@ async function call<T = any>(c: Ctx, method: string, path: string, body?: unknow
     );
   }
   const text = await res.text();
-  let parsed: any;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = text;
   }
-  if (!res.ok) throw apiError(res.status, parsed);
+  if (!res.ok) throw apiError(res.status, parsed as ErrorBody | string | undefined);
   return parsed as T;
 }
 
@@ -186,7 +281,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * Files of any size go the way AWS needs them to (API Gateway and Lambda refuse bodies over a few MB): an
  * upload link from `<path>/uploads`, the file streamed to storage with a progress bar, then `POST <path>`.
  */
-async function uploadFile(c: Ctx, path: string, file: string): Promise<any> {
+async function uploadFile<T>(c: Ctx, path: string, file: string): Promise<T> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -199,7 +294,7 @@ async function uploadFile(c: Ctx, path: string, file: string): Promise<any> {
     throw new CliError(EXIT.REFUSED, T(c, `Tệp lớn hơn ${mb} MB.`, `The file is larger than ${mb} MB.`));
   }
   await putToStorage(c, link.uploadUrl, file, size);
-  return call(c, 'POST', path, { uploadId: link.uploadId, fileName: basename(file) });
+  return call<T>(c, 'POST', path, { uploadId: link.uploadId, fileName: basename(file) });
 }
 
 /** RFC 6761: `*.localhost` is loopback (the local storage's bucket names), whatever the system resolver says. */
@@ -366,14 +461,14 @@ const dateFmt = new Intl.DateTimeFormat('en-GB', {
 /** dd/mm/yyyy, Vietnam time. */
 const viDate = (iso: string | undefined) => (iso ? dateFmt.format(new Date(iso)) : '');
 
-interface Column {
+interface Column<T> {
   head: string;
-  value: (item: any) => string;
+  value: (item: T) => string;
   right?: boolean;
 }
 
 /** Columns padded to their widest cell (numbers to the right). */
-function tableText(columns: Column[], items: any[]): string {
+function tableText<T>(columns: Column<T>[], items: T[]): string {
   const cells = [columns.map((col) => col.head), ...items.map((i) => columns.map((col) => col.value(i)))];
   const widths = columns.map((_, k) => Math.max(...cells.map((row) => (row[k] ?? '').length)));
   return cells
@@ -390,12 +485,12 @@ function tableText(columns: Column[], items: any[]): string {
  * `<thing> ls`: one page of a list route (or every page with --all), newest first, as a table or --json
  * (`{ jurisdiction, items, nextCursor }`). A next page is announced on stderr with its --cursor.
  */
-async function listCommand(
+async function listCommand<T>(
   c: Ctx,
   path: string,
   filters: Record<string, string | undefined>,
   opts: Opts,
-  columns: Column[],
+  columns: Column<T>[],
 ) {
   const limit = opts.limit ?? '20';
   if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 100)
@@ -403,12 +498,12 @@ async function listCommand(
   const query = new URLSearchParams({ limit });
   for (const [k, v] of Object.entries({ ...filters, jurisdiction: opts.jurisdiction })) if (v) query.set(k, v);
   let cursor = opts.cursor;
-  const items: any[] = [];
+  const items: T[] = [];
   let jurisdiction = '';
   do {
     const q = new URLSearchParams(query);
     if (cursor) q.set('cursor', cursor);
-    const page = await call<{ jurisdiction: string; items: any[]; nextCursor?: string }>(c, 'GET', `${path}?${q}`);
+    const page = await call<{ jurisdiction: string; items: T[]; nextCursor?: string }>(c, 'GET', `${path}?${q}`);
     jurisdiction = page.jurisdiction;
     items.push(...page.items);
     cursor = page.nextCursor;
@@ -430,7 +525,7 @@ function print(c: Ctx, value: unknown, human: string) {
 
 // ------------------------------------------------------------------------------------------------ lists
 
-function listSummary(c: Ctx, l: any): string {
+function listSummary(c: Ctx, l: ListView): string {
   const t = l.totals;
   const lines = [`${T(c, 'Danh sách', 'List')} ${l.listId} (${l.fileName}): ${l.status}`];
   if (t) {
@@ -452,7 +547,7 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
       }).catch((err) => {
         throw new CliError(EXIT.UNREACHABLE, String(err));
       });
-      if (!res.ok) throw apiError(res.status, await res.json().catch(() => undefined));
+      if (!res.ok) throw apiError(res.status, (await res.json().catch(() => undefined)) as ErrorBody | undefined);
       const file = opts.output ?? `mau-danh-sach-tro-cap.${format}`;
       writeFileSync(file, Buffer.from(await res.arrayBuffer()));
       print(c, { file }, `${T(c, 'Đã lưu', 'Saved')} ${file}`);
@@ -461,7 +556,7 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
     case 'upload': {
       const [file] = args;
       if (!file) throw new CliError(EXIT.USAGE, T(c, 'Thiếu tệp danh sách.', 'Missing the list file.'));
-      const first = await uploadFile(c, '/v1/beneficiary-lists', file);
+      const first = await uploadFile<ListView>(c, '/v1/beneficiary-lists', file);
       if (first.duplicate)
         c.err(
           `${T(c, 'Tệp này đã được tải lên: mở danh sách cũ.', 'This file was uploaded before: the first list.')}\n`,
@@ -473,9 +568,9 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
       const show = status(c, T(c, 'Đối chiếu', 'Verifying'));
       const list = await waitFor(
         c,
-        () => call(c, 'GET', `/v1/beneficiary-lists/${first.listId}`),
-        (l: any) => ['COMPLETED', 'FAILED'].includes(l.status),
-        (l: any) => show(l.status),
+        () => call<ListView>(c, 'GET', `/v1/beneficiary-lists/${first.listId}`),
+        (l) => ['COMPLETED', 'FAILED'].includes(l.status),
+        (l) => show(l.status),
       );
       if (c.tty) c.err('\n');
       print(c, list, listSummary(c, list));
@@ -483,7 +578,7 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
       return list.totals && list.totals.byOutcome?.ACCEPTED !== list.totals.rows ? EXIT.ATTENTION : EXIT.OK;
     }
     case 'ls':
-      return listCommand(
+      return listCommand<ListView>(
         c,
         '/v1/beneficiary-lists',
         { status: opts.status, mine: opts.mine ? 'true' : undefined },
@@ -498,11 +593,11 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
             value: (l) => (l.byOutcome ? num(l.byOutcome.ACCEPTED) : ''),
             right: true,
           },
-          { head: T(c, 'Tệp', 'File'), value: (l) => l.fileName },
+          { head: T(c, 'Tệp', 'File'), value: (l) => l.fileName ?? '' },
         ],
       );
     case 'show': {
-      const list = await call(c, 'GET', `/v1/beneficiary-lists/${need(c, args[0], 'listId')}`);
+      const list = await call<ListView>(c, 'GET', `/v1/beneficiary-lists/${need(c, args[0], 'listId')}`);
       print(c, list, listSummary(c, list));
       return list.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
@@ -521,7 +616,7 @@ async function lists(c: Ctx, sub: string | undefined, args: string[], opts: Opts
 
 // ------------------------------------------------------------------------------------------------ cycles
 
-function cycleSummary(c: Ctx, cy: any): string {
+function cycleSummary(c: Ctx, cy: CycleView): string {
   const lines = [`${T(c, 'Kỳ chi trả', 'Cycle')} ${cy.cycleId}: ${cy.status}`];
   if (cy.totals) {
     lines.push(
@@ -545,23 +640,23 @@ function cycleSummary(c: Ctx, cy: any): string {
   return lines.join('\n');
 }
 
-const finished = (x: any) => ['CLOSED', 'FAILED'].includes(x.status);
+const finished = (x: CycleView) => ['CLOSED', 'FAILED'].includes(x.status);
 
 /**
  * The payment files are out: every chunk handed to its rail. What follows (the bank's answers, the post
  * office's, the settlement cut-off days later) is `cycles wait`'s to follow, not the approval's.
  */
-export const filesSent = (x: any) =>
-  finished(x) || (x.progress?.chunks > 0 && x.progress.chunksDispatched >= x.progress.chunks);
+export const filesSent = (x: CycleView) =>
+  finished(x) || (!!x.progress && x.progress.chunks > 0 && x.progress.chunksDispatched >= x.progress.chunks);
 
 /** What is still open once the files are sent: payments without a final answer, per state. */
-function stillOpen(cy: any): Record<'PENDING' | 'SENT' | 'ACCEPTED', number> | undefined {
+function stillOpen(cy: CycleView): Record<'PENDING' | 'SENT' | 'ACCEPTED', number> | undefined {
   const by = cy.progress?.byState;
   if (finished(cy) || !by) return undefined;
   return { PENDING: by.PENDING ?? 0, SENT: by.SENT ?? 0, ACCEPTED: by.ACCEPTED ?? 0 };
 }
 
-function openLines(c: Ctx, cy: any): string[] {
+function openLines(c: Ctx, cy: CycleView): string[] {
   const open = stillOpen(cy);
   if (!open) return [];
   const total = open.PENDING + open.SENT + open.ACCEPTED;
@@ -572,16 +667,20 @@ function openLines(c: Ctx, cy: any): string[] {
   ];
 }
 
-async function followDispatch(c: Ctx, cycleId: string, until: (x: any) => boolean = finished): Promise<any> {
+async function followDispatch(
+  c: Ctx,
+  cycleId: string,
+  until: (x: CycleView) => boolean = finished,
+): Promise<CycleView> {
   const bar = progress(c, T(c, 'Chi trả', 'Paying'));
   const cy = await waitFor(
     c,
-    () => call(c, 'GET', `/v1/disbursement-cycles/${cycleId}`),
+    () => call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${cycleId}`),
     until,
-    (x: any) => {
+    (x) => {
       const payees = x.totals?.payees ?? 0;
       const by = x.closing
-        ? Object.fromEntries(Object.entries(x.closing).map(([k, v]: any) => [k, v?.count]))
+        ? Object.fromEntries(Object.entries(x.closing).map(([k, v]) => [k, v?.count]))
         : (x.progress?.byState ?? {});
       const answered = ['SETTLED', 'REJECTED', 'RETURNED', 'UNKNOWN', 'NOT_SENT', 'notDispatched'].reduce(
         (n, k) => n + (by[k] ?? 0),
@@ -600,7 +699,7 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
       const period = args[0];
       if (!period || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
         throw new CliError(EXIT.USAGE, T(c, 'Tháng phải dạng yyyy-mm.', 'The month must be yyyy-mm.'));
-      const first = await call(c, 'POST', '/v1/disbursement-cycles', { period });
+      const first = await call<CycleView>(c, 'POST', '/v1/disbursement-cycles', { period });
       if (opts.noWait) {
         print(c, first, cycleSummary(c, first));
         return EXIT.OK;
@@ -608,22 +707,25 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
       const show = status(c, T(c, 'Tính toán', 'Computing'));
       const cy = await waitFor(
         c,
-        () => call(c, 'GET', `/v1/disbursement-cycles/${first.cycleId}`),
-        (x: any) => x.status !== 'COMPUTING',
-        (x: any) => show(x.status),
+        () => call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${first.cycleId}`),
+        (x) => x.status !== 'COMPUTING',
+        (x) => show(x.status),
       );
       if (c.tty) c.err('\n');
       print(c, cy, cycleSummary(c, cy));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
     case 'ls':
-      return listCommand(
+      return listCommand<CycleView>(
         c,
         '/v1/disbursement-cycles',
         { period: opts.period, status: opts.status, programme: opts.programme },
         opts,
         [
-          { head: T(c, 'Tháng', 'Month'), value: (x) => `${x.period.slice(5)}/${x.period.slice(0, 4)}` },
+          {
+            head: T(c, 'Tháng', 'Month'),
+            value: (x) => (x.period ? `${x.period.slice(5)}/${x.period.slice(0, 4)}` : ''),
+          },
           { head: T(c, 'Mã kỳ', 'Cycle'), value: (x) => x.cycleId },
           { head: T(c, 'Trạng thái', 'Status'), value: (x) => x.status },
           {
@@ -640,32 +742,32 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
         ],
       );
     case 'show': {
-      const cy = await call(c, 'GET', `/v1/disbursement-cycles/${cycleIdOf(c, args[0])}`);
+      const cy = await call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${cycleIdOf(c, args[0])}`);
       print(c, cy, cycleSummary(c, cy));
       return cy.status === 'FAILED' ? EXIT.FAILED : EXIT.OK;
     }
     case 'submit': {
       const id = cycleIdOf(c, args[0]);
-      const hash = opts.hash ?? (await call(c, 'GET', `/v1/disbursement-cycles/${id}`)).contentHash;
+      const hash = opts.hash ?? (await call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${id}`)).contentHash;
       if (!hash) throw new CliError(EXIT.REFUSED, T(c, 'Kỳ chưa có bản nháp.', 'The cycle has no draft yet.'));
-      await call(c, 'POST', `/v1/disbursement-cycles/${id}/submit`, { contentHash: hash });
-      const cy = await call(c, 'GET', `/v1/disbursement-cycles/${id}`);
+      await call<CycleView>(c, 'POST', `/v1/disbursement-cycles/${id}/submit`, { contentHash: hash });
+      const cy = await call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${id}`);
       print(c, cy, cycleSummary(c, cy));
       return EXIT.OK;
     }
     case 'approve': {
       const id = cycleIdOf(c, args[0]);
       if (!opts.hash) {
-        const cy = await call(c, 'GET', `/v1/disbursement-cycles/${id}`);
+        const cy = await call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${id}`);
         throw new CliError(
           EXIT.USAGE,
           `${cycleSummary(c, cy)}\n${T(c, 'Phê duyệt cần --hash: đúng mã băm bạn đã kiểm tra.', 'Approving needs --hash: the exact hash you checked.')}`,
         );
       }
-      await call(c, 'POST', `/v1/disbursement-cycles/${id}/approve`, { contentHash: opts.hash });
+      await call<CycleView>(c, 'POST', `/v1/disbursement-cycles/${id}/approve`, { contentHash: opts.hash });
       // Back once the files are sent (not after the days a post-office payment may take): says what is open.
       const cy = opts.noWait
-        ? await call(c, 'GET', `/v1/disbursement-cycles/${id}`)
+        ? await call<CycleView>(c, 'GET', `/v1/disbursement-cycles/${id}`)
         : await followDispatch(c, id, filesSent);
       const open = stillOpen(cy);
       print(c, open ? { ...cy, stillOpen: open } : cy, [cycleSummary(c, cy), ...openLines(c, cy)].join('\n'));
@@ -696,7 +798,7 @@ async function cycles(c: Ctx, sub: string | undefined, args: string[], opts: Opt
 
 // ------------------------------------------------------------------------------------------------ statements
 
-function outcomeLines(c: Ctx, outcomes: any[]): string[] {
+function outcomeLines(c: Ctx, outcomes: Outcome[]): string[] {
   return outcomes.map(
     (o) =>
       `  ${(o.label?.[c.lang] ?? o.outcome).padEnd(40)} ${num(o.count).padStart(8)} ${(o.outcome === 'FOREIGN_CURRENCY' ? '—' : vnd(o.amount)).padStart(20)}${o.severity >= 3 ? '  !' : ''}`,
@@ -704,17 +806,16 @@ function outcomeLines(c: Ctx, outcomes: any[]): string[] {
 }
 
 /** Statements in another currency: their own amounts and currency, never dong, outside the VND totals. */
-function foreignLines(c: Ctx, statements: any[]): string[] {
-  return statements
-    .filter((s) => s.foreign)
-    .map(
-      (s) =>
-        `  ${T(c, 'Ngoại tệ', 'Foreign currency')} ${s.statementId}: ${T(c, 'ghi có', 'credits')} ${s.foreign.credits} ${s.currency}, ${T(c, 'ghi nợ', 'debits')} ${s.foreign.debits} ${s.currency}${s.foreign.closingBalance !== undefined ? `, ${T(c, 'số dư cuối', 'closing')} ${s.foreign.closingBalance} ${s.currency}` : ''} (${T(c, 'không tính vào tổng VND', 'not in the VND totals')})`,
-    );
+function foreignLines(c: Ctx, statements: StatementView[]): string[] {
+  return statements.flatMap((s) =>
+    !s.foreign
+      ? []
+      : `  ${T(c, 'Ngoại tệ', 'Foreign currency')} ${s.statementId}: ${T(c, 'ghi có', 'credits')} ${s.foreign.credits} ${s.currency}, ${T(c, 'ghi nợ', 'debits')} ${s.foreign.debits} ${s.currency}${s.foreign.closingBalance !== undefined ? `, ${T(c, 'số dư cuối', 'closing')} ${s.foreign.closingBalance} ${s.currency}` : ''} (${T(c, 'không tính vào tổng VND', 'not in the VND totals')})`,
+  );
 }
 
 async function statements(c: Ctx, sub: string | undefined, args: string[], opts: Opts): Promise<number> {
-  const summary = (v: any) =>
+  const summary = (v: ImportView) =>
     [
       `${T(c, 'Sao kê', 'Statement')} ${v.importId} (${v.fileName}, ${v.format ?? '?'}): ${v.status}`,
       ...outcomeLines(c, v.outcomes ?? []),
@@ -726,17 +827,13 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
           ]
         : []),
     ].join('\n');
-  const verdict = (v: any) =>
-    v.status === 'FAILED'
-      ? EXIT.FAILED
-      : (v.outcomes ?? []).some((o: any) => o.severity >= 3)
-        ? EXIT.ATTENTION
-        : EXIT.OK;
+  const verdict = (v: ImportView) =>
+    v.status === 'FAILED' ? EXIT.FAILED : (v.outcomes ?? []).some((o) => o.severity >= 3) ? EXIT.ATTENTION : EXIT.OK;
   switch (sub) {
     case 'import': {
       const [file] = args;
       if (!file) throw new CliError(EXIT.USAGE, T(c, 'Thiếu tệp sao kê.', 'Missing the statement file.'));
-      const first = await uploadFile(c, '/v1/statements', file);
+      const first = await uploadFile<ImportView>(c, '/v1/statements', file);
       if (opts.noWait) {
         print(c, first, summary(first));
         return EXIT.OK;
@@ -744,24 +841,24 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
       const show = status(c, T(c, 'Đối chiếu', 'Reconciling'));
       const v = await waitFor(
         c,
-        () => call(c, 'GET', `/v1/statements/${first.importId}`),
-        (x: any) => ['COMPLETED', 'FAILED'].includes(x.status),
-        (x: any) => show(`${x.status} ${num(x.entriesProcessed)}`),
+        () => call<ImportView>(c, 'GET', `/v1/statements/${first.importId}`),
+        (x) => ['COMPLETED', 'FAILED'].includes(x.status),
+        (x) => show(`${x.status} ${num(x.entriesProcessed)}`),
       );
       if (c.tty) c.err('\n');
       print(c, v, summary(v));
       return verdict(v);
     }
     case 'ls':
-      return listCommand(c, '/v1/statements', { status: opts.status }, opts, [
+      return listCommand<ImportView>(c, '/v1/statements', { status: opts.status }, opts, [
         { head: T(c, 'Ngày nạp', 'Loaded'), value: (x) => viDate(x.createdAt) },
         { head: T(c, 'Mã', 'Id'), value: (x) => x.importId },
         { head: T(c, 'Trạng thái', 'Status'), value: (x) => x.status },
         { head: T(c, 'Số dòng', 'Lines'), value: (x) => (x.lines === undefined ? '' : num(x.lines)), right: true },
-        { head: T(c, 'Tệp', 'File'), value: (x) => x.fileName },
+        { head: T(c, 'Tệp', 'File'), value: (x) => x.fileName ?? '' },
       ]);
     case 'show': {
-      const v = await call(c, 'GET', `/v1/statements/${need(c, args[0], 'importId')}`);
+      const v = await call<ImportView>(c, 'GET', `/v1/statements/${need(c, args[0], 'importId')}`);
       print(c, v, summary(v));
       return verdict(v);
     }
@@ -777,13 +874,13 @@ async function statements(c: Ctx, sub: string | undefined, args: string[], opts:
     case 'confirm': {
       const id = need(c, args[0], 'importId');
       if (!opts.hash) {
-        const v = await call(c, 'GET', `/v1/statements/${id}`);
+        const v = await call<ImportView>(c, 'GET', `/v1/statements/${id}`);
         throw new CliError(
           EXIT.USAGE,
           `${summary(v)}\n${T(c, 'Xác nhận cần --hash: đúng mã băm của tập thay đổi bạn đã kiểm tra.', 'Confirming needs --hash: the exact hash of the changes you checked.')}`,
         );
       }
-      const v = await call(c, 'POST', `/v1/statements/${id}/confirm`, { proposalHash: opts.hash });
+      const v = await call<ImportView>(c, 'POST', `/v1/statements/${id}/confirm`, { proposalHash: opts.hash });
       print(c, v, summary(v));
       return EXIT.OK;
     }
@@ -797,7 +894,11 @@ async function reconciliation(c: Ctx, args: string[], opts: Opts): Promise<numbe
   const q = new URLSearchParams();
   if (opts.asOf) q.set('asOf', opts.asOf);
   if (opts.dueDays) q.set('dueDays', opts.dueDays);
-  const r = await call(c, 'GET', `/v1/disbursement-cycles/${id}/reconciliation${q.size ? `?${q}` : ''}`);
+  const r = await call<CycleReconciliation>(
+    c,
+    'GET',
+    `/v1/disbursement-cycles/${id}/reconciliation${q.size ? `?${q}` : ''}`,
+  );
   const balanced = !!(r.balanced?.count && r.balanced?.amount);
   print(
     c,
@@ -809,16 +910,16 @@ async function reconciliation(c: Ctx, args: string[], opts: Opts): Promise<numbe
       `  ${T(c, 'Cân đối', 'Balanced')}: ${balanced ? 'OK' : 'KHÔNG / NO'}`,
       ...((r.byCategory ?? []).length ? [T(c, 'Theo đối tượng:', 'By category:')] : []),
       ...(r.byCategory ?? []).map(
-        (k: any) =>
+        (k) =>
           `  ${(k.label?.[c.lang] ?? k.category).padEnd(40)} ${num(k.count).padStart(8)} ${vnd(k.amount).padStart(20)}  ${(
             k.outcomes ?? []
           )
-            .map((o: any) => `${o.outcome} ${num(o.count)}`)
+            .map((o) => `${o.outcome} ${num(o.count)}`)
             .join(', ')}`,
       ),
     ].join('\n'),
   );
-  return balanced && !(r.outcomes ?? []).some((o: any) => o.severity >= 2) ? EXIT.OK : EXIT.ATTENTION;
+  return balanced && !(r.outcomes ?? []).some((o) => o.severity >= 2) ? EXIT.OK : EXIT.ATTENTION;
 }
 
 // ------------------------------------------------------------------------------------------------ trace
@@ -837,7 +938,7 @@ const TRACE_TITLES: Record<string, [string, string]> = {
 };
 
 /** `key=value` pairs of a step, nested lists one per line: readable, and every value there to grep. */
-function traceStepLines(step: Record<string, any>): string[] {
+function traceStepLines(step: TraceStep): string[] {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(step)) {
     if (k === 'step' || k === 'recorded' || v === undefined) continue;
@@ -851,10 +952,10 @@ function traceStepLines(step: Record<string, any>): string[] {
 
 async function trace(c: Ctx, paymentId: string | undefined): Promise<number> {
   const id = need(c, paymentId, 'paymentId');
-  const t = await call(c, 'GET', `/v1/payments/${encodeURIComponent(id)}/trace`);
+  const t = await call<TraceView>(c, 'GET', `/v1/payments/${encodeURIComponent(id)}/trace`);
   const human = [
     `${T(c, 'Truy vết khoản chi', 'Trace of payment')} ${t.paymentId} · ${t.period} · ${vnd(t.amount)} · ${t.state}`,
-    ...t.steps.flatMap((s: Record<string, any>, i: number) => [
+    ...t.steps.flatMap((s, i) => [
       `${i + 1}. ${T(c, ...(TRACE_TITLES[s.step] ?? [s.step, s.step]))}${s.recorded ? '' : T(c, ' (chưa có)', ' (none)')}`,
       ...traceStepLines(s),
     ]),

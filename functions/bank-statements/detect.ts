@@ -66,6 +66,7 @@ export function sniffStatement(head: Uint8Array, fileName?: string): StatementFo
     throw isoErrors.formatUnknown({ vi: 'dữ liệu nhị phân, không phải văn bản', en: 'binary data, not text' });
   let text = new TextDecoder('utf-8').decode(head.subarray(0, n));
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: SWIFT files open with SOH (U+0001) before the first tag
   text = text.replace(/^[\s\u0001]+/, '');
   if (text.startsWith('<')) return sniffXml(text);
   if (text.startsWith('{1:') || text.startsWith('{2:') || text.startsWith('{4:')) return 'mt940';

@@ -89,6 +89,7 @@ const TAG = /^:(\d{2}[A-Z]?|NS):(.*)$/;
 const TERMINATOR = /^-+\}?\s*(\{5:.*)?$/;
 const KNOWN_IGNORED = new Set(['21', '90D', '90C']);
 /** SWIFT transmission framing: start of header, end of text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: SOH and ETX are the framing this matches
 const FRAMING = /[\u0001\u0003]/;
 
 const mt942 = (line: number): Iso20022Error =>

@@ -7,6 +7,6 @@ import { getList, type ListRecord } from './list-store.js';
 export async function readableList(principal: Principal | null, listId: string): Promise<ListRecord> {
   const list = await getList(listId);
   const mayRead = principal?.roles.includes('auditor') || (list && list.jurisdiction === principal?.jurisdiction);
-  if (!list || list.kind !== 'beneficiary-list' || !mayRead) throw notFound();
+  if (list?.kind !== 'beneficiary-list' || !mayRead) throw notFound();
   return list;
 }

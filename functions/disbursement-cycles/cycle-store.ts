@@ -242,10 +242,9 @@ export async function changeCycle(c: Change): Promise<CycleRecord> {
   const names = Object.fromEntries(Object.keys(set).map((k, i) => [`#s${i}`, k]));
   const values = Object.fromEntries(Object.values(set).map((v, i) => [`:s${i}`, v]));
   const removeNames = Object.fromEntries((c.remove ?? []).map((k, i) => [`#r${i}`, k]));
-  const update =
-    `SET ${Object.keys(set)
-      .map((_, i) => `#s${i} = :s${i}`)
-      .join(', ')}` + (c.remove?.length ? ` REMOVE ${c.remove.map((_, i) => `#r${i}`).join(', ')}` : '');
+  const update = `SET ${Object.keys(set)
+    .map((_, i) => `#s${i} = :s${i}`)
+    .join(', ')}${c.remove?.length ? ` REMOVE ${c.remove.map((_, i) => `#r${i}`).join(', ')}` : ''}`;
   try {
     await dynamo().send(
       new TransactWriteCommand({

@@ -56,7 +56,7 @@ export async function computeSupplementary(cycle: CycleRecord) {
     if (!original || !UNPAID_STATES.has(original.state)) continue;
     const account = await getAccountOfPerson(c.personId);
     const enrolment = await enrolmentOf(c.personId, cycle.programme);
-    if (!account || account.status !== 'ACTIVE' || !enrolment) continue;
+    if (account?.status !== 'ACTIVE' || !enrolment) continue;
     // Never pay the dead: the registry is asked again, as for a monthly cycle (an outage fails the step).
     const verdict = registryVerdict((await populationRegistry().lookup([account.personalId])).get(account.personalId));
     if (verdict.kind !== 'ALIVE') continue;

@@ -305,7 +305,7 @@ async function* parseCamt(source: XmlSource, kind: Kind, options: CamtParseOptio
         }
       }
     },
-    close(name, text) {
+    close(_name, text) {
       const full = paths[depth] as string;
       depth--;
       if (containerBase < 0) {
@@ -541,12 +541,14 @@ async function* parseCamt(source: XmlSource, kind: Kind, options: CamtParseOptio
         x.creditorName = t;
         return;
       case 'RmtInf/Ustrd':
-        (x.remittanceInformation ??= []).push(t);
+        x.remittanceInformation ??= [];
+        x.remittanceInformation.push(t);
         return;
     }
     if (r.startsWith('RltdPties/DbtrAcct/') || r.startsWith('RltdPties/CdtrAcct/')) {
       const key = r.startsWith('RltdPties/D') ? 'debtorAccount' : 'creditorAccount';
-      const a = (x[key] ??= {});
+      x[key] ??= {};
+      const a = x[key];
       const sub = r.slice('RltdPties/DbtrAcct/'.length);
       if (sub === 'Id/IBAN') a.iban = t;
       else if (sub === 'Id/Othr/Id') a.otherId = t;

@@ -6,22 +6,29 @@
  */
 import { maskAccount, maskDigits } from '../shared/pii.js';
 
+/**
+ * A stored item as the trace found it. The trace shows records of every version ever written (older items lack
+ * newer fields, audit lines differ per action), reads each field defensively and renders what is there.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above; a trace must render any version of a record
+export type StoredItem = Record<string, any>;
+
 export interface TraceInput {
   paymentId: string;
-  payment: Record<string, any>;
-  entries: Record<string, any>[];
-  account?: Record<string, any>;
-  accountAudit: Record<string, any>[];
-  enrolment?: Record<string, any>;
-  list?: Record<string, any>;
-  listRow?: Record<string, any>;
-  cycle?: Record<string, any>;
-  cycleAudit: Record<string, any>[];
+  payment: StoredItem;
+  entries: StoredItem[];
+  account?: StoredItem;
+  accountAudit: StoredItem[];
+  enrolment?: StoredItem;
+  list?: StoredItem;
+  listRow?: StoredItem;
+  cycle?: StoredItem;
+  cycleAudit: StoredItem[];
   batch?: { msgId: string; paymentInfoId?: string; chunk?: number };
-  booking?: Record<string, any>;
-  returnBooking?: Record<string, any>;
-  caseRecord?: Record<string, any>;
-  notifications: Record<string, any>[];
+  booking?: StoredItem;
+  returnBooking?: StoredItem;
+  caseRecord?: StoredItem;
+  notifications: StoredItem[];
 }
 
 export interface TraceStep {
@@ -40,7 +47,7 @@ export interface TraceStep {
   [k: string]: unknown;
 }
 
-const method = (m: Record<string, any> | undefined) =>
+const method = (m: StoredItem | undefined) =>
   m && {
     kind: m.kind,
     ...(m.bankBin ? { bankBin: m.bankBin } : {}),
@@ -48,7 +55,7 @@ const method = (m: Record<string, any> | undefined) =>
     ...(m.communeCode ? { communeCode: m.communeCode } : {}),
   };
 
-function accountChange(a: Record<string, any>) {
+function accountChange(a: StoredItem) {
   const isMethod = a.before?.kind !== undefined || a.after?.kind !== undefined;
   return {
     action: a.action,
@@ -158,7 +165,7 @@ export function buildTrace(input: TraceInput) {
       step: 'STATEMENT_LINES',
       recorded: input.booking !== undefined || input.returnBooking !== undefined,
       lines: [input.booking, input.returnBooking]
-        .filter((b): b is Record<string, any> => b !== undefined)
+        .filter((b): b is StoredItem => b !== undefined)
         .map((b) => ({
           importId: b.importId,
           position: b.position,

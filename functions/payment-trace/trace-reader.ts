@@ -14,13 +14,13 @@ import { entries, getPayment } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { readObject } from '../shared/objects.js';
 import { resources } from '../shared/resources.js';
-import type { TraceInput } from './trace-model.js';
+import type { StoredItem, TraceInput } from './trace-model.js';
 
 async function get(tableId: string, key: Record<string, unknown>) {
   const out = await dynamo().send(
     new GetCommand({ TableName: resources.table(tableId), Key: key, ConsistentRead: true }),
   );
-  return out.Item as Record<string, any> | undefined;
+  return out.Item as StoredItem | undefined;
 }
 
 async function accountAudit(personId: string) {
@@ -32,7 +32,7 @@ async function accountAudit(personId: string) {
       ConsistentRead: true,
     }),
   );
-  return (out.Items ?? []) as Record<string, any>[];
+  return (out.Items ?? []) as StoredItem[];
 }
 
 /** The batch (pain.001) that carried the payment: its MsgId from the ledger, its PmtInfId from the stored file. */
@@ -72,22 +72,22 @@ export async function readTrace(paymentId: string): Promise<TraceInput | undefin
   ]);
   return {
     paymentId,
-    payment: payment as unknown as Record<string, any>,
-    entries: list as unknown as Record<string, any>[],
-    ...(account ? { account: account as unknown as Record<string, any> } : {}),
+    payment: payment as unknown as StoredItem,
+    entries: list as unknown as StoredItem[],
+    ...(account ? { account: account as unknown as StoredItem } : {}),
     accountAudit: audit,
     ...(enrolment ? { enrolment } : {}),
-    ...(jobList ? { list: jobList as unknown as Record<string, any> } : {}),
+    ...(jobList ? { list: jobList as unknown as StoredItem } : {}),
     ...(listRow ? { listRow } : {}),
-    ...(cycle ? { cycle: cycle as unknown as Record<string, any> } : {}),
+    ...(cycle ? { cycle: cycle as unknown as StoredItem } : {}),
     cycleAudit,
     ...(batch ? { batch } : {}),
     ...(booking ? { booking } : {}),
     ...(returnBooking ? { returnBooking } : {}),
-    ...(caseRecord ? { caseRecord: caseRecord as unknown as Record<string, any> } : {}),
+    ...(caseRecord ? { caseRecord: caseRecord as unknown as StoredItem } : {}),
     // This payment's messages, and its case's (a re-issue's trace shows what the person was told).
     notifications: notes.filter(
       (n) => n.paymentId === paymentId || (caseRecord !== undefined && n.caseId === caseRecord.caseId),
-    ) as unknown as Record<string, any>[],
+    ) as unknown as StoredItem[],
   };
 }

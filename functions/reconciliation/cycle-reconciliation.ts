@@ -57,7 +57,8 @@ export async function reconcileCycle(cycleId: string, opts: ReconcileOptions): P
         const category = p.categoryCode || UNKNOWN_CATEGORY;
         const wanted = opts.category ? category === opts.category : SEVERITY[outcome] > 0;
         if (opts.listed > 0 && wanted) {
-          const list = (lists[outcome] ??= []);
+          lists[outcome] ??= [];
+          const list = lists[outcome];
           if (list.length < opts.listed) {
             list.push({
               paymentId: p.paymentId,

@@ -88,7 +88,10 @@ export function emptyBreakdown(): CycleBreakdown {
 
 const into = <K>(map: Map<K, OutcomeTotals>, key: K) => {
   let t = map.get(key);
-  if (!t) map.set(key, (t = emptyTotals()));
+  if (!t) {
+    t = emptyTotals();
+    map.set(key, t);
+  }
   return t;
 };
 

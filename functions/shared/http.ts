@@ -114,6 +114,7 @@ export function fileNameHeader(headers: Record<string, string | undefined>, fall
   } catch {
     throw invalid; // URIError: a lone `%`, `%zz`, or bytes that are not UTF-8
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a file name with control characters is refused
   if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid;
   return name.trim() || fallback;
 }

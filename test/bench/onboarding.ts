@@ -37,7 +37,6 @@ export const description =
   'Upload → COMPLETED for a generated list (default 100,000 rows, ~5% defects): rows/s, phases, memory, raw DynamoDB Local rate';
 
 const PHASES = ['parseList', 'verifyListChunk', 'openListAccounts', 'summariseList'] as const;
-type Phase = (typeof PHASES)[number];
 
 /** Which rows carry a defect (5 in 100), and which. */
 const DEFECTS: Record<number, string> = {
@@ -202,7 +201,8 @@ export async function run(args: string[]): Promise<void> {
       return await invoke(id, event);
     } finally {
       const t1 = performance.now();
-      const s = (spans[id] ??= { first: t0, last: t1, count: 0, busyMs: 0 });
+      spans[id] ??= { first: t0, last: t1, count: 0, busyMs: 0 };
+      const s = spans[id];
       s.first = Math.min(s.first, t0);
       s.last = Math.max(s.last, t1);
       s.count++;

@@ -127,7 +127,7 @@ export async function run(args: string[]): Promise<void> {
       ['answers with the wrong number of payments', fmt(wrongCount)],
       [
         'p50 / p90 / p99 / max',
-        [50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ') + ` / ${ms(sorted.at(-1) ?? 0)}`,
+        `${[50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ')} / ${ms(sorted.at(-1) ?? 0)}`,
       ],
       ['requests/s', fmt(requests / seconds, 1)],
       [

@@ -135,7 +135,7 @@ describe('platform stack', () => {
           vars.add(envName.bucket(b));
 
         const fn = resourcesOf('AWS::Lambda::Function')[logicalId(must(stack.functions.get(id)))];
-        const env = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        const env = (must(fn).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
         expect({ id, vars: [...vars].filter((v) => !(v in env)) }).toEqual({ id, vars: [] });
         expect(env.POWERTOOLS_SERVICE_NAME).toBe(id);
       }
@@ -424,7 +424,7 @@ describe('browser uploads', () => {
     () => {
       const site = must(stack.webConsole);
       const uploads = resourcesOf('AWS::S3::Bucket')[logicalId(must(stack.buckets.get('uploads')))];
-      const rules = (uploads?.Properties.CorsConfiguration as { CorsRules: Record<string, any>[] }).CorsRules;
+      const rules = (must(uploads).Properties.CorsConfiguration as { CorsRules: Record<string, any>[] }).CorsRules;
       expect(rules.map((r) => r.AllowedMethods)).toEqual([['PUT'], ['PUT']]);
       expect(rules[0]?.AllowedOrigins).toEqual(['https://localhost']);
       // The distribution's own domain, resolved at deploy time.

@@ -365,9 +365,9 @@ describe('GET /v1/statements', () => {
       2,
     );
     expect(failed.items.map((s) => s.importId).sort()).toEqual([
-      'st-' + hex(0, 20),
-      'st-' + hex(4, 20),
-      'st-' + hex(8, 20),
+      `st-${hex(0, 20)}`,
+      `st-${hex(4, 20)}`,
+      `st-${hex(8, 20)}`,
     ]);
     expect((await get(preparer79, '/v1/statements?jurisdiction=01')).status).toBe(403);
     expect((await get(officer79, '/v1/statements')).status).toBe(403);

@@ -354,7 +354,8 @@ describe('reconciliation against the bank simulator', () => {
     const out: Record<string, { count: number; amount: number }> = {};
     for (const c of cats) {
       for (const o of c.outcomes) {
-        const t = (out[o.outcome] ??= { count: 0, amount: 0 });
+        const t = out[o.outcome] ?? { count: 0, amount: 0 };
+        out[o.outcome] = t;
         t.count += o.count;
         t.amount += o.amount;
       }
@@ -577,7 +578,7 @@ describe('statements as banks write them', () => {
       ':25:0071000888999', // province 79's paying account
       `:28C:${no}/1`,
       `:60F:C260203VND${opening}`,
-      ':61:2602030203D100000,NMSCNONREF//FEE' + no,
+      `:61:2602030203D100000,NMSCNONREF//FEE${no}`,
       ':86:PHI DICH VU',
       `:62F:C260203VND${closing}`,
       '-',

@@ -32,7 +32,7 @@ function authHeaders(): Record<string, string> {
   return s ? { authorization: `Bearer ${s.token}` } : {};
 }
 
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: { ...authHeaders(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -66,11 +66,7 @@ export const mimeOf = (file: File) =>
  * ask the API for an upload link (`<path>/uploads`), PUT the file straight into storage with a progress bar,
  * then register it (`POST <path>` with the upload id). Storage allows the PUT from the console's origin only.
  */
-export async function uploadFile<T = any>(
-  path: string,
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<T> {
+export async function uploadFile<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   const link = await api<{ uploadId: string; uploadUrl: string; maxBytes?: number }>('POST', `${path}/uploads`);
   if (link.maxBytes && file.size > link.maxBytes) {
     const mb = Math.round(link.maxBytes / 1048576);

@@ -10,7 +10,7 @@ import { L } from './i18n.js';
 import type { Session } from './session.js';
 import { button, errorText, notice, table } from './ui.js';
 
-export interface Filter {
+export interface Filter<T = unknown> {
   name: string;
   label: string;
   /** A select of these values (`''` = all), or a month input. */
@@ -18,7 +18,7 @@ export interface Filter {
   month?: boolean;
   checkbox?: boolean;
   /** Applied in the page to the rows loaded (a value the API does not filter on, e.g. a case's age). */
-  local?: (item: any, value: string) => boolean;
+  local?: (item: T, value: string) => boolean;
 }
 
 export interface PagedListSpec<T> {
@@ -29,7 +29,7 @@ export interface PagedListSpec<T> {
   head: string[];
   numeric?: number[];
   row: (item: T) => Child[];
-  filters: Filter[];
+  filters: Filter<T>[];
 }
 
 interface Page<T> {
@@ -46,7 +46,7 @@ export function pagedList<T>(s: Session, spec: PagedListSpec<T>): HTMLElement {
   let items: T[] = [];
   let cursor: string | undefined;
   let query = new URLSearchParams();
-  let locals: [Filter, string][] = [];
+  let locals: [Filter<T>, string][] = [];
   let shown = '';
   let error = '';
   const body = h('div', { id: `${spec.id}-body`, 'aria-live': 'polite' });

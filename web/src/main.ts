@@ -132,7 +132,14 @@ function layout(s: Session | undefined, active: string): HTMLElement {
     app,
     h(
       'a',
-      { class: 'skip', href: '#main', onClick: (e: Event) => (e.preventDefault(), main.focus()) },
+      {
+        class: 'skip',
+        href: '#main',
+        onClick: (e: Event) => {
+          e.preventDefault();
+          main.focus();
+        },
+      },
       L('Bỏ qua, đến nội dung', 'Skip to content'),
     ),
     header,
@@ -149,7 +156,10 @@ function route(): void {
   const param = decodeURIComponent(rest.join('/'));
   const s = currentSession();
   if (!s || path === 'signin') {
-    if (s && path === 'signin') return void (location.hash = `#/${home(s)}`);
+    if (s && path === 'signin') {
+      location.hash = `#/${home(s)}`;
+      return;
+    }
     const main = layout(undefined, 'signin');
     document.title = `${L('Đăng nhập', 'Sign in')} · ansinh`;
     const info = expired
@@ -177,7 +187,10 @@ function route(): void {
     Math.min(msUntilExpiry(s), 2 ** 31 - 1),
   );
   const r = ROUTES.find((x) => x.path === path);
-  if (!r) return void (location.hash = `#/${home(s)}`);
+  if (!r) {
+    location.hash = `#/${home(s)}`;
+    return;
+  }
   const main = layout(s, r.path);
   document.title = `${loc(r.nav) || r.path} · ansinh`;
   if (!hasRole(s, ...r.roles)) {

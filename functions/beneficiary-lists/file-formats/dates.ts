@@ -26,9 +26,7 @@ const iso = (y: number, m: number, d: number) => `${pad(y, 4)}-${pad(m)}-${pad(d
 const TIME = String.raw`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?: ?(?:[AaPp][Mm]|SA|CH|sa|ch))?`;
 const DAY_FIRST = new RegExp(String.raw`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:,? ${TIME})?$`);
 // ISO date, optionally with a time and a UTC offset; with an offset the date is the one in Vietnam (UTC+7).
-const ISO = new RegExp(
-  String.raw`^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$`,
-);
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const SERIAL = /^(\d{1,7})(?:\.\d+)?$/;
 
 /** Excel 1900 serial → ISO date. Serial 60 is Excel's fictitious 1900-02-29 (reported as such: refused). */

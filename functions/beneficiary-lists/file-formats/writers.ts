@@ -62,7 +62,7 @@ export function toCsv(
   return (async function* () {
     let first = true;
     for await (const r of it) {
-      yield enc.encode((first ? bom : '') + csvLine(r, o) + '\r\n');
+      yield enc.encode(`${(first ? bom : '') + csvLine(r, o)}\r\n`);
       first = false;
     }
     if (first && bom) yield enc.encode(bom);
@@ -97,10 +97,13 @@ export function columnLetters(index: number): string {
   return s;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML 1.0 cannot carry, to drop them
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
 /** Escapes XML text/attribute content and drops characters XML 1.0 cannot carry. */
 export function xmlEscape(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(NOT_IN_XML, '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -146,7 +146,7 @@ export async function readPain001(source: XmlSource): Promise<Pain001Raw> {
         tx.currency = attrs.Ccy;
       }
     },
-    close(name, text) {
+    close(_name, text) {
       const rel = path.slice(2).join('/');
       path.pop();
       const t = text.trim();

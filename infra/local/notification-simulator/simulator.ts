@@ -31,16 +31,16 @@ export interface NotificationSimulator {
   stop(): Promise<void>;
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function page(messages: SimulatedMessage[]): string {
   const rows = messages
     .map(
       (m) =>
-        `<tr><td>${escape(m.receivedAt)}</td><td>${m.channel}</td><td>${escape(m.personId)}</td><td>${escape(
+        `<tr><td>${escapeHtml(m.receivedAt)}</td><td>${m.channel}</td><td>${escapeHtml(m.personId)}</td><td>${escapeHtml(
           m.phone ? maskDigits(m.phone) : '',
-        )}</td><td>${escape(m.text)}</td></tr>`,
+        )}</td><td>${escapeHtml(m.text)}</td></tr>`,
     )
     .join('');
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tin nhắn đã gửi / Messages sent</title></head>

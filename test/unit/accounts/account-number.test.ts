@@ -106,7 +106,7 @@ describe('isValidAccountNumber', () => {
     'AS790123456789',
     'AS7901234567890',
     'AS79012345678900',
-    'as790123456789' + accountNumber('79', '0123456789').slice(-2),
+    `as790123456789${accountNumber('79', '0123456789').slice(-2)}`,
     ` ${accountNumber('79', '0123456789')}`,
     `${accountNumber('79', '0123456789')} `,
     `${accountNumber('79', '0123456789')}0`,
@@ -114,7 +114,7 @@ describe('isValidAccountNumber', () => {
     accountNumber('79', '0123456789').replace('AS', 'SA'),
     'AS79 0123456789 00',
     'AS79A123456789XX',
-    'AS７９0123456789' + accountNumber('79', '0123456789').slice(-2),
+    `AS７９0123456789${accountNumber('79', '0123456789').slice(-2)}`,
   ])('rejects %j', (bad) => {
     expect(isValidAccountNumber(bad)).toBe(false);
   });

@@ -95,7 +95,16 @@ async function cli(args: string[], lang?: 'en') {
   let out = '';
   let err = '';
   const env = { ANSINH_TOKEN: 'a.b.c', ANSINH_URL: base, ...(lang ? { ANSINH_LANG: lang } : {}) };
-  const code = await run(args, { env, out: (t) => void (out += t), err: (t) => void (err += t), tty: false });
+  const code = await run(args, {
+    env,
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 

@@ -60,7 +60,9 @@ describe('cycles approve', () => {
       ['cycles', 'approve', CYCLE, '--hash', `sha256:${'a'.repeat(64)}`, '--lang', 'en', '--timeout', '8'],
       {
         env: { ANSINH_TOKEN: 'a.b.c', ANSINH_URL: url },
-        out: (t) => void (out += t),
+        out: (t) => {
+          out += t;
+        },
         err: () => undefined,
         tty: false,
       },

@@ -5,7 +5,16 @@ import { EXIT, run } from '../../../cli/main.js';
 async function cli(args: string[], env: Record<string, string> = {}) {
   let out = '';
   let err = '';
-  const code = await run(args, { env, out: (t) => void (out += t), err: (t) => void (err += t), tty: false });
+  const code = await run(args, {
+    env,
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    tty: false,
+  });
   return { code, out, err };
 }
 

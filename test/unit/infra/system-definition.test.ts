@@ -235,7 +235,7 @@ describe('the system definition (infra/system.ts)', () => {
     const text = readFileSync(resolve(REPO_ROOT, sm.definitionFile), 'utf8');
     const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
 
-    it('has a substitution for every ${Placeholder} of its ASL file', () => {
+    it('has a substitution for every placeholder of its ASL file', () => {
       expect(placeholders.size).toBeGreaterThan(0);
       for (const p of placeholders) expect(Object.keys(sm.functions)).toContain(p);
     });

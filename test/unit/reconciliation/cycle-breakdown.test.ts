@@ -50,7 +50,8 @@ function perOutcome(rows: { outcomes: { outcome: Outcome; count: number; amount:
   const out: Record<string, { count: number; amount: number }> = {};
   for (const r of rows) {
     for (const o of r.outcomes) {
-      const t = (out[o.outcome] ??= { count: 0, amount: 0 });
+      const t = out[o.outcome] ?? { count: 0, amount: 0 };
+      out[o.outcome] = t;
       t.count += o.count;
       t.amount += o.amount;
     }

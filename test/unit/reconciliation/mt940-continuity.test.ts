@@ -17,7 +17,7 @@ import {
 
 const mt940 = (no: string, opening: string, movement: string, closing: string) =>
   [
-    ':20:STMT' + no,
+    `:20:STMT${no}`,
     ':25:0071000123456',
     `:28C:${no}/1`,
     `:60F:C260203VND${opening}`,

@@ -166,7 +166,7 @@ export function casesPage(root: HTMLElement, s: Session): void {
             ['overdue', L('Quá hạn 5 ngày làm việc', 'Past the 5-banking-day service level')],
             ['within', L('Trong hạn', 'Within the service level')],
           ],
-          local: (c: CaseView, v) => (v === 'overdue' ? c.age.overdue : !c.age.overdue),
+          local: (c, v) => (v === 'overdue' ? c.age.overdue : !c.age.overdue),
         },
         {
           name: 'order',
@@ -190,7 +190,7 @@ const field = (id: string, label: string, input: HTMLElement, help?: string) =>
     help && h('p', { class: 'help', id: `${id}-help` }, help),
   );
 
-const valueOf = (id: string) => (document.getElementById(id) as HTMLInputElement | null)?.value.trim() ?? '';
+const inputValue = (id: string) => (document.getElementById(id) as HTMLInputElement | null)?.value.trim() ?? '';
 
 /** `#/cases/<id>`: the case, its progress and, for the officers of its commune or province, its actions. */
 export function casePage(root: HTMLElement, s: Session, caseId: string): () => void {
@@ -245,13 +245,13 @@ export function casePage(root: HTMLElement, s: Session, caseId: string): () => v
     const kind = (document.querySelector('input[name="method-kind"]:checked') as HTMLInputElement | null)?.value;
     const body =
       kind === 'POST_OFFICE'
-        ? { kind, communeCode: valueOf('change-commune'), reason: valueOf('change-reason') }
+        ? { kind, communeCode: inputValue('change-commune'), reason: inputValue('change-reason') }
         : {
             kind: 'BANK',
-            bankBin: valueOf('change-bin'),
-            bankAccountNumber: valueOf('change-account'),
-            communeCode: valueOf('change-commune'),
-            reason: valueOf('change-reason'),
+            bankBin: inputValue('change-bin'),
+            bankAccountNumber: inputValue('change-account'),
+            communeCode: inputValue('change-commune'),
+            reason: inputValue('change-reason'),
           };
     return async () => {
       await api('POST', `/v1/accounts/${cv.socialAccount}/payment-method`, body);
@@ -442,7 +442,7 @@ export function casePage(root: HTMLElement, s: Session, caseId: string): () => v
             {
               onSubmit: (ev: Event) => {
                 ev.preventDefault();
-                const note = valueOf('action-note');
+                const note = inputValue('action-note');
                 void act(() => record(note));
               },
             },
@@ -496,7 +496,7 @@ export function casePage(root: HTMLElement, s: Session, caseId: string): () => v
                 {
                   onSubmit: (ev: Event) => {
                     ev.preventDefault();
-                    const reason = valueOf('write-off-reason');
+                    const reason = inputValue('write-off-reason');
                     void act(() =>
                       api('POST', `/v1/cases/${caseId}/actions`, { kind: 'PROPOSE_WRITE_OFF', reason }).then(() =>
                         L('Đã ghi đề nghị; cần cán bộ khác xác nhận.', 'Proposed; another officer must confirm.'),

@@ -29,6 +29,21 @@ const STATUS: Record<string, { vi: string; en: string }> = {
   FAILED: { vi: 'Không xử lý được', en: 'Could not be processed' },
 };
 
+/** One row of a list as `GET …/rows` gives it (the identity number is masked before it is shown). */
+interface ListRow {
+  line: number;
+  fullName?: string;
+  personalId: string;
+  outcome: string;
+  findings?: RowFinding[];
+  flags?: RowFinding[];
+}
+
+interface RowFinding {
+  code: string;
+  message?: { vi: string; en: string };
+}
+
 interface ListView {
   listId: string;
   status: string;
@@ -180,7 +195,7 @@ export function listsPage(root: HTMLElement, s: Session): void {
 export function listPage(root: HTMLElement, _s: Session, listId: string): () => void {
   let list: ListView | undefined;
   let filter = '';
-  let rows: any[] = [];
+  let rows: ListRow[] = [];
   let cursor: string | undefined;
   let checkedSoFar = '';
   let error = '';
@@ -189,7 +204,10 @@ export function listPage(root: HTMLElement, _s: Session, listId: string): () => 
     const q = new URLSearchParams({ limit: '100' });
     if (filter) q.set('outcome', filter);
     if (more && cursor) q.set('cursor', cursor);
-    const page = await api<{ rows: any[]; nextCursor?: string }>('GET', `/v1/beneficiary-lists/${listId}/rows?${q}`);
+    const page = await api<{ rows: ListRow[]; nextCursor?: string }>(
+      'GET',
+      `/v1/beneficiary-lists/${listId}/rows?${q}`,
+    );
     rows = more ? [...rows, ...page.rows] : page.rows;
     cursor = page.nextCursor;
     render();
@@ -328,7 +346,7 @@ export function listPage(root: HTMLElement, _s: Session, listId: string): () => 
               h(
                 'ul',
                 { class: 'reasons' },
-                [...(r.findings ?? []), ...(r.flags ?? [])].map((f: any) => h('li', null, loc(f.message) || f.code)),
+                [...(r.findings ?? []), ...(r.flags ?? [])].map((f) => h('li', null, loc(f.message) || f.code)),
               ),
             ]),
             { numeric: [0] },

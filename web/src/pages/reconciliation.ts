@@ -16,6 +16,20 @@ interface OutcomeTotal {
   amount: number;
   payments?: { paymentId: string; amount: number; state: string }[];
 }
+/** One statement line behind an outcome (`GET /v1/statements/<id>/lines`). */
+interface StatementLine {
+  paymentId?: string;
+  endToEndId?: string;
+  suggestions?: string[];
+  amount: number;
+  expectedAmount?: number;
+  currency?: string;
+  foreignAmount?: string;
+  bookingDate?: string;
+  reasonCode?: string;
+  note?: string;
+}
+
 interface ImportView {
   importId: string;
   status: string;
@@ -152,13 +166,13 @@ function outcomeBars(outcomes: OutcomeTotal[], onPick: (o: string) => void) {
 export function statementPage(root: HTMLElement, s: Session, importId: string): () => void {
   let view: ImportView | undefined;
   let picked = '';
-  let lines: any[] = [];
+  let lines: StatementLine[] = [];
   let error = '';
 
   const pick = async (o: string) => {
     picked = o;
     try {
-      const r = await api<{ lines: any[] }>('GET', `/v1/statements/${importId}/lines?outcome=${o}&limit=200`);
+      const r = await api<{ lines: StatementLine[] }>('GET', `/v1/statements/${importId}/lines?outcome=${o}&limit=200`);
       lines = r.lines;
     } catch (err) {
       error = errorText(err);
@@ -275,8 +289,8 @@ export function statementPage(root: HTMLElement, s: Session, importId: string): 
               L('Ghi chú', 'Note'),
             ],
             lines.map((l) => [
-              (l.paymentId ?? l.endToEndId)
-                ? paymentCell(s, l.paymentId ?? l.endToEndId)
+              l.paymentId || l.endToEndId
+                ? paymentCell(s, (l.paymentId || l.endToEndId) as string)
                 : l.suggestions?.length
                   ? `${L('Gợi ý', 'Suggested')}: ${l.suggestions.join(', ')}`
                   : '—',

@@ -12,7 +12,9 @@ import { errorText, notice, table, title } from '../ui.js';
 import { CASE_STATE } from './cases.js';
 import { PAYMENT_STATE } from './finance.js';
 
-type Step = Record<string, any> & { step: string; recorded: boolean };
+// biome-ignore lint/suspicious/noExplicitAny: a step's fields are as trace-model.ts builds them; its renderer below reads its own.
+type Fields = Record<string, any>;
+type Step = Fields & { step: string; recorded: boolean };
 interface Trace {
   paymentId: string;
   period: string;
@@ -98,7 +100,7 @@ function stepBody(st: Step, s: Session): Child {
           table(
             L('Các thay đổi tài khoản', 'Account changes'),
             [L('Thời gian', 'Time'), L('Thay đổi', 'Change'), L('Người làm', 'By'), L('Chi tiết', 'Detail')],
-            st.changes.map((c: Record<string, any>) => [
+            st.changes.map((c: Fields) => [
               when(c.at),
               c.action,
               c.by ?? '',
@@ -123,7 +125,7 @@ function stepBody(st: Step, s: Session): Child {
           table(
             L('Dòng hưởng', 'Entitlement lines'),
             [L('Tháng', 'Month'), L('Loại', 'Kind'), L('Đối tượng', 'Category'), L('Số tiền', 'Amount')],
-            st.lines.map((l: Record<string, any>) => [period(l.month), l.kind, l.categoryCode ?? '', money(l.amount)]),
+            st.lines.map((l: Fields) => [period(l.month), l.kind, l.categoryCode ?? '', money(l.amount)]),
             { numeric: [3] },
           ),
       ];
@@ -157,7 +159,7 @@ function stepBody(st: Step, s: Session): Child {
       return table(
         L('Các trạng thái theo thứ tự', 'Statuses in order'),
         ['#', L('Trạng thái', 'State'), L('Thời gian', 'Time'), L('Nguồn', 'Source'), L('Mã ngân hàng', 'Bank code')],
-        (st.statuses ?? []).map((x: Record<string, any>) => [
+        (st.statuses ?? []).map((x: Fields) => [
           x.seq,
           loc(PAYMENT_STATE[x.state]) || x.state,
           when(x.at),
@@ -175,7 +177,7 @@ function stepBody(st: Step, s: Session): Child {
           L('Số tiền', 'Amount'),
           L('Ngày hạch toán', 'Booked'),
         ],
-        (st.lines ?? []).map((l: Record<string, any>) => [
+        (st.lines ?? []).map((l: Fields) => [
           finance ? h('a', { href: `#/statements/${l.importId}` }, l.importId) : l.importId,
           l.position,
           l.outcome,
@@ -197,16 +199,14 @@ function stepBody(st: Step, s: Session): Child {
           h(
             'ol',
             { class: 'case-actions' },
-            st.actions.map((a: Record<string, any>) =>
-              h('li', null, `${when(a.at)} · ${a.kind}${a.note ? ` · ${a.note}` : ''}`),
-            ),
+            st.actions.map((a: Fields) => h('li', null, `${when(a.at)} · ${a.kind}${a.note ? ` · ${a.note}` : ''}`)),
           ),
       ];
     case 'NOTIFICATIONS':
       return table(
         L('Tin đã gửi', 'Messages'),
         [L('Thời gian', 'Time'), L('Kênh', 'Channel'), L('Tình trạng', 'Status'), L('Nội dung', 'Text')],
-        (st.messages ?? []).map((m: Record<string, any>) => [
+        (st.messages ?? []).map((m: Fields) => [
           when(m.sentAt ?? m.createdAt),
           m.channel,
           `${m.status}${m.suppressedBecause ? ` (${m.suppressedBecause})` : ''}`,
