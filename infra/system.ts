@@ -185,6 +185,16 @@ export const system: SystemDef = validateSystem({
       timeoutSeconds: 10,
       uses: { describeAll: true },
     },
+    apiDocument: {
+      description: 'Serves the OpenAPI 3.1 document of this API',
+      entry: 'functions/api-docs/document-handler.ts',
+      timeoutSeconds: 5,
+    },
+    apiPage: {
+      description: 'Serves the OpenAPI document as a page to read (Vietnamese first)',
+      entry: 'functions/api-docs/page-handler.ts',
+      timeoutSeconds: 5,
+    },
     submitIdentityCheck: {
       description: 'Accepts up to 100 people to check; idempotent by content',
       entry: 'functions/identity-checks/submit-handler.ts',
@@ -655,6 +665,9 @@ export const system: SystemDef = validateSystem({
   },
   routes: [
     { method: 'GET', path: '/v1/health', function: 'health', roles: 'public' },
+    // Generated from this definition (tools/openapi.ts): routes, roles and schemas, no data and no secret.
+    { method: 'GET', path: '/v1/openapi.json', function: 'apiDocument', roles: 'public' },
+    { method: 'GET', path: '/v1/openapi.html', function: 'apiPage', roles: 'public' },
     { method: 'POST', path: '/v1/identity-checks', function: 'submitIdentityCheck', roles: ['labor_officer'] },
     {
       method: 'GET',

@@ -106,3 +106,43 @@ export const SubmitListFromUpload = z.object({
   fileName: z.string().min(1).max(255),
   programme: z.string().default('TCXH_HANG_THANG'),
 });
+
+/** A list as a caller may see it (never the object key or the uploader's subject). */
+export const ListView = z.object({
+  listId: z.string(),
+  status: z.enum(['RECEIVED', 'PROCESSING', 'COMPLETED', 'FAILED']),
+  programme: z.string(),
+  jurisdiction: z.string(),
+  fileName: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  totals: z
+    .object({
+      rows: z.number().int().nonnegative(),
+      byOutcome: z.partialRecord(RowOutcome, z.number().int().nonnegative()),
+      flagged: z.number().int().nonnegative(),
+      accountsOpened: z.number().int().nonnegative(),
+    })
+    .optional(),
+  failure: Finding.optional(),
+});
+export type ListView = z.infer<typeof ListView>;
+
+/** POST /v1/beneficiary-lists: the list, and whether the same file had been uploaded before. */
+export const SubmittedList = ListView.extend({ duplicate: z.boolean() });
+
+/** GET /v1/beneficiary-lists/{listId}/rows: one page of rows, by line. */
+export const ListRowsPage = z.object({
+  rows: z.array(
+    z.object({
+      line: z.number().int().positive(),
+      outcome: RowOutcome,
+      findings: z.array(Finding),
+      flags: z.array(Finding),
+      fullName: z.string().optional(),
+      personalId: z.string().optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});

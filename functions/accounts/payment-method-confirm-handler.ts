@@ -7,6 +7,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { ConfirmedPaymentMethodChange } from '../../schemas/accounts.js';
 import { BankUnavailableError, verifyAccount } from '../payments/bank-client.js';
 import { HttpError, httpRoute, notFound } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
@@ -19,6 +20,7 @@ import { changeView } from './payment-method-handler.js';
 const conflict = (code: string, vi: string, en: string) => new HttpError(409, code, { vi, en });
 
 export const handler = httpRoute({
+  responses: { 200: ConfirmedPaymentMethodChange },
   params: z.object({
     accountNumber: z.string().refine(isValidAccountNumber),
     changeId: z.string().regex(/^pm-[0-9a-f]{16}$/),

@@ -5,6 +5,7 @@
  * account is first verified with the bank. Audited.
  */
 import { z } from 'zod';
+import { ProposedPaymentMethodChange } from '../../schemas/accounts.js';
 import { httpRoute } from '../shared/http.js';
 import { maskDigits } from '../shared/pii.js';
 import { accountInProvince } from './access.js';
@@ -43,6 +44,7 @@ export function changeView(change: MethodChangeRecord) {
 }
 
 export const handler = httpRoute({
+  responses: { 202: ProposedPaymentMethodChange },
   params: z.object({ accountNumber: z.string().refine(isValidAccountNumber) }),
   body: PaymentMethodChange,
   handle: async ({ principal, params, body }) => {

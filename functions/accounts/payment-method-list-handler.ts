@@ -4,6 +4,7 @@
  * console shows). Bank accounts masked, as in every officer's view of a proposal.
  */
 import { z } from 'zod';
+import { PaymentMethodChanges } from '../../schemas/accounts.js';
 import { httpRoute } from '../shared/http.js';
 import { accountInProvince } from './access.js';
 import { isValidAccountNumber } from './account-number.js';
@@ -11,6 +12,7 @@ import { methodChangesOf } from './account-store.js';
 import { changeView } from './payment-method-handler.js';
 
 export const handler = httpRoute({
+  responses: { 200: PaymentMethodChanges },
   params: z.object({ accountNumber: z.string().refine(isValidAccountNumber) }),
   handle: async ({ principal, params }) => {
     const account = await accountInProvince(principal, params.accountNumber);

@@ -11,6 +11,7 @@ import { LIST_KIND, type ListRecord } from './list-store.js';
 const ListPage = pageOf(ListSummary);
 
 export const handler = httpRoute({
+  responses: { 200: ListPage },
   query: z.object({
     ...PageQuery,
     status: ListSummary.shape.status.optional(),

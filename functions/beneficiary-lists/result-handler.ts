@@ -3,6 +3,7 @@
  * storage, whatever the list size) and answers with a time-limited download link.
  */
 import { z } from 'zod';
+import { DownloadLink } from '../../schemas/files.js';
 import { ListId } from '../../schemas/onboarding.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { downloadUrl, writeObjectStream } from '../shared/objects.js';
@@ -16,6 +17,7 @@ const TYPES = {
 } as const;
 
 export const handler = httpRoute({
+  responses: { 200: DownloadLink },
   params: z.object({ listId: ListId }),
   query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
   handle: async ({ principal, params, query }) => {

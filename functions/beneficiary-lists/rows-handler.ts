@@ -1,6 +1,6 @@
 /** GET /v1/beneficiary-lists/{listId}/rows?outcome=&limit=&cursor= — the rows, by outcome, a page at a time. */
 import { z } from 'zod';
-import { RowOutcome } from '../../schemas/beneficiary-lists.js';
+import { ListRowsPage, RowOutcome } from '../../schemas/beneficiary-lists.js';
 import { ListId } from '../../schemas/onboarding.js';
 import { httpRoute } from '../shared/http.js';
 import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
@@ -8,6 +8,7 @@ import { readableList } from './access.js';
 import { rowPageKeys, rowsPage } from './list-store.js';
 
 export const handler = httpRoute({
+  responses: { 200: ListRowsPage },
   params: z.object({ listId: ListId }),
   query: z.object({
     outcome: RowOutcome.optional(),

@@ -6,7 +6,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { SubmitListFromUpload } from '../../schemas/beneficiary-lists.js';
+import { SubmitListFromUpload, SubmittedList } from '../../schemas/beneficiary-lists.js';
+import { SPREADSHEET_TYPES } from '../../schemas/files.js';
 import { objects } from '../shared/aws-clients.js';
 import { fileNameHeader, HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { contentId } from '../shared/ids.js';
@@ -69,6 +70,9 @@ async function fromBody(jurisdiction: string, raw: Buffer, headers: Record<strin
 }
 
 export const handler = httpRoute({
+  responses: { 200: SubmittedList, 202: SubmittedList },
+  bodyFile: SPREADSHEET_TYPES,
+  bodyFromUpload: SubmitListFromUpload,
   handle: async ({ principal, rawBody, headers }) => {
     const jurisdiction = requireJurisdiction(principal);
     if (!rawBody?.length) {

@@ -1,9 +1,11 @@
 /** GET /v1/beneficiary-lists/template?format=xlsx|csv — the list template with its instructions. */
 import { z } from 'zod';
+import { SPREADSHEET_TYPES } from '../../schemas/files.js';
 import { fileResult, httpRoute } from '../shared/http.js';
 import { templateCsv, templateXlsx } from './file-formats/template.js';
 
 export const handler = httpRoute({
+  responses: { 200: { file: SPREADSHEET_TYPES } },
   query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
   handle: async ({ query }) =>
     query.format === 'csv'

@@ -4,6 +4,7 @@
  * closing come from the supplementary cycle and the ledger, never from this route. Auditors never write.
  */
 import { z } from 'zod';
+import { CaseView } from '../../schemas/cases.js';
 import { getAccountOfPerson } from '../accounts/account-store.js';
 import { monthsPhrase } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
@@ -40,6 +41,7 @@ async function answerGrievance(c: CaseRecord, now: string) {
 }
 
 export const handler = httpRoute({
+  responses: { 200: CaseView },
   params: z.object({ caseId: z.string().regex(/^CSP\d{6}[A-Z2-7]{24}$/) }),
   body: Command,
   handle: async ({ principal, params, body }) => {

@@ -7,6 +7,7 @@
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { MyCaseView } from '../../schemas/cases.js';
 import { Period } from '../../schemas/disbursement-cycles.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { monthsPhrase } from '../notifications/message.js';
@@ -36,6 +37,7 @@ async function latestPayment(personId: string, programme: string, period: string
 }
 
 export const handler = httpRoute({
+  responses: { 200: MyCaseView },
   rateLimit: 'me',
   body: z.object({
     period: Period,

@@ -4,6 +4,7 @@
  * each with its age.
  */
 import { z } from 'zod';
+import { CasePage } from '../../schemas/cases.js';
 import { PageQuery } from '../../schemas/listings.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { listingJurisdiction, newestFirst } from '../shared/listing.js';
@@ -14,6 +15,7 @@ import { CASE_STATES, type CaseRecord } from './case-model.js';
 import { caseView } from './case-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: CasePage },
   query: z.object({
     ...PageQuery,
     state: z.enum(CASE_STATES).optional(),

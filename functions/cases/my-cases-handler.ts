@@ -4,6 +4,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { MyCases } from '../../schemas/cases.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
 import { dynamo } from '../shared/aws-clients.js';
@@ -14,6 +15,7 @@ import { getCase } from './case-store.js';
 import { myCaseView } from './my-case-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: MyCases },
   rateLimit: 'me',
   query: z.strictObject({}),
   handle: async ({ principal }) => {

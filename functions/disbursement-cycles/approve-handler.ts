@@ -4,7 +4,7 @@
  * once, exactly one succeeds (the other gets 409), and the budget can never go below zero.
  */
 import { z } from 'zod';
-import { CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
+import { CycleId, CycleView, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
 import { asHttpConflict, cycleToChange } from './access.js';
@@ -13,6 +13,7 @@ import { toCycleView } from './cycle-view.js';
 import budgets from './data/budgets.json' with { type: 'json' };
 
 export const handler = httpRoute({
+  responses: { 200: CycleView },
   params: z.object({ cycleId: CycleId }),
   body: HashedDecision,
   handle: async ({ principal, params, body }) => {

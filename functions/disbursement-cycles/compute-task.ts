@@ -15,23 +15,21 @@
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accounts/account-store.js';
-import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
-import { computeEntitlement, FUNERAL_MARKER } from '../entitlements/entitlement.js';
+import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
+import { computeEntitlement } from '../entitlements/entitlement.js';
 import { monthOf } from '../entitlements/months.js';
-import { toBankName } from '../iso20022/text.js';
 import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
-import { paymentIdFor } from '../payments/payment-id.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { getCycle } from './cycle-store.js';
+import { monthlyInstruction } from './draft-instruction.js';
 import { finishDraft } from './finish-draft.js';
 import { alreadyPaid } from './paid-months.js';
 import { type HeldReason, heldTotals, registryVerdict } from './registry-check.js';
 import { computeSupplementary } from './supplementary-compute.js';
-import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
 
@@ -120,28 +118,8 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
       }
       const channel = account.paymentMethod.kind;
       people.push({ personId: account.personId, communeCode: account.communeCode, channel, result });
-      if (result.total <= 0) continue;
-      instructions.push({
-        paymentId: paymentIdFor(cycle.programme, cycle.period, account.personId),
-        cycleId,
-        programme: cycle.programme,
-        period: cycle.period,
-        personId: account.personId,
-        socialAccount: account.accountNumber,
-        amount: result.total,
-        channel,
-        ...(channel === 'BANK'
-          ? { bankBin: account.paymentMethod.bankBin, creditorAccount: account.paymentMethod.bankAccountNumber }
-          : {}),
-        creditorName: toBankName(account.fullName),
-        communeCode: account.communeCode,
-        // Derived from the lines the approval hash covers (each line's categoryCode), so it is approved too.
-        categoryCode: mainCategory(result.lines),
-        lines: traceLines(result.lines),
-        months: [...new Set(result.lines.filter((l) => l.kind !== 'FUNERAL').map((l) => l.month))].concat(
-          result.lines.some((l) => l.kind === 'FUNERAL') ? [FUNERAL_MARKER] : [],
-        ),
-      });
+      const instruction = monthlyInstruction(cycle, account, result);
+      if (instruction) instructions.push(instruction);
     }
     batch = [];
   };

@@ -3,7 +3,7 @@
  * first. `kind: SUPPLEMENTARY` asks for the period's supplementary cycle (re-issues of failed payments whose
  * case is ready): the open one if there is one, else the next (…_bs1, …_bs2).
  */
-import { CreateCycleRequest } from '../../schemas/disbursement-cycles.js';
+import { CreateCycleRequest, CycleView } from '../../schemas/disbursement-cycles.js';
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { startCycleRun } from './cycle-run.js';
 import { createCycle, cycleIdFor } from './cycle-store.js';
@@ -22,6 +22,7 @@ const OTHER_CYCLE_RUNNING = (cycleId: string) =>
   );
 
 export const handler = httpRoute({
+  responses: { 200: CycleView, 202: CycleView },
   body: CreateCycleRequest,
   handle: async ({ principal, body }) => {
     const jurisdiction = requireJurisdiction(principal);

@@ -7,6 +7,7 @@ import { cycleContentHash, cycleTotals, type PersonEntitlement } from '../entitl
 import { rulesVersion } from '../entitlements/rules.js';
 import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { type CycleRecord, changeCycle } from './cycle-store.js';
+import { draftChunks } from './draft-instruction.js';
 import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
 import type { HeldTotals } from './registry-check.js';
 
@@ -20,13 +21,11 @@ export async function finishDraft(
 ) {
   const totals = { ...cycleTotals(cycle.period, people), held };
   const contentHash = cycleContentHash(cycle.period, people);
-  instructions.sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
   const chunks: { index: number; key: string; count: number; amount: number }[] = [];
-  for (let i = 0; i < instructions.length; i += DRAFT_CHUNK) {
-    const part = instructions.slice(i, i + DRAFT_CHUNK);
+  for (const { part, count, amount } of draftChunks(instructions, DRAFT_CHUNK)) {
     const key = draftKey(cycle.cycleId, contentHash, chunks.length);
     await writeDraftChunk(key, part);
-    chunks.push({ index: chunks.length, key, count: part.length, amount: part.reduce((s, p) => s + p.amount, 0) });
+    chunks.push({ index: chunks.length, key, count, amount });
   }
   const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt: new Date().toISOString() };
   await changeCycle({

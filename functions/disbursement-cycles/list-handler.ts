@@ -10,6 +10,7 @@ import type { CycleRecord } from './cycle-store.js';
 const CyclePage = pageOf(CycleSummary);
 
 export const handler = httpRoute({
+  responses: { 200: CyclePage },
   query: z.object({
     ...PageQuery,
     period: CycleSummary.shape.period.optional(),

@@ -1,12 +1,13 @@
 /** POST /v1/disbursement-cycles/{cycleId}/recompute — editing the draft: it is computed again and any approval voided. */
 import { z } from 'zod';
-import { CycleId } from '../../schemas/disbursement-cycles.js';
+import { CycleId, CycleView } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
 import { asHttpConflict, cycleToChange } from './access.js';
 import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
 export const handler = httpRoute({
+  responses: { 202: CycleView },
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params }) => {
     await cycleToChange(principal, params.cycleId);

@@ -7,7 +7,7 @@
  * pay is owed again by the next cycle (arrears), where the ledger's payment ids keep anyone from being paid twice.
  */
 import { z } from 'zod';
-import { CycleId } from '../../schemas/disbursement-cycles.js';
+import { CycleId, CycleView } from '../../schemas/disbursement-cycles.js';
 import { getJob, type JobRecord } from '../jobs/job-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
@@ -17,6 +17,7 @@ import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
 export const handler = httpRoute({
+  responses: { 202: CycleView },
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params }) => {
     const cycle = await cycleToChange(principal, params.cycleId);

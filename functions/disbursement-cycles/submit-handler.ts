@@ -1,12 +1,13 @@
 /** POST /v1/disbursement-cycles/{cycleId}/submit — the preparer submits the exact content they reviewed. */
 import { z } from 'zod';
-import { CycleId, HashedDecision } from '../../schemas/disbursement-cycles.js';
+import { CycleId, CycleView, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
 import { asHttpConflict, cycleToChange } from './access.js';
 import { changeCycle } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: CycleView },
   params: z.object({ cycleId: CycleId }),
   body: HashedDecision,
   handle: async ({ principal, params, body }) => {

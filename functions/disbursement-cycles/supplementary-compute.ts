@@ -15,21 +15,19 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type EnrolmentRecord, getAccountOfPerson } from '../accounts/account-store.js';
 import { caseIdFor } from '../cases/case-model.js';
 import { actOnCase, casesOfProvince } from '../cases/case-store.js';
-import { mainCategory, type PersonEntitlement } from '../entitlements/cycle-totals.js';
+import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement } from '../entitlements/entitlement.js';
-import { toBankName } from '../iso20022/text.js';
 import { getPayment, type PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
-import { reissueIdFor } from '../payments/payment-id.js';
 import { populationRegistry } from '../population/registry/from-env.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
 import { resources } from '../shared/resources.js';
 import type { CycleRecord } from './cycle-store.js';
+import { reissueInstruction } from './draft-instruction.js';
 import { finishDraft } from './finish-draft.js';
 import { alreadyPaid } from './paid-months.js';
 import { heldTotals, registryVerdict } from './registry-check.js';
-import { traceLines } from './trace-lines.js';
 
 const SYSTEM = { subject: 'system:supplementary-cycle', role: 'system' as const };
 
@@ -69,11 +67,9 @@ export async function computeSupplementary(cycle: CycleRecord) {
       accountStatus: account.status,
       alreadyPaidMonths: paid,
     });
-    // Only the months of the failed payment: anything else owed is next month's to pay.
-    const lines = result.lines.filter((l) => l.kind !== 'FUNERAL' && original.months.includes(l.month));
-    const total = lines.reduce((s, l) => s + l.amount, 0);
-    if (total <= 0) continue;
-    const paymentId = reissueIdFor(original.paymentId, cycle.cycleId);
+    const reissue = reissueInstruction(cycle, original, account, result);
+    if (!reissue) continue;
+    const { paymentId } = reissue.instruction;
     if (!mine) {
       const taken = await actOnCase(
         caseIdFor(c.programme, c.period, c.personId),
@@ -83,32 +79,13 @@ export async function computeSupplementary(cycle: CycleRecord) {
       );
       if (taken.kind === 'refused') continue; // another cycle or a write-off got there first
     }
-    const channel = account.paymentMethod.kind;
     people.push({
       personId: c.personId,
       communeCode: account.communeCode,
-      channel,
-      result: { ...result, lines, total },
+      channel: account.paymentMethod.kind,
+      result: reissue.result,
     });
-    instructions.push({
-      paymentId,
-      cycleId: cycle.cycleId,
-      programme: cycle.programme,
-      period: cycle.period,
-      personId: c.personId,
-      socialAccount: account.accountNumber,
-      amount: total,
-      channel,
-      ...(channel === 'BANK'
-        ? { bankBin: account.paymentMethod.bankBin, creditorAccount: account.paymentMethod.bankAccountNumber }
-        : {}),
-      creditorName: toBankName(account.fullName),
-      communeCode: account.communeCode,
-      categoryCode: mainCategory(lines),
-      lines: traceLines(lines),
-      months: [...new Set(lines.map((l) => l.month))],
-      replaces: original.paymentId,
-    });
+    instructions.push(reissue.instruction);
   }
   const { totals, chunks } = await finishDraft(cycle, people, instructions, heldTotals([]));
   logger.info('Supplementary cycle computed', { cycleId: cycle.cycleId, payees: totals.payees, chunks: chunks.length });

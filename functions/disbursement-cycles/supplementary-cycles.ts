@@ -2,26 +2,57 @@
  * Which cycle a request for a supplementary cycle means, and when a cycle may not start because another one
  * could pay the same months. Monthly and supplementary cycles of a jurisdiction take turns: a supplementary
  * cycle is refused while a monthly cycle's payments are not all in the ledger (its arrears would not be seen),
- * and a monthly cycle is refused while a supplementary cycle is still taking its cases (its claims would not be
- * seen). Reads are strongly consistent by the cycles' deterministic ids.
+ * a monthly cycle is refused while a supplementary cycle is still taking its cases (its claims would not be
+ * seen). Reads are strongly consistent by the cycles' deterministic ids. Both within the arrears look-back:
+ * the money-path simulation (test/simulation) found double payments when only the neighbouring months were
+ * checked.
  */
 import { addMonths } from '../entitlements/months.js';
-import { type CycleRecord, type CycleStatus, cycleIdFor, getCycle } from './cycle-store.js';
+import { arrearsLookBackMonths } from '../entitlements/rules.js';
+import { type CycleRecord, type CycleStatus, cycleIdFor, getCycle, getCycles } from './cycle-store.js';
 
 /** `dc-tcxh_hang_thang_bs1-2026-01-79`: the n-th supplementary cycle of a period (a valid CycleId and run name). */
 export function supplementaryCycleIdFor(programme: string, period: string, jurisdiction: string, n: number): string {
   return cycleIdFor(`${programme}_BS${n}`, period, jurisdiction);
 }
 
-const FINISHED: ReadonlySet<CycleStatus> = new Set(['CLOSED', 'FAILED']);
+export const FINISHED: ReadonlySet<CycleStatus> = new Set(['CLOSED', 'FAILED']);
 /** A monthly cycle whose payments may not all be in the ledger yet. */
-const MONTHLY_NOT_IN_LEDGER: ReadonlySet<CycleStatus> = new Set([
+export const MONTHLY_NOT_IN_LEDGER: ReadonlySet<CycleStatus> = new Set([
   'COMPUTING',
   'DRAFT',
   'SUBMITTED',
   'APPROVED',
   'DISPATCHING',
 ]);
+
+/**
+ * The supplementary cycles whose claims a monthly cycle must see: its own period's and every earlier one within
+ * the arrears look-back (not only last month's: a re-issue of January still taking its cases when March is
+ * computed would pay January twice, found by the money-path simulation).
+ */
+export function supplementaryPeriodsBefore(period: string): string[] {
+  return Array.from({ length: arrearsLookBackMonths() + 1 }, (_, n) => addMonths(period, -n));
+}
+
+/**
+ * The monthly cycles that could pay a month of `period` as arrears, or whose months a cycle of `period` could
+ * pay: every other period within the arrears look-back, on either side.
+ */
+export function monthlyPeriodsAround(period: string): string[] {
+  const span = arrearsLookBackMonths();
+  const out: string[] = [];
+  for (let d = -span; d <= span; d++) if (d !== 0) out.push(addMonths(period, d));
+  return out;
+}
+
+/** The first of `periods`' monthly cycles whose payments are not all in the ledger, if any. */
+async function runningMonthly(programme: string, periods: string[], jurisdiction: string) {
+  const ids = periods.map((p) => cycleIdFor(programme, p, jurisdiction));
+  const found: CycleRecord[] = [];
+  for (let i = 0; i < ids.length; i += 100) found.push(...(await getCycles(ids.slice(i, i + 100))));
+  return found.filter((c) => MONTHLY_NOT_IN_LEDGER.has(c.status)).sort((a, b) => (a.period < b.period ? -1 : 1))[0];
+}
 
 /** The open supplementary cycle of the period, else the id the next one takes. */
 export async function nextSupplementary(
@@ -37,20 +68,18 @@ export async function nextSupplementary(
   }
 }
 
-/** A monthly cycle (this period's or the next) that could pay the same months as arrears, if any. */
-export async function openMonthlyCycle(programme: string, period: string, jurisdiction: string) {
-  for (const p of [period, addMonths(period, 1)]) {
-    const c = await getCycle(cycleIdFor(programme, p, jurisdiction));
-    if (c && MONTHLY_NOT_IN_LEDGER.has(c.status)) return c;
-  }
-  return undefined;
-}
+/**
+ * A monthly cycle that could pay a supplementary cycle's months as arrears, if any: its period's, or any other
+ * within the look-back. Not only the next month's: when the next month's payments never went out (a chunk
+ * past the cut-off), the month after pays the same months as arrears (found by the money-path simulation).
+ */
+export const openMonthlyCycle = (programme: string, period: string, jurisdiction: string) =>
+  runningMonthly(programme, [period, ...monthlyPeriodsAround(period)], jurisdiction);
 
-/** A supplementary cycle of the last two periods still taking its cases (COMPUTING), if any. */
+/** A supplementary cycle of the look-back's periods still taking its cases (COMPUTING), if any. */
 export async function computingSupplementary(programme: string, period: string, jurisdiction: string) {
-  for (const p of [addMonths(period, -1), period]) {
-    const { existing } = await nextSupplementary(programme, p, jurisdiction);
-    if (existing?.status === 'COMPUTING') return existing;
-  }
-  return undefined;
+  const open = await Promise.all(
+    supplementaryPeriodsBefore(period).map((p) => nextSupplementary(programme, p, jurisdiction)),
+  );
+  return open.find(({ existing }) => existing?.status === 'COMPUTING')?.existing;
 }

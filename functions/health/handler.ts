@@ -8,6 +8,7 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { system } from '../../infra/system.js';
+import { Health } from '../../schemas/health.js';
 import { dynamo, objects, queues, stepFunctions } from '../shared/aws-clients.js';
 import { httpRoute } from '../shared/http.js';
 import { resources } from '../shared/resources.js';
@@ -101,6 +102,7 @@ export async function checkHealth(): Promise<ComponentHealth[]> {
 }
 
 export const handler = httpRoute({
+  responses: { 200: Health, 503: Health },
   handle: async () => {
     const components = await checkHealth();
     const up = components.every((c) => c.status === 'up');

@@ -1,11 +1,12 @@
 /** GET /v1/identity-checks/{checkId} — officers see their own jurisdiction's checks, auditors all. */
 import { z } from 'zod';
-import { CheckId } from '../../schemas/identity-checks.js';
+import { CheckId, IdentityCheckView } from '../../schemas/identity-checks.js';
 import { httpRoute, notFound } from '../shared/http.js';
 import { getCheck } from './check-store.js';
 import { toView } from './view.js';
 
 export const handler = httpRoute({
+  responses: { 200: IdentityCheckView },
   params: z.object({ checkId: CheckId }),
   handle: async ({ principal, params }) => {
     const record = await getCheck(params.checkId);

@@ -1,5 +1,5 @@
 /** POST /v1/identity-checks — accept up to 100 people; the same content returns the same check. */
-import { IdentityCheckRequest } from '../../schemas/identity-checks.js';
+import { IdentityCheckRequest, IdentityCheckView } from '../../schemas/identity-checks.js';
 import { httpRoute, requireJurisdiction } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { createCheck } from './check-store.js';
@@ -8,6 +8,7 @@ import { checkIdFor } from './verify-people.js';
 import { toView } from './view.js';
 
 export const handler = httpRoute({
+  responses: { 200: IdentityCheckView, 202: IdentityCheckView },
   body: IdentityCheckRequest,
   handle: async ({ principal, body }) => {
     const jurisdiction = requireJurisdiction(principal);

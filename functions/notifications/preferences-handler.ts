@@ -5,10 +5,12 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { NotificationPreferences } from '../../schemas/notifications.js';
 import { getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
 import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 
 export const handler = httpRoute({
+  responses: { 200: NotificationPreferences },
   rateLimit: 'me',
   body: z.strictObject({ optOut: z.boolean(), settlementOptIn: z.boolean() }),
   handle: async ({ principal, body }) => {

@@ -197,6 +197,36 @@ export async function entries(paymentId: string): Promise<LedgerEntry[]> {
 }
 
 /**
+ * The decision of a transition, pure: what the lifecycle says of `wanted` from the HEAD, and the entry to
+ * append with the HEAD's new state (none for a repeat or a stale status). `transition` writes it under the
+ * sequence lock; the money-path simulation (test/simulation) appends it to its in-memory ledger.
+ */
+export function nextEntry(
+  head: Pick<PaymentHead, 'paymentId' | 'state' | 'seq'>,
+  wanted: PaymentState,
+  source: string,
+  detail: Record<string, unknown>,
+  at: string,
+  /** The lifecycle; a parameter only so the simulation's self-test can prove a broken one is caught. */
+  decide: typeof decideTransition = decideTransition,
+): { decision: TransitionDecision; append?: { entry: LedgerEntry; state: PaymentState } } {
+  const decision = decide(head.state, wanted);
+  if (decision.kind === 'already' || decision.kind === 'stale') return { decision };
+  const seq = head.seq + 1;
+  const entry: LedgerEntry = {
+    paymentId: head.paymentId,
+    sk: entryKey(seq),
+    seq,
+    kind: decision.kind === 'apply' ? 'STATE' : 'ANOMALY',
+    state: decision.kind === 'apply' ? decision.to : wanted,
+    at,
+    source,
+    detail: decision.kind === 'anomaly' ? { ...detail, reason: decision.reason } : detail,
+  };
+  return { decision, append: { entry, state: decision.kind === 'apply' ? decision.to : head.state } };
+}
+
+/**
  * Moves a payment towards `wanted` if the lifecycle allows it. Concurrent callers (a callback twice, a
  * callback racing the dispatcher) serialise on the HEAD's sequence number: exactly one appends each entry.
  */
@@ -209,21 +239,11 @@ export async function transition(
   for (let attempt = 0; attempt < 8; attempt++) {
     const head = await getPayment(paymentId);
     if (!head) throw new PaymentNotFoundError(paymentId);
-    const decision = decideTransition(head.state, wanted);
-    if (decision.kind === 'already' || decision.kind === 'stale') return decision;
-    const seq = head.seq + 1;
     const at = new Date().toISOString();
-    const state = decision.kind === 'apply' ? decision.to : head.state;
-    const entry: LedgerEntry = {
-      paymentId,
-      sk: entryKey(seq),
-      seq,
-      kind: decision.kind === 'apply' ? 'STATE' : 'ANOMALY',
-      state: decision.kind === 'apply' ? decision.to : wanted,
-      at,
-      source,
-      detail: decision.kind === 'anomaly' ? { ...detail, reason: decision.reason } : detail,
-    };
+    const { decision, append } = nextEntry(head, wanted, source, detail, at);
+    if (!append) return decision;
+    const { entry, state } = append;
+    const seq = entry.seq;
     try {
       await dynamo().send(
         new TransactWriteCommand({

@@ -12,6 +12,7 @@ import { paymentsOfPerson } from './lookup-store.js';
 import { accountView, byNewest, paymentView } from './payment-view.js';
 
 export const handler = httpRoute({
+  responses: { 200: MyPayments },
   rateLimit: 'me',
   query: z.strictObject({}),
   handle: async ({ principal }) => {

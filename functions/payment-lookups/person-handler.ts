@@ -23,6 +23,7 @@ export function withinJurisdiction(account: AccountRecord, jurisdiction: string)
 }
 
 export const handler = httpRoute({
+  responses: { 200: PersonPayments },
   rateLimit: 'lookup',
   body: z.strictObject({ identityNumber: IdentityNumber }),
   query: z.strictObject({}),

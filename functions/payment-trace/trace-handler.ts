@@ -5,12 +5,14 @@
  * and bank accounts masked.
  */
 import { z } from 'zod';
+import { PaymentTrace } from '../../schemas/payment-trace.js';
 import { mayRead as mayReadCase } from '../cases/access.js';
 import { httpRoute, notFound } from '../shared/http.js';
 import { buildTrace } from './trace-model.js';
 import { readTrace } from './trace-reader.js';
 
 export const handler = httpRoute({
+  responses: { 200: PaymentTrace },
   params: z.object({ paymentId: z.string().regex(/^[PR]\d{6}[A-Z2-7]{24}$/) }),
   handle: async ({ principal, params }) => {
     const input = await readTrace(params.paymentId);

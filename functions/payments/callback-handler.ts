@@ -10,6 +10,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CALLBACK_TYPES, CallbackReceipt } from '../../schemas/bank-callbacks.js';
 import { parsePain002 } from '../iso20022/pain002.js';
 import { dynamo, queues } from '../shared/aws-clients.js';
 import { HttpError, httpRoute } from '../shared/http.js';
@@ -54,6 +55,8 @@ async function verify(body: Buffer | undefined, timestamp: string | undefined, h
 const RECEIPT_DAYS = 30;
 
 export const handler = httpRoute({
+  responses: { 202: CallbackReceipt },
+  bodyFile: CALLBACK_TYPES,
   handle: async ({ rawBody, headers }) => {
     await verify(rawBody, headers['x-bank-timestamp'], headers['x-bank-signature']);
     const body = rawBody as Buffer;

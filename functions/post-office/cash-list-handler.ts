@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
+import { DownloadLink } from '../../schemas/files.js';
 import { toCsv, writeXlsx } from '../beneficiary-lists/file-formats/writers.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
 import { paymentsInState } from '../payment-ledger/ledger-store.js';
@@ -12,6 +13,7 @@ import { downloadUrl, writeObjectStream } from '../shared/objects.js';
 import { CASH_LIST_COLUMNS, cashListRow } from './cash-list.js';
 
 export const handler = httpRoute({
+  responses: { 200: DownloadLink },
   params: z.object({ cycleId: CycleId, communeCode: z.string().regex(/^\d{5}$/) }),
   query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
   handle: async ({ principal, params, query }) => {

@@ -4,7 +4,8 @@
  * same file twice changes nothing; bad rows are reported and the good ones go on.
  */
 import { z } from 'zod';
-import { CycleId } from '../../schemas/disbursement-cycles.js';
+import { CashConfirmationResult, CycleId } from '../../schemas/disbursement-cycles.js';
+import { SPREADSHEET_TYPES } from '../../schemas/files.js';
 import type { Finding } from '../../schemas/messages.js';
 import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
 import { cycleToChange } from '../disbursement-cycles/access.js';
@@ -21,6 +22,8 @@ const notThisCycle: Finding = {
 };
 
 export const handler = httpRoute({
+  responses: { 200: CashConfirmationResult },
+  bodyFile: SPREADSHEET_TYPES,
   params: z.object({ cycleId: CycleId }),
   handle: async ({ principal, params, rawBody, requestId }) => {
     const cycle = await cycleToChange(principal, params.cycleId);

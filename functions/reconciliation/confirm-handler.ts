@@ -10,6 +10,7 @@
  * → CONFIRMED. The same confirmer calling again while APPLYING finishes the work.
  */
 import { z } from 'zod';
+import { StatementImportView } from '../../schemas/statements.js';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { getJob } from '../jobs/job-store.js';
 import { transition } from '../payment-ledger/ledger-store.js';
@@ -48,6 +49,7 @@ async function applyChange(job: StatementImportJob, c: ProposedChange, confirmed
 }
 
 export const handler = httpRoute({
+  responses: { 200: StatementImportView },
   params: z.object({ importId: z.string().regex(/^st-[a-z0-9]{16,64}$/) }),
   body: z.object({ proposalHash: z.string().regex(/^sha256:[0-9a-f]{64}$/) }),
   handle: async ({ principal, params, body }) => {

@@ -6,6 +6,7 @@
  * each outcome that needs a person are listed, or, with `category`, those of that category in every outcome.
  */
 import { z } from 'zod';
+import { CycleReconciliation } from '../../schemas/statements.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
 import { httpRoute } from '../shared/http.js';
 import { vietnamDate } from './banking-days.js';
@@ -15,6 +16,7 @@ import { outcomeRows, sumOf } from './report.js';
 const LISTED = 100;
 
 export const handler = httpRoute({
+  responses: { 200: CycleReconciliation },
   params: z.object({ cycleId: z.string().min(1).max(120) }),
   query: z.object({
     asOf: z.iso.date().optional(),

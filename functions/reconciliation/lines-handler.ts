@@ -1,5 +1,6 @@
 /** GET /v1/statements/{importId}/lines?outcome=&cursor= — the lines behind each outcome, a page at a time. */
 import { z } from 'zod';
+import { StatementLinesPage } from '../../schemas/statements.js';
 import { httpRoute } from '../shared/http.js';
 import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { visibleImport } from './access.js';
@@ -7,6 +8,7 @@ import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
 import { findingsPage } from './reconciliation-store.js';
 
 export const handler = httpRoute({
+  responses: { 200: StatementLinesPage },
   params: z.object({ importId: z.string().regex(/^st-[a-z0-9]{16,64}$/) }),
   query: z.object({
     outcome: z.enum(OUTCOMES).optional(),

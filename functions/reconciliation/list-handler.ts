@@ -12,6 +12,7 @@ import { OUTCOMES } from './outcomes.js';
 const StatementPage = pageOf(StatementListSummary);
 
 export const handler = httpRoute({
+  responses: { 200: StatementPage },
   query: z.object({ ...PageQuery, status: StatementListSummary.shape.status.optional() }),
   handle: async ({ principal, query }) => {
     const jurisdiction = listingJurisdiction(principal, query.jurisdiction);

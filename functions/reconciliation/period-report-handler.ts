@@ -13,6 +13,7 @@
  * Cycles kept at commune level (5-digit jurisdiction) are found for their own officers only, not by province.
  */
 import { z } from 'zod';
+import { PeriodReconciliation } from '../../schemas/statements.js';
 import { type CycleRecord, cycleIdFor, getCycles } from '../disbursement-cycles/cycle-store.js';
 import provincesJson from '../population/data/provinces-2025.json' with { type: 'json' };
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
@@ -27,6 +28,7 @@ const IN_PARALLEL = 4;
 const maxPayments = () => Number(process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS ?? 200_000);
 
 export const handler = httpRoute({
+  responses: { 200: PeriodReconciliation },
   params: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }),
   query: z.object({
     programme: z

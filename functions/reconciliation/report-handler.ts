@@ -3,6 +3,7 @@
  * whatever its size, answered with a time-limited download link.
  */
 import { z } from 'zod';
+import { DownloadLink } from '../../schemas/files.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { downloadUrl, writeObjectStream } from '../shared/objects.js';
 import { visibleImport } from './access.js';
@@ -15,6 +16,7 @@ const TYPES = {
 } as const;
 
 export const handler = httpRoute({
+  responses: { 200: DownloadLink },
   params: z.object({ importId: z.string().regex(/^st-[a-z0-9]{16,64}$/) }),
   query: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }),
   handle: async ({ principal, params, query }) => {

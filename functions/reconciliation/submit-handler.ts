@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import { STATEMENT_TYPES, SubmitStatementFromUpload, SubmittedStatement } from '../../schemas/statements.js';
 import { createJob, listScopeOf, now } from '../jobs/job-store.js';
 import { objects } from '../shared/aws-clients.js';
 import { fileNameHeader, HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
@@ -18,10 +18,9 @@ import { dispatchImport, type StatementImportJob, statementKeys } from './import
 import { toImportView } from './import-view.js';
 
 const MAX_INLINE_BYTES = 6 * 1024 * 1024;
-const FromUpload = z.object({ uploadId: z.uuid(), fileName: z.string().min(1).max(255) });
 
 async function fromUpload(jurisdiction: string, body: unknown) {
-  const parsed = FromUpload.safeParse(body);
+  const parsed = SubmitStatementFromUpload.safeParse(body);
   if (!parsed.success) {
     throw new HttpError(400, 'INVALID_REQUEST', {
       vi: 'Cần uploadId và fileName, hoặc gửi tệp sao kê trực tiếp.',
@@ -46,6 +45,9 @@ async function fromUpload(jurisdiction: string, body: unknown) {
 }
 
 export const handler = httpRoute({
+  responses: { 200: SubmittedStatement, 202: SubmittedStatement },
+  bodyFile: STATEMENT_TYPES,
+  bodyFromUpload: SubmitStatementFromUpload,
   handle: async ({ principal, rawBody, headers }) => {
     const jurisdiction = requireJurisdiction(principal);
     if (!rawBody?.length) {

@@ -119,14 +119,32 @@ export function fileNameHeader(headers: Record<string, string | undefined>, fall
   return name.trim() || fallback;
 }
 
+/**
+ * A success response of a route: the zod schema of its JSON body, or the content types of the file it sends.
+ * Refusals are not listed: they are all the common ErrorBody (schemas/messages.ts).
+ */
+export type ResponseSpec = ZodType | { file: readonly string[] };
+
 interface RouteSpec<B, P, Q> {
   /** Fixed-window limits per caller and per client (functions/shared/rate-limit.ts), before anything is parsed. */
   rateLimit?: RateLimitScope;
   body?: ZodType<B>;
+  /** Content types of a file the route takes as its body (read from `rawBody`), besides or instead of `body`. */
+  bodyFile?: readonly string[];
+  /** The JSON body a file route reads itself when the file was uploaded beforehand (`{ uploadId, fileName }`). */
+  bodyFromUpload?: ZodType;
   params?: ZodType<P>;
   query?: ZodType<Q>;
+  /**
+   * What the route answers, by status. Not checked at run time: the OpenAPI document (`npm run openapi`) is
+   * generated from it, and the integration tests validate every response they receive against that document.
+   */
+  responses: Record<number, ResponseSpec>;
   handle: (req: HttpRequest<B, P, Q>) => Promise<HttpResult>;
 }
+
+/** What the OpenAPI generator reads of a route (tools/openapi.ts): its request and response schemas. */
+export type RouteContract = Omit<RouteSpec<unknown, unknown, unknown>, 'handle'>;
 
 const ROUTES = new Map(system.routes.map((r) => [routeKey(r), r]));
 
@@ -253,10 +271,12 @@ export function httpRoute<B = undefined, P = undefined, Q = undefined>(spec: Rou
       );
     }
   };
-  return middy(run)
+  const { handle: _handle, ...contract } = spec;
+  const handler = middy(run)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
+  return Object.assign(handler, { contract: contract as RouteContract });
 }
 
 /** Path parameter schemas used by several routes. */

@@ -159,6 +159,13 @@ export const PUBLIC_ROUTE_REASONS: Record<string, string> = {
   'GET /v1/health':
     'GET /v1/health: monitoring probes call it without a token. It answers component status (up/down) only, ' +
     'no personal data and no identifiers, and is throttled with the stage.',
+  'GET /v1/openapi.json':
+    'GET /v1/openapi.json: the OpenAPI document of the API, generated from the system definition and the zod ' +
+    'schemas at build time and bundled into the function. Routes, roles and schemas only: no data, no ' +
+    'identifier, no secret; the function touches no table, queue or bucket. Throttled with the stage.',
+  'GET /v1/openapi.html':
+    'GET /v1/openapi.html: the same OpenAPI document rendered as a page (no script, CSP default-src none). ' +
+    'No data, no identifier, no secret; the function touches no table, queue or bucket. Throttled with the stage.',
   'POST /v1/bank/callbacks':
     'POST /v1/bank/callbacks: the bank holds no user token. Every request is authenticated in the handler by an ' +
     "HMAC-SHA256 over the timestamp and the body with the bank's secret (read at run time from Secrets Manager), " +

@@ -201,6 +201,8 @@ const CashListParams = z.strictObject({ cycleId: CycleId, communeCode: z.string(
 /** The schema each handler applies to what it receives, beyond the event envelope. */
 const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   health: (e) => expect(e.body).toBeUndefined(),
+  apiDocument: (e) => expect(e.body).toBeUndefined(),
+  apiPage: (e) => expect(e.body).toBeUndefined(),
   submitIdentityCheck: (e) => IdentityCheckRequest.parse(JSON.parse(e.body)),
   getIdentityCheck: (e) => z.strictObject({ checkId: CheckId }).parse(e.pathParameters),
   identityCheckWorker: (e: SQSEvent) => {
@@ -546,6 +548,17 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json.status).toBe('up');
       expect(res.json.components.length).toBeGreaterThan(0);
+    });
+
+    it('apiDocument answers the OpenAPI document, and apiPage the page that shows it', async () => {
+      const doc = await http('apiDocument', sample('apiDocument'));
+      expect(doc.statusCode).toBe(200);
+      expect(doc.json.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.json.paths)).toContain('/v1/health');
+      const page = await http('apiPage', sample('apiPage'));
+      expect(page.statusCode).toBe(200);
+      expect(page.headers?.['content-type']).toBe('text/html; charset=utf-8');
+      expect(Buffer.from(page.body ?? '', 'base64').toString('utf8')).toContain('<code>/v1/openapi.json</code>');
     });
 
     it('submitIdentityCheck accepts with 202, then answers 200 with the same check on replay', async () => {

@@ -13,6 +13,7 @@ import { DEV_AUDIENCE } from '../../infra/local/dev-identity-provider.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { ErrorBody } from '../../schemas/messages.js';
 import { MyPayments, PersonPayments } from '../../schemas/payment-lookups.js';
+import { checkResponse } from '../support/api-contract.js';
 import type { SeededPerson } from '../support/payment-lookups.js';
 import { demoUser, startTestPlatform } from '../support/platform.js';
 
@@ -170,6 +171,19 @@ function raw(
             json = text ? JSON.parse(text) : undefined;
           } catch {
             json = undefined;
+          }
+          try {
+            // The gateway reads the path as a URL does (dot segments removed): the route it answered for.
+            const pathname = new URL(path, 'http://localhost').pathname;
+            checkResponse(
+              opts.method ?? 'GET',
+              pathname,
+              res.statusCode ?? 0,
+              res.headers['content-type'] ?? null,
+              text,
+            );
+          } catch (err) {
+            return reject(err);
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         });

@@ -3,20 +3,24 @@ import { randomBytes } from 'node:crypto';
 import type { DemoUser } from '../../infra/local/demo-users.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { LocalPlatform, type LocalPlatformOptions } from '../../infra/local/runtime.js';
+import { checkPlatformResponses } from './api-contract.js';
 
 export function uniquePrefix(): string {
   return `t${randomBytes(4).toString('hex')}-`;
 }
 
+/** Starts a platform whose every API response the test receives is checked against the OpenAPI document. */
 export async function startTestPlatform(opts: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const endpoint = process.env.ANSINH_TEST_DYNAMODB_ENDPOINT;
-  return new LocalPlatform({
+  const platform = await new LocalPlatform({
     prefix: uniquePrefix(),
     visibilityTimeoutSeconds: 1,
     compressTime: { waitMs: 100 },
     ...(endpoint && !opts.dataDir ? { dynamodbEndpoint: endpoint } : {}),
     ...opts,
   }).start();
+  checkPlatformResponses(platform.url);
+  return platform;
 }
 
 export function demoUser(role: DemoUser['role'], jurisdiction?: string): DemoUser {

@@ -1,0 +1,191 @@
+/**
+ * The scale model (test/scale, docs/scale-model.md): its arithmetic on small inputs checked by hand, and its
+ * verdict for the largest province on the platform as it is. The verdict lists exactly the steps that break
+ * a limit today: when a step is fixed this test turns red, and the list is updated with the fix.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { chunkRows } from '../../../functions/beneficiary-lists/onboarding-config.js';
+import { cutoffMinutes } from '../../../functions/disbursement-cycles/cutoff.js';
+import { DRAFT_CHUNK } from '../../../functions/disbursement-cycles/draft-objects.js';
+import { system } from '../../../infra/system.js';
+import {
+  breaches,
+  costOf,
+  costPerMillionPayments,
+  type Definition,
+  definitionInputs,
+  modelSteps,
+  type PerItemMs,
+  type Prices,
+  perItemMs,
+  runEvents,
+  type StepRow,
+  UNITS,
+} from '../../scale/model.js';
+
+const TEN_MS: PerItemMs = {
+  parseRow: 10,
+  verifyRow: 10,
+  openAccount: 10,
+  computePayee: 10,
+  dispatchPayment: 10,
+  statusPayment: 10,
+  cutoffPayment: 10,
+  closePayment: 10,
+  reconcileEntry: 10,
+};
+const SMALL: Definition = {
+  functions: {
+    computeCycle: { memoryMb: 2048 },
+    paymentStatusWorker: { triggers: [{ kind: 'queue', batchSize: 5 }] },
+  },
+  listChunkRows: 10,
+  draftChunk: 10,
+  cutoffMinutes: 60,
+  collectWaitSeconds: 600,
+  mapConcurrency: 2,
+  accountConcurrency: 3,
+};
+const step = (rows: StepRow[], name: string) => rows.find((r) => r.step === name) as StepRow;
+
+describe('the scale model, by hand', () => {
+  const rows = modelSteps(SMALL, { payees: 25, openAtCutoff: 0.2, approvalHours: 1 }, TEN_MS);
+
+  it('compute: one invocation over every payee, GB-seconds at its memory', () => {
+    expect(step(rows, 'compute the draft')).toMatchObject({
+      invocations: 1,
+      busiestItems: 25,
+      busiestSeconds: 0.25,
+      gbSeconds: 0.5, // 0.25 s × 2 GB
+      transitions: 1,
+      events: 7, // execution started/succeeded + one task's 5
+    });
+  });
+
+  it('dispatch: a chunk per invocation, every worker at once writing one index key', () => {
+    expect(step(rows, 'dispatch a chunk (SQS)')).toMatchObject({
+      invocations: 3, // 25 payments, chunks of 10
+      busiestItems: 10,
+      busiestSeconds: 0.1,
+      hotKeyWritesPerSecond: 300, // 3 workers (≤ 3 concurrency) × 100 payments/s
+      writeUnits: 25 * (UNITS.recordPendingWrites + UNITS.transitionWrites) + 3 * 2,
+      sqsRequests: 6,
+      gbSeconds: 0.125, // 0.25 s × the default 512 MB
+    });
+  });
+
+  it('statuses: two reports per chunk, five per invocation, a status is half a payment’s two', () => {
+    expect(step(rows, 'apply statuses (SQS)')).toMatchObject({
+      invocations: 2, // 6 reports / 5
+      busiestItems: 50,
+      busiestSeconds: 0.25,
+      hotKeyWritesPerSecond: 400, // 2 invocations × 200 statuses/s
+    });
+  });
+
+  it('collect: a loop per Wait until the cut-off, the open payments resolved one by one', () => {
+    expect(step(rows, 'collect and cut-off')).toMatchObject({
+      invocations: 6, // 60 min / 600 s
+      busiestItems: 5, // 20 % of 25
+      busiestSeconds: 0.05,
+      transitions: 18,
+      events: 54,
+      hotKeyWritesPerSecond: 100,
+    });
+    expect(step(rows, 'await approval')).toMatchObject({ invocations: 13, transitions: 38, events: 115 });
+    expect(runEvents(rows)).toEqual({
+      onboarding: 9 + (4 + 3 * 7) + (4 + 3 * 7 + 5),
+      disbursement: 7 + 115 + 5 + 54 + 5,
+      reconciliation: 0,
+    });
+  });
+
+  it('onboarding: the Map’s concurrency bounds the writes on the jurisdiction key', () => {
+    expect(step(rows, 'open accounts (Map)')).toMatchObject({
+      invocations: 3,
+      busiestItems: 10,
+      hotKeyWritesPerSecond: 200,
+      payloadBytes: 300 + 3 * 110,
+    });
+  });
+
+  it('flags a limit only when passed, and history events per run', () => {
+    const base = step(rows, 'close');
+    const over = (o: Partial<StepRow>) => breaches([{ ...base, ...o }]).map((b) => b.limit);
+    expect(over({ busiestSeconds: 900 })).toEqual([]);
+    expect(over({ busiestSeconds: 900.1 })).toEqual(['invocationSeconds']);
+    expect(over({ payloadBytes: 262_144 })).toEqual([]);
+    expect(over({ payloadBytes: 262_145 })).toEqual(['payloadBytes']);
+    expect(over({ hotKeyWritesPerSecond: 1001 })).toEqual(['keyWritesPerSecond']);
+    expect(over({ events: 25_001 })).toEqual(['historyEvents']);
+    expect(
+      breaches([
+        { ...base, events: 12_500 },
+        { ...base, events: 12_501 },
+      ]),
+    ).toEqual([{ flow: 'disbursement', step: '(run)', limit: 'historyEvents', value: 25_001 }]);
+  });
+
+  it('prices every unit once', () => {
+    const usd: Prices = {
+      lambdaGbSecond: 1,
+      lambdaRequest: 10,
+      stepFunctionsTransition: 100,
+      dynamoWriteRequestUnit: 1000,
+      dynamoReadRequestUnit: 10_000,
+      sqsRequest: 100_000,
+      s3Put: 1_000_000,
+      s3Get: 10_000_000,
+    };
+    const one: StepRow = {
+      ...step(rows, 'close'),
+      gbSeconds: 1,
+      invocations: 2,
+      transitions: 3,
+      writeUnits: 4,
+      readUnits: 5,
+      sqsRequests: 6,
+      s3Requests: { put: 7, get: 8 },
+    };
+    expect(costOf([one], usd)).toEqual({
+      lambda: 21,
+      stepFunctions: 300,
+      dynamodb: 54_000,
+      sqs: 600_000,
+      s3: 87_000_000,
+      total: 87_654_321,
+    });
+    // Per million payments: the month's flows only (onboarding is once per list), scaled from the province.
+    const month = [one, { ...one, flow: 'onboarding' as const }];
+    expect(costPerMillionPayments(month, 500_000, usd).total).toBe(2 * 87_654_321);
+  });
+});
+
+describe('the platform as it is on main, for 600,000 payees in one province', () => {
+  const def = definitionInputs(system.functions, {
+    listChunkRows: chunkRows(),
+    draftChunk: DRAFT_CHUNK,
+    cutoffMinutes: cutoffMinutes(),
+  });
+  const rows = modelSteps(def, { payees: 600_000, openAtCutoff: 1, approvalHours: 24 }, perItemMs());
+
+  it('reads the definition: memory, batch sizes, chunk sizes, waits', () => {
+    expect(def).toMatchObject({ listChunkRows: 5000, draftChunk: 2000, cutoffMinutes: 4320, collectWaitSeconds: 600 });
+    expect(step(rows, 'compute the draft').gbSeconds).toBeCloseTo(984 * (1769 / 1024), 6);
+  });
+
+  it('breaks exactly these limits today (update this list with the fix of a step)', () => {
+    expect(breaches(rows).map((b) => `${b.flow} / ${b.step}: ${b.limit}`)).toEqual([
+      'disbursement / compute the draft: invocationSeconds',
+      'disbursement / dispatch a chunk (SQS): keyWritesPerSecond',
+      'disbursement / apply statuses (SQS): keyWritesPerSecond',
+      'disbursement / collect and cut-off: invocationSeconds',
+      'reconciliation / reconcile the statement (SQS): invocationSeconds',
+    ]);
+  });
+
+  it('no step yet near the history-event or payload limits', () => {
+    expect(runEvents(rows).disbursement).toBeLessThan(25_000);
+    expect(Math.max(...rows.map((r) => r.payloadBytes))).toBeLessThan(256 * 1024);
+  });
+});
