@@ -2,9 +2,9 @@
  * A Vietnamese bank's account-statement CSV ("Sao kê tài khoản" exported from internet banking) as a stream
  * of the camt statement events: one header, one entry per transaction row, one end.
  *
- * Reading: the beneficiary-list CSV reader's decoder and record parser (UTF-8 with or without BOM, UTF-16
- * with BOM, RFC 4180 quoting, `;` `,` or TAB, Excel's `sep=` line); the delimiter is the one under which a
- * record reads as a statement header. Memory is one input slice plus one record, whatever the length.
+ * Reading: the CSV codec (functions/codecs/csv.ts: UTF-8 with or without BOM, UTF-16 with BOM, RFC 4180
+ * quoting, `;` `,` or TAB, Excel's `sep=` line); the delimiter is the one under which a record reads best as
+ * a statement header. Memory is one input slice plus one record, whatever the length.
  *
  * Layout: optional preamble records before the column header — "Số tài khoản", "Tên tài khoản", "Loại tiền",
  * "Từ ngày … đến ngày …" / "Kỳ sao kê", "Số dư đầu kỳ", "Số dư cuối kỳ" as `label: value` in one cell or
@@ -26,10 +26,11 @@
  * Callers that must not book a partial statement check for problem events. A file that is not a statement
  * CSV at all (no header, bad encoding, binary) throws Iso20022Error.
  */
-import { CsvRecordParser, decodeText } from '../beneficiary-lists/file-formats/csv-reader.js';
 import { parseListDate } from '../beneficiary-lists/file-formats/dates.js';
-import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
-import { headerKey, type PhysicalRecord } from '../beneficiary-lists/file-formats/template.js';
+import { headerKey } from '../beneficiary-lists/file-formats/template.js';
+import { csvRecords, type PhysicalRecord } from '../codecs/csv.js';
+import { FileFormatError } from '../codecs/errors.js';
+import { DEFAULT_LIST_LIMITS } from '../codecs/limits.js';
 import { currencyExponent, type Money, toMoney } from '../iso20022/amounts.js';
 import type {
   AccountRef,
@@ -243,8 +244,6 @@ const DATE_FIELDS: readonly BankCsvField[] = ['transactionDate', 'postingDate', 
 const MONEY_FIELDS: readonly BankCsvField[] = ['debit', 'credit', 'amount'];
 /** Records searched for the column header. */
 const HEADER_SEARCH = 30;
-/** Text kept of the prefix used to choose the delimiter. */
-const PREFIX_CHARS = 256 * 1024;
 
 /**
  * Fields per column of a record. "Nợ" reads like the English "No" (row number): it is the debit column only
@@ -498,66 +497,28 @@ const fileError = (e: unknown): unknown => {
   }
 };
 
-function chooseDelimiter(prefix: string, maxChars: number): string {
-  let best: { d: string; score: number; width: number } | undefined;
-  for (const d of [',', ';', '\t']) {
-    let records: PhysicalRecord[];
-    try {
-      const p = new CsvRecordParser(d, maxChars);
-      records = p.end(p.push(prefix));
-    } catch {
-      continue;
-    }
-    let score = 0;
-    let width = 0;
-    for (const r of records.filter((x) => x.cells.some((c) => c.trim() !== '')).slice(0, HEADER_SEARCH)) {
-      const c = candidate(r.cells);
-      const s = c.known + (isHeader(c) ? 100 : 0);
-      if (s > score) score = s;
-      width = Math.max(width, r.cells.length);
-    }
-    if (!best || score > best.score || (score === best.score && width > best.width)) best = { d, score, width };
+/** How well the first records read as a statement header: known columns, and 100 more for a full header. */
+const statementHeaderScore = (records: readonly (readonly string[])[]): number => {
+  let score = 0;
+  for (const cells of records) {
+    const c = candidate(cells);
+    score = Math.max(score, c.known + (isHeader(c) ? 100 : 0));
   }
-  return best?.d ?? ',';
-}
+  return score;
+};
 
-/** Physical records of the CSV, streamed. */
+/** Physical records of the CSV, streamed by the CSV codec; its file errors become statement errors. */
 async function* records(source: StatementSource, options: BankCsvOptions): AsyncGenerator<PhysicalRecord> {
-  const maxChars = options.maxRecordChars ?? 64 * 1024;
-  const texts = decodeText(byteChunks(source), { maxFileBytes: options.maxFileBytes ?? Number.MAX_SAFE_INTEGER });
-  const it = texts[Symbol.asyncIterator]();
   try {
-    let prefix = '';
-    let done = false;
-    while (prefix.length < PREFIX_CHARS && (prefix.match(/\n|\r/g)?.length ?? 0) <= HEADER_SEARCH * 2) {
-      const r = await it.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      prefix += r.value;
-    }
-    let delimiter: string | undefined;
-    const sep = /^sep=(.)[ \t]*(\r\n|\r|\n|$)/i.exec(prefix);
-    let first = 1;
-    if (sep && [',', ';', '\t'].includes(sep[1] as string)) {
-      delimiter = sep[1] as string;
-      prefix = prefix.slice(sep[0].length);
-      first = 2;
-    }
-    delimiter ??= chooseDelimiter(prefix, maxChars);
-    const parser = new CsvRecordParser(delimiter, maxChars, first);
-    yield* parser.push(prefix);
-    while (!done) {
-      const r = await it.next();
-      if (r.done) break;
-      yield* parser.push(r.value);
-    }
-    yield* parser.end();
+    yield* csvRecords(byteChunks(source), {
+      maxFileBytes: options.maxFileBytes ?? Number.MAX_SAFE_INTEGER,
+      maxRecordChars: options.maxRecordChars ?? DEFAULT_LIST_LIMITS.maxCellChars,
+      headerScore: statementHeaderScore,
+      searchRecords: HEADER_SEARCH,
+      countSepLine: true,
+    });
   } catch (e) {
     throw fileError(e);
-  } finally {
-    await it.return?.(undefined);
   }
 }
 

@@ -6,12 +6,12 @@
 import type { RowVerdict } from '../../schemas/beneficiary-lists.js';
 import type { Chunk, ParseOutput } from '../../schemas/onboarding.js';
 import { ParseInput } from '../../schemas/onboarding.js';
+import { FileFormatError } from '../codecs/errors.js';
 import { closeJob, updateOpenJob } from '../jobs/job-store.js';
 import { readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { readList } from './file-formats/detect.js';
-import { FileFormatError } from './file-formats/errors.js';
 import { FirstSeenIdentityNumbers } from './id-set.js';
 import { listKeys } from './list-objects.js';
 import { getList } from './list-store.js';

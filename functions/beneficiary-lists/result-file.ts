@@ -3,7 +3,7 @@
  * in Vietnamese and English. Text cells are made safe from spreadsheet formula injection.
  */
 import { OUTCOME_LABELS } from '../../schemas/beneficiary-lists.js';
-import { toCsv, writeXlsx, type XlsxColumn } from './file-formats/writers.js';
+import { toCsv, writeXlsx, type XlsxColumn } from '../codecs/writers.js';
 import { allRows, type RowItem } from './list-store.js';
 
 export const RESULT_COLUMNS: XlsxColumn[] = [

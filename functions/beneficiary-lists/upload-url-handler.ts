@@ -1,9 +1,9 @@
 /** POST /v1/beneficiary-lists/uploads — a presigned URL to PUT a large file straight into storage. */
 import { randomUUID } from 'node:crypto';
 import { UploadLink } from '../../schemas/files.js';
+import { DEFAULT_LIST_LIMITS } from '../codecs/limits.js';
 import { httpRoute, requireJurisdiction } from '../shared/http.js';
 import { uploadUrl } from '../shared/objects.js';
-import { DEFAULT_LIST_LIMITS } from './file-formats/limits.js';
 import { listKeys } from './list-objects.js';
 
 export const handler = httpRoute({

@@ -5,9 +5,10 @@
  * match — and the holder's name as the bank holds it, so a close name can be judged by our own name rules).
  * Only the elements we use are written and read; XML with a DTD or entities is refused by the reader.
  */
+
+import { readXml, type XmlSource } from '../codecs/xml.js';
 import { isoErrors } from './errors.js';
 import { XmlWriter } from './text.js';
-import { readXml, type XmlSource } from './xml-stream.js';
 
 export const ACMT023_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:acmt.023.001.03';
 export const ACMT024_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:acmt.024.001.03';
@@ -78,7 +79,7 @@ async function leaves(source: XmlSource): Promise<{ root: string; at: Map<string
       path.pop();
     },
   };
-  for await (const _ of readXml(source, sink, { maxTextLength: 4096 })) {
+  for await (const _ of readXml(source, sink, { maxTextLength: 4096 }, isoErrors)) {
     // the sink collects
   }
   return { root, at };

@@ -6,7 +6,7 @@
  * Streaming: the parsers never build a document tree; they keep the open-element path, the current
  * statement header and the current entry. Events are yielded after each input chunk, so memory stays flat
  * for statements of any length (one entry's TxDtls are held at once, capped by maxTransactionsPerEntry).
- * Security: DOCTYPE/ENTITY refused (XML_DTD_FORBIDDEN), depth and text length limited (xml-stream.ts).
+ * Security: DOCTYPE/ENTITY refused (XML_DTD_FORBIDDEN), depth and text length limited (codecs/xml.ts).
  * Amounts: exact minor units as bigint (amounts.ts): VND with a non-zero fraction → AMOUNT_DECIMALS_VND with
  * the statement and entry numbers; `1250000.00` is accepted as 1,250,000.
  * Versions: Sts as text (≤ v.06) or Sts/Cd (v.07+); party names as Cdtr/Nm (v.02-v.04) or Cdtr/Pty/Nm (v.05+);
@@ -15,10 +15,10 @@
  */
 
 import type { Localized } from '../../schemas/messages.js';
+import { readXml, type XmlLimits, type XmlSink, type XmlSource } from '../codecs/xml.js';
 import { type Money, parseAmount, vndAmount } from './amounts.js';
 import { type Iso20022ErrorCode, isoErrors } from './errors.js';
 import { isValidDate, isValidDateTime, Problems, toBankName, toBankText, XmlWriter } from './text.js';
-import { readXml, type XmlLimits, type XmlSink, type XmlSource } from './xml-stream.js';
 
 export type CreditDebit = 'CRDT' | 'DBIT';
 
@@ -556,7 +556,7 @@ async function* parseCamt(source: XmlSource, kind: Kind, options: CamtParseOptio
     }
   };
 
-  const gen = readXml(source, sink, options.limits);
+  const gen = readXml(source, sink, options.limits, isoErrors);
   for await (const _ of gen) {
     if (queue.length > 0) {
       const batchOut = queue.splice(0, queue.length);

@@ -3,9 +3,10 @@
  * local name, so default namespaces, prefixes and even a missing namespace all work) and a deterministic
  * builder (pain.002.001.10) for the bank simulator.
  */
+
+import { readXml, type XmlLimits, type XmlSink, type XmlSource } from '../codecs/xml.js';
 import { isoErrors } from './errors.js';
 import { ID_CHARS, isValidDateTime, Problems, toBankText, XmlWriter } from './text.js';
-import { readXml, type XmlLimits, type XmlSink, type XmlSource } from './xml-stream.js';
 
 export const PAIN002_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.002.001.10';
 
@@ -197,7 +198,7 @@ export async function parsePain002(source: XmlSource, options: Pain002ParseOptio
     },
   };
 
-  for await (const _ of readXml(source, sink, options.limits)) {
+  for await (const _ of readXml(source, sink, options.limits, isoErrors)) {
     // the report is assembled by the sink
   }
   if (!seenRoot) throw isoErrors.missing('CstmrPmtStsRpt');

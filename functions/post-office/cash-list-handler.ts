@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
 import { DownloadLink } from '../../schemas/files.js';
-import { toCsv, writeXlsx } from '../beneficiary-lists/file-formats/writers.js';
+import { toCsv, writeXlsx } from '../codecs/writers.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
 import { paymentsInState } from '../payment-ledger/ledger-store.js';
 import { httpRoute } from '../shared/http.js';

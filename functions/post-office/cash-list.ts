@@ -6,10 +6,10 @@
 import type { Finding } from '../../schemas/messages.js';
 import { csvRecords } from '../beneficiary-lists/file-formats/csv-reader.js';
 import { sniffFormat } from '../beneficiary-lists/file-formats/detect.js';
-import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
-import type { PhysicalRecord } from '../beneficiary-lists/file-formats/template.js';
-import type { XlsxColumn } from '../beneficiary-lists/file-formats/writers.js';
-import { xlsxRecords } from '../beneficiary-lists/file-formats/xlsx-reader.js';
+import type { PhysicalRecord } from '../codecs/csv.js';
+import { FileFormatError } from '../codecs/errors.js';
+import type { XlsxColumn } from '../codecs/writers.js';
+import { xlsxRecords } from '../codecs/xlsx.js';
 import type { PaymentHead } from '../payment-ledger/ledger-store.js';
 
 export const CASH_LIST_COLUMNS: XlsxColumn[] = [

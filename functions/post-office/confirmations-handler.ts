@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CashConfirmationResult, CycleId } from '../../schemas/disbursement-cycles.js';
 import { SPREADSHEET_TYPES } from '../../schemas/files.js';
 import type { Finding } from '../../schemas/messages.js';
-import { FileFormatError } from '../beneficiary-lists/file-formats/errors.js';
+import { FileFormatError } from '../codecs/errors.js';
 import { cycleToChange } from '../disbursement-cycles/access.js';
 import { getPayment, transition } from '../payment-ledger/ledger-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';

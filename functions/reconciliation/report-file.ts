@@ -3,7 +3,7 @@
  * money as numbers (VND, no decimals; a line in another currency has no VND amount but its own currency and
  * amount in the last two columns, never converted), every text cell safe from spreadsheet formula injection (writers.ts).
  */
-import { toCsv, writeXlsx, type XlsxColumn } from '../beneficiary-lists/file-formats/writers.js';
+import { toCsv, writeXlsx, type XlsxColumn } from '../codecs/writers.js';
 import type { Finding } from './match.js';
 import { OUTCOME_LABELS, SEVERITY } from './outcomes.js';
 import { allFindings } from './reconciliation-store.js';

@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   disbursement: () => import('./disbursement.js'),
   status: () => import('./status.js'),
   reconciliation: () => import('./reconciliation.js'),
+  codecs: () => import('./codecs.js'),
 };
 
 // Before any handler module builds its Powertools logger: chunk-by-chunk info logs would bury the figures.

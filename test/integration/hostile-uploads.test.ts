@@ -6,7 +6,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { zipSync } from 'fflate';
-import { writeXlsxBytes } from '../../functions/beneficiary-lists/file-formats/writers.js';
+import { writeXlsxBytes } from '../../functions/codecs/writers.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { categoryForAge } from '../support/categories.js';
 import { binaryJunk, legacyXls, toWindows1258, xlsxWithDtd } from '../support/hostile-files.js';

@@ -6,7 +6,7 @@
  * and semicolon CSV).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeXlsxBytes } from '../../functions/beneficiary-lists/file-formats/writers.js';
+import { writeXlsxBytes } from '../../functions/codecs/writers.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { allListRows, finishedList, uploadBody } from '../support/list-api.js';
 import { compareRows, describeComparison } from '../support/list-expectations.js';

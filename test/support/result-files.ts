@@ -1,5 +1,5 @@
 /** Downloading and reading back result files (CSV and XLSX) in tests. */
-import { xlsxRecords } from '../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { xlsxRecords } from '../../functions/codecs/xlsx.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { api } from './platform.js';
 

@@ -5,9 +5,9 @@
  * as PDF/gzip/images) → UNKNOWN_FORMAT. The file name and content type are hints only: bytes decide.
  */
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
+import { fileErrors } from '../../codecs/errors.js';
+import { type ListLimits, resolveLimits } from '../../codecs/limits.js';
 import { type CsvReadOptions, readCsv } from './csv-reader.js';
-import { fileErrors } from './errors.js';
-import { type ListLimits, resolveLimits } from './limits.js';
 import { readXlsx } from './xlsx-reader.js';
 
 export type ListFormat = 'xlsx' | 'csv';

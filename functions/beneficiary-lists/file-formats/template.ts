@@ -4,9 +4,10 @@
  * files (CSV and XLSX).
  */
 import type { ListField, RawRow } from '../../../schemas/beneficiary-lists.js';
-import { fileErrors } from './errors.js';
-import type { ListLimits } from './limits.js';
-import { toCsv, writeXlsxBytes } from './writers.js';
+import type { PhysicalRecord } from '../../codecs/csv.js';
+import { fileErrors } from '../../codecs/errors.js';
+import type { ListLimits } from '../../codecs/limits.js';
+import { toCsv, writeXlsxBytes } from '../../codecs/writers.js';
 
 export interface TemplateColumn {
   field: ListField;
@@ -245,12 +246,6 @@ export function bestHeaderScore(records: readonly (readonly string[])[]): number
   let best = 0;
   for (const r of records.slice(0, HEADER_SEARCH_ROWS)) best = Math.max(best, countMatches(r));
   return best;
-}
-
-export interface PhysicalRecord {
-  /** Spreadsheet row / CSV record number, 1-based. */
-  line: number;
-  cells: string[];
 }
 
 export interface ReadOptions {

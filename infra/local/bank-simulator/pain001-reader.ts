@@ -1,6 +1,6 @@
 /**
  * A pain.001 (Customer Credit Transfer Initiation, versions .001.03 to .001.09+) reader for the bank
- * simulator, on top of the project's streaming XML reader (functions/iso20022/xml-stream.ts): DOCTYPE
+ * simulator, on top of the project's streaming XML reader (functions/codecs/xml.ts): DOCTYPE
  * and ENTITY declarations are refused before anything is expanded, depth and text lengths are bounded.
  *
  * `readPain001` only extracts what the bank needs (elements matched by local name); `checkPain001` then applies
@@ -12,10 +12,11 @@
  *   AM03 currency not allowed (only VND), DU02 / DU04 / DU05 duplicate PmtInfId / EndToEndId / InstrId
  *   inside the message.
  */
+
+import { readXml, type XmlSink, type XmlSource } from '../../../functions/codecs/xml.js';
 import { parseAmount } from '../../../functions/iso20022/amounts.js';
-import { Iso20022Error } from '../../../functions/iso20022/errors.js';
+import { Iso20022Error, isoErrors } from '../../../functions/iso20022/errors.js';
 import { ID_CHARS } from '../../../functions/iso20022/text.js';
-import { readXml, type XmlSink, type XmlSource } from '../../../functions/iso20022/xml-stream.js';
 
 export interface Pain001TxRaw {
   instructionId?: string;
@@ -254,7 +255,7 @@ export async function readPain001(source: XmlSource): Promise<Pain001Raw> {
   };
 
   try {
-    for await (const _ of readXml(source, sink)) {
+    for await (const _ of readXml(source, sink, {}, isoErrors)) {
       // the sink fills `doc`
     }
   } catch (e) {

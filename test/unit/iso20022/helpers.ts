@@ -1,7 +1,7 @@
 /** Test helpers: a tiny local-name tree reader built on the streaming reader, samples, generators. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { XmlStreamReader } from '../../../functions/iso20022/xml-stream.js';
+import { XmlStreamReader } from '../../../functions/codecs/xml.js';
 
 export interface Node {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { csvRecords, readCsv } from '../../../../functions/beneficiary-lists/file-formats/csv-reader.js';
-import { toCsv } from '../../../../functions/beneficiary-lists/file-formats/writers.js';
+import { toCsv } from '../../../../functions/codecs/writers.js';
 import { chunks, collect, enc, failure, HEADERS, ROW, utf16be, utf16le } from './helpers.js';
 
 const csv = (rows: string[][], d = ',', eol = '\r\n') => rows.map((r) => r.join(d)).join(eol) + eol;

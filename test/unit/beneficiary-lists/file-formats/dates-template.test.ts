@@ -13,8 +13,9 @@ import {
   templateCsv,
   templateXlsx,
 } from '../../../../functions/beneficiary-lists/file-formats/template.js';
-import { safeCell, toCsv } from '../../../../functions/beneficiary-lists/file-formats/writers.js';
-import { readXlsx, xlsxRecords } from '../../../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { readXlsx } from '../../../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { safeCell, toCsv } from '../../../../functions/codecs/writers.js';
+import { xlsxRecords } from '../../../../functions/codecs/xlsx.js';
 import { chunks, collect, enc } from './helpers.js';
 
 describe('parseListDate', () => {

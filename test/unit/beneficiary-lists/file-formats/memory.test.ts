@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from '@jest/globals';
 import { readCsv } from '../../../../functions/beneficiary-lists/file-formats/csv-reader.js';
-import { writeXlsx } from '../../../../functions/beneficiary-lists/file-formats/writers.js';
 import { readXlsx } from '../../../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import { writeXlsx } from '../../../../functions/codecs/writers.js';
 import { enc, HEADERS } from './helpers.js';
 
 const row = (i: number) => [

@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { strToU8, zipSync } from 'fflate';
 import { readList } from '../../../../functions/beneficiary-lists/file-formats/detect.js';
-import type { FileFormatError } from '../../../../functions/beneficiary-lists/file-formats/errors.js';
-import { writeXlsx, writeXlsxBytes } from '../../../../functions/beneficiary-lists/file-formats/writers.js';
 import { readXlsx } from '../../../../functions/beneficiary-lists/file-formats/xlsx-reader.js';
+import type { FileFormatError } from '../../../../functions/codecs/errors.js';
+import { writeXlsx, writeXlsxBytes } from '../../../../functions/codecs/writers.js';
 import { xlsxWithDtd } from '../../../support/hostile-files.js';
 import { chunks, collect as collectAll, enc, failure, HEADERS, ROW } from './helpers.js';
 

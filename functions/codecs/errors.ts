@@ -1,9 +1,10 @@
 /**
- * File-level failures of an uploaded beneficiary list. Each has a stable code and a bilingual explanation
- * for the officer (Vietnamese first). A FileFormatError rejects the whole file; row-level problems are not
+ * File-level failures of an uploaded tabular file (CSV, XLSX: beneficiary lists, post-office confirmations;
+ * bank statement CSVs map them to their own codes). Each has a stable code and a bilingual explanation for
+ * the officer (Vietnamese first). A FileFormatError rejects the whole file; row-level problems are not
  * reported here.
  */
-import type { Localized } from '../../../schemas/messages.js';
+import type { Localized } from '../../schemas/messages.js';
 
 export const FILE_FORMAT_ERROR_CODES = [
   'FILE_EMPTY',
