@@ -474,6 +474,11 @@ export const system: SystemDef = validateSystem({
       entry: 'functions/accounts/payment-method-handler.ts',
       uses: { tables: { accounts: 'readWrite' } },
     },
+    listPaymentMethodChanges: {
+      description: "The proposals to change an account's payment method (the second officer finds the one to confirm)",
+      entry: 'functions/accounts/payment-method-list-handler.ts',
+      uses: { tables: { accounts: 'read' } },
+    },
     confirmPaymentMethodChange: {
       description: 'A second officer confirms a payment-method change; a bank account is verified with the bank first',
       entry: 'functions/accounts/payment-method-confirm-handler.ts',
@@ -750,6 +755,12 @@ export const system: SystemDef = validateSystem({
       method: 'POST',
       path: '/v1/accounts/{accountNumber}/payment-method',
       function: 'changePaymentMethod',
+      roles: ['labor_officer'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/accounts/{accountNumber}/payment-method',
+      function: 'listPaymentMethodChanges',
       roles: ['labor_officer'],
     },
     {

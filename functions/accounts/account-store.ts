@@ -405,6 +405,19 @@ export async function getMethodChange(
   return out.Item as MethodChangeRecord | undefined;
 }
 
+/** The account's payment-method proposals, newest first (a person has a handful over a lifetime). */
+export async function methodChangesOf(account: AccountRecord): Promise<MethodChangeRecord[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': account.pk, ':sk': 'METHOD_CHANGE#' },
+      ConsistentRead: true,
+    }),
+  );
+  return ((out.Items ?? []) as MethodChangeRecord[]).sort((a, b) => (a.proposedAt < b.proposedAt ? 1 : -1));
+}
+
 const decide = (
   change: MethodChangeRecord,
   status: 'CONFIRMED' | 'REFUSED',

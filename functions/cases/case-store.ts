@@ -156,16 +156,20 @@ export async function* casesOfProvince(province: string): AsyncGenerator<CaseRec
   } while (start);
 }
 
-/** One page of a province's cases, newest (or oldest) opened first (the byJurisdiction index), of one state. */
+/**
+ * One page of a province's cases (a commune officer's: of their commune), newest (or oldest) opened first (the
+ * byJurisdiction index), of one state.
+ */
 export function casesPage(q: {
   province: string;
+  commune?: string | undefined;
   state: CaseRecord['state'] | undefined;
   order: 'newest' | 'oldest';
   limit: number;
   cursor: string | undefined;
 }) {
   const cursorQuery: CursorQuery = {
-    binding: `cases|${q.province}|${q.state ?? ''}|${q.order}`,
+    binding: `cases|${q.province}|${q.commune ?? ''}|${q.state ?? ''}|${q.order}`,
     keys: ['caseId', 'sk', 'caseScope', 'openedAt'],
     fixed: { caseScope: q.province, sk: 'CASE' },
   };
@@ -176,7 +180,7 @@ export function casesPage(q: {
     cursorQuery,
     limit: q.limit,
     cursor: q.cursor,
-    equals: { state: q.state },
+    equals: { state: q.state, communeCode: q.commune },
     oldestFirst: q.order === 'oldest',
   });
 }

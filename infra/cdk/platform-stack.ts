@@ -379,6 +379,18 @@ export class PlatformStack extends Stack {
           }
         : {}),
     });
+    if (settings.includes('notificationsUrl') && this.props.settings.notificationsUrl === 'aws-sms') {
+      // SMS straight to a phone number (functions/notifications/port.ts) is an SNS Publish with no topic, and IAM
+      // cannot name a phone number: Publish is allowed on "*" and denied on every topic and endpoint ARN.
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['sns:Publish'],
+          resources: ['arn:aws:sns:*:*:*'],
+        }),
+      );
+    }
     if (readsSecret) {
       secretsmanager.Secret.fromSecretNameV2(
         scope,
