@@ -3,7 +3,11 @@
  * read a value of this type; nothing about tables, queues, functions, routes or state machines is declared
  * anywhere else.
  */
+import { envName, PLATFORM_SETTINGS, type PlatformSetting, routeKey } from '../functions/shared/platform-env.js';
 import type { RoleId } from '../schemas/roles.js';
+
+// The variable names are the functions' side of the contract; the deployment reads them from there.
+export { envName, PLATFORM_SETTINGS, type PlatformSetting, routeKey };
 
 export type KeyType = 'S' | 'N';
 export interface KeyAttribute {
@@ -103,21 +107,6 @@ export interface ScheduleTrigger {
 }
 export type Trigger = QueueTrigger | ScheduleTrigger;
 
-/** Settings from outside the system (CDK context on AWS, the local runtime locally), by env variable. */
-export const PLATFORM_SETTINGS = {
-  /** Base URL of the population registry (national population database) batch look-up API. */
-  populationRegistryUrl: 'ANSINH_REGISTRY_URL',
-  /** Base URL of the bank's ISO 20022 endpoint (pain.001 in, pain.002 statuses, camt statements). */
-  bankUrl: 'ANSINH_BANK_URL',
-  /** Secrets Manager id of the secret the bank signs its callbacks with; read at run time, never deployed as a value. */
-  bankCallbackSecretId: 'ANSINH_BANK_CALLBACK_SECRET_ID',
-  /** Local runtime only: the callback secret itself (the bank simulator's), where no Secrets Manager exists. */
-  bankCallbackSecret: 'ANSINH_BANK_CALLBACK_SECRET',
-  /** Where beneficiary notifications go: the local simulator's URL, or `aws-sms` (functions/notifications/port.ts). */
-  notificationsUrl: 'ANSINH_NOTIFICATIONS_URL',
-} as const;
-export type PlatformSetting = keyof typeof PLATFORM_SETTINGS;
-
 export interface FunctionDef {
   description: string;
   /** Only for a function no queue or state machine of a flow reaches (a scheduled sweep): its dashboard. */
@@ -171,20 +160,6 @@ export interface SystemDef {
   routes: RouteDef[];
   stateMachines: Record<string, StateMachineDef>;
 }
-
-const constant = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-
-/** Environment variable names that tell a handler where a resource lives (same on AWS and locally). */
-export const envName = {
-  table: (id: string) => `TABLE_${constant(id)}`,
-  queueUrl: (id: string) => `QUEUE_${constant(id)}_URL`,
-  deadLetterQueueUrl: (id: string) => `QUEUE_${constant(id)}_DLQ_URL`,
-  stateMachineArn: (id: string) => `STATE_MACHINE_${constant(id)}_ARN`,
-  bucket: (id: string) => `BUCKET_${constant(id)}`,
-};
-
-/** `GET /v1/x/{id}` → API Gateway route key. */
-export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 /** Checks the definition's cross references once, so both consumers can trust it. */
 export function validateSystem(sys: SystemDef): SystemDef {

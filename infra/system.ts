@@ -227,7 +227,7 @@ export const system: SystemDef = validateSystem({
     },
     redriveJobs: {
       description: 'Finds unfinished jobs whose message or run was lost or never sent and dispatches it again',
-      entry: 'functions/jobs/redrive-handler.ts',
+      entry: 'functions/redrive/redrive-handler.ts',
       timeoutSeconds: 60,
       uses: {
         tables: { jobs: 'readWrite' },
@@ -479,6 +479,11 @@ export const system: SystemDef = validateSystem({
       description: 'Proposes another payment method for an account (a second officer confirms; audited)',
       entry: 'functions/accounts/payment-method-handler.ts',
       uses: { tables: { accounts: 'readWrite' } },
+    },
+    listPaymentMethodChanges: {
+      description: "The proposals to change an account's payment method (the second officer finds the one to confirm)",
+      entry: 'functions/accounts/payment-method-list-handler.ts',
+      uses: { tables: { accounts: 'read' } },
     },
     confirmPaymentMethodChange: {
       description: 'A second officer confirms a payment-method change; a bank account is verified with the bank first',
@@ -760,6 +765,12 @@ export const system: SystemDef = validateSystem({
       method: 'POST',
       path: '/v1/accounts/{accountNumber}/payment-method',
       function: 'changePaymentMethod',
+      roles: ['labor_officer'],
+    },
+    {
+      method: 'GET',
+      path: '/v1/accounts/{accountNumber}/payment-method',
+      function: 'listPaymentMethodChanges',
       roles: ['labor_officer'],
     },
     {

@@ -29,3 +29,9 @@ export const ProposedPaymentMethodChange = PaymentMethodChangeView.extend({ mess
 
 /** POST …/confirm: the confirmed change and the account's new version. */
 export const ConfirmedPaymentMethodChange = PaymentMethodChangeView.extend({ version: z.number().int() });
+
+/** GET …/payment-method: the account's proposals, newest first. */
+export const PaymentMethodChanges = z.object({
+  accountNumber: z.string(),
+  changes: z.array(PaymentMethodChangeView),
+});

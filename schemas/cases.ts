@@ -57,9 +57,13 @@ export const CaseView = z.object({
 /** GET /v1/cases/{caseId}: the case and its audit trail (one entry per change). */
 export const CaseDetail = CaseView.extend({ audit: z.array(z.record(z.string(), z.unknown())) });
 
-/** GET /v1/cases: one province's cases, a page at a time. */
+/** GET /v1/cases: one province's cases (a commune officer's: their commune's only), a page at a time. */
 export const CasePage = z.object({
   jurisdiction: JurisdictionCode,
+  commune: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional(),
   items: z.array(CaseView),
   nextCursor: z.string().optional(),
 });

@@ -1,7 +1,7 @@
 /**
  * Roles are stable ids; what people call them changes with reorganisations (Sở LĐ-TB&XH until 2025,
  * then provincial departments and commune chairmen), so labels and identity-provider group names are
- * configuration (infra/roles.config.json), never code.
+ * configuration (schemas/roles.config.json), never code.
  */
 import { z } from 'zod';
 

@@ -10,17 +10,29 @@
  *   PERSON#<personId>     / AUDIT#<iso time>#<version> → who changed what, from which list
  *   PERSON#<personId>     / METHOD_CHANGE#<changeId> → a proposed payment-method change (two people)
  *   ACCT#<accountNumber>  / ACCOUNT     → personId (account numbers are unique)
+ *   PERSON#<personId>     / LOOKUP#<iso time>#<rand> → a payment look-up of a person who has an account (FOUND,
+ *                                                       or OUT_OF_JURISDICTION: refused, answered like a miss)
+ *   LOOKUPS#<yyyy-mm-dd>  / <iso time>#<rand>        → a look-up of an identity number without an account
+ *                                                       (one partition per UTC day: misses have no person)
+ * Accounts carry `jurisdictionKey` = `J#<province>` (the byJurisdiction index: a province's accounts).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
+import type { RoleId } from '../../schemas/roles.js';
 import { categoryRule } from '../entitlements/rules.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { batchGetItems } from '../shared/dynamo-batch.js';
+import { maskDigits } from '../shared/pii.js';
 import { resources } from '../shared/resources.js';
 import { accountNumber } from './account-number.js';
 
 const table = () => resources.table('accounts');
+const PERSON = 'PERSON#';
+
+/** The byJurisdiction key of a province's accounts. */
+export const jurisdictionKeyOf = (province: string) => `J#${province}`;
 
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
 
@@ -96,21 +108,7 @@ export async function findEnrolments(personalIds: string[], programme: string): 
   return found;
 }
 
-async function batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    for (let attempt = 0; pending?.length; attempt++) {
-      const res: BatchGetCommandOutput = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [table()]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      out.push(...(res.Responses?.[table()] ?? []));
-      pending = res.UnprocessedKeys?.[table()]?.Keys;
-      if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-    }
-  }
-  return out;
-}
+const batchGet = (keys: { pk: string; sk: string }[]) => batchGetItems(table(), keys);
 
 export type OpenResult =
   | { result: 'OPENED'; accountNumber: string; personId: string }
@@ -157,7 +155,7 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
       version: 1,
       createdAt: now,
       updatedAt: now,
-      jurisdictionKey: `J#${req.jurisdiction.slice(0, 2)}`,
+      jurisdictionKey: jurisdictionKeyOf(req.jurisdiction.slice(0, 2)),
     };
     try {
       await dynamo().send(
@@ -407,6 +405,19 @@ export async function getMethodChange(
   return out.Item as MethodChangeRecord | undefined;
 }
 
+/** The account's payment-method proposals, newest first (a person has a handful over a lifetime). */
+export async function methodChangesOf(account: AccountRecord): Promise<MethodChangeRecord[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': account.pk, ':sk': 'METHOD_CHANGE#' },
+      ConsistentRead: true,
+    }),
+  );
+  return ((out.Items ?? []) as MethodChangeRecord[]).sort((a, b) => (a.proposedAt < b.proposedAt ? 1 : -1));
+}
+
 const decide = (
   change: MethodChangeRecord,
   status: 'CONFIRMED' | 'REFUSED',
@@ -515,9 +526,14 @@ export async function recordDeath(
     );
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException) return false;
+    if (err instanceof AccountChangedError) return false;
     throw err;
   }
+}
+
+/** Someone changed the account (or the proposal) since it was read: nothing was written; read again. */
+export class AccountChangedError extends Error {
+  override name = 'AccountChanged';
 }
 
 /**
@@ -535,7 +551,7 @@ async function versionedChange(
   const version = account.version + 1;
   const values = { ...set, version, updatedAt };
   const names = Object.fromEntries(Object.keys(values).map((k, i) => [`#a${i}`, k]));
-  await dynamo().send(
+  const write = dynamo().send(
     new TransactWriteCommand({
       TransactItems: [
         {
@@ -569,6 +585,12 @@ async function versionedChange(
       ],
     }),
   );
+  try {
+    await write;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) throw new AccountChangedError(err.message, { cause: err });
+    throw err;
+  }
   return { version, updatedAt };
 }
 
@@ -604,4 +626,112 @@ export async function setNotificationChoice(
     },
   );
   return version;
+}
+
+/** Every account of a province (the byJurisdiction index), page by page. */
+export async function* accountsOfProvince(province: string): AsyncGenerator<AccountRecord> {
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byJurisdiction',
+        KeyConditionExpression: 'jurisdictionKey = :j',
+        ExpressionAttributeValues: { ':j': jurisdictionKeyOf(province) },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) yield item as AccountRecord;
+    key = out.LastEvaluatedKey;
+  } while (key);
+}
+
+/** A person's enrolment in a programme, if any. */
+export async function enrolmentOf(personId: string, programme: string): Promise<EnrolmentRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `${PERSON}${personId}`, sk: `ENROL#${programme}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as EnrolmentRecord | undefined;
+}
+
+/** The enrolments in a programme of many people (by person id; distinct ids), read consistently. */
+export async function enrolmentsOf(personIds: string[], programme: string): Promise<Map<string, EnrolmentRecord>> {
+  const items = await batchGet(personIds.map((p) => ({ pk: `${PERSON}${p}`, sk: `ENROL#${programme}` })));
+  return new Map(items.map((e) => [String(e.pk).slice(PERSON.length), e as unknown as EnrolmentRecord]));
+}
+
+/** The audit trail of a person's account, oldest first. */
+export async function accountAudit(personId: string): Promise<Record<string, unknown>[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
+      ExpressionAttributeValues: { ':p': `${PERSON}${personId}`, ':a': 'AUDIT#' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/**
+ * The account of an identity number, with the same two reads whether it exists or not (the identity number
+ * item, then the account item, of a person id that cannot exist when there is none): an officer outside the
+ * person's province must not tell "exists elsewhere" from "does not exist" by the time the answer takes.
+ */
+export async function findAccountEvenly(personalId: string): Promise<AccountRecord | undefined> {
+  const person = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `PID#${personalId}`, sk: 'PERSON' }, ConsistentRead: true }),
+  );
+  const personId = person.Item ? String(person.Item.personId) : '-';
+  const account = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `${PERSON}${personId}`, sk: 'ACCOUNT' }, ConsistentRead: true }),
+  );
+  return person.Item ? (account.Item as AccountRecord | undefined) : undefined;
+}
+
+export type LookupOutcome = 'FOUND' | 'NOT_FOUND' | 'OUT_OF_JURISDICTION';
+
+/** An officer's payment look-up: who (subject), role(s), jurisdiction, the identity number (stored masked). */
+export interface LookupAudit {
+  actor: string;
+  roles: RoleId[];
+  jurisdiction?: string;
+  identityNumber: string;
+  outcome: LookupOutcome;
+  /** The person, when the identity number has an account (whatever the outcome for the caller). */
+  personId?: string;
+  requestId: string;
+  route: string;
+}
+
+/** Writes the audit item of a payment look-up (before anything is answered: no look-up goes unrecorded). */
+export async function recordLookup(audit: LookupAudit, now = new Date()): Promise<void> {
+  const at = now.toISOString();
+  const rand = randomBytes(4).toString('hex');
+  const key = audit.personId
+    ? { pk: `${PERSON}${audit.personId}`, sk: `LOOKUP#${at}#${rand}` }
+    : { pk: `LOOKUPS#${at.slice(0, 10)}`, sk: `${at}#${rand}` };
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        ...key,
+        action: 'PAYMENTS_LOOKUP',
+        actor: audit.actor,
+        roles: audit.roles,
+        ...(audit.jurisdiction ? { jurisdiction: audit.jurisdiction } : {}),
+        identityNumber: maskDigits(audit.identityNumber),
+        outcome: audit.outcome,
+        ...(audit.personId ? { personId: audit.personId } : {}),
+        requestId: audit.requestId,
+        route: audit.route,
+        at,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 }

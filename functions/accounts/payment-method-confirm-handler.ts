@@ -5,7 +5,6 @@
  * (acmt.023 → acmt.024): only a match (a close name under the Vietnamese name rules counts) applies it; no
  * match, closed or unknown refuses the proposal for good (422, audited) and the account stays as it was.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ConfirmedPaymentMethodChange } from '../../schemas/accounts.js';
 import { BankUnavailableError, verifyAccount } from '../payments/bank-client.js';
@@ -13,7 +12,7 @@ import { HttpError, httpRoute, notFound } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { accountInProvince } from './access.js';
 import { isValidAccountNumber } from './account-number.js';
-import { confirmPaymentMethod, getMethodChange, refusePaymentMethod } from './account-store.js';
+import { AccountChangedError, confirmPaymentMethod, getMethodChange, refusePaymentMethod } from './account-store.js';
 import { VERIFICATION_MESSAGES, verificationOutcome } from './account-verification.js';
 import { changeView } from './payment-method-handler.js';
 
@@ -92,7 +91,7 @@ export const handler = httpRoute({
         },
       };
     } catch (err) {
-      if (err instanceof TransactionCanceledException) {
+      if (err instanceof AccountChangedError) {
         throw conflict(
           'CONCURRENT_CHANGE',
           'Tài khoản hoặc đề xuất vừa được người khác thay đổi; hãy thử lại.',

@@ -1,11 +1,9 @@
 /** GET /v1/beneficiary-lists?status=&mine=true&limit=&cursor= — the jurisdiction's lists, newest first. */
 import { z } from 'zod';
 import { ListSummary, PageQuery, pageOf } from '../../schemas/listings.js';
-import { listScopeOf } from '../jobs/job-store.js';
+import { jobsOfScope } from '../jobs/job-store.js';
 import { httpRoute } from '../shared/http.js';
-import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import type { CursorQuery } from '../shared/page-cursor.js';
-import { resources } from '../shared/resources.js';
+import { listingJurisdiction } from '../shared/listing.js';
 import { LIST_KIND, type ListRecord } from './list-store.js';
 
 const ListPage = pageOf(ListSummary);
@@ -20,18 +18,11 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, query }) => {
     const jurisdiction = listingJurisdiction(principal, query.jurisdiction);
-    const scope = listScopeOf(LIST_KIND, jurisdiction);
     const uploadedBy = query.mine === 'true' ? principal?.subject : undefined;
-    const cursorQuery: CursorQuery = {
-      binding: `lists|${scope}|${query.status ?? ''}|${uploadedBy ?? ''}`,
-      keys: ['jobId', 'listScope', 'createdAt'],
-      fixed: { listScope: scope },
-    };
-    const page = await newestFirst<ListRecord & Record<string, unknown>>({
-      table: resources.table('jobs'),
-      index: 'byScope',
-      partition: { name: 'listScope', value: scope },
-      cursorQuery,
+    const page = await jobsOfScope<ListRecord>({
+      route: 'lists',
+      kind: LIST_KIND,
+      jurisdiction,
       limit: query.limit,
       cursor: query.cursor,
       equals: { status: query.status, uploadedBy },

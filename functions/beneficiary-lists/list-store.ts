@@ -3,10 +3,11 @@
  * verdict in the listRows table keyed by (listId, line), indexed by outcome for paged look-ups.
  * Writing a verdict twice writes the same item: retries of a chunk are harmless.
  */
-import { BatchWriteCommand, type BatchWriteCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RowOutcome, RowVerdict } from '../../schemas/beneficiary-lists.js';
 import { createJob, getJob, type JobRecord, listScopeOf, now } from '../jobs/job-store.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { batchPutItems } from '../shared/dynamo-batch.js';
 import { resources } from '../shared/resources.js';
 
 export const LIST_KIND = 'beneficiary-list';
@@ -57,20 +58,10 @@ export interface RowItem extends RowVerdict {
 }
 
 export async function writeVerdicts(listId: string, verdicts: RowVerdict[]): Promise<void> {
-  for (let i = 0; i < verdicts.length; i += 25) {
-    let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = verdicts
-      .slice(i, i + 25)
-      .map((v) => ({
-        PutRequest: { Item: { ...v, listId, listOutcome: `${listId}#${v.outcome}` } satisfies RowItem },
-      }));
-    for (let attempt = 0; requests?.length; attempt++) {
-      const out: BatchWriteCommandOutput = await dynamo().send(
-        new BatchWriteCommand({ RequestItems: { [rowsTable()]: requests } }),
-      );
-      requests = out.UnprocessedItems?.[rowsTable()];
-      if (requests?.length) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-    }
-  }
+  await batchPutItems(
+    rowsTable(),
+    verdicts.map((v) => ({ ...v, listId, listOutcome: `${listId}#${v.outcome}` }) satisfies RowItem),
+  );
 }
 
 export interface RowPage {
@@ -135,4 +126,12 @@ export async function acceptedRowsBetween(listId: string, first: number, last: n
     key = out.LastEvaluatedKey;
   } while (key);
   return rows;
+}
+
+/** One row's verdict, by list and line. */
+export async function getRow(listId: string, line: number): Promise<RowItem | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: rowsTable(), Key: { listId, line }, ConsistentRead: true }),
+  );
+  return out.Item as RowItem | undefined;
 }

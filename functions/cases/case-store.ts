@@ -11,6 +11,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/aws-clients.js';
+import { newestFirst } from '../shared/listing.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import {
   type CaseActor,
@@ -152,4 +154,33 @@ export async function* casesOfProvince(province: string): AsyncGenerator<CaseRec
     }
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+/**
+ * One page of a province's cases (a commune officer's: of their commune), newest (or oldest) opened first (the
+ * byJurisdiction index), of one state.
+ */
+export function casesPage(q: {
+  province: string;
+  commune?: string | undefined;
+  state: CaseRecord['state'] | undefined;
+  order: 'newest' | 'oldest';
+  limit: number;
+  cursor: string | undefined;
+}) {
+  const cursorQuery: CursorQuery = {
+    binding: `cases|${q.province}|${q.commune ?? ''}|${q.state ?? ''}|${q.order}`,
+    keys: ['caseId', 'sk', 'caseScope', 'openedAt'],
+    fixed: { caseScope: q.province, sk: 'CASE' },
+  };
+  return newestFirst<CaseRecord & Record<string, unknown>>({
+    table: table(),
+    index: 'byJurisdiction',
+    partition: { name: 'caseScope', value: q.province },
+    cursorQuery,
+    limit: q.limit,
+    cursor: q.cursor,
+    equals: { state: q.state, communeCode: q.commune },
+    oldestFirst: q.order === 'oldest',
+  });
 }

@@ -5,32 +5,21 @@
  * opened none), is recorded on it (audited), and the person is told it was received, once per report.
  */
 
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { MyCaseView } from '../../schemas/cases.js';
 import { Period } from '../../schemas/disbursement-cycles.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { monthsPhrase } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
-import { getPayment, type PaymentHead } from '../payment-ledger/ledger-store.js';
-import { dynamo } from '../shared/aws-clients.js';
+import { getPayment, type PaymentHead, personPayments } from '../payment-ledger/ledger-store.js';
 import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
 import { caseIdFor, newGrievanceCase } from './case-model.js';
 import { actOnCase, openCase } from './case-store.js';
 import { myCaseView } from './my-case-view.js';
 
 /** The person's latest payment of that month (a re-issue after the original), from the ledger's byPerson index. */
 async function latestPayment(personId: string, programme: string, period: string): Promise<PaymentHead | undefined> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: resources.table('payments'),
-      IndexName: 'byPerson',
-      KeyConditionExpression: 'personId = :p AND period = :m',
-      ExpressionAttributeValues: { ':p': personId, ':m': period },
-    }),
-  );
-  const latest = (out.Items ?? [])
+  const latest = (await personPayments(personId, period))
     .filter((p) => p.programme === programme)
     .sort((a, b) => (String(a.createdAt) < String(b.createdAt) ? 1 : -1))[0];
   return latest ? getPayment(String(latest.paymentId)) : undefined;

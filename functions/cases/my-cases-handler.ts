@@ -2,14 +2,12 @@
  * GET /v1/me/cases — the beneficiary's own cases with their progress, and what they were told. Whose comes
  * from the token's personal id only; no query parameter is accepted.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { MyCases } from '../../schemas/cases.js';
 import { getAccountByPersonalId } from '../accounts/account-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
-import { dynamo } from '../shared/aws-clients.js';
+import { personPayments } from '../payment-ledger/ledger-store.js';
 import { httpRoute, requirePersonalId } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
 import { caseIdFor } from './case-model.js';
 import { getCase } from './case-store.js';
 import { myCaseView } from './my-case-view.js';
@@ -23,16 +21,12 @@ export const handler = httpRoute({
     const account = await getAccountByPersonalId(personalId);
     if (!account) return { status: 200, body: { cases: [], messages: [] } };
     // The person's periods from the ledger (at most a few dozen), each period's case by its id.
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: resources.table('payments'),
-        IndexName: 'byPerson',
-        KeyConditionExpression: 'personId = :p',
-        ExpressionAttributeValues: { ':p': account.personId },
-      }),
-    );
     const ids = [
-      ...new Set((out.Items ?? []).map((p) => caseIdFor(String(p.programme), String(p.period), account.personId))),
+      ...new Set(
+        (await personPayments(account.personId)).map((p) =>
+          caseIdFor(String(p.programme), String(p.period), account.personId),
+        ),
+      ),
     ];
     const cases = (await Promise.all(ids.map((id) => getCase(id)))).filter((c) => c !== undefined);
     const messages = (await messagesOf(account.personId))

@@ -6,37 +6,16 @@
  * Cycles kept at commune level are not swept (their jurisdiction is not a province code). Idempotent: a case
  * opened before is found, its message not sent again. `detail.asOf` (ISO time) replaces the clock in tests.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { cycleIdsCreatedSince } from '../disbursement-cycles/cycle-store.js';
 import { paymentsInState } from '../payment-ledger/ledger-store.js';
 import provincesJson from '../population/data/provinces-2025.json' with { type: 'json' };
-import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import { invokedTask } from '../shared/task.js';
 import { opensCase } from './case-model.js';
 import { openCaseOnFailure } from './open-on-failure.js';
 
 const LOOK_BACK_MS = 100 * 24 * 3600_000;
-
-async function recentCycles(province: string, since: string): Promise<string[]> {
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: resources.table('cycles'),
-        IndexName: 'byJurisdiction',
-        KeyConditionExpression: 'jurisdiction = :j AND createdAt >= :s',
-        ExpressionAttributeValues: { ':j': province, ':s': since },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const c of out.Items ?? []) ids.push(String(c.cycleId));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return ids;
-}
 
 export const handler = invokedTask(
   z.looseObject({ detail: z.object({ asOf: z.iso.datetime().optional() }).optional() }),
@@ -45,7 +24,7 @@ export const handler = invokedTask(
     const since = new Date(Date.parse(now) - LOOK_BACK_MS).toISOString();
     let opened = 0;
     for (const { code } of provincesJson.provinces) {
-      for (const cycleId of await recentCycles(code, since)) {
+      for (const cycleId of await cycleIdsCreatedSince(code, since)) {
         for await (const p of paymentsInState(cycleId, 'UNKNOWN')) {
           if (!opensCase('UNKNOWN', p.updatedAt, now)) continue;
           if (await openCaseOnFailure(p.paymentId, 'UNKNOWN', undefined, now)) opened++;

@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { CycleId, CycleView, HashedDecision } from '../../schemas/disbursement-cycles.js';
 import { httpRoute } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
 import { asHttpConflict, cycleToChange } from './access.js';
-import { budgetKey, CycleConflictError, changeCycle, getBudget, setBudget } from './cycle-store.js';
+import { budgetDebit, CycleConflictError, changeCycle, getBudget, setBudget } from './cycle-store.js';
 import { toCycleView } from './cycle-view.js';
 import budgets from './data/budgets.json' with { type: 'json' };
 
@@ -46,17 +45,7 @@ export const handler = httpRoute({
         expectHash: body.contentHash,
         set: { approvedBy: approver, approvedHash: body.contentHash, approvedAt: new Date().toISOString() },
         detail: { budgetYear: year },
-        extra: [
-          {
-            Update: {
-              TableName: resources.table('cycles'),
-              Key: budgetKey(cycle.programme, cycle.jurisdiction, year),
-              UpdateExpression: 'SET remaining = remaining - :amount',
-              ConditionExpression: 'remaining >= :amount',
-              ExpressionAttributeValues: { ':amount': amount },
-            },
-          },
-        ],
+        extra: [budgetDebit(cycle.programme, cycle.jurisdiction, year, amount)],
       });
     });
     return { status: 200, body: toCycleView(updated) };

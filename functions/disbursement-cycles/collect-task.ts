@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
-import { parsePain002, statusUpdates } from '../iso20022/pain002.js';
+import { parsePain002 } from '../iso20022/pain002.js';
 import { paymentsInState, transition } from '../payment-ledger/ledger-store.js';
-import { type PaymentState, stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
+import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-state.js';
+import { statusOf } from '../payment-ledger/status-report.js';
 import { queryPaymentStatus } from '../payments/bank-client.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
@@ -25,13 +26,11 @@ async function askBank(paymentId: string): Promise<BankAnswer> {
   }
   if (xml === undefined) return { kind: 'unknown-to-bank' };
   // The answer to a query about one payment: a block or file rejected as a whole rejects it too.
-  const report = await parsePain002(xml);
-  const asked = { msgId: report.originalMsgId, paymentIds: [paymentId] };
-  const tx = statusUpdates(report, asked).updates.find((u) => u.paymentId === paymentId);
+  const tx = statusOf(await parsePain002(xml), paymentId);
   if (!tx) return { kind: 'no-answer' };
   return {
     kind: 'status',
-    state: stateForBankStatus(tx.status),
+    state: tx.wanted,
     status: tx.status,
     ...(tx.reason ? { reason: tx.reason } : {}),
   };

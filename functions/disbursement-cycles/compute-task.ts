@@ -12,17 +12,21 @@
  * `totals.held` by reason with the VND due. A registry that cannot answer fails the step (RegistryUnavailable /
  * RegistryCircuitOpen, retried by the state machine): no draft is ever computed from unchecked people.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type AccountRecord, type EnrolmentRecord, recordDeath } from '../accounts/account-store.js';
+import {
+  type AccountRecord,
+  accountsOfProvince,
+  type EnrolmentRecord,
+  enrolmentsOf,
+  recordDeath,
+} from '../accounts/account-store.js';
 import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { computeEntitlement } from '../entitlements/entitlement.js';
 import { monthOf } from '../entitlements/months.js';
 import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { populationRegistry } from '../population/registry/from-env.js';
-import { dynamo } from '../shared/aws-clients.js';
+import { inParallel } from '../shared/in-parallel.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { getCycle } from './cycle-store.js';
 import { monthlyInstruction } from './draft-instruction.js';
@@ -33,40 +37,8 @@ import { computeSupplementary } from './supplementary-compute.js';
 
 const SYSTEM = { subject: 'system:disbursement', role: 'finance_preparer' as const };
 
-async function* accountsOf(province: string): AsyncGenerator<AccountRecord> {
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: resources.table('accounts'),
-        IndexName: 'byJurisdiction',
-        KeyConditionExpression: 'jurisdictionKey = :j',
-        ExpressionAttributeValues: { ':j': `J#${province}` },
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) yield item as AccountRecord;
-    key = out.LastEvaluatedKey;
-  } while (key);
-}
-
-async function enrolments(personIds: string[], programme: string): Promise<Map<string, EnrolmentRecord>> {
-  const found = new Map<string, EnrolmentRecord>();
-  let pending: Record<string, unknown>[] | undefined = personIds.map((p) => ({
-    pk: `PERSON#${p}`,
-    sk: `ENROL#${programme}`,
-  }));
-  while (pending?.length) {
-    const out: BatchGetCommandOutput = await dynamo().send(
-      new BatchGetCommand({ RequestItems: { [resources.table('accounts')]: { Keys: pending, ConsistentRead: true } } }),
-    );
-    for (const e of (out.Responses?.[resources.table('accounts')] ?? []) as EnrolmentRecord[]) {
-      found.set(e.pk.slice('PERSON#'.length), e);
-    }
-    pending = out.UnprocessedKeys?.[resources.table('accounts')]?.Keys;
-  }
-  return found;
-}
+/** Ledger reads for one batch of payees at a time: each is one byPerson query (and a case read per unpaid month). */
+const LEDGER_READS_IN_FLIGHT = 8;
 
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
@@ -81,7 +53,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
   let deaths = 0;
   let batch: AccountRecord[] = [];
   const flush = async () => {
-    const enrolled = await enrolments(
+    const enrolled = await enrolmentsOf(
       batch.map((a) => a.personId),
       cycle.programme,
     );
@@ -89,8 +61,10 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     // The registry answers while the ledger is read; its failure (after the client's retries) fails the step.
     const registryAnswer = populationRegistry().lookup(payees.map((a) => a.personalId));
     registryAnswer.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
-    const paidMonths: string[][] = [];
-    for (const account of payees) paidMonths.push(await alreadyPaid(account.personId, cycle.programme));
+    // inParallel keeps the order: paidMonths[i] is payees[i]'s.
+    const paidMonths = await inParallel(payees, LEDGER_READS_IN_FLIGHT, (account) =>
+      alreadyPaid(account.personId, cycle.programme),
+    );
     const registered = await registryAnswer;
     for (const [i, account] of payees.entries()) {
       const enrolment = enrolled.get(account.personId) as EnrolmentRecord;
@@ -123,7 +97,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     }
     batch = [];
   };
-  for await (const account of accountsOf(province)) {
+  for await (const account of accountsOfProvince(province)) {
     batch.push(account);
     if (batch.length === 100) await flush();
   }

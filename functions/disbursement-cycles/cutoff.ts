@@ -11,20 +11,8 @@ import type { PaymentHead } from '../payment-ledger/ledger-store.js';
 import { FINAL_STATES, PAYMENT_STATES, type PaymentState } from '../payment-ledger/payment-state.js';
 import type { MoneyCount } from './cycle-store.js';
 
-export const cutoffMinutes = (): number => Number(process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES ?? 3 * 24 * 60);
-
-/** Epoch ms of a cycle's settlement cut-off. */
-export function cutoffAt(approvedAt: string, minutes = cutoffMinutes()): number {
-  return Date.parse(approvedAt) + minutes * 60_000;
-}
-
-/**
- * May a chunk still go out? Only if its send (at most `sendTimeoutMs`) ends before the cut-off, so the cut-off
- * query never races a file on its way to the bank.
- */
-export function mayStillSend(approvedAt: string, now: number, sendTimeoutMs: number, minutes = cutoffMinutes()) {
-  return now + sendTimeoutMs < cutoffAt(approvedAt, minutes);
-}
+// The window itself is the dispatch worker's too, which sits below this capability.
+export { cutoffAt, cutoffMinutes, mayStillSend } from '../payments/send-window.js';
 
 /** The payments the cut-off resolves: still open. */
 export const OPEN_AT_CUTOFF = ['PENDING', 'SENT', 'ACCEPTED'] as const;

@@ -11,17 +11,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleId } from '../../schemas/roles.js';
 import type { CycleTotals } from '../entitlements/cycle-totals.js';
+import { openCyclePut } from '../jobs/job-store.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { batchGetItems, type TransactPart } from '../shared/dynamo-batch.js';
+import { newestFirst } from '../shared/listing.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import type { HeldTotals } from './registry-check.js';
 
@@ -105,35 +102,10 @@ export async function getCycle(cycleId: string): Promise<CycleRecord | undefined
 /** Many cycles by id (up to 100 a call, e.g. one period's cycles of every province); missing ones are left out. */
 export async function getCycles(cycleIds: string[]): Promise<CycleRecord[]> {
   if (cycleIds.length > 100) throw new RangeError('at most 100 cycles a batch');
-  const found: CycleRecord[] = [];
-  let keys: Record<string, unknown>[] | undefined = cycleIds.map((id) => ({ pk: `CYCLE#${id}`, sk: 'META' }));
-  for (let attempt = 0; keys?.length; attempt++) {
-    if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    const out: BatchGetCommandOutput = await dynamo().send(
-      new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    found.push(...((out.Responses?.[table()] ?? []) as CycleRecord[]));
-    keys = out.UnprocessedKeys?.[table()]?.Keys;
-  }
-  return found;
-}
-
-/**
- * The cycle's entry in the jobs table's sparse openJobs index, open until the recovery sweep sees the cycle
- * CLOSED or FAILED. Why the jobs table: the cycles table got its byJurisdiction index in this same release and
- * CloudFormation adds one index per table per deployment; querying byJurisdiction instead would mean every
- * jurisdiction (communes included) times every cycle ever created, where this index holds only open ones.
- */
-function openRecord(cycleId: string, jurisdiction: string, at: string) {
-  return {
-    jobId: cycleId,
-    kind: 'disbursement-cycle',
-    openKind: 'disbursement-cycle',
-    status: 'OPEN',
-    jurisdiction,
-    createdAt: at,
-    updatedAt: at,
-  };
+  return (await batchGetItems(
+    table(),
+    cycleIds.map((id) => ({ pk: `CYCLE#${id}`, sk: 'META' })),
+  )) as unknown as CycleRecord[];
 }
 
 function auditItem(cycleId: string, actor: Actor, action: string, detail: Record<string, unknown>) {
@@ -188,7 +160,7 @@ export async function createCycle(
         TransactItems: [
           { Put: { TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: table(), Item: auditItem(input.cycleId, actor, 'CREATED', { period: input.period }) } },
-          { Put: { TableName: resources.table('jobs'), Item: openRecord(input.cycleId, input.jurisdiction, at) } },
+          openCyclePut(input.cycleId, input.jurisdiction, at),
         ],
       }),
     );
@@ -315,4 +287,63 @@ export async function getBudget(programme: string, jurisdiction: string, year: s
     new GetCommand({ TableName: table(), Key: budgetKey(programme, jurisdiction, year), ConsistentRead: true }),
   );
   return out.Item as { ceiling: number; remaining: number } | undefined;
+}
+
+/** The ids of a jurisdiction's cycles created since a time (the byJurisdiction index), page by page. */
+export async function cycleIdsCreatedSince(jurisdiction: string, since: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byJurisdiction',
+        KeyConditionExpression: 'jurisdiction = :j AND createdAt >= :s',
+        ExpressionAttributeValues: { ':j': jurisdiction, ':s': since },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const c of out.Items ?? []) ids.push(String(c.cycleId));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return ids;
+}
+
+/** The approval's debit of the year's budget, refused (the whole approval with it) when it would go below zero. */
+export function budgetDebit(programme: string, jurisdiction: string, year: string, amount: number): TransactPart {
+  return {
+    Update: {
+      TableName: table(),
+      Key: budgetKey(programme, jurisdiction, year),
+      UpdateExpression: 'SET remaining = remaining - :amount',
+      ConditionExpression: 'remaining >= :amount',
+      ExpressionAttributeValues: { ':amount': amount },
+    },
+  };
+}
+
+/** One page of a jurisdiction's cycles, newest first (the byJurisdiction index), filtered by equality. */
+export function cyclesPage(q: {
+  jurisdiction: string;
+  period: string | undefined;
+  programme: string | undefined;
+  status: CycleStatus | undefined;
+  limit: number;
+  cursor: string | undefined;
+}) {
+  const cursorQuery: CursorQuery = {
+    binding: `cycles|${q.jurisdiction}|${q.period ?? ''}|${q.programme ?? ''}|${q.status ?? ''}`,
+    keys: ['pk', 'sk', 'jurisdiction', 'createdAt'],
+    fixed: { jurisdiction: q.jurisdiction, sk: 'META' },
+    prefixes: { pk: 'CYCLE#' },
+  };
+  return newestFirst<CycleRecord & Record<string, unknown>>({
+    table: table(),
+    index: 'byJurisdiction',
+    partition: { name: 'jurisdiction', value: q.jurisdiction },
+    cursorQuery,
+    limit: q.limit,
+    cursor: q.cursor,
+    equals: { period: q.period, programme: q.programme, status: q.status },
+  });
 }

@@ -30,6 +30,9 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
       to: 'DISPATCHING',
     });
   }
+  // The message carries what the worker needs of the cycle: it never reads the cycle (payments/ sits below).
+  const { approvedAt, jurisdiction } = cycle;
+  if (!approvedAt) throw new InvalidInputError(`cycle ${cycleId} has no approval time`);
   const chunks = cycle.draft?.chunks ?? [];
   for (let i = 0; i < chunks.length; i += 10) {
     await queues().send(
@@ -37,7 +40,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
         QueueUrl: resources.queueUrl('paymentDispatch'),
         Entries: chunks.slice(i, i + 10).map((c) => ({
           Id: String(c.index),
-          MessageBody: JSON.stringify({ cycleId, chunk: c.index, key: c.key }),
+          MessageBody: JSON.stringify({ cycleId, chunk: c.index, key: c.key, approvedAt, jurisdiction }),
         })),
       }),
     );

@@ -2,10 +2,8 @@
 import { z } from 'zod';
 import { CycleSummary, PageQuery, pageOf } from '../../schemas/listings.js';
 import { httpRoute } from '../shared/http.js';
-import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import type { CursorQuery } from '../shared/page-cursor.js';
-import { resources } from '../shared/resources.js';
-import type { CycleRecord } from './cycle-store.js';
+import { listingJurisdiction } from '../shared/listing.js';
+import { cyclesPage } from './cycle-store.js';
 
 const CyclePage = pageOf(CycleSummary);
 
@@ -22,20 +20,13 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, query }) => {
     const jurisdiction = listingJurisdiction(principal, query.jurisdiction);
-    const cursorQuery: CursorQuery = {
-      binding: `cycles|${jurisdiction}|${query.period ?? ''}|${query.programme ?? ''}|${query.status ?? ''}`,
-      keys: ['pk', 'sk', 'jurisdiction', 'createdAt'],
-      fixed: { jurisdiction, sk: 'META' },
-      prefixes: { pk: 'CYCLE#' },
-    };
-    const page = await newestFirst<CycleRecord & Record<string, unknown>>({
-      table: resources.table('cycles'),
-      index: 'byJurisdiction',
-      partition: { name: 'jurisdiction', value: jurisdiction },
-      cursorQuery,
+    const page = await cyclesPage({
+      jurisdiction,
+      period: query.period,
+      programme: query.programme,
+      status: query.status,
       limit: query.limit,
       cursor: query.cursor,
-      equals: { period: query.period, programme: query.programme, status: query.status },
     });
     const body = CyclePage.parse({
       jurisdiction,

@@ -4,13 +4,10 @@
  * the payment's case has a re-issue under way or settled (functions/cases): then the re-issue owns them, from
  * the moment the supplementary cycle took the case, before its payment even reaches the ledger.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CaseRecord, caseIdFor, reissueOwnsMonths } from '../cases/case-model.js';
 import { getCase } from '../cases/case-store.js';
-import type { PaymentHead } from '../payment-ledger/ledger-store.js';
+import { type PaymentHead, personPayments } from '../payment-ledger/ledger-store.js';
 import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
-import { dynamo } from '../shared/aws-clients.js';
-import { resources } from '../shared/resources.js';
 
 export interface PaidMonthsOptions {
   /** The supplementary cycle computing its own re-issues: its claims do not count as paid for it. */
@@ -22,15 +19,7 @@ export async function alreadyPaid(
   programme: string,
   opts: PaidMonthsOptions = {},
 ): Promise<string[]> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: resources.table('payments'),
-      IndexName: 'byPerson',
-      KeyConditionExpression: 'personId = :p',
-      ExpressionAttributeValues: { ':p': personId },
-    }),
-  );
-  const payments = (out.Items ?? []) as HeldPayment[];
+  const payments = (await personPayments(personId)) as HeldPayment[];
   const cases = new Map<string, CaseRecord | undefined>();
   for (const p of payments) {
     if (p.programme !== programme || !UNPAID_STATES.has(p.state)) continue;

@@ -1,11 +1,8 @@
 /** Where a cycle's payments are: counts and VND per state (the byCycleState index), and what is still open. */
 
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countInState, dispatchedChunks, recordedPayments } from '../payment-ledger/ledger-store.js';
+import { amountsInState, countInState, dispatchedChunks, recordedPayments } from '../payment-ledger/ledger-store.js';
 import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
-import { dynamo } from '../shared/aws-clients.js';
-import { resources } from '../shared/resources.js';
 import type { CycleRecord, MoneyCount } from './cycle-store.js';
 import { readDraftChunk } from './draft-objects.js';
 
@@ -16,24 +13,10 @@ export async function stateTotals(cycleId: string): Promise<Record<PaymentState,
     MoneyCount
   >;
   for (const state of PAYMENT_STATES) {
-    let key: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName: resources.table('payments'),
-          IndexName: 'byCycleState',
-          KeyConditionExpression: 'cycleState = :k',
-          ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
-          ProjectionExpression: 'amount',
-          ExclusiveStartKey: key,
-        }),
-      );
-      for (const p of out.Items ?? []) {
-        totals[state].count++;
-        totals[state].amount += p.amount as number;
-      }
-      key = out.LastEvaluatedKey;
-    } while (key);
+    for await (const amount of amountsInState(cycleId, state)) {
+      totals[state].count++;
+      totals[state].amount += amount;
+    }
   }
   return totals;
 }

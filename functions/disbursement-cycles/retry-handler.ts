@@ -8,9 +8,8 @@
  */
 import { z } from 'zod';
 import { CycleId, CycleView } from '../../schemas/disbursement-cycles.js';
-import { getJob, type JobRecord } from '../jobs/job-store.js';
+import { getJob, type JobRecord, reopenCycleUpdate } from '../jobs/job-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
-import { resources } from '../shared/resources.js';
 import { asHttpConflict, cycleToChange } from './access.js';
 import { runName, startCycleRun } from './cycle-run.js';
 import { changeCycle } from './cycle-store.js';
@@ -39,25 +38,7 @@ export const handler = httpRoute({
         remove: ['failure', 'submittedBy', 'submittedHash'],
         detail: { failure: cycle.failure, run: runName(cycle.cycleId, restarts + 1) },
         // The open record, as createCycle writes it (or anew, for a cycle older than open records).
-        extra: [
-          {
-            Update: {
-              TableName: resources.table('jobs'),
-              Key: { jobId: cycle.cycleId },
-              UpdateExpression:
-                'SET #kind = :kind, openKind = :kind, #status = :open, jurisdiction = :j, updatedAt = :at, ' +
-                'createdAt = if_not_exists(createdAt, :at), runRestarts = :n',
-              ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':kind': 'disbursement-cycle',
-                ':open': 'OPEN',
-                ':j': cycle.jurisdiction,
-                ':at': at,
-                ':n': restarts + 1,
-              },
-            },
-          },
-        ],
+        extra: [reopenCycleUpdate(cycle.cycleId, cycle.jurisdiction, at, restarts + 1)],
       }),
     );
     // If this start is lost, the sweep starts the run of that name: the open record names it.

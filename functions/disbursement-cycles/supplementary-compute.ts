@@ -11,8 +11,7 @@
  * supplementary cycle is refused while one is open (create-handler.ts).
  */
 
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type EnrolmentRecord, getAccountOfPerson } from '../accounts/account-store.js';
+import { enrolmentOf, getAccountOfPerson } from '../accounts/account-store.js';
 import { caseIdFor } from '../cases/case-model.js';
 import { actOnCase, casesOfProvince } from '../cases/case-store.js';
 import type { PersonEntitlement } from '../entitlements/cycle-totals.js';
@@ -20,9 +19,7 @@ import { computeEntitlement } from '../entitlements/entitlement.js';
 import { getPayment, type PaymentInstruction } from '../payment-ledger/ledger-store.js';
 import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { populationRegistry } from '../population/registry/from-env.js';
-import { dynamo } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import type { CycleRecord } from './cycle-store.js';
 import { reissueInstruction } from './draft-instruction.js';
 import { finishDraft } from './finish-draft.js';
@@ -30,17 +27,6 @@ import { alreadyPaid } from './paid-months.js';
 import { heldTotals, registryVerdict } from './registry-check.js';
 
 const SYSTEM = { subject: 'system:supplementary-cycle', role: 'system' as const };
-
-async function enrolmentOf(personId: string, programme: string): Promise<EnrolmentRecord | undefined> {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: resources.table('accounts'),
-      Key: { pk: `PERSON#${personId}`, sk: `ENROL#${programme}` },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as EnrolmentRecord | undefined;
-}
 
 export async function computeSupplementary(cycle: CycleRecord) {
   const province = cycle.jurisdiction.slice(0, 2);

@@ -3,14 +3,13 @@
  * queue (with its dead-letter depth), bucket, state machine, and the identity provider. Public, and it
  * reveals no data: only names, states and timings.
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { system } from '../../infra/system.js';
 import { Health } from '../../schemas/health.js';
-import { dynamo, objects, queues, stepFunctions } from '../shared/aws-clients.js';
+import { objects, queues, stepFunctions, tableStatus } from '../shared/aws-clients.js';
 import { httpRoute } from '../shared/http.js';
+import { COMPONENTS_VARIABLE, type Components } from '../shared/platform-env.js';
 import { resources } from '../shared/resources.js';
 
 interface ComponentHealth {
@@ -49,17 +48,23 @@ async function queueDepth(url: string) {
   return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
-export async function checkHealth(): Promise<ComponentHealth[]> {
+/** Every component of the definition, as the deployment listed them for this function. */
+function components(): Components {
+  const raw = process.env[COMPONENTS_VARIABLE];
+  if (!raw) throw new Error(`Missing environment variable ${COMPONENTS_VARIABLE}`);
+  return JSON.parse(raw) as Components;
+}
+
+export async function checkHealth(system: Components = components()): Promise<ComponentHealth[]> {
   const probes: Promise<ComponentHealth>[] = [];
-  for (const id of Object.keys(system.tables)) {
+  for (const id of system.tables) {
     probes.push(
       probe(`dynamodb:${id}`, async () => {
-        const out = await dynamo().send(new DescribeTableCommand({ TableName: resources.table(id) }));
-        return { tableStatus: out.Table?.TableStatus };
+        return { tableStatus: await tableStatus(resources.table(id)) };
       }),
     );
   }
-  for (const id of Object.keys(system.queues)) {
+  for (const id of system.queues) {
     probes.push(
       probe(`sqs:${id}`, async () => ({
         waiting: await queueDepth(resources.queueUrl(id)),
@@ -68,7 +73,7 @@ export async function checkHealth(): Promise<ComponentHealth[]> {
       })),
     );
   }
-  for (const id of Object.keys(system.buckets)) {
+  for (const id of system.buckets) {
     probes.push(
       probe(`s3:${id}`, async () => {
         await objects().send(new HeadBucketCommand({ Bucket: resources.bucket(id) }));
@@ -76,7 +81,7 @@ export async function checkHealth(): Promise<ComponentHealth[]> {
       }),
     );
   }
-  for (const id of Object.keys(system.stateMachines)) {
+  for (const id of system.stateMachines) {
     probes.push(
       probe(`stepfunctions:${id}`, async () => {
         const out = await stepFunctions().send(
@@ -104,11 +109,17 @@ export async function checkHealth(): Promise<ComponentHealth[]> {
 export const handler = httpRoute({
   responses: { 200: Health, 503: Health },
   handle: async () => {
-    const components = await checkHealth();
-    const up = components.every((c) => c.status === 'up');
+    const system = components();
+    const checked = await checkHealth(system);
+    const up = checked.every((c) => c.status === 'up');
     return {
       status: up ? 200 : 503,
-      body: { status: up ? 'up' : 'down', service: system.name, checkedAt: new Date().toISOString(), components },
+      body: {
+        status: up ? 'up' : 'down',
+        service: system.service,
+        checkedAt: new Date().toISOString(),
+        components: checked,
+      },
     };
   },
 });

@@ -8,6 +8,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '../../schemas/messages.js';
 import { dynamo } from '../shared/aws-clients.js';
+import type { TransactPart } from '../shared/dynamo-batch.js';
+import { newestFirst } from '../shared/listing.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 
 export const JOB_KINDS = ['identity-check', 'beneficiary-list', 'statement-import'] as const;
@@ -170,4 +173,113 @@ export async function noteRedrive(jobId: string): Promise<number | undefined> {
     if (err instanceof ConditionalCheckFailedException) return undefined;
     throw err;
   }
+}
+
+/**
+ * Replaces a statement import's proposal, only from the status, hash (and, when resuming, confirmer) expected:
+ * of two officers confirming at once, one wins. False when the proposal was not in that state.
+ */
+export async function replaceProposal(
+  jobId: string,
+  from: { status: string; hash: string; confirmedBy?: string },
+  next: unknown,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { jobId },
+        UpdateExpression: 'SET proposal = :next, updatedAt = :at',
+        ConditionExpression: `proposal.#s = :from AND proposal.#h = :hash${from.confirmedBy ? ' AND proposal.confirmedBy = :by' : ''}`,
+        ExpressionAttributeNames: { '#s': 'status', '#h': 'hash' },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':at': new Date().toISOString(),
+          ':from': from.status,
+          ':hash': from.hash,
+          ...(from.confirmedBy ? { ':by': from.confirmedBy } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/**
+ * One page of the jobs of a kind in a jurisdiction, newest first (the byScope index), filtered by equality.
+ * `route` names the listing in the page cursor, so a cursor is only good for the listing that gave it.
+ */
+export function jobsOfScope<T extends JobRecord>(q: {
+  route: string;
+  kind: JobKind;
+  jurisdiction: string;
+  limit: number;
+  cursor: string | undefined;
+  equals: Record<string, string | undefined>;
+}) {
+  const scope = listScopeOf(q.kind, q.jurisdiction);
+  const cursorQuery: CursorQuery = {
+    binding: `${q.route}|${scope}|${Object.values(q.equals)
+      .map((v) => v ?? '')
+      .join('|')}`,
+    keys: ['jobId', 'listScope', 'createdAt'],
+    fixed: { listScope: scope },
+  };
+  return newestFirst<T & Record<string, unknown>>({
+    table: table(),
+    index: 'byScope',
+    partition: { name: 'listScope', value: scope },
+    cursorQuery,
+    limit: q.limit,
+    cursor: q.cursor,
+    equals: q.equals,
+  });
+}
+
+/**
+ * A disbursement cycle's entry in the sparse openJobs index, written in the transaction that creates the cycle
+ * and open until the recovery sweep sees the cycle CLOSED or FAILED. Why the jobs table: the cycles table got its
+ * byJurisdiction index in the same release and CloudFormation adds one index per table per deployment; querying
+ * byJurisdiction instead would mean every jurisdiction (communes included) times every cycle ever created,
+ * where this index holds only open ones.
+ */
+export function openCyclePut(cycleId: string, jurisdiction: string, at: string): TransactPart {
+  return {
+    Put: {
+      TableName: table(),
+      Item: {
+        jobId: cycleId,
+        kind: 'disbursement-cycle',
+        openKind: 'disbursement-cycle',
+        status: 'OPEN',
+        jurisdiction,
+        createdAt: at,
+        updatedAt: at,
+      },
+    },
+  };
+}
+
+/** The same entry opened again for a retried run (or anew, for a cycle older than open records). */
+export function reopenCycleUpdate(cycleId: string, jurisdiction: string, at: string, restarts: number): TransactPart {
+  return {
+    Update: {
+      TableName: table(),
+      Key: { jobId: cycleId },
+      UpdateExpression:
+        'SET #kind = :kind, openKind = :kind, #status = :open, jurisdiction = :j, updatedAt = :at, ' +
+        'createdAt = if_not_exists(createdAt, :at), runRestarts = :n',
+      ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':kind': 'disbursement-cycle',
+        ':open': 'OPEN',
+        ':j': jurisdiction,
+        ':at': at,
+        ':n': restarts,
+      },
+    },
+  };
 }

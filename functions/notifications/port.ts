@@ -9,7 +9,7 @@
  * outbox (outbox-store.ts) marks a message SENT with a conditional write and never sends a SENT one again.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { PLATFORM_SETTINGS } from '../../infra/system-model.js';
+import { PLATFORM_SETTINGS } from '../shared/platform-env.js';
 
 export interface OutgoingMessage {
   /** The event's idempotency key (`<caseId>#CASE_OPENED`, `<paymentId>#SETTLED`). */

@@ -3,10 +3,9 @@
  * at all, or also one when a payment arrives. Recorded on their account (versioned, audited); whose account
  * comes from the token only. A message already queued for the quiet hours is not sent after an opt-out.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { NotificationPreferences } from '../../schemas/notifications.js';
-import { getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
+import { AccountChangedError, getAccountByPersonalId, setNotificationChoice } from '../accounts/account-store.js';
 import { HttpError, httpRoute, notFound, requirePersonalId } from '../shared/http.js';
 
 export const handler = httpRoute({
@@ -21,7 +20,7 @@ export const handler = httpRoute({
       const version = await setNotificationChoice(account, body, principal?.subject ?? '');
       return { status: 200, body: { notifications: body, version } };
     } catch (err) {
-      if (err instanceof TransactionCanceledException) {
+      if (err instanceof AccountChangedError) {
         throw new HttpError(409, 'CONCURRENT_CHANGE', {
           vi: 'Tài khoản vừa được thay đổi; hãy thử lại.',
           en: 'The account was just changed; try again.',

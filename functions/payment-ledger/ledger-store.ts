@@ -8,29 +8,26 @@
  *   <paymentId> / HEAD       → the instruction, current state, seq; `cycleState` feeds the byCycleState index
  *   <paymentId> / E#000001   → PENDING (the instruction as approved), then SENT, ACCEPTED, … never updated
  *   <paymentId> / CONFLICT#… → a different instruction arrived under the same id: refused and audited
+ *   BATCH#<msgId> / HEAD     → a chunk's pain.001 (its MsgId, stored bytes and payments), prepared once
+ *   CHUNK#<cycleId>#<n> / DISPATCHED → the chunk's payments are recorded and handed to their rail
+ *   CURSOR#camt054 / HEAD    → where the bank returns poll stopped
  */
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type OurMessage,
   type Pain002Report,
   rejectsWholeBlocks,
   type StatusUpdate,
-  statusUpdates,
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { batchGetItems } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
-import { decideTransition, type PaymentState, stateForBankStatus, type TransitionDecision } from './payment-state.js';
+import { decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
+import { reportedStatuses } from './status-report.js';
 
 const table = () => resources.table('payments');
 
@@ -283,7 +280,11 @@ export class PaymentNotFoundError extends Error {
 }
 
 /** The pages of a byCycleState query: payments of a cycle in one state, or the cycle's chunk markers. */
-async function* cycleIndexPages(key: string, select?: 'COUNT') {
+async function* cycleIndexPages(
+  key: string,
+  select?: 'COUNT',
+  projection?: { expression: string; names?: Record<string, string> },
+) {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
@@ -293,6 +294,12 @@ async function* cycleIndexPages(key: string, select?: 'COUNT') {
         KeyConditionExpression: 'cycleState = :k',
         ExpressionAttributeValues: { ':k': key },
         ...(select ? { Select: select } : {}),
+        ...(projection
+          ? {
+              ProjectionExpression: projection.expression,
+              ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}),
+            }
+          : {}),
         ExclusiveStartKey: start,
       }),
     );
@@ -346,25 +353,12 @@ export async function isChunkDispatched(cycleId: string, chunk: number): Promise
 
 /** Which of these payment ids the ledger holds (HEAD items, read 100 at a time, consistently). */
 export async function recordedPayments(paymentIds: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < paymentIds.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = paymentIds
-      .slice(i, i + 100)
-      .map((paymentId) => ({ paymentId, sk: 'HEAD' }));
-    for (let attempt = 0; keys?.length; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const out: BatchGetCommandOutput = await dynamo().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table()]: { Keys: keys, ProjectionExpression: 'paymentId', ConsistentRead: true },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[table()] ?? []) found.add(item.paymentId as string);
-      keys = out.UnprocessedKeys?.[table()]?.Keys;
-    }
-  }
-  return found;
+  const items = await batchGetItems(
+    table(),
+    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+    { projection: 'paymentId' },
+  );
+  return new Set(items.map((item) => item.paymentId as string));
 }
 
 /** The chunk indexes of a cycle already dispatched (at most a few thousand for a national cycle). */
@@ -383,6 +377,166 @@ export async function* paymentsInState(cycleId: string, state: PaymentState): As
   }
 }
 
+/** The amount of every payment of a cycle in one state, reading nothing else (closing totals). */
+export async function* amountsInState(cycleId: string, state: PaymentState): AsyncGenerator<number> {
+  for await (const page of cycleIndexPages(`${cycleId}#${state}`, undefined, { expression: 'amount' })) {
+    for (const item of page.Items ?? []) yield item.amount as number;
+  }
+}
+
+/** What a cycle report needs of a payment, nothing more (no names, no accounts). */
+export type ReportedPayment = Pick<
+  PaymentHead,
+  'paymentId' | 'amount' | 'state' | 'createdAt' | 'categoryCode' | 'communeCode'
+>;
+
+/** The report projection of every payment of a cycle in one state, a page at a time. */
+export async function* reportedPaymentsInState(cycleId: string, state: string): AsyncGenerator<ReportedPayment[]> {
+  for await (const page of cycleIndexPages(`${cycleId}#${state}`, undefined, {
+    expression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
+    names: { '#state': 'state' },
+  })) {
+    yield (page.Items ?? []) as ReportedPayment[];
+  }
+}
+
+/**
+ * A person's items in the byPerson index (payments of every programme; of one period when given): one query
+ * page, which holds a person's few dozen payments.
+ */
+export async function personPayments(personId: string, period?: string): Promise<Record<string, unknown>[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byPerson',
+      KeyConditionExpression: period ? 'personId = :p AND period = :m' : 'personId = :p',
+      ExpressionAttributeValues: { ':p': personId, ...(period ? { ':m': period } : {}) },
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/**
+ * A person's latest payments (HEAD items of the byPerson index, newest period first), at most `max`: state and
+ * its time as the HEAD has them (the index follows the table within a second or so).
+ */
+export async function latestPaymentsOfPerson(personId: string, max: number): Promise<PaymentHead[]> {
+  const heads: PaymentHead[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personId = :p',
+        ExpressionAttributeValues: { ':p': personId },
+        ScanIndexForward: false,
+        Limit: max - heads.length,
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) if (item.sk === 'HEAD') heads.push(item as PaymentHead);
+    key = out.LastEvaluatedKey;
+  } while (key && heads.length < max);
+  return heads;
+}
+
+/** Payments (HEAD) by id, read eventually consistent as reconciliation always did; missing ones left out. */
+export async function paymentHeads(paymentIds: string[]): Promise<PaymentHead[]> {
+  return (await batchGetItems(
+    table(),
+    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+    { consistentRead: false },
+  )) as unknown as PaymentHead[];
+}
+
+/** The ids of the latest payments to a creditor account (byCreditor, keys only), newest period first. */
+export async function latestPaymentIdsTo(account: string, limit: number): Promise<string[]> {
+  const res = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byCreditor',
+      KeyConditionExpression: 'creditorAccount = :a',
+      ExpressionAttributeValues: { ':a': account },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (res.Items ?? []).filter((i) => i.sk === 'HEAD').map((i) => i.paymentId as string);
+}
+
+// ------------------------------------------------------------------------------- pain.001 batches
+
+/** A chunk's pain.001, prepared once: later attempts resubmit the same bytes. */
+export interface BatchRecord {
+  paymentId: string;
+  sk: 'HEAD';
+  msgId: string;
+  cycleId: string;
+  chunk: number;
+  xmlKey: string;
+  sha256: string;
+  paymentIds: string[];
+  state: 'PREPARED' | 'SUBMITTED';
+}
+
+export const batchRecordId = (msgId: string) => `BATCH#${msgId}`;
+
+export async function getBatchRecord(msgId: string): Promise<BatchRecord | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { paymentId: batchRecordId(msgId), sk: 'HEAD' }, ConsistentRead: true }),
+  );
+  return out.Item as BatchRecord | undefined;
+}
+
+/** Stores the batch unless one with its MsgId exists (then false: a concurrent delivery prepared it first). */
+export async function createBatchRecord(batch: BatchRecord): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({ TableName: table(), Item: batch, ConditionExpression: 'attribute_not_exists(paymentId)' }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export async function markBatchSubmitted(batch: Pick<BatchRecord, 'paymentId'>): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { paymentId: batch.paymentId, sk: 'HEAD' },
+      UpdateExpression: 'SET #s = :s',
+      ExpressionAttributeNames: { '#s': 'state' },
+      ExpressionAttributeValues: { ':s': 'SUBMITTED' },
+    }),
+  );
+}
+
+/** Batches by MsgId (eventually consistent, as reconciliation reads them); unknown ones left out. */
+export async function batchRecords(msgIds: string[]): Promise<BatchRecord[]> {
+  return (await batchGetItems(
+    table(),
+    msgIds.map((m) => ({ paymentId: batchRecordId(m), sk: 'HEAD' })),
+    { consistentRead: false },
+  )) as unknown as BatchRecord[];
+}
+
+// ------------------------------------------------------------------------------- returns poll position
+
+const RETURNS_CURSOR = { paymentId: 'CURSOR#camt054', sk: 'HEAD' };
+
+/** When the bank returns (camt.054) were last polled, if ever. */
+export async function returnsPolledAt(): Promise<string | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: RETURNS_CURSOR, ConsistentRead: true }));
+  return out.Item?.polledAt as string | undefined;
+}
+
+export async function saveReturnsPolledAt(polledAt: string): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { ...RETURNS_CURSOR, polledAt } }));
+}
+
 // ------------------------------------------------------------------------------- bank status reports
 
 /**
@@ -398,14 +552,7 @@ export interface AppliedStatus extends StatusUpdate {
 
 /** Our pain.001 message a report answers, when a block or message rejection needs its payments. */
 async function ourMessage(msgId: string): Promise<OurMessage | undefined> {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: resources.table('payments'),
-      Key: { paymentId: `BATCH#${msgId}`, sk: 'HEAD' },
-      ConsistentRead: true,
-    }),
-  );
-  const ids = out.Item?.paymentIds as string[] | undefined;
+  const ids = (await getBatchRecord(msgId))?.paymentIds;
   return ids ? { msgId, paymentIds: ids } : undefined;
 }
 
@@ -419,9 +566,8 @@ export async function applyStatusReport(
   detail: Record<string, unknown> = {},
 ): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[] }> {
   const message = rejectsWholeBlocks(report) ? await ourMessage(report.originalMsgId) : undefined;
-  const { updates, unplaced } = statusUpdates(report, message);
-  const applied = await inParallel(updates, 8, async (u): Promise<AppliedStatus> => {
-    const wanted = stateForBankStatus(u.status);
+  const { statuses, unplaced } = reportedStatuses(report, message);
+  const applied = await inParallel(statuses, 8, async ({ wanted, ...u }): Promise<AppliedStatus> => {
     if (!wanted) return { ...u, result: { kind: 'no-state' } };
     try {
       const result = await transition(u.paymentId, wanted, source, {

@@ -274,7 +274,12 @@ export function accountView(account: AccountRecord): AccountView {
   };
 }
 
-/** Newest period first; within a period, by programme. */
+/**
+ * Newest period first; within a period, by programme; then the latest status first, so that a month's re-issue
+ * (issue 17) comes before the payment it replaces and the person's "latest payment" is the one that counts.
+ */
 export function byNewest(a: PaymentView, b: PaymentView): number {
-  return b.period.localeCompare(a.period) || a.programme.localeCompare(b.programme);
+  return (
+    b.period.localeCompare(a.period) || a.programme.localeCompare(b.programme) || b.statusAt.localeCompare(a.statusAt)
+  );
 }

@@ -2,15 +2,15 @@
  * POST /v1/people/payments `{ "identityNumber": "…" }` — an officer looks up a person's payments: labour and finance
  * officers within their jurisdiction (the account's), auditors everywhere, read-only. A person outside the
  * caller's jurisdiction is answered exactly like an identity number without an account (404). Every look-up
- * is audited before it is answered (lookup-store.ts); the identity number is only ever stored or logged masked.
+ * is audited before it is answered (accounts/account-store.ts recordLookup); the identity number is only ever stored or logged masked.
  */
 import { z } from 'zod';
 import { IdentityNumber, PersonPayments } from '../../schemas/payment-lookups.js';
 import type { Principal } from '../../schemas/roles.js';
-import type { AccountRecord } from '../accounts/account-store.js';
+import { type AccountRecord, findAccountEvenly, type LookupOutcome, recordLookup } from '../accounts/account-store.js';
 import { httpRoute, notFound, requireJurisdiction } from '../shared/http.js';
 import { maskDigits } from '../shared/pii.js';
-import { findAccount, type LookupOutcome, paymentsOfPerson, recordLookup } from './lookup-store.js';
+import { paymentsOfPerson } from './lookup-store.js';
 import { accountView, byNewest, paymentView } from './payment-view.js';
 
 // The number travels in the body, never in the URL: URLs end up in CDN and API access logs, and browser history.
@@ -31,7 +31,7 @@ export const handler = httpRoute({
     const caller = principal as Principal;
     const everywhere = caller.roles.includes('auditor');
     const jurisdiction = everywhere ? caller.jurisdiction : requireJurisdiction(caller);
-    const account = await findAccount(params.identityNumber);
+    const account = await findAccountEvenly(params.identityNumber);
     const visible = account !== undefined && (everywhere || withinJurisdiction(account, jurisdiction as string));
     const outcome: LookupOutcome = visible ? 'FOUND' : account ? 'OUT_OF_JURISDICTION' : 'NOT_FOUND';
     await recordLookup({

@@ -3,42 +3,25 @@
  * account and its audit, the enrolling list and row, the cycle and its audit, the pain.001 batch, the
  * reconciliation marks, the case and the notifications. Every read is by key: a trace is a few dozen reads.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { getAccountOfPerson } from '../accounts/account-store.js';
+import { accountAudit, enrolmentOf, getAccountOfPerson } from '../accounts/account-store.js';
+import { getRow } from '../beneficiary-lists/list-store.js';
 import { caseIdFor } from '../cases/case-model.js';
 import { getCase } from '../cases/case-store.js';
 import { auditTrail, getCycle } from '../disbursement-cycles/cycle-store.js';
 import { getJob } from '../jobs/job-store.js';
 import { messagesOf } from '../notifications/outbox-store.js';
-import { entries, getPayment } from '../payment-ledger/ledger-store.js';
-import { dynamo } from '../shared/aws-clients.js';
+import { entries, getBatchRecord, getPayment } from '../payment-ledger/ledger-store.js';
+import { markOf } from '../reconciliation/reconciliation-store.js';
 import { readObject } from '../shared/objects.js';
-import { resources } from '../shared/resources.js';
 import type { StoredItem, TraceInput } from './trace-model.js';
 
-async function get(tableId: string, key: Record<string, unknown>) {
-  const out = await dynamo().send(
-    new GetCommand({ TableName: resources.table(tableId), Key: key, ConsistentRead: true }),
-  );
-  return out.Item as StoredItem | undefined;
-}
-
-async function accountAudit(personId: string) {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: resources.table('accounts'),
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':p': `PERSON#${personId}`, ':a': 'AUDIT#' },
-      ConsistentRead: true,
-    }),
-  );
-  return (out.Items ?? []) as StoredItem[];
-}
+/** A record as the trace model reads it: any owner's item, attribute by attribute. */
+const asTraced = <T>(item: T | undefined) => item as StoredItem | undefined;
 
 /** The batch (pain.001) that carried the payment: its MsgId from the ledger, its PmtInfId from the stored file. */
 async function batchOf(msgId: string | undefined) {
   if (!msgId) return undefined;
-  const batch = await get('payments', { paymentId: `BATCH#${msgId}`, sk: 'HEAD' });
+  const batch = await getBatchRecord(msgId);
   if (!batch) return { msgId };
   let xml = '';
   for await (const chunk of readObject(String(batch.xmlKey))) {
@@ -57,16 +40,16 @@ export async function readTrace(paymentId: string): Promise<TraceInput | undefin
     getAccountOfPerson(payment.personId),
     getCycle(payment.cycleId),
   ]);
-  const enrolment = await get('accounts', { pk: `PERSON#${payment.personId}`, sk: `ENROL#${payment.programme}` });
+  const enrolment = asTraced(await enrolmentOf(payment.personId, payment.programme));
   const msgId = list.map((e) => e.detail?.msgId).find((m): m is string => typeof m === 'string' && m.startsWith('M'));
   const caseRecord = await getCase(caseIdFor(payment.programme, payment.period, payment.personId));
   const [jobList, listRow, batch, booking, returnBooking, audit, cycleAudit, notes] = await Promise.all([
     enrolment ? getJob(String(enrolment.listId)) : undefined,
-    enrolment ? get('listRows', { listId: enrolment.listId, line: enrolment.line }) : undefined,
+    enrolment ? getRow(String(enrolment.listId), Number(enrolment.line)).then(asTraced) : undefined,
     batchOf(msgId),
-    get('reconciliation', { pk: `BOOK#${paymentId}`, sk: 'MARK' }),
-    get('reconciliation', { pk: `RETURN#${paymentId}`, sk: 'MARK' }),
-    accountAudit(payment.personId),
+    markOf('BOOK', paymentId).then(asTraced),
+    markOf('RETURN', paymentId).then(asTraced),
+    accountAudit(payment.personId) as Promise<StoredItem[]>,
     cycle ? auditTrail(cycle.cycleId) : [],
     messagesOf(payment.personId),
   ]);

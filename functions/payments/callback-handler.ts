@@ -9,13 +9,13 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CALLBACK_TYPES, CallbackReceipt } from '../../schemas/bank-callbacks.js';
 import { parsePain002 } from '../iso20022/pain002.js';
-import { dynamo, queues } from '../shared/aws-clients.js';
+import { queues } from '../shared/aws-clients.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { writeObject } from '../shared/objects.js';
 import { resources } from '../shared/resources.js';
+import { recordReceipt, wasReceived } from './callback-receipts.js';
 import { callbackSecret } from './callback-secret.js';
 
 /** How far the signed timestamp may be from now, either way (clock skew included). */
@@ -51,9 +51,6 @@ async function verify(body: Buffer | undefined, timestamp: string | undefined, h
   }
 }
 
-/** Receipts outlive any replay window many times over (the timestamp already bounds it to 5 minutes). */
-const RECEIPT_DAYS = 30;
-
 export const handler = httpRoute({
   responses: { 202: CallbackReceipt },
   bodyFile: CALLBACK_TYPES,
@@ -69,9 +66,7 @@ export const handler = httpRoute({
         en: 'The body is not a valid pain.002 status report.',
       });
     }
-    const table = resources.table('callbackReceipts');
-    const seen = await dynamo().send(new GetCommand({ TableName: table, Key: { msgId }, ConsistentRead: true }));
-    if (seen.Item) {
+    if (await wasReceived(msgId)) {
       throw new HttpError(409, 'DUPLICATE_CALLBACK', {
         vi: 'Thông báo này đã được nhận trước đó; không xử lý lại.',
         en: 'This message was received before; it is not processed again.',
@@ -84,17 +79,7 @@ export const handler = httpRoute({
     );
     // Marked only once queued: a crash before this lets the bank's retry through (the status worker is
     // idempotent); after it, any copy is refused.
-    await dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: {
-          msgId,
-          key,
-          receivedAt: new Date().toISOString(),
-          expiresAt: Math.floor(Date.now() / 1000) + RECEIPT_DAYS * 86_400,
-        },
-      }),
-    );
+    await recordReceipt(msgId, key);
     return { status: 202, body: { received: true } };
   },
 });

@@ -5,7 +5,7 @@
  * expires, or at once when a signature fails against a cached value (read again at most every 30 s, so
  * forged requests cannot hammer Secrets Manager). Locally the same port answers from the environment.
  */
-import { PLATFORM_SETTINGS } from '../../infra/system-model.js';
+import { PLATFORM_SETTINGS } from '../shared/platform-env.js';
 
 const CACHE_MS = 5 * 60_000;
 const REFRESH_AFTER_FAILURE_MS = 30_000;

@@ -7,47 +7,42 @@
  * accounts for its payments (NOT_SENT, or not dispatched at all) and their months are owed again next cycle.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { mayStillSend } from '../disbursement-cycles/cutoff.js';
-import { getCycle } from '../disbursement-cycles/cycle-store.js';
-import { readDraftChunk } from '../disbursement-cycles/draft-objects.js';
 import { buildPain001 } from '../iso20022/pain001.js';
 import {
+  type BatchRecord,
+  batchRecordId,
+  createBatchRecord,
+  getBatchRecord,
   isChunkDispatched,
+  markBatchSubmitted,
   markChunkDispatched,
   type PaymentInstruction,
   recordPending,
   transition,
 } from '../payment-ledger/ledger-store.js';
-import { dynamo } from '../shared/aws-clients.js';
 import { contentId } from '../shared/ids.js';
 import { inParallel } from '../shared/in-parallel.js';
-import { readObject, writeObject } from '../shared/objects.js';
+import { readJsonLines, readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
 import { bankTimeoutMs, submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
 import { remittanceFor } from './remittance.js';
+import { mayStillSend } from './send-window.js';
 
-/** What dispatchCycle enqueues: one chunk of the approved draft. */
-export const Message = z.object({ cycleId: z.string(), chunk: z.number().int().min(0), key: z.string() });
-
-interface BatchRecord {
-  paymentId: string;
-  sk: 'HEAD';
-  msgId: string;
-  cycleId: string;
-  chunk: number;
-  xmlKey: string;
-  sha256: string;
-  paymentIds: string[];
-  state: 'PREPARED' | 'SUBMITTED';
-}
-
-const table = () => resources.table('payments');
+/**
+ * What dispatchCycle enqueues: one chunk of the approved draft (JSON lines of PaymentInstruction), with the
+ * cycle's approval time (the settlement window) and jurisdiction (the paying account). A message without an
+ * approval is refused: only an approved cycle is ever dispatched.
+ */
+export const Message = z.object({
+  cycleId: z.string(),
+  chunk: z.number().int().min(0),
+  key: z.string(),
+  approvedAt: z.iso.datetime(),
+  jurisdiction: z.string().min(2),
+});
 
 async function textOf(key: string): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -64,13 +59,8 @@ async function preparedBatch(
   bank: PaymentInstruction[],
 ) {
   const msgId = `M${contentId('m', [cycleId, chunk]).slice(2, 26).toUpperCase()}`;
-  const existing = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: { paymentId: `BATCH#${msgId}`, sk: 'HEAD' }, ConsistentRead: true }),
-  );
-  if (existing.Item) {
-    const batch = existing.Item as BatchRecord;
-    return { batch, xml: await textOf(batch.xmlKey) };
-  }
+  const existing = await getBatchRecord(msgId);
+  if (existing) return { batch: existing, xml: await textOf(existing.xmlKey) };
   const debtor = (payingAccounts.accounts as Record<string, { name: string; accountId: string; napasBin: string }>)[
     province
   ];
@@ -90,7 +80,7 @@ async function preparedBatch(
     })),
   });
   const batch: BatchRecord = {
-    paymentId: `BATCH#${msgId}`,
+    paymentId: batchRecordId(msgId),
     sk: 'HEAD',
     msgId,
     cycleId,
@@ -101,22 +91,12 @@ async function preparedBatch(
     state: 'PREPARED',
   };
   await writeObject(batch.xmlKey, xml, 'application/xml');
-  try {
-    await dynamo().send(
-      new PutCommand({ TableName: table(), Item: batch, ConditionExpression: 'attribute_not_exists(paymentId)' }),
-    );
-    return { batch, xml };
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    // A concurrent delivery of the same chunk prepared it first: use its bytes.
-    return preparedBatch(cycleId, chunk, createdAt, province, bank);
-  }
+  if (await createBatchRecord(batch)) return { batch, xml };
+  // A concurrent delivery of the same chunk prepared it first: use its bytes.
+  return preparedBatch(cycleId, chunk, createdAt, province, bank);
 }
 
-export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) => {
-  const cycle = await getCycle(cycleId);
-  const approvedAt = cycle?.approvedAt;
-  if (!cycle || !approvedAt) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
+export const handler = queueConsumer(Message, async ({ cycleId, chunk, key, approvedAt, jurisdiction }) => {
   // Too late, and never out (a redelivery of a dispatched chunk still only meets the bank's DU01). Checked
   // before anything is recorded, and again before anything leaves: recording a large chunk takes a while.
   const tooLate = async () => {
@@ -126,26 +106,19 @@ export const handler = queueConsumer(Message, async ({ cycleId, chunk, key }) =>
     return true;
   };
   if (await tooLate()) return;
-  const instructions = await readDraftChunk(key);
+  const instructions: PaymentInstruction[] = [];
+  for await (const i of readJsonLines<PaymentInstruction>(key)) instructions.push(i);
   await inParallel(instructions, 8, (i) => recordPending(i, chunk));
   if (await tooLate()) return;
 
   const bank = instructions.filter((i) => i.channel === 'BANK');
   if (bank.length) {
-    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, cycle.jurisdiction.slice(0, 2), bank);
+    const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, jurisdiction.slice(0, 2), bank);
     const outcome = await submitPain001(xml);
     await inParallel(batch.paymentIds, 8, (id) =>
       transition(id, 'SENT', 'bank-receipt', { msgId: batch.msgId, outcome }),
     );
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: { paymentId: batch.paymentId, sk: 'HEAD' },
-        UpdateExpression: 'SET #s = :s',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':s': 'SUBMITTED' },
-      }),
-    );
+    await markBatchSubmitted(batch);
     logger.info('Batch submitted', { cycleId, chunk, msgId: batch.msgId, payments: bank.length, outcome });
   }
   const post = instructions.filter((i) => i.channel === 'POST_OFFICE');

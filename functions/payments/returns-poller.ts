@@ -4,25 +4,24 @@
  * linked by EndToEndId — never an update of the settled entry. Re-reading the same notification changes
  * nothing (the payment is already RETURNED). The poll position is kept in the ledger table.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { openCaseOnFailure } from '../cases/open-on-failure.js';
 import { parseCamt054 } from '../iso20022/camt.js';
-import { PaymentNotFoundError, transition } from '../payment-ledger/ledger-store.js';
-import { dynamo } from '../shared/aws-clients.js';
+import {
+  PaymentNotFoundError,
+  returnsPolledAt,
+  saveReturnsPolledAt,
+  transition,
+} from '../payment-ledger/ledger-store.js';
 import { logger } from '../shared/powertools.js';
-import { resources } from '../shared/resources.js';
 import { invokedTask } from '../shared/task.js';
 import { fetchNotifications } from './bank-client.js';
 
-const CURSOR_KEY = { paymentId: 'CURSOR#camt054', sk: 'HEAD' };
 /** Read a little behind the last poll: notifications booked while we were reading are not missed. */
 const OVERLAP_MS = 10 * 60_000;
 
 export async function pollReturns(now = new Date()) {
-  const table = resources.table('payments');
-  const cursor = await dynamo().send(new GetCommand({ TableName: table, Key: CURSOR_KEY, ConsistentRead: true }));
-  const since = new Date(Date.parse(String(cursor.Item?.polledAt ?? '1970-01-01T00:00:00Z')) - OVERLAP_MS);
+  const since = new Date(Date.parse(String((await returnsPolledAt()) ?? '1970-01-01T00:00:00Z')) - OVERLAP_MS);
   const xml = await fetchNotifications(since.toISOString());
   let returned = 0;
   let unknown = 0;
@@ -49,7 +48,7 @@ export async function pollReturns(now = new Date()) {
       }
     }
   }
-  await dynamo().send(new PutCommand({ TableName: table, Item: { ...CURSOR_KEY, polledAt: now.toISOString() } }));
+  await saveReturnsPolledAt(now.toISOString());
   if (returned || unknown) logger.info('Bank returns recorded', { returned, unknown });
   return { returned, unknown };
 }

@@ -7,9 +7,10 @@
 
 import type { Localized } from '../../schemas/messages.js';
 import { categoryName } from '../entitlements/rules.js';
+import { reportedPaymentsInState } from '../payment-ledger/ledger-store.js';
 import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
 import { type Outcome, SEVERITY } from './outcomes.js';
-import { bookingsOf, cyclePaymentsInState } from './reconciliation-store.js';
+import { bookingsOf } from './reconciliation-store.js';
 import {
   addPayment,
   type BreakdownRow,
@@ -49,7 +50,7 @@ export async function reconcileCycle(cycleId: string, opts: ReconcileOptions): P
   const b = emptyBreakdown();
   const lists: ComputedCycle['lists'] = {};
   for (const state of PAYMENT_STATES) {
-    for await (const page of cyclePaymentsInState(cycleId, state)) {
+    for await (const page of reportedPaymentsInState(cycleId, state)) {
       const bookings = await bookingsOf(page.map((p) => p.paymentId));
       for (const p of page) {
         const outcome = cycleOutcome(p, bookings.get(p.paymentId), opts.asOf, opts.dueDays);

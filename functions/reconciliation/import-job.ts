@@ -2,11 +2,9 @@
  * A statement import is a job (jobs table, kind `statement-import`): it carries `openKind` until reconciled,
  * so a message lost between the write and the send is sent again by the redrive sweep.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type JobRecord, markDispatched } from '../jobs/job-store.js';
-import { dynamo, queues } from '../shared/aws-clients.js';
+import { type JobRecord, markDispatched, replaceProposal } from '../jobs/job-store.js';
+import { queues } from '../shared/aws-clients.js';
 import { resources } from '../shared/resources.js';
 import type { ContinuityProblem } from './continuity.js';
 import type { Proposal, ProposalStatus } from './proposal.js';
@@ -82,26 +80,5 @@ export async function moveProposal(
   from: { status: ProposalStatus; hash: string; confirmedBy?: string },
   next: Proposal,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: resources.table('jobs'),
-        Key: { jobId: importId },
-        UpdateExpression: 'SET proposal = :next, updatedAt = :at',
-        ConditionExpression: `proposal.#s = :from AND proposal.#h = :hash${from.confirmedBy ? ' AND proposal.confirmedBy = :by' : ''}`,
-        ExpressionAttributeNames: { '#s': 'status', '#h': 'hash' },
-        ExpressionAttributeValues: {
-          ':next': next,
-          ':at': new Date().toISOString(),
-          ':from': from.status,
-          ':hash': from.hash,
-          ...(from.confirmedBy ? { ':by': from.confirmedBy } : {}),
-        },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+  return replaceProposal(importId, from, next);
 }

@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { StatementLinesPage } from '../../schemas/statements.js';
 import { httpRoute } from '../shared/http.js';
-import { type CursorQuery, decodeCursor, encodeCursor } from '../shared/page-cursor.js';
+import { decodeCursor, encodeCursor } from '../shared/page-cursor.js';
 import { visibleImport } from './access.js';
 import { OUTCOME_LABELS, OUTCOMES, SEVERITY } from './outcomes.js';
-import { findingsPage } from './reconciliation-store.js';
+import { findingsCursorQuery, findingsPage } from './reconciliation-store.js';
 
 export const handler = httpRoute({
   responses: { 200: StatementLinesPage },
@@ -17,15 +17,7 @@ export const handler = httpRoute({
   }),
   handle: async ({ principal, params, query }) => {
     const job = await visibleImport(principal, params.importId);
-    const cursorQuery: CursorQuery = {
-      binding: `statement-lines|${job.jobId}|${query.outcome ?? ''}`,
-      keys: query.outcome ? ['pk', 'sk', 'importOutcome'] : ['pk', 'sk'],
-      fixed: {
-        pk: `IMPORT#${job.jobId}`,
-        ...(query.outcome ? { importOutcome: `${job.jobId}#${query.outcome}` } : {}),
-      },
-      prefixes: { sk: 'LINE#' },
-    };
+    const cursorQuery = findingsCursorQuery(job.jobId, query.outcome);
     const page = await findingsPage(job.jobId, {
       outcome: query.outcome,
       startKey: decodeCursor(query.cursor, cursorQuery),

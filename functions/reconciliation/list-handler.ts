@@ -1,11 +1,9 @@
 /** GET /v1/statements?status=&limit=&cursor= — the jurisdiction's statement imports, newest first. */
 import { z } from 'zod';
 import { PageQuery, pageOf, StatementListSummary } from '../../schemas/listings.js';
-import { listScopeOf } from '../jobs/job-store.js';
+import { jobsOfScope } from '../jobs/job-store.js';
 import { httpRoute } from '../shared/http.js';
-import { listingJurisdiction, newestFirst } from '../shared/listing.js';
-import type { CursorQuery } from '../shared/page-cursor.js';
-import { resources } from '../shared/resources.js';
+import { listingJurisdiction } from '../shared/listing.js';
 import type { StatementImportJob } from './import-job.js';
 import { OUTCOMES } from './outcomes.js';
 
@@ -16,17 +14,10 @@ export const handler = httpRoute({
   query: z.object({ ...PageQuery, status: StatementListSummary.shape.status.optional() }),
   handle: async ({ principal, query }) => {
     const jurisdiction = listingJurisdiction(principal, query.jurisdiction);
-    const scope = listScopeOf('statement-import', jurisdiction);
-    const cursorQuery: CursorQuery = {
-      binding: `statements|${scope}|${query.status ?? ''}`,
-      keys: ['jobId', 'listScope', 'createdAt'],
-      fixed: { listScope: scope },
-    };
-    const page = await newestFirst<StatementImportJob & Record<string, unknown>>({
-      table: resources.table('jobs'),
-      index: 'byScope',
-      partition: { name: 'listScope', value: scope },
-      cursorQuery,
+    const page = await jobsOfScope<StatementImportJob>({
+      route: 'statements',
+      kind: 'statement-import',
+      jurisdiction,
       limit: query.limit,
       cursor: query.cursor,
       equals: { status: query.status },

@@ -14,9 +14,9 @@ import { readStatement } from '../bank-statements/detect.js';
 import { getCycle } from '../disbursement-cycles/cycle-store.js';
 import type { StatementEntry, StatementEvent, StatementHeader, StatementMessage } from '../iso20022/camt.js';
 import { Iso20022Error } from '../iso20022/errors.js';
-import { type Pain002Report, statusUpdates } from '../iso20022/pain002.js';
+import type { Pain002Report } from '../iso20022/pain002.js';
 import { closeJob, getJob, updateOpenJob } from '../jobs/job-store.js';
-import { decideTransition, stateForBankStatus } from '../payment-ledger/payment-state.js';
+import { reportedStatuses } from '../payment-ledger/status-report.js';
 import payingAccounts from '../payments/data/paying-accounts.json' with { type: 'json' };
 import { readObject } from '../shared/objects.js';
 import { maskDigits } from '../shared/pii.js';
@@ -61,7 +61,7 @@ import {
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
-import { type DecidedStatus, statusFindings } from './status-findings.js';
+import { decideReportedStatuses, statusFindings } from './status-findings.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
 const BATCH = 100;
@@ -281,22 +281,15 @@ async function reconcileStatusReport(
       report.originalMsgId,
     );
   }
-  const { updates, unplaced } = statusUpdates(report, original);
+  const { statuses, unplaced } = reportedStatuses(report, original);
   const inMessage = new Set(original.paymentIds);
-  const named = updates.flatMap((u) => (inMessage.has(u.paymentId) ? [u.paymentId] : []));
+  const named = statuses.flatMap((s) => (inMessage.has(s.paymentId) ? [s.paymentId] : []));
   const { payments: heads } = await paymentsAndBookings([...new Set(named)]);
-  const decided: DecidedStatus[] = updates.map((u) => {
-    const wanted = stateForBankStatus(u.status);
-    if (!wanted) return { ...u, result: { kind: 'no-state' } };
-    if (!inMessage.has(u.paymentId)) return { ...u, result: { kind: 'outside-message' } };
-    const current = heads.get(u.paymentId);
-    if (!current) return { ...u, result: { kind: 'unknown-payment' } };
-    return { ...u, result: decideTransition(current.state, wanted) };
-  });
+  const decided = decideReportedStatuses(statuses, inMessage, (id) => heads.get(id)?.state);
   const findings = statusFindings(importId, report.originalMsgId, decided, unplaced);
   const proposed: ProposedChange[] = [];
   decided.forEach((d, i) => {
-    const wanted = stateForBankStatus(d.status);
+    const wanted = statuses[i]?.wanted;
     if (!wanted || (d.result.kind !== 'apply' && d.result.kind !== 'anomaly')) return;
     proposed.push({
       line: lineKey(findings[i] as Finding),

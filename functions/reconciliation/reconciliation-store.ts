@@ -14,16 +14,11 @@
  *                                                  and numbering, continuity.ts statementChain)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { PaymentHead } from '../payment-ledger/ledger-store.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { batchGetFrom, batchPutItems } from '../shared/dynamo-batch.js';
+import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import type { LoadedStatement } from './continuity.js';
 import type { Booking, Effect, Finding, LedgerPayment, OurBatch } from './match.js';
@@ -31,7 +26,6 @@ import type { Outcome } from './outcomes.js';
 import type { ProposedChange } from './proposal.js';
 
 const table = () => resources.table('reconciliation');
-const payments = () => resources.table('payments');
 
 export const lineKey = (f: Pick<Finding, 'statement' | 'entry' | 'tx'>) =>
   `LINE#${String(f.statement).padStart(3, '0')}#${String(f.entry).padStart(8, '0')}#${String(f.tx).padStart(5, '0')}`;
@@ -42,34 +36,13 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** BatchGet with the unprocessed keys retried (DynamoDB may return part of a batch under load). */
-async function batchGet(requests: Record<string, Record<string, unknown>[]>): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  let pending: Record<string, { Keys: Record<string, unknown>[] }> = Object.fromEntries(
-    Object.entries(requests)
-      .filter(([, keys]) => keys.length)
-      .map(([t, keys]) => [t, { Keys: keys }]),
-  );
-  for (let attempt = 0; Object.keys(pending).length; attempt++) {
-    const out = await dynamo().send(new BatchGetCommand({ RequestItems: pending }));
-    for (const items of Object.values(out.Responses ?? {})) found.push(...items);
-    pending = (out.UnprocessedKeys ?? {}) as typeof pending;
-    if (Object.keys(pending).length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-  }
-  return found;
-}
+// Eventually consistent, as these reads always were (the findings are confirmed by a person before they apply).
+const batchGet = (requests: Record<string, Record<string, unknown>[]>) =>
+  batchGetFrom(requests, { consistentRead: false });
 
+/** Items put 25 a BatchWrite, the BatchWrites in parallel. */
 async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-  await Promise.all(
-    chunks(items, 25).map(async (part) => {
-      let pending: Record<string, unknown>[] | undefined = part.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending?.length; attempt++) {
-        const out = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }));
-        pending = out.UnprocessedItems?.[table()] as Record<string, unknown>[] | undefined;
-        if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      }
-    }),
-  );
+  await Promise.all(chunks(items, 25).map((part) => batchPutItems(table(), part)));
 }
 
 const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
@@ -82,28 +55,28 @@ const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
   createdAt: h.createdAt,
 });
 
-/** Payments (HEAD), their debit bookings and returns, by payment id, 33 at a time (100 keys per BatchGet). */
+/** Payments (HEAD, from the ledger), their debit bookings and returns, by payment id, 33 at a time. */
 export async function paymentsAndBookings(ids: string[]) {
   const payments_ = new Map<string, LedgerPayment>();
   const bookings = new Map<string, Booking>();
   const returns = new Map<string, Booking>();
   await Promise.all(
     chunks(ids, 33).map(async (part) => {
-      const items = await batchGet({
-        [payments()]: part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
-        [table()]: part.flatMap((id) => [
-          { pk: `BOOK#${id}`, sk: 'MARK' },
-          { pk: `RETURN#${id}`, sk: 'MARK' },
-        ]),
-      });
+      const [heads, items] = await Promise.all([
+        paymentHeads(part),
+        batchGet({
+          [table()]: part.flatMap((id) => [
+            { pk: `BOOK#${id}`, sk: 'MARK' },
+            { pk: `RETURN#${id}`, sk: 'MARK' },
+          ]),
+        }),
+      ]);
+      for (const head of heads) payments_.set(head.paymentId, toLedgerPayment(head));
       for (const item of items) {
-        if (typeof item.pk !== 'string')
-          payments_.set(item.paymentId as string, toLedgerPayment(item as unknown as PaymentHead));
-        else
-          (item.pk.startsWith('RETURN#') ? returns : bookings).set(
-            item.paymentId as string,
-            item as unknown as Booking,
-          );
+        (String(item.pk).startsWith('RETURN#') ? returns : bookings).set(
+          item.paymentId as string,
+          item as unknown as Booking,
+        );
       }
     }),
   );
@@ -114,9 +87,8 @@ export async function paymentsAndBookings(ids: string[]) {
 export async function ourBatches(msgIds: string[]): Promise<Map<string, OurBatch>> {
   const out = new Map<string, OurBatch>();
   for (const part of chunks(msgIds, 100)) {
-    const items = await batchGet({ [payments()]: part.map((m) => ({ paymentId: `BATCH#${m}`, sk: 'HEAD' })) });
-    for (const item of items)
-      out.set(item.msgId as string, { msgId: item.msgId as string, paymentIds: item.paymentIds as string[] });
+    for (const item of await batchRecords(part))
+      out.set(item.msgId, { msgId: item.msgId, paymentIds: item.paymentIds });
   }
   return out;
 }
@@ -129,48 +101,11 @@ export async function candidatesByAccount(accounts: string[]): Promise<Map<strin
   const out = new Map<string, LedgerPayment[]>();
   await Promise.all(
     accounts.map(async (account) => {
-      const res = await dynamo().send(
-        new QueryCommand({
-          TableName: payments(),
-          IndexName: 'byCreditor',
-          KeyConditionExpression: 'creditorAccount = :a',
-          ExpressionAttributeValues: { ':a': account },
-          ScanIndexForward: false,
-          Limit: 24,
-        }),
-      );
-      const keys = (res.Items ?? [])
-        .filter((i) => i.sk === 'HEAD')
-        .map((i) => ({ paymentId: i.paymentId, sk: 'HEAD' }));
-      const heads = (await batchGet({ [payments()]: keys })) as unknown as PaymentHead[];
+      const heads = await paymentHeads(await latestPaymentIdsTo(account, 24));
       if (heads.length) out.set(account, heads.map(toLedgerPayment));
     }),
   );
   return out;
-}
-
-/** The projection of a payment a cycle report needs, for every payment of the cycle in one state. */
-export async function* cyclePaymentsInState(cycleId: string, state: string) {
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: payments(),
-        IndexName: 'byCycleState',
-        KeyConditionExpression: 'cycleState = :k',
-        ExpressionAttributeValues: { ':k': `${cycleId}#${state}` },
-        // What the outcome and its breakdown need, nothing more (no names, no accounts).
-        ProjectionExpression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExclusiveStartKey: key,
-      }),
-    );
-    yield (out.Items ?? []) as Pick<
-      PaymentHead,
-      'paymentId' | 'amount' | 'state' | 'createdAt' | 'categoryCode' | 'communeCode'
-    >[];
-    key = out.LastEvaluatedKey;
-  } while (key);
 }
 
 /** Debit bookings of many payments (for the cycle report). */
@@ -265,6 +200,19 @@ export async function findingsPage(
     }),
   );
   return { items: (out.Items ?? []) as (Finding & { sk: string })[], next: out.LastEvaluatedKey };
+}
+
+/** What a page cursor over an import's findings (of one outcome) may carry, and nothing else. */
+export function findingsCursorQuery(importId: string, outcome: Outcome | undefined): CursorQuery {
+  return {
+    binding: `statement-lines|${importId}|${outcome ?? ''}`,
+    keys: outcome ? ['pk', 'sk', 'importOutcome'] : ['pk', 'sk'],
+    fixed: {
+      pk: `IMPORT#${importId}`,
+      ...(outcome ? { importOutcome: `${importId}#${outcome}` } : {}),
+    },
+    prefixes: { sk: 'LINE#' },
+  };
 }
 
 /** Every finding of an import, page by page (exports). */
@@ -377,4 +325,12 @@ export async function returnMarks(ids: string[]): Promise<Map<string, Booking>> 
     }),
   );
   return out;
+}
+
+/** The line that booked a payment's debit (`BOOK`) or its return (`RETURN`), if any (read consistently). */
+export async function markOf(kind: 'BOOK' | 'RETURN', paymentId: string): Promise<Booking | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { pk: `${kind}#${paymentId}`, sk: 'MARK' }, ConsistentRead: true }),
+  );
+  return out.Item as Booking | undefined;
 }

@@ -6,7 +6,8 @@
  */
 
 import type { StatusUpdate, UnplacedRejection } from '../iso20022/pain002.js';
-import type { TransitionDecision } from '../payment-ledger/payment-state.js';
+import { decideTransition, type PaymentState, type TransitionDecision } from '../payment-ledger/payment-state.js';
+import type { ReportedStatus } from '../payment-ledger/status-report.js';
 import type { Finding } from './match.js';
 import type { Outcome } from './outcomes.js';
 
@@ -20,6 +21,24 @@ const OUTCOME_OF: Record<'apply' | 'already' | 'stale' | 'anomaly', Outcome> = {
 /** One status of the report and its decision; `outside-message` for a payment the answered message lacks. */
 export interface DecidedStatus extends StatusUpdate {
   result: TransitionDecision | { kind: 'unknown-payment' } | { kind: 'no-state' } | { kind: 'outside-message' };
+}
+
+/**
+ * Each status of an imported report decided against the ledger as it is now (`stateOf`), as the confirmation
+ * will apply it: only payments of the answered message (`inMessage`) may move.
+ */
+export function decideReportedStatuses(
+  statuses: readonly ReportedStatus[],
+  inMessage: ReadonlySet<string>,
+  stateOf: (paymentId: string) => PaymentState | undefined,
+): DecidedStatus[] {
+  return statuses.map(({ wanted, ...u }) => {
+    if (!wanted) return { ...u, result: { kind: 'no-state' } };
+    if (!inMessage.has(u.paymentId)) return { ...u, result: { kind: 'outside-message' } };
+    const current = stateOf(u.paymentId);
+    if (!current) return { ...u, result: { kind: 'unknown-payment' } };
+    return { ...u, result: decideTransition(current, wanted) };
+  });
 }
 
 export function statusFindings(

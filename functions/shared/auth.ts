@@ -4,7 +4,7 @@
  * Principal through the role configuration, so an identity provider's group names never leak into code.
  */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import roleConfigJson from '../../infra/roles.config.json' with { type: 'json' };
+import roleConfigJson from '../../schemas/roles.config.json' with { type: 'json' };
 import { Principal, RoleConfig, type RoleId } from '../../schemas/roles.js';
 
 export const roleConfig: RoleConfig = RoleConfig.parse(roleConfigJson);

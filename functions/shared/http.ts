@@ -8,11 +8,10 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type ZodType, z } from 'zod';
-import { system } from '../../infra/system.js';
-import { routeKey } from '../../infra/system-model.js';
 import type { ErrorBody, Localized } from '../../schemas/messages.js';
 import type { Principal } from '../../schemas/roles.js';
 import { principalFromClaims } from './auth.js';
+import { ROUTE_ROLES_VARIABLE, type RouteRoles } from './platform-env.js';
 import { logger, metrics, tracer } from './powertools.js';
 import { checkRateLimits, type RateLimitScope } from './rate-limit.js';
 
@@ -146,7 +145,14 @@ interface RouteSpec<B, P, Q> {
 /** What the OpenAPI generator reads of a route (tools/openapi.ts): its request and response schemas. */
 export type RouteContract = Omit<RouteSpec<unknown, unknown, unknown>, 'handle'>;
 
-const ROUTES = new Map(system.routes.map((r) => [routeKey(r), r]));
+let parsedRoles: { raw: string; roles: RouteRoles } | undefined;
+/** Who may call each route, as the deployment wrote it from the system definition (parsed once per value). */
+function rolesOf(key: string): RouteRoles[string] | undefined {
+  const raw = process.env[ROUTE_ROLES_VARIABLE];
+  if (!raw) throw new Error(`Missing environment variable ${ROUTE_ROLES_VARIABLE}`);
+  if (parsedRoles?.raw !== raw) parsedRoles = { raw, roles: JSON.parse(raw) as RouteRoles };
+  return Object.hasOwn(parsedRoles.roles, key) ? parsedRoles.roles[key] : undefined;
+}
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   if (Buffer.isBuffer(body)) {
@@ -208,9 +214,9 @@ function parseJson(raw: Buffer | undefined): unknown {
 }
 
 function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer): Principal | null {
-  const route = ROUTES.get(event.routeKey);
-  if (!route) throw new Error(`Route ${event.routeKey} is not in the system definition`);
-  if (route.roles === 'public') return null;
+  const allowed = rolesOf(event.routeKey);
+  if (!allowed) throw new Error(`Route ${event.routeKey} is not in the system definition`);
+  if (allowed === 'public') return null;
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const principal = claims ? principalFromClaims(claims) : null;
   // The gateway lets no unauthenticated request through; a token without a usable role is still 401.
@@ -220,7 +226,6 @@ function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer): Principal | 
       en: 'A valid sign-in is required.',
     });
   }
-  const allowed = route.roles;
   if (!principal.roles.some((r) => allowed.includes(r))) {
     throw new HttpError(403, 'FORBIDDEN', {
       vi: 'Vai trò của bạn không được phép thực hiện thao tác này.',

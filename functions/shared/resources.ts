@@ -1,5 +1,5 @@
 /** Where a handler's resources live, read from the variables named by the system definition. */
-import { envName } from '../../infra/system-model.js';
+import { envName } from './platform-env.js';
 
 function required(name: string): string {
   const value = process.env[name];

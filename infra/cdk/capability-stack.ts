@@ -28,6 +28,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import {
+  COMPONENTS_VARIABLE,
+  componentsOf,
+  ROUTE_ROLES_VARIABLE,
+  routeRolesOf,
+} from '../../functions/shared/platform-env.js';
+import {
   envName,
   type FunctionAlarmDef,
   type FunctionDef,
@@ -286,6 +292,11 @@ export class CapabilityStack extends NestedStack {
         // The health check probes the issuer; role mapping reads the validated claims.
         ANSINH_OIDC_ISSUER: this.shared.oidcIssuer,
         ANSINH_OIDC_AUDIENCE: this.shared.oidcAudience,
+        // Who may call each of the function's routes, and (health check) what there is to describe.
+        ...(this.sys.routes.some((r) => r.function === id)
+          ? { [ROUTE_ROLES_VARIABLE]: routeRolesOf(this.sys.routes.filter((r) => r.function === id)) }
+          : {}),
+        ...(def.uses?.describeAll ? { [COMPONENTS_VARIABLE]: componentsOf(this.sys) } : {}),
         ...Object.fromEntries(
           settings.map((k) => [
             PLATFORM_SETTINGS[k],
@@ -305,6 +316,18 @@ export class CapabilityStack extends NestedStack {
           }
         : {}),
     });
+    if (settings.includes('notificationsUrl') && this.shared.settings.notificationsUrl === 'aws-sms') {
+      // SMS straight to a phone number (functions/notifications/port.ts) is an SNS Publish with no topic, and IAM
+      // cannot name a phone number: Publish is allowed on "*" and denied on every topic and endpoint ARN.
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['sns:Publish'],
+          resources: ['arn:aws:sns:*:*:*'],
+        }),
+      );
+    }
     if (readsSecret) {
       secretsmanager.Secret.fromSecretNameV2(
         this,

@@ -113,6 +113,15 @@ function acknowledgeWildcards(stack: Stack, system: SystemDef, view: NagView): v
         'only work on "*". The statement holds X-Ray actions only.',
     },
     {
+      // A function that tells beneficiaries also traces; CDK merges the two "*" statements into one.
+      finding: (f) => f === 'Resource::*',
+      statement: (s) => actionsWithin(s, [...XRAY_ACTIONS, 'sns:Publish']),
+      reason:
+        'X-Ray has no resource-level permissions, and an SMS sent straight to a phone number is an SNS Publish ' +
+        'without a topic (IAM cannot name a phone number), so both need "*". The statement holds X-Ray actions ' +
+        'and sns:Publish only, and a Deny statement of the same policy takes every SNS topic out of the Publish.',
+    },
+    {
       finding: (f) => f === 'Resource::*',
       statement: (s) => actionsWithin(s, [...XRAY_ACTIONS, ...LOG_DELIVERY_ACTIONS]),
       reason:

@@ -3,8 +3,8 @@
  * person of the built-in synthetic population (`DEFAULT_POPULATION`).
  */
 
+import roleConfig from '../../schemas/roles.config.json' with { type: 'json' };
 import type { RoleId } from '../../schemas/roles.js';
-import roleConfig from '../roles.config.json' with { type: 'json' };
 
 export interface DemoUser {
   username: string;

@@ -18,7 +18,7 @@ import {
   type JWTVerifyGetKey,
   SignJWT,
 } from 'jose';
-import roleConfig from '../roles.config.json' with { type: 'json' };
+import roleConfig from '../../schemas/roles.config.json' with { type: 'json' };
 import { claimsFor, DEMO_USERS, type DemoUser } from './demo-users.js';
 
 export const DEV_AUDIENCE = 'ansinh-api';

@@ -8,6 +8,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import {
+  COMPONENTS_VARIABLE,
+  componentsOf,
+  ROUTE_ROLES_VARIABLE,
+  routeRolesOf,
+} from '../../functions/shared/platform-env.js';
 import { buildSite } from '../../web/build.js';
 import { system as defaultSystem } from '../system.js';
 import { envName, PLATFORM_SETTINGS, type ScheduleTrigger, type SystemDef } from '../system-model.js';
@@ -215,6 +221,9 @@ export class LocalPlatform {
     // What beneficiaries are told (SMS / app), recorded instead of sent.
     this.notifications = await startNotificationSimulator({ port: this.o.ports?.notifications ?? 0 });
     process.env[PLATFORM_SETTINGS.notificationsUrl] = this.notifications.url;
+    // Every handler runs in this one process, so every route's roles and the component list are set once.
+    process.env[ROUTE_ROLES_VARIABLE] = routeRolesOf(this.system.routes);
+    process.env[COMPONENTS_VARIABLE] = componentsOf(this.system);
 
     this.gateway = new LocalGateway({
       routes: this.system.routes,

@@ -1110,10 +1110,16 @@ describe('the samples through the real handlers (local runtime)', () => {
   });
 
   describe('payments', () => {
-    it('paymentDispatchWorker fails the chunks of a cycle that was never approved', async () => {
+    it('paymentDispatchWorker fails the chunks of a message that carries no approval', async () => {
+      // Only an approved cycle is dispatched, and its message says when it was approved: one without is refused.
+      const event = sample<SQSEvent>('paymentDispatchWorker');
+      for (const r of event.Records) {
+        const { approvedAt: _approvedAt, ...body } = JSON.parse(r.body);
+        r.body = JSON.stringify(body);
+      }
       // Every record failing is a whole-batch failure: the batch processor throws rather than listing them
       // all in batchItemFailures, and SQS keeps every message (as it does for the one-message batches of AWS).
-      const error = await invoke('paymentDispatchWorker', sample<SQSEvent>('paymentDispatchWorker')).then(
+      const error = await invoke('paymentDispatchWorker', event).then(
         () => undefined,
         (err: Error & { recordErrors?: Error[] }) => err,
       );

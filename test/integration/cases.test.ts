@@ -202,6 +202,26 @@ describe('a payment rejected with AC04', () => {
     expect((await api(platform, 'GET', `/v1/cases/${caseId}`, { token: hanoi })).status).toBe(404);
     expect((await api(platform, 'GET', '/v1/cases?jurisdiction=79', { token: hanoi })).status).toBe(403);
     expect((await api(platform, 'GET', `/v1/cases/${caseId}`, { token: auditor })).status).toBe(200);
+    // Commune officers (province and commune claims): the payee's commune (26734) sees it, another commune not.
+    const commune = (code: string) =>
+      idp.tokenFor({
+        username: `canbo.${code}`,
+        displayName: `Cán bộ ${code}`,
+        role: 'labor_officer',
+        jurisdiction: code,
+        province: '79',
+        commune: code,
+      });
+    const [own, other] = [await commune('26734'), await commune('26737')];
+    expect((await api(platform, 'GET', `/v1/cases/${caseId}`, { token: own })).status).toBe(200);
+    expect((await api(platform, 'GET', '/v1/cases', { token: own })).body).toMatchObject({
+      jurisdiction: '79',
+      commune: '26734',
+      items: [{ caseId }],
+    });
+    expect((await api(platform, 'GET', `/v1/cases/${caseId}`, { token: other })).status).toBe(404);
+    expect((await api(platform, 'GET', '/v1/cases', { token: other })).body.items).toEqual([]);
+    expect((await api(platform, 'GET', `/v1/payments/${rejected.paymentId}/trace`, { token: other })).status).toBe(404);
     const listed = await api(platform, 'GET', '/v1/cases?jurisdiction=79&order=oldest', { token: auditor });
     expect(listed.body.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
     expect((await api(platform, 'GET', '/v1/cases', { token: auditor })).status).toBe(400);

@@ -191,3 +191,34 @@ describe('honest cdk-nag acknowledgements', () => {
     TIMEOUT,
   );
 });
+
+describe('telling beneficiaries by SMS (functions/notifications/port.ts, `aws-sms`)', () => {
+  it(
+    'the functions that notify may Publish to a phone number and to no SNS topic; no other function may Publish',
+    () => {
+      const notifiers = Object.entries(system.functions)
+        .filter(([, f]) => f.settings?.includes('notificationsUrl'))
+        .map(([id]) => id);
+      expect(notifiers.length).toBeGreaterThan(0);
+      for (const id of Object.keys(system.functions)) {
+        const publishes = (statementsOf(id) as (Statement & { Effect: string })[])
+          .filter((s) => list(s.Action).includes('sns:Publish'))
+          .map((s) => `${s.Effect} ${JSON.stringify(s.Resource)}`)
+          .sort();
+        expect({ id, publishes }).toEqual({
+          id,
+          publishes: notifiers.includes(id) ? ['Allow "*"', 'Deny "arn:aws:sns:*:*:*"'] : [],
+        });
+      }
+      // Its wildcard is acknowledged with the reason that says why.
+      const role = idOf(
+        must(must(stack.functions.get(notifiers[0] as string)).role) as unknown as {
+          node: { defaultChild?: unknown };
+        },
+      );
+      const policies = policiesOfRole(role);
+      expect(policies.some(([pid]) => reasonsOf(pid).includes('IAM cannot name a phone number'))).toBe(true);
+    },
+    TIMEOUT,
+  );
+});

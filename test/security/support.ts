@@ -1,7 +1,7 @@
 /** Tokens the security tests attack with: any role mix, any jurisdiction, as the identity provider would sign them. */
 import type { DemoUser } from '../../infra/local/demo-users.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
-import roleConfig from '../../infra/roles.config.json' with { type: 'json' };
+import roleConfig from '../../schemas/roles.config.json' with { type: 'json' };
 import type { RoleId } from '../../schemas/roles.js';
 
 export function tokenOf(

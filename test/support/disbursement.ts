@@ -239,7 +239,10 @@ export function sqsEvent(bodies: string[], queueArn = 'arn:aws:sqs:ap-southeast-
 /** The dispatch messages of a cycle, exactly as the Dispatch step enqueues them. */
 export async function dispatchBodies(cycleId: string): Promise<string[]> {
   const cycle = (await getCycle(cycleId)) as CycleRecord;
-  return (cycle.draft?.chunks ?? []).map((c) => JSON.stringify({ cycleId, chunk: c.index, key: c.key }));
+  const { approvedAt, jurisdiction } = cycle;
+  return (cycle.draft?.chunks ?? []).map((c) =>
+    JSON.stringify({ cycleId, chunk: c.index, key: c.key, approvedAt, jurisdiction }),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------ ledger

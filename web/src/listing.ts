@@ -10,13 +10,15 @@ import { L } from './i18n.js';
 import type { Session } from './session.js';
 import { button, errorText, notice, table } from './ui.js';
 
-export interface Filter {
+export interface Filter<T = unknown> {
   name: string;
   label: string;
   /** A select of these values (`''` = all), or a month input. */
   options?: [value: string, label: string][];
   month?: boolean;
   checkbox?: boolean;
+  /** Applied in the page to the rows loaded (a value the API does not filter on, e.g. a case's age). */
+  local?: (item: T, value: string) => boolean;
 }
 
 export interface PagedListSpec<T> {
@@ -27,7 +29,7 @@ export interface PagedListSpec<T> {
   head: string[];
   numeric?: number[];
   row: (item: T) => Child[];
-  filters: Filter[];
+  filters: Filter<T>[];
 }
 
 interface Page<T> {
@@ -44,6 +46,7 @@ export function pagedList<T>(s: Session, spec: PagedListSpec<T>): HTMLElement {
   let items: T[] = [];
   let cursor: string | undefined;
   let query = new URLSearchParams();
+  let locals: [Filter<T>, string][] = [];
   let shown = '';
   let error = '';
   const body = h('div', { id: `${spec.id}-body`, 'aria-live': 'polite' });
@@ -57,9 +60,14 @@ export function pagedList<T>(s: Session, spec: PagedListSpec<T>): HTMLElement {
         h(
           'div',
           { id: `${spec.id}-table` },
-          table(`${spec.caption} · ${L('địa bàn', 'jurisdiction')} ${shown}`, spec.head, items.map(spec.row), {
-            numeric: spec.numeric,
-          }),
+          table(
+            `${spec.caption} · ${L('địa bàn', 'jurisdiction')} ${shown}`,
+            spec.head,
+            items.filter((it) => locals.every(([f, v]) => f.local?.(it, v) ?? true)).map(spec.row),
+            {
+              numeric: spec.numeric,
+            },
+          ),
         ),
       cursor &&
         button(L('Xem thêm', 'Show more'), () => void load(true), { class: 'secondary', id: `${spec.id}-more` }),
@@ -90,7 +98,13 @@ export function pagedList<T>(s: Session, spec: PagedListSpec<T>): HTMLElement {
         ev.preventDefault();
         const data = new FormData(ev.target as HTMLFormElement);
         query = new URLSearchParams();
-        for (const [k, v] of data) if (typeof v === 'string' && v.trim()) query.set(k, v.trim());
+        locals = [];
+        for (const [k, v] of data) {
+          if (typeof v !== 'string' || !v.trim()) continue;
+          const local = spec.filters.find((f) => f.name === k && f.local);
+          if (local) locals.push([local, v.trim()]);
+          else query.set(k, v.trim());
+        }
         cursor = undefined;
         void load();
       },

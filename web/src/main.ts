@@ -6,10 +6,12 @@
 import { h, mount } from './h.js';
 import { currentLang, L, loc, setLang } from './i18n.js';
 import { mePage } from './pages/beneficiary.js';
+import { casePage, casesPage } from './pages/cases.js';
 import { cyclePage, cyclesPage } from './pages/finance.js';
 import { listPage, listsPage } from './pages/labor.js';
 import { reconciliationPage, statementPage, statementsPage } from './pages/reconciliation.js';
 import { signInPage } from './pages/signin.js';
+import { tracePage } from './pages/trace.js';
 import { currentSession, hasRole, msUntilExpiry, type RoleId, roleLabel, type Session, signOut } from './session.js';
 import { notice, title } from './ui.js';
 
@@ -44,6 +46,14 @@ export const ROUTES: Route[] = [
     render: (r, s, id) => (id ? statementPage(r, s, id) : statementsPage(r, s)),
   },
   { path: 'reconciliation', roles: FINANCE, render: (r, s, id) => reconciliationPage(r, s, id) },
+  {
+    path: 'cases',
+    roles: ['labor_officer', 'auditor'],
+    nav: { vi: 'Hồ sơ cần xử lý', en: 'Cases' },
+    render: (r, s, id) => (id ? casePage(r, s, id) : casesPage(r, s)),
+  },
+  // One payment's timeline, linked from its case, statement line or reconciliation row.
+  { path: 'trace', roles: ['labor_officer', 'auditor'], render: (r, s, id) => tracePage(r, s, id) },
   {
     path: 'me',
     roles: ['beneficiary'],

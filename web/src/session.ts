@@ -3,7 +3,7 @@
  * it to choose pages. The claims are only a hint for the UI; the API checks the token's signature, roles
  * and jurisdiction on every call.
  */
-import roleConfig from '../../infra/roles.config.json' with { type: 'json' };
+import roleConfig from '../../schemas/roles.config.json' with { type: 'json' };
 
 export type RoleId = 'labor_officer' | 'finance_preparer' | 'finance_approver' | 'auditor' | 'beneficiary';
 

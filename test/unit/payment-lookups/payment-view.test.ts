@@ -204,6 +204,16 @@ describe('paymentView', () => {
     expect(views.sort(byNewest).map((v) => v.period)).toEqual(['2026-03', '2026-02', '2026-01']);
   });
 
+  it("puts a month's re-issue before the rejected payment it replaces (the latest status first)", () => {
+    const rejected = paymentView(head({ state: 'REJECTED', updatedAt: '2026-03-14T01:00:00.000Z' }), []);
+    const reissue = paymentView(
+      head({ paymentId: 'R202603ABCDEFGHIJKLMNOPQRSTUVWX', state: 'SETTLED', updatedAt: '2026-03-18T02:00:00.000Z' }),
+      [],
+    );
+    expect([rejected, reissue].sort(byNewest).map((v) => v.status)).toEqual(['SETTLED', 'REJECTED']);
+    expect([reissue, rejected].sort(byNewest).map((v) => v.status)).toEqual(['SETTLED', 'REJECTED']);
+  });
+
   it('refuses (schema) any field not listed, such as a full account number', () => {
     const view = paymentView(head(), []);
     expect(() => PaymentView.parse({ ...view, creditorAccount: '0011001234567' })).toThrow();

@@ -13,14 +13,14 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { principalFromClaims, roleConfig, verifyAccessToken } from '../../../functions/shared/auth.js';
-import roleConfigJson from '../../../infra/roles.config.json' with { type: 'json' };
+import roleConfigJson from '../../../schemas/roles.config.json' with { type: 'json' };
 import { ROLE_IDS, RoleConfig } from '../../../schemas/roles.js';
 
 const { rolesClaim, jurisdictionClaim, personalIdClaim } = roleConfigJson;
 const claims = (extra: Record<string, unknown>) => ({ sub: 'local|canbo.hcm', ...extra });
 
 describe('principalFromClaims', () => {
-  it('reads the claim names of infra/roles.config.json', () => {
+  it('reads the claim names of schemas/roles.config.json', () => {
     expect(roleConfig.rolesClaim).toBe('ansinh:roles');
     expect(principalFromClaims(claims({ [rolesClaim]: '[labor_officer]', [jurisdictionClaim]: '79' }))).toEqual({
       subject: 'local|canbo.hcm',

@@ -79,6 +79,7 @@ const FAILURES: Record<string, { vi: string; en: string }> = {
 
 interface Cycle {
   cycleId: string;
+  kind?: string;
   period: string;
   months: string[];
   jurisdiction: string;
@@ -144,10 +145,14 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
   const create = async (ev: Event) => {
     ev.preventDefault();
     const p = (document.getElementById('period') as HTMLInputElement).value;
+    const kind = (document.getElementById('cycle-kind') as HTMLSelectElement).value;
     if (!/^\d{4}-\d{2}$/.test(p))
       return mount(message, notice('error', L('Hãy chọn tháng (mm/yyyy).', 'Choose a month.')));
     try {
-      const cycle = await api<Cycle>('POST', '/v1/disbursement-cycles', { period: p });
+      const cycle = await api<Cycle>('POST', '/v1/disbursement-cycles', {
+        period: p,
+        ...(kind === 'SUPPLEMENTARY' ? { kind } : {}),
+      });
       location.hash = `#/cycles/${cycle.cycleId}`;
     } catch (err) {
       mount(message, notice('error', errorText(err)));
@@ -166,6 +171,21 @@ export function cyclesPage(root: HTMLElement, s: Session): void {
           { onSubmit: create },
           h('label', { for: 'period' }, L('Tháng chi trả', 'Month to pay')),
           h('input', { id: 'period', type: 'month', required: true, value: thisMonth() }),
+          h('label', { for: 'cycle-kind' }, L('Loại kỳ', 'Kind of cycle')),
+          h(
+            'select',
+            { id: 'cycle-kind', 'aria-describedby': 'cycle-kind-help' },
+            h('option', { value: 'MONTHLY' }, L('Hằng tháng', 'Monthly')),
+            h('option', { value: 'SUPPLEMENTARY' }, L('Bổ sung: chi lại khoản chưa đến', 'Supplementary: re-issue')),
+          ),
+          h(
+            'p',
+            { id: 'cycle-kind-help', class: 'help' },
+            L(
+              'Kỳ bổ sung chi lại trong tháng các khoản bị từ chối, trả lại hoặc không gửi được mà cán bộ đã xử lý hồ sơ.',
+              'A supplementary cycle re-issues within the month the failed payments whose case an officer has acted on.',
+            ),
+          ),
           h('button', { type: 'submit', id: 'create-cycle' }, L('Lập kỳ chi trả', 'Create cycle')),
         ),
         message,
@@ -478,8 +498,19 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
     const prevT = previous?.totals;
     mount(
       root,
-      title(`${L('Kỳ chi trả', 'Payment cycle')} ${period(c.period)}`),
+      title(
+        `${c.kind === 'SUPPLEMENTARY' ? L('Kỳ chi bổ sung', 'Supplementary cycle') : L('Kỳ chi trả', 'Payment cycle')} ${period(c.period)}`,
+      ),
       h('p', { class: 'meta' }, `${c.cycleId} · ${L('Tỉnh/xã', 'Jurisdiction')} ${c.jurisdiction}`),
+      c.kind === 'SUPPLEMENTARY' &&
+        h(
+          'p',
+          { class: 'help', id: 'cycle-kind' },
+          L(
+            'Chi lại các khoản chưa đến của tháng này (mỗi khoản một mã EndToEndId mới, ghi khoản nó thay thế); lập và duyệt bởi hai người như mọi kỳ.',
+            'Re-issues this month’s payments that did not arrive (each a new EndToEndId recording the payment it replaces); prepared and approved by two people like any cycle.',
+          ),
+        ),
       h(
         'p',
         null,
@@ -520,6 +551,7 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
                 .join('; '),
             ),
           previous === null &&
+            c.kind !== 'SUPPLEMENTARY' &&
             h(
               'p',
               { class: 'help' },
@@ -570,6 +602,7 @@ export function cyclePage(root: HTMLElement, s: Session, cycleId: string): () =>
       const next = await api<Cycle>('GET', `/v1/disbursement-cycles/${cycleId}`);
       cycle = next;
       error = '';
+      if (previous === undefined && next.kind === 'SUPPLEMENTARY') previous = null;
       if (previous === undefined) {
         previous = await api<Cycle>(
           'GET',

@@ -163,7 +163,7 @@ function outcomeBars(outcomes: OutcomeTotal[], onPick: (o: string) => void) {
 }
 
 /** `#/statements/<id>`: progress, outcomes (chart and table), the lines behind each outcome, export. */
-export function statementPage(root: HTMLElement, _s: Session, importId: string): () => void {
+export function statementPage(root: HTMLElement, s: Session, importId: string): () => void {
   let view: ImportView | undefined;
   let picked = '';
   let lines: StatementLine[] = [];
@@ -289,9 +289,11 @@ export function statementPage(root: HTMLElement, _s: Session, importId: string):
               L('Ghi chú', 'Note'),
             ],
             lines.map((l) => [
-              l.paymentId ??
-                l.endToEndId ??
-                (l.suggestions?.length ? `${L('Gợi ý', 'Suggested')}: ${l.suggestions.join(', ')}` : '—'),
+              l.paymentId || l.endToEndId
+                ? paymentCell(s, (l.paymentId || l.endToEndId) as string)
+                : l.suggestions?.length
+                  ? `${L('Gợi ý', 'Suggested')}: ${l.suggestions.join(', ')}`
+                  : '—',
               l.currency ? `${l.foreignAmount ?? ''} ${l.currency}` : money(l.amount),
               l.currency ? '' : l.expectedAmount !== undefined ? money(l.expectedAmount) : '',
               date(l.bookingDate),
@@ -485,7 +487,7 @@ export function reconciliationPage(root: HTMLElement, s: Session, param: string)
           'section',
           { 'aria-labelledby': 'pay-h' },
           h('h2', { id: 'pay-h', tabindex: '-1' }, `${L('Chi tiết', 'Details')}: ${loc(sel.label)}`),
-          paymentsTable(sel.payments ?? []),
+          paymentsTable(s, sel.payments ?? []),
         ),
       h(
         'section',
@@ -535,7 +537,7 @@ export function reconciliationPage(root: HTMLElement, s: Session, param: string)
             { id: 'drill-h', tabindex: '-1' },
             `${L('Chi tiết', 'Details')}: ${categoryOf(drill.category)} · ${labelOf(drill.outcome)}`,
           ),
-          paymentsTable(drill.payments),
+          paymentsTable(s, drill.payments),
         ),
       h('h2', null, L('Theo thời gian', 'Over time')),
       trend,
@@ -580,11 +582,23 @@ export function reconciliationPage(root: HTMLElement, s: Session, param: string)
   return stop;
 }
 
-function paymentsTable(payments: Listed[]) {
+/** A payment id, linked to its trace for those who may read one (auditors; labour officers). */
+function paymentCell(s: Session, paymentId: string) {
+  return hasRole(s, 'auditor', 'labor_officer') && /^[PR]\d{6}[A-Z2-7]{24}$/.test(paymentId)
+    ? h('a', { href: `#/trace/${paymentId}`, 'data-trace': paymentId }, paymentId)
+    : paymentId;
+}
+
+function paymentsTable(s: Session, payments: Listed[]) {
   return table(
     L('Các khoản chi', 'Payments'),
     [L('Mã thanh toán', 'Payment id'), L('Số tiền', 'Amount'), L('Trạng thái', 'State'), L('Xã/phường', 'Commune')],
-    payments.map((p) => [p.paymentId, money(p.amount), loc(PAYMENT_STATE[p.state]) || p.state, p.communeCode ?? '']),
+    payments.map((p) => [
+      paymentCell(s, p.paymentId),
+      money(p.amount),
+      loc(PAYMENT_STATE[p.state]) || p.state,
+      p.communeCode ?? '',
+    ]),
     { numeric: [1] },
   );
 }

@@ -2,14 +2,15 @@
  * Scheduled sweep (and, locally, run on every start): DynamoDB is the source of truth, so any unfinished
  * job whose message or run was lost, or never sent because the process died between the write and the
  * send, is dispatched again. Every receiver is idempotent by job id, so re-sending is always safe.
+ * It sits above the capabilities whose jobs it re-sends (jobs/ only keeps the records), so no arrow runs up.
  */
 import { z } from 'zod';
 import { startOnboarding } from '../beneficiary-lists/start-onboarding.js';
 import { dispatchCheck } from '../identity-checks/dispatch.js';
+import { closeJob, JOB_KINDS, type JobKind, noteRedrive, staleJobs } from '../jobs/job-store.js';
 import { dispatchImport } from '../reconciliation/import-job.js';
 import { logger, metrics } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
-import { closeJob, JOB_KINDS, type JobKind, noteRedrive, staleJobs } from './job-store.js';
 
 /** A job untouched this long is presumed stuck (the rule may pass another value in its detail). */
 const DEFAULT_STALE_AFTER_SECONDS = 600;
