@@ -31,7 +31,7 @@ import { headerKey } from '../beneficiary-lists/file-formats/template.js';
 import { csvRecords, type PhysicalRecord } from '../codecs/csv.js';
 import { FileFormatError } from '../codecs/errors.js';
 import { DEFAULT_LIST_LIMITS } from '../codecs/limits.js';
-import { currencyExponent, type Money, toMoney } from '../iso20022/amounts.js';
+import { currencyExponent, type Money, showMinor, signedMinor, toMoney } from '../iso20022/amounts.js';
 import type {
   AccountRef,
   Balance,
@@ -522,16 +522,6 @@ async function* records(source: StatementSource, options: BankCsvOptions): Async
   }
 }
 
-const signedOf = (b: { amount: Money; creditDebit: CreditDebit }): bigint =>
-  b.creditDebit === 'DBIT' ? -b.amount.minor : b.amount.minor;
-
-const show = (v: bigint, currency: string): string => {
-  const e = currencyExponent(currency);
-  const neg = v < 0n;
-  const digits = (neg ? -v : v).toString().padStart(e + 1, '0');
-  return `${neg ? '-' : ''}${e === 0 ? digits : `${digits.slice(0, -e)},${digits.slice(-e)}`} ${currency}`;
-};
-
 /** Reads a bank statement CSV; see the module comment for the layout and the problem events. */
 export async function* parseBankCsv(
   source: StatementSource,
@@ -824,11 +814,14 @@ export async function* parseBankCsv(
     early.length = 0;
   }
   if (checkBalances && h.openingBalance && closing) {
-    const expected = signedOf(h.openingBalance) + movement;
-    const found = signedOf(closing);
+    const expected = signedMinor(h.openingBalance) + movement;
+    const found = signedMinor(closing);
     if (expected !== found) {
       out.push(
-        problem(isoErrors.balanceMismatch(show(expected, currency), show(found, currency), { statement: 1 }), lastLine),
+        problem(
+          isoErrors.balanceMismatch(showMinor(expected, currency), showMinor(found, currency), { statement: 1 }),
+          lastLine,
+        ),
       );
     }
   }

@@ -10,6 +10,8 @@
  * file named as MT940 (.sta, .mt940, .940, .swi) with no SWIFT field at all is refused as such, never tried as
  * a CSV. SOH/ETX (SWIFT transmission framing) are not binary data.
  */
+
+import { firstBytes } from '../codecs/head.js';
 import { type CamtParseOptions, parseCamt053, parseCamt054, type StatementEvent } from '../iso20022/camt.js';
 import { isoErrors } from '../iso20022/errors.js';
 import { type Pain002ParseOptions, type Pain002Report, parsePain002 } from '../iso20022/pain002.js';
@@ -139,14 +141,7 @@ export async function readStatement(
     head.push(r.value);
     have += r.value.length;
   }
-  const first = new Uint8Array(Math.min(have, SNIFF_BYTES));
-  let o = 0;
-  for (const c of head) {
-    if (o >= first.length) break;
-    const part = c.subarray(0, first.length - o);
-    first.set(part, o);
-    o += part.length;
-  }
+  const first = firstBytes(head, SNIFF_BYTES);
   let format: StatementFormat;
   try {
     format = sniffStatement(first, fileName);

@@ -37,7 +37,7 @@
  * Fatal problems throw Iso20022Error (MT940_MALFORMED with the line, AMOUNT_DECIMALS_VND, CURRENCY_INVALID,
  * LIMIT_EXCEEDED, ENCODING_INVALID, UNSUPPORTED_MESSAGE); messages never quote names or account numbers.
  */
-import { currencyExponent, type Money, toMoney } from '../iso20022/amounts.js';
+import { showMinor, signedMinor, toMoney } from '../iso20022/amounts.js';
 import type {
   AccountRef,
   Balance,
@@ -191,17 +191,6 @@ function balance(tag: string, text: string, no: number, line: number): Balance {
     date: swiftDate(m[2] as string, `:${tag}: date`, line),
   };
 }
-
-const signed = (b: { amount: Money; creditDebit: CreditDebit }): bigint =>
-  b.creditDebit === 'DBIT' ? -b.amount.minor : b.amount.minor;
-
-const showMinor = (v: bigint, currency: string): string => {
-  const e = currencyExponent(currency);
-  const neg = v < 0n;
-  const digits = (neg ? -v : v).toString().padStart(e + 1, '0');
-  const body = e === 0 ? digits : `${digits.slice(0, -e)},${digits.slice(-e)}`;
-  return `${neg ? '-' : ''}${body} ${currency}`;
-};
 
 // ------------------------------------------------------------------------------------------------ :86:
 
@@ -369,7 +358,7 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
 
   const flushEntry = (s: Stmt): void => {
     if (!pending) return;
-    s.movement += signed(pending);
+    s.movement += signedMinor(pending);
     out.push(pending);
     pending = undefined;
   };
@@ -538,8 +527,8 @@ export async function* parseMt940(source: StatementSource, options: Mt940Options
     if (!s.closing) throw malformed(`statement ${s.no} has no closing balance :62F:/:62M:`, line);
     const opening = s.header.openingBalance as Balance;
     if (checkBalances) {
-      const expected = signed(opening) + s.movement;
-      const found = signed(s.closing);
+      const expected = signedMinor(opening) + s.movement;
+      const found = signedMinor(s.closing);
       if (expected !== found) {
         const e = isoErrors.balanceMismatch(
           showMinor(expected, s.currency as string),

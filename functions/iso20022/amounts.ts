@@ -111,3 +111,16 @@ export function vndAmount(value: unknown, allowZero = false): bigint | string {
   if (v > MAX_VND_AMOUNT) return 'too large';
   return v;
 }
+
+/** A balance or entry as a signed amount in minor units: debits negative. */
+export const signedMinor = (b: { amount: Money; creditDebit: 'CRDT' | 'DBIT' }): bigint =>
+  b.creditDebit === 'DBIT' ? -b.amount.minor : b.amount.minor;
+
+/** A signed minor-unit amount as a bank writes it in a message to a person: `-1234,56 EUR`, `150000 VND`. */
+export function showMinor(v: bigint, currency: string): string {
+  const e = currencyExponent(currency);
+  const neg = v < 0n;
+  const digits = (neg ? -v : v).toString().padStart(e + 1, '0');
+  const body = e === 0 ? digits : `${digits.slice(0, -e)},${digits.slice(-e)}`;
+  return `${neg ? '-' : ''}${body} ${currency}`;
+}

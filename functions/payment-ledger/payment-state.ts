@@ -13,16 +13,10 @@
  * reason the bank's word still moves a NOT_SENT payment (a file that reached the bank after all); our own SENT
  * after NOT_SENT is an anomaly: nothing leaves after the cut-off.
  */
-export const PAYMENT_STATES = [
-  'PENDING',
-  'SENT',
-  'ACCEPTED',
-  'UNKNOWN',
-  'SETTLED',
-  'REJECTED',
-  'RETURNED',
-  'NOT_SENT',
-] as const;
+import { PAYMENT_STATUSES } from '../../schemas/payment-lookups.js';
+
+/** The states a payment can be in: the API's own list (schemas/payment-lookups.ts), so the two never drift. */
+export const PAYMENT_STATES = PAYMENT_STATUSES;
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 /**

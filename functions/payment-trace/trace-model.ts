@@ -4,6 +4,7 @@
  * number masked (`07********34`), bank accounts as `******6789`, never a name. Steps with nothing recorded say so
  * (`recorded: false`) rather than disappear, so a gap in the trail is visible.
  */
+import type { TRACE_STEPS } from '../../schemas/payment-trace.js';
 import { maskAccount, maskDigits } from '../shared/pii.js';
 
 /**
@@ -32,17 +33,7 @@ export interface TraceInput {
 }
 
 export interface TraceStep {
-  step:
-    | 'LIST_ROW'
-    | 'ACCOUNT'
-    | 'ENTITLEMENT'
-    | 'CYCLE'
-    | 'PAIN001'
-    | 'STATUSES'
-    | 'STATEMENT_LINES'
-    | 'RECONCILIATION'
-    | 'CASE'
-    | 'NOTIFICATIONS';
+  step: (typeof TRACE_STEPS)[number];
   recorded: boolean;
   [k: string]: unknown;
 }

@@ -6,6 +6,7 @@
  */
 import type { RawRow } from '../../../schemas/beneficiary-lists.js';
 import { fileErrors } from '../../codecs/errors.js';
+import { firstBytes } from '../../codecs/head.js';
 import { type ListLimits, resolveLimits } from '../../codecs/limits.js';
 import { type CsvReadOptions, readCsv } from './csv-reader.js';
 import { readXlsx } from './xlsx-reader.js';
@@ -81,14 +82,7 @@ export async function* readList(
       have += r.value.length;
       if (have > resolved.maxFileBytes) throw fileErrors.tooLarge(resolved.maxFileBytes);
     }
-    const first = new Uint8Array(Math.min(have, SNIFF_BYTES));
-    let o = 0;
-    for (const c of head) {
-      if (o >= first.length) break;
-      const part = c.subarray(0, first.length - o);
-      first.set(part, o);
-      o += part.length;
-    }
+    const first = firstBytes(head, SNIFF_BYTES);
     const format = sniffFormat(first);
     options.onDetected?.(format);
     const stream = prepend(head, it);
