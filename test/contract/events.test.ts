@@ -316,6 +316,10 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
     PaymentMethodChange.parse(JSON.parse(e.body));
   },
+  listPaymentMethodChanges: (e) => {
+    z.strictObject({ accountNumber: z.string().refine(isValidAccountNumber) }).parse(e.pathParameters);
+    expect(e.body).toBeUndefined();
+  },
   confirmPaymentMethodChange: (e) => {
     z.strictObject({
       accountNumber: z.string().refine(isValidAccountNumber),
@@ -995,6 +999,17 @@ describe('the samples through the real handlers (local runtime)', () => {
   });
 
   describe('accounts', () => {
+    it('listPaymentMethodChanges answers 404 for a valid account number that was never opened', async () => {
+      const event = sample('listPaymentMethodChanges');
+      expect(isValidAccountNumber(event.pathParameters.accountNumber)).toBe(true);
+      const res = await http('listPaymentMethodChanges', event);
+      expect(res.statusCode).toBe(404);
+      expect(ErrorBody.parse(res.json).error).toMatchObject({
+        code: 'NOT_FOUND',
+        requestId: event.requestContext.requestId,
+      });
+    });
+
     it('changePaymentMethod answers 404 for a valid account number that was never opened, 400 for an invalid one', async () => {
       const event = sample('changePaymentMethod');
       expect(event.pathParameters.accountNumber).toBe(accountNumber('79', '0000000001'));
