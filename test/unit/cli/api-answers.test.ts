@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EXIT, run } from '../../../cli/main.js';
+import { EXIT } from '../../../cli/main.js';
+import { runCli } from '../../support/cli.js';
 
 let server: Server;
 let base: string;
@@ -91,22 +92,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], lang?: 'en') {
-  let out = '';
-  let err = '';
-  const env = { ANSINH_TOKEN: 'a.b.c', ANSINH_URL: base, ...(lang ? { ANSINH_LANG: lang } : {}) };
-  const code = await run(args, {
-    env,
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-  });
-  return { code, out, err };
-}
+const cli = (args: string[], lang?: 'en') =>
+  runCli(args, { ANSINH_TOKEN: 'a.b.c', ANSINH_URL: base, ...(lang ? { ANSINH_LANG: lang } : {}) });
 
 describe('ansinh CLI against the API', () => {
   it('prints an API error in both languages, Vietnamese first, whatever --lang says', async () => {
