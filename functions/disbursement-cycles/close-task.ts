@@ -1,5 +1,5 @@
 /**
- * Disbursement close: totals by state in count and VND, plus the approved payments never dispatched, which
+ * Disbursement close: totals by state in count and VND (the ledger's maintained totals), plus the approved payments never dispatched, which
  * must balance with what was approved: approved = Σ states + not dispatched. Payments the cycle closes without
  * a final answer (UNKNOWN, NOT_SENT, never dispatched) are published as a metric with its own alarm.
  */
@@ -18,7 +18,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
   if (!cycle?.draft) throw new InvalidInputError(`cycle ${cycleId} has no draft`);
   if (cycle.status === 'CLOSED') return { cycleId, closing: cycle.closing };
   const approved = { count: cycle.draft.totals.payees, amount: cycle.draft.totals.amount };
-  const closing = closingOf(approved, await stateTotals(cycleId), await notDispatched(cycle));
+  const closing = closingOf(approved, await stateTotals(cycle), await notDispatched(cycle));
   await changeCycle({
     cycleId,
     actor: { subject: 'system:disbursement', role: 'finance_approver' },

@@ -1,22 +1,28 @@
-/** Where a cycle's payments are: counts and VND per state (the byCycleState index), and what is still open. */
+/**
+ * Where a cycle's payments are: counts and VND per state from the ledger's maintained totals (moved in the same
+ * transaction as each payment), and what is still open. Nothing here reads the cycle's payments one by one.
+ */
 
-import { amountsInState, countInState, dispatchedChunks, recordedPayments } from '../payment-ledger/ledger-store.js';
+import { dispatchedChunks, maintainedTotals, recordedPayments } from '../payment-ledger/ledger-store.js';
 import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
 import type { CycleRecord, MoneyCount } from './cycle-store.js';
 import { readDraftChunk } from './draft-objects.js';
 
-/** Counts and VND per state, reading only each payment's amount. Used once, to close the cycle. */
-export async function stateTotals(cycleId: string): Promise<Record<PaymentState, MoneyCount>> {
+/** The communes whose totals items a cycle's payments write to: those of its draft. */
+const communesOf = (cycle: Pick<CycleRecord, 'draft'>) => (cycle.draft?.totals.byCommune ?? []).map((r) => r.key);
+
+/** Counts and VND per state (every state present), summed over the cycle's communes and categories. */
+export async function stateTotals(
+  cycle: Pick<CycleRecord, 'cycleId' | 'draft'>,
+): Promise<Record<PaymentState, MoneyCount>> {
   const totals = Object.fromEntries(PAYMENT_STATES.map((s) => [s, { count: 0, amount: 0 }])) as Record<
     PaymentState,
     MoneyCount
   >;
-  for (const state of PAYMENT_STATES) {
-    for await (const amount of amountsInState(cycleId, state)) {
-      totals[state].count++;
-      totals[state].amount += amount;
-    }
+  for (const cell of await maintainedTotals(cycle.cycleId, communesOf(cycle))) {
+    totals[cell.state].count += cell.count;
+    totals[cell.state].amount += cell.amount;
   }
   return totals;
 }
@@ -49,19 +55,17 @@ export async function notDispatched(cycle: Pick<CycleRecord, 'cycleId' | 'draft'
 export async function openPayments(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>): Promise<number> {
   const done = await dispatchedChunks(cycle.cycleId);
   const undispatched = (cycle.draft?.chunks ?? []).filter((c) => !done.has(c.index)).reduce((s, c) => s + c.count, 0);
-  const inFlight = await Promise.all(
-    (['PENDING', 'SENT', 'ACCEPTED'] as const).map((s) => countInState(cycle.cycleId, s)),
-  );
-  return undispatched + inFlight.reduce((s, n) => s + n, 0);
+  const totals = await stateTotals(cycle);
+  return undispatched + totals.PENDING.count + totals.SENT.count + totals.ACCEPTED.count;
 }
 
-/** Live dispatch progress for the console: chunks handed to their rail and payments per state (counts only). */
+/** Live dispatch progress for the console: chunks handed to their rail and payments per state. */
 export async function dispatchProgress(cycle: Pick<CycleRecord, 'cycleId' | 'draft'>) {
   const done = await dispatchedChunks(cycle.cycleId);
-  const counts = await Promise.all(PAYMENT_STATES.map((s) => countInState(cycle.cycleId, s)));
+  const totals = await stateTotals(cycle);
   return {
     chunks: cycle.draft?.chunks.length ?? 0,
     chunksDispatched: done.size,
-    byState: Object.fromEntries(PAYMENT_STATES.map((s, i) => [s, counts[i] ?? 0])) as Record<PaymentState, number>,
+    byState: Object.fromEntries(PAYMENT_STATES.map((s) => [s, totals[s].count])) as Record<PaymentState, number>,
   };
 }

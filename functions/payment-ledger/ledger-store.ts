@@ -6,11 +6,15 @@
  *
  * Items (paymentId / sk):
  *   <paymentId> / HEAD       → the instruction, current state, seq; `cycleState` feeds the byCycleState index
+ *                              (sharded: `<cycleId>#<state>#<0..63>`, see `cycleStateKey`)
  *   <paymentId> / E#000001   → PENDING (the instruction as approved), then SENT, ACCEPTED, … never updated
  *   <paymentId> / CONFLICT#… → a different instruction arrived under the same id: refused and audited
  *   BATCH#<msgId> / HEAD     → a chunk's pain.001 (its MsgId, stored bytes and payments), prepared once
  *   CHUNK#<cycleId>#<n> / DISPATCHED → the chunk's payments are recorded and handed to their rail
  *   CURSOR#camt054 / HEAD    → where the bank returns poll stopped
+ *   TOTALS#<cycleId>#<commune>#<0..3> / <category> → count and VND per state of the cycle's payments of that
+ *                              commune and category (one shard of four), moved in the same transaction as
+ *                              the HEAD, so a retried or redelivered write can never count twice
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -88,6 +92,100 @@ export class PaymentConflictError extends Error {
 
 const entryKey = (seq: number) => `E#${String(seq).padStart(6, '0')}`;
 
+/** A stable number in [0, n) from a payment id: which shard of a hot key the payment writes to. */
+function shardOf(paymentId: string, n: number): number {
+  return createHash('sha256').update(paymentId).digest().readUInt32BE(0) % n;
+}
+
+/**
+ * Shards of a cycle's byCycleState key. Every payment of a cycle passes through `<cycle>#PENDING`, `#SENT`…:
+ * one index partition key per state took every dispatch write of the province (about 40,000 a second at
+ * 600,000 payees in the scale model, against DynamoDB's 1,000 writes a second on one key). Spread over 64
+ * keys by the payment id's hash, the busiest takes about 630; readers query the 64 keys in turn.
+ */
+export const CYCLE_STATE_SHARDS = 64;
+
+/** The byCycleState key of a payment in a state. */
+export const cycleStateKey = (cycleId: string, state: PaymentState, paymentId: string): string =>
+  `${cycleId}#${state}#${shardOf(paymentId, CYCLE_STATE_SHARDS)}`;
+
+/**
+ * Shards of one commune's totals of a cycle. A commune holds a few thousand payees, and the dispatch and status
+ * workers move about 40,000 payments a second at 600,000 payees, so a commune's share is a few hundred writes a
+ * second; four shards keep each key well below 1,000 and make two transactions meeting on one item rare.
+ */
+export const TOTALS_SHARDS = 4;
+
+/** Payments recorded before categories were carried, and any without one: counted as unknown. */
+export const UNKNOWN_TOTALS_CATEGORY = 'UNKNOWN';
+
+/** The totals item a payment counts in: its cycle, commune and category, one shard by its id. */
+export function totalsKeyOf(p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>): {
+  paymentId: string;
+  sk: string;
+} {
+  return {
+    paymentId: `TOTALS#${p.cycleId}#${p.communeCode}#${shardOf(p.paymentId, TOTALS_SHARDS)}`,
+    sk: p.categoryCode || UNKNOWN_TOTALS_CATEGORY,
+  };
+}
+
+/**
+ * What a ledger write does to the maintained totals, pure: a new payment adds one and its VND to PENDING; a
+ * transition moves one and the VND from the state it leaves to the state it enters; an anomaly (no state
+ * change) moves nothing. `transition` and `recordPending` write it in their transaction; the money-path
+ * simulation applies it to its in-memory totals.
+ */
+export function totalsMoves(
+  amount: number,
+  from: PaymentState | undefined,
+  to: PaymentState,
+): { state: PaymentState; count: number; amount: number }[] {
+  if (from === to) return [];
+  return [...(from ? [{ state: from, count: -1, amount: -amount }] : []), { state: to, count: 1, amount }];
+}
+
+/** The totals part of a ledger transaction: ADD the moves to the payment's totals item (created on first use). */
+function totalsUpdate(
+  p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode' | 'amount'>,
+  from: PaymentState | undefined,
+  to: PaymentState,
+) {
+  const moves = totalsMoves(p.amount, from, to);
+  if (!moves.length) return [];
+  const names: Record<string, string> = { '#cy': 'cycleId', '#co': 'communeCode', '#ca': 'categoryCode' };
+  const values: Record<string, unknown> = {
+    ':cy': p.cycleId,
+    ':co': p.communeCode,
+    ':ca': p.categoryCode || UNKNOWN_TOTALS_CATEGORY,
+  };
+  const adds = moves.map((m, i) => {
+    names[`#n${i}`] = `n_${m.state}`;
+    names[`#v${i}`] = `v_${m.state}`;
+    values[`:n${i}`] = m.count;
+    values[`:v${i}`] = m.amount;
+    return `#n${i} :n${i}, #v${i} :v${i}`;
+  });
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: totalsKeyOf(p),
+        UpdateExpression: `SET #cy = :cy, #co = :co, #ca = :ca ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+}
+
+/** Whether a cancelled transaction lost only a race with another transaction on one of its items. */
+const onlyConflict = (err: TransactionCanceledException) =>
+  (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+  !(err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+
 /**
  * The hash of an instruction as recorded: every field of it. The category is appended only when present, so
  * an instruction drafted before categories were carried (and re-sent from its draft chunk) hashes exactly as
@@ -120,57 +218,67 @@ export function instructionHash(i: PaymentInstruction): string {
  */
 export async function recordPending(i: PaymentInstruction, chunk: number): Promise<'CREATED' | 'EXISTS'> {
   if (!Number.isSafeInteger(i.amount) || i.amount <= 0) throw new RangeError('amount must be a positive integer VND');
-  const at = new Date().toISOString();
   const contentHash = instructionHash(i);
-  const head: PaymentHead = {
-    ...i,
-    sk: 'HEAD',
-    contentHash,
-    state: 'PENDING',
-    seq: 1,
-    cycleState: `${i.cycleId}#PENDING`,
-    chunk,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const entry: LedgerEntry = {
-    paymentId: i.paymentId,
-    sk: entryKey(1),
-    seq: 1,
-    kind: 'STATE',
-    state: 'PENDING',
-    at,
-    source: 'cycle-approval',
-    detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
-  };
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-          { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-        ],
-      }),
-    );
-    return 'CREATED';
-  } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
-    const existing = await getPayment(i.paymentId);
-    if (existing?.contentHash === contentHash) return 'EXISTS';
-    await dynamo().send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          paymentId: i.paymentId,
-          sk: `CONFLICT#${at}#${contentHash.slice(0, 8)}`,
-          at,
-          existingHash: existing?.contentHash,
-          refusedHash: contentHash,
-          refusedCycle: i.cycleId,
-        },
-      }),
-    );
-    throw new PaymentConflictError(`payment ${i.paymentId} exists with different content`);
+  for (let attempt = 0; ; attempt++) {
+    const at = new Date().toISOString();
+    const head: PaymentHead = {
+      ...i,
+      sk: 'HEAD',
+      contentHash,
+      state: 'PENDING',
+      seq: 1,
+      cycleState: cycleStateKey(i.cycleId, 'PENDING', i.paymentId),
+      chunk,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const entry: LedgerEntry = {
+      paymentId: i.paymentId,
+      sk: entryKey(1),
+      seq: 1,
+      kind: 'STATE',
+      state: 'PENDING',
+      at,
+      source: 'cycle-approval',
+      detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
+    };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+            { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+            // Counted with the record itself: a redelivery fails the HEAD's condition and counts nothing.
+            ...totalsUpdate(i, undefined, 'PENDING'),
+          ],
+        }),
+      );
+      return 'CREATED';
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      // Another payment's transaction held the commune's totals item: nothing was written, try again.
+      if (onlyConflict(err) && attempt < 12) {
+        await backoff(attempt);
+        continue;
+      }
+      const existing = await getPayment(i.paymentId);
+      if (existing?.contentHash === contentHash) return 'EXISTS';
+      if (!existing) throw err;
+      await dynamo().send(
+        new PutCommand({
+          TableName: table(),
+          Item: {
+            paymentId: i.paymentId,
+            sk: `CONFLICT#${at}#${contentHash.slice(0, 8)}`,
+            at,
+            existingHash: existing.contentHash,
+            refusedHash: contentHash,
+            refusedCycle: i.cycleId,
+          },
+        }),
+      );
+      throw new PaymentConflictError(`payment ${i.paymentId} exists with different content`);
+    }
   }
 }
 
@@ -233,7 +341,7 @@ export async function transition(
   source: string,
   detail: Record<string, unknown> = {},
 ): Promise<TransitionDecision> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < 12; attempt++) {
     const head = await getPayment(paymentId);
     if (!head) throw new PaymentNotFoundError(paymentId);
     const at = new Date().toISOString();
@@ -257,19 +365,22 @@ export async function transition(
                   ':state': state,
                   ':seq': seq,
                   ':prev': head.seq,
-                  ':cs': `${head.cycleId}#${state}`,
+                  ':cs': cycleStateKey(head.cycleId, state, paymentId),
                   ':at': at,
                 },
               },
             },
+            // Under the same sequence lock: a transition retried after its write landed fails `seq = :prev`,
+            // so the totals move exactly once per entry.
+            ...totalsUpdate(head, head.state, state),
           ],
         }),
       );
       return decision;
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
-      // Someone else appended first: read again and decide again.
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      // Someone else appended first (or held the totals item): read again and decide again.
+      await backoff(attempt);
     }
   }
   throw new Error(`payment ${paymentId}: too much contention`);
@@ -279,12 +390,8 @@ export class PaymentNotFoundError extends Error {
   override name = 'PaymentNotFound';
 }
 
-/** The pages of a byCycleState query: payments of a cycle in one state, or the cycle's chunk markers. */
-async function* cycleIndexPages(
-  key: string,
-  select?: 'COUNT',
-  projection?: { expression: string; names?: Record<string, string> },
-) {
+/** The pages of a byCycleState query: payments of a cycle in one state (one shard), or the cycle's chunk markers. */
+async function* cycleIndexPages(key: string, projection?: { expression: string; names?: Record<string, string> }) {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
@@ -293,7 +400,6 @@ async function* cycleIndexPages(
         IndexName: 'byCycleState',
         KeyConditionExpression: 'cycleState = :k',
         ExpressionAttributeValues: { ':k': key },
-        ...(select ? { Select: select } : {}),
         ...(projection
           ? {
               ProjectionExpression: projection.expression,
@@ -309,13 +415,67 @@ async function* cycleIndexPages(
 }
 
 /**
- * How many payments of a cycle are in a state: the index counts, no item leaves the table. Progress polls use
- * this; reading every payment on every poll made a 100,000-payment cycle slow down as its ledger grew.
+ * The byCycleState keys of a cycle's state: its shards, then the unsharded key that payments recorded before
+ * the sharding still carry until their next transition moves them onto a shard.
  */
-export async function countInState(cycleId: string, state: PaymentState): Promise<number> {
-  let count = 0;
-  for await (const page of cycleIndexPages(`${cycleId}#${state}`, 'COUNT')) count += page.Count ?? 0;
-  return count;
+const cycleStateKeys = (cycleId: string, state: string): string[] => [
+  ...Array.from({ length: CYCLE_STATE_SHARDS }, (_, shard) => `${cycleId}#${state}#${shard}`),
+  `${cycleId}#${state}`,
+];
+
+/** Count and VND of a cycle's payments in one state, commune and category (the maintained totals). */
+export interface TotalsCell {
+  communeCode: string;
+  categoryCode: string;
+  state: PaymentState;
+  count: number;
+  amount: number;
+}
+
+/**
+ * The maintained totals of a cycle, per commune × category × state (shards summed), read from the totals
+ * items of the communes given (the draft's `byCommune`): a few hundred small queries for a province, whatever
+ * its payments. Read consistently: the close balances against them. Cells with nothing left in them (every
+ * payment moved on) are left out.
+ */
+export async function maintainedTotals(cycleId: string, communes: readonly string[]): Promise<TotalsCell[]> {
+  const keys = [...new Set(communes)].flatMap((commune) =>
+    Array.from({ length: TOTALS_SHARDS }, (_, shard) => ({ commune, key: `TOTALS#${cycleId}#${commune}#${shard}` })),
+  );
+  const cells = new Map<string, TotalsCell>();
+  await inParallel(keys, 16, async ({ commune, key }) => {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'paymentId = :k',
+          ExpressionAttributeValues: { ':k': key },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        for (const [name, value] of Object.entries(item)) {
+          if (!name.startsWith('n_')) continue;
+          const state = name.slice(2) as PaymentState;
+          const id = `${commune}|${item.sk}|${state}`;
+          const cell = cells.get(id) ?? {
+            communeCode: commune,
+            categoryCode: item.sk as string,
+            state,
+            count: 0,
+            amount: 0,
+          };
+          cell.count += value as number;
+          cell.amount += (item[`v_${state}`] as number | undefined) ?? 0;
+          cells.set(id, cell);
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  });
+  return [...cells.values()].filter((c) => c.count !== 0 || c.amount !== 0);
 }
 
 /**
@@ -370,17 +530,12 @@ export async function dispatchedChunks(cycleId: string): Promise<Set<number>> {
   return done;
 }
 
-/** Every payment of a cycle in one state (the byCycleState index), page by page. */
+/** Every payment of a cycle in one state (the byCycleState index, shard after shard), page by page. */
 export async function* paymentsInState(cycleId: string, state: PaymentState): AsyncGenerator<PaymentHead> {
-  for await (const page of cycleIndexPages(`${cycleId}#${state}`)) {
-    for (const item of page.Items ?? []) yield item as PaymentHead;
-  }
-}
-
-/** The amount of every payment of a cycle in one state, reading nothing else (closing totals). */
-export async function* amountsInState(cycleId: string, state: PaymentState): AsyncGenerator<number> {
-  for await (const page of cycleIndexPages(`${cycleId}#${state}`, undefined, { expression: 'amount' })) {
-    for (const item of page.Items ?? []) yield item.amount as number;
+  for (const key of cycleStateKeys(cycleId, state)) {
+    for await (const page of cycleIndexPages(key)) {
+      for (const item of page.Items ?? []) yield item as PaymentHead;
+    }
   }
 }
 
@@ -392,11 +547,13 @@ export type ReportedPayment = Pick<
 
 /** The report projection of every payment of a cycle in one state, a page at a time. */
 export async function* reportedPaymentsInState(cycleId: string, state: string): AsyncGenerator<ReportedPayment[]> {
-  for await (const page of cycleIndexPages(`${cycleId}#${state}`, undefined, {
-    expression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
-    names: { '#state': 'state' },
-  })) {
-    yield (page.Items ?? []) as ReportedPayment[];
+  for (const key of cycleStateKeys(cycleId, state)) {
+    for await (const page of cycleIndexPages(key, {
+      expression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
+      names: { '#state': 'state' },
+    })) {
+      yield (page.Items ?? []) as ReportedPayment[];
+    }
   }
 }
 

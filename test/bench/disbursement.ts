@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountNumber } from '../../functions/accounts/account-number.js';
-import { countInState } from '../../functions/payment-ledger/ledger-store.js';
+import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
+import { stateTotals } from '../../functions/disbursement-cycles/progress.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { POPULATION_CSV_HEADER, populationLines } from '../../infra/local/population-registry/population-index.js';
@@ -24,6 +25,7 @@ import {
   rawBatchWriteRate,
   rawTransactWriteRate,
 } from './support.js';
+import { WriteCounter } from './write-counter.js';
 
 export const description = 'pays N beneficiaries (default 100,000) through the bank simulator, end to end';
 
@@ -108,10 +110,12 @@ async function seedAccounts(platform: LocalPlatform, personalIds: string[]): Pro
   doc.destroy();
 }
 
+/** The open states from the ledger's maintained totals (a few small queries, whatever the cycle's size). */
 async function openCounts(cycleId: string) {
-  const states = ['PENDING', 'SENT', 'ACCEPTED'] as const;
-  const counts = await Promise.all(states.map((s) => countInState(cycleId, s)));
-  return Object.fromEntries(states.map((s, i) => [s, counts[i] ?? 0]));
+  const cycle = await getCycle(cycleId);
+  if (!cycle) return {};
+  const totals = await stateTotals(cycle);
+  return { PENDING: totals.PENDING.count, SENT: totals.SENT.count, ACCEPTED: totals.ACCEPTED.count };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -131,6 +135,8 @@ export async function run(args: string[]): Promise<void> {
   }).start();
   // The run's Wait states poll every 5 and 10 minutes on AWS; the benchmark measures the work, not the waits.
   (platform.stepFunctions as unknown as { o: { compressTime?: { waitMs: number } } }).o.compressTime = { waitMs: 500 };
+  // Every write the handlers make from the approval on, counted on their own client (in process).
+  const writes = new WriteCounter().install();
   const token = (username: string) =>
     platform.identityProvider.tokenFor(DEMO_USERS.find((u) => u.username === username) as (typeof DEMO_USERS)[number]);
   const call = async (method: string, path: string, user: string, body?: unknown) => {
@@ -149,8 +155,6 @@ export async function run(args: string[]): Promise<void> {
       if (got.body.status === 'FAILED') throw new Error('cycle failed');
       if (performance.now() - lastReport > 15_000) {
         lastReport = performance.now();
-        // Only the open states: counting SETTLED means reading it whole, which on DynamoDB Local holds its one
-        // SQLite thread for seconds (16 s at 53,000) and would slow the run it measures.
         const counts = Object.entries(await openCounts(cycleId))
           .filter(([, n]) => n)
           .map(([k, n]) => `${k} ${fmt(n)}`)
@@ -190,7 +194,9 @@ export async function run(args: string[]): Promise<void> {
   if (approved.status !== 200) throw new Error(`approval refused: ${JSON.stringify(approved.body)}`);
 
   t = performance.now();
+  writes.start();
   const closed = await until(cycleId, 'CLOSED');
+  writes.stop();
   const payS = (performance.now() - t) / 1000;
   memory.stop();
   const jvm = jvmMemory(dynamodbPort);
@@ -211,6 +217,12 @@ export async function run(args: string[]): Promise<void> {
     itemsPerTransaction: 2,
   });
   const perSecond = payments / payS;
+  const ledger = writes.of('payments');
+  const perPayment = (n: number) => fmt(n / payments, 2);
+  const indexUnits = Object.entries(ledger.indexUnits)
+    .map(([index, u]) => `${index} ${perPayment(u)}`)
+    .join(', ');
+  const allItems = [...writes.tables.values()].reduce((s, t) => s + t.items, 0);
   printTable('Disbursement (local runtime, bank simulator)', [
     ['payments', fmt(payments)],
     ['settled', fmt(closed.closing.SETTLED.count)],
@@ -224,6 +236,14 @@ export async function run(args: string[]): Promise<void> {
     ['raw TransactWriteItems (2 items)', `${fmt(tx.transactionsPerSecond)} tx/s`],
     ['ratio payments/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
     ['ledger transactions per payment', '4 (PENDING, SENT, ACCEPTED, SETTLED)'],
+    ['payments table: items written per payment (measured)', perPayment(ledger.items)],
+    [
+      'payments table: write units per payment (reported)',
+      ledger.tableUnits
+        ? `${perPayment(ledger.tableUnits)} table${indexUnits ? ` + ${indexUnits}` : ''}`
+        : 'not reported',
+    ],
+    ['every table: items written per payment (measured)', perPayment(allItems)],
   ]);
   console.log(
     JSON.stringify({
@@ -236,6 +256,10 @@ export async function run(args: string[]): Promise<void> {
       rawItemsPerSecond: raw.itemsPerSecond,
       ratio: perSecond / raw.itemsPerSecond,
       balanced: closed.closing.balanced,
+      ledgerItemsPerPayment: ledger.items / payments,
+      ledgerUnitsPerPayment: { table: ledger.tableUnits / payments, indexes: ledger.indexUnits },
+      itemsPerPaymentAllTables: allItems / payments,
+      writesByTable: Object.fromEntries(writes.tables),
     }),
   );
   ddb.destroy();

@@ -49,6 +49,24 @@ export function violation(w: World, before: HistorySnapshot): string | undefined
     if (head.state !== state) return `HEAD of ${id} says ${head.state}, its history ${state}`;
   }
 
+  // The maintained totals (moved with each ledger write) are the ledger's own count, in count and VND.
+  const recount = new Map<string, Map<PaymentState, { count: number; amount: number }>>();
+  for (const head of w.heads.values()) {
+    const byState = recount.get(head.cycleId) ?? new Map();
+    const t = byState.get(head.state) ?? { count: 0, amount: 0 };
+    byState.set(head.state, { count: t.count + 1, amount: t.amount + head.amount });
+    recount.set(head.cycleId, byState);
+  }
+  for (const [cycleId, totals] of w.totals) {
+    for (const [state, t] of Object.entries(totals) as [PaymentState, { count: number; amount: number }][]) {
+      const real = recount.get(cycleId)?.get(state) ?? { count: 0, amount: 0 };
+      if (t.count !== real.count || t.amount !== real.amount) {
+        return `maintained totals of ${cycleId} say ${t.count}/${t.amount} ${state}, the ledger holds ${real.count}/${real.amount}`;
+      }
+    }
+  }
+  for (const cycleId of recount.keys()) if (!w.totals.has(cycleId)) return `no maintained totals for ${cycleId}`;
+
   for (const c of w.cycles) {
     if (!c.draft) continue;
     // The draft's totals balance with its instructions and chunks, in count and VND.

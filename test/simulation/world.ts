@@ -25,6 +25,7 @@ import {
   mayStillSend,
   OPEN_AT_CUTOFF,
   type OpenState,
+  type StateTotals,
 } from '../../functions/disbursement-cycles/cutoff.js';
 import { cycleIdFor, type CycleStatus as Status } from '../../functions/disbursement-cycles/cycle-store.js';
 import {
@@ -52,11 +53,13 @@ import { addMonths } from '../../functions/entitlements/months.js';
 import type { StatementEntry } from '../../functions/iso20022/camt.js';
 import { type Pain002Report, statusUpdates } from '../../functions/iso20022/pain002.js';
 import {
+  cycleStateKey,
   instructionHash,
   type LedgerEntry,
   nextEntry,
   type PaymentHead,
   type PaymentInstruction,
+  totalsMoves,
 } from '../../functions/payment-ledger/ledger-store.js';
 import {
   decideTransition,
@@ -171,6 +174,8 @@ export class World {
   readonly cycles: Cycle[] = [];
   readonly heads = new Map<string, PaymentHead>();
   readonly history = new Map<string, LedgerEntry[]>();
+  /** ledger-store.ts maintained totals per cycle: moved with each ledger write, never recounted. */
+  readonly totals = new Map<string, StateTotals>();
   readonly batches = new Map<string, OurBatch & { chunkKey: string }>();
   readonly dispatched = new Set<string>();
   readonly queue: Message[] = [];
@@ -218,7 +223,7 @@ export class World {
       contentHash: hash,
       state: 'PENDING',
       seq: 1,
-      cycleState: `${i.cycleId}#PENDING`,
+      cycleState: cycleStateKey(i.cycleId, 'PENDING', i.paymentId),
       chunk,
       createdAt: at,
       updatedAt: at,
@@ -233,6 +238,20 @@ export class World {
       source: 'cycle-approval',
     };
     this.history.set(i.paymentId, [Object.freeze(first)]);
+    this.moveTotals(i.cycleId, i.amount, undefined, 'PENDING');
+  }
+
+  /** The totals part of a ledger write (`totalsMoves`), applied with the write itself as the transaction does. */
+  private moveTotals(cycleId: string, amount: number, from: PaymentState | undefined, to: PaymentState): void {
+    let t = this.totals.get(cycleId);
+    if (!t) {
+      t = emptyStateTotals();
+      this.totals.set(cycleId, t);
+    }
+    for (const m of totalsMoves(amount, from, to)) {
+      t[m.state].count += m.count;
+      t[m.state].amount += m.amount;
+    }
   }
 
   /** ledger-store.ts transition: the decision is `nextEntry`'s, the write an append under the HEAD's seq. */
@@ -243,8 +262,9 @@ export class World {
     if (!append) return;
     (this.history.get(paymentId) as LedgerEntry[]).push(Object.freeze(append.entry));
     head.seq = append.entry.seq;
+    this.moveTotals(head.cycleId, head.amount, head.state, append.state);
     head.state = append.state;
-    head.cycleState = `${head.cycleId}#${append.state}`;
+    head.cycleState = cycleStateKey(head.cycleId, append.state, head.paymentId);
     head.updatedAt = this.at();
     this.afterState(head);
   }
@@ -549,15 +569,10 @@ export class World {
     this.log.push(`  ${c.cycleId} cut-off: ${open.length} open payments resolved`);
   }
 
-  /** close-task.ts: the closing from the ledger's state totals and the chunks that never reached it. */
+  /** close-task.ts: the closing from the ledger's maintained totals and the chunks that never reached it. */
   private close(c: Cycle): void {
     if (c.status !== 'COLLECTING' || !c.draft) return;
-    const totals = emptyStateTotals();
-    for (const h of this.heads.values()) {
-      if (h.cycleId !== c.cycleId) continue;
-      totals[h.state].count++;
-      totals[h.state].amount += h.amount;
-    }
+    const totals = structuredClone(this.totals.get(c.cycleId) ?? emptyStateTotals());
     const notDispatched = { count: 0, amount: 0 };
     for (const chunk of c.draft.chunks) {
       if (this.dispatched.has(`${c.cycleId}#${chunk.index}`)) continue;

@@ -1,0 +1,117 @@
+/**
+ * Counts what the platform's own DynamoDB client (functions/shared/aws-clients.ts, which the local runtime's
+ * in-process handlers share with the bench) writes: items per table from every successful Put, Update, Delete,
+ * BatchWrite (less its unprocessed items) and transaction, and the write units DynamoDB reports for them
+ * (`ReturnConsumedCapacity: INDEXES`, asked on every write), index entries included where the emulator says so.
+ * A measurement of the run, not a model: failed conditional writes and cancelled transactions count nothing.
+ */
+import { dynamo } from '../../functions/shared/aws-clients.js';
+
+export interface TableWrites {
+  items: number;
+  /** Write units reported for the table itself and for its indexes, when the store reports them. */
+  tableUnits: number;
+  indexUnits: Record<string, number>;
+}
+
+type Input = Record<string, any>;
+type Capacity = {
+  TableName?: string;
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+};
+
+/** Items written by one request, per table (transactions: Put, Update, Delete; never ConditionCheck). */
+function itemsOf(input: Input, output: Input): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (table: string | undefined, n: number) => {
+    if (table && n) out.set(table, (out.get(table) ?? 0) + n);
+  };
+  if (Array.isArray(input.TransactItems)) {
+    for (const t of input.TransactItems) {
+      const w = t.Put ?? t.Update ?? t.Delete;
+      if (w) add(w.TableName, 1);
+    }
+  } else if (input.RequestItems && Object.values(input.RequestItems).every(Array.isArray)) {
+    for (const [table, requests] of Object.entries(input.RequestItems as Record<string, unknown[]>)) {
+      add(table, requests.length - ((output.UnprocessedItems?.[table] as unknown[] | undefined)?.length ?? 0));
+    }
+  } else {
+    add(input.TableName, 1); // PutItem, UpdateItem, DeleteItem
+  }
+  return out;
+}
+
+/** Item writes, by the low-level or the document client's command name (PutItemCommand, PutCommand…). */
+const WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'Put',
+  'Update',
+  'Delete',
+  'BatchWrite',
+  'TransactWrite',
+]);
+const isWrite = (command: string) => WRITES.has(command);
+
+export class WriteCounter {
+  readonly tables = new Map<string, TableWrites>();
+  private on = false;
+
+  /** Starts counting every write the platform's client makes from now on (install once, after the platform). */
+  install(): this {
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = String(context.commandName ?? '');
+        const input = args.input as Input;
+        const counting = this.on && isWrite(command.replace(/Command$/, ''));
+        if (counting) input.ReturnConsumedCapacity = 'INDEXES';
+        const result = await next(args);
+        if (counting) this.record(input, (result.output ?? {}) as Input);
+        return result;
+      },
+      { step: 'initialize', name: 'benchWriteCounter', priority: 'low' },
+    );
+    return this;
+  }
+
+  start(): void {
+    this.on = true;
+  }
+
+  stop(): void {
+    this.on = false;
+  }
+
+  private table(name: string): TableWrites {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = { items: 0, tableUnits: 0, indexUnits: {} };
+      this.tables.set(name, t);
+    }
+    return t;
+  }
+
+  private record(input: Input, output: Input): void {
+    for (const [name, n] of itemsOf(input, output)) this.table(name).items += n;
+    const consumed = output.ConsumedCapacity as Capacity | Capacity[] | undefined;
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+      if (!c.TableName) continue;
+      const t = this.table(c.TableName);
+      t.tableUnits += c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0;
+      for (const [index, u] of Object.entries(c.GlobalSecondaryIndexes ?? {})) {
+        t.indexUnits[index] = (t.indexUnits[index] ?? 0) + (u.CapacityUnits ?? 0);
+      }
+    }
+  }
+
+  /** The writes to the table whose name ends with `suffix` (the local runtime prefixes table names). */
+  of(suffix: string): TableWrites {
+    for (const [name, t] of this.tables) if (name.endsWith(suffix)) return t;
+    return { items: 0, tableUnits: 0, indexUnits: {} };
+  }
+}

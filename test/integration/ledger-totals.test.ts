@@ -1,0 +1,200 @@
+/**
+ * The ledger's maintained totals (count and VND per cycle × commune × category × state) against the faults
+ * that could count a payment twice or not at all: a redelivered record, a transition whose write landed but
+ * whose answer was lost (the worker retries it), many payments of one commune moving at once on the same totals
+ * item, an anomaly. After each, the totals equal a recount of the payments themselves. Also: the sharded
+ * byCycleState index still lists every payment of a state, old unsharded keys included.
+ */
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CYCLE_STATE_SHARDS,
+  getPayment,
+  maintainedTotals,
+  type PaymentInstruction,
+  paymentsInState,
+  recordPending,
+  type TotalsCell,
+  totalsKeyOf,
+  transition,
+} from '../../functions/payment-ledger/ledger-store.js';
+import type { PaymentState } from '../../functions/payment-ledger/payment-state.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
+import { resources } from '../../functions/shared/resources.js';
+import type { LocalPlatform } from '../../infra/local/runtime.js';
+import { startTestPlatform } from '../support/platform.js';
+
+let platform: LocalPlatform;
+/** Commands whose answer the next call loses after DynamoDB applied them (a Lambda dying mid-response). */
+let loseAnswerOf: string | undefined;
+let answersLost = 0;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  dynamo().middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (loseAnswerOf && String(context.commandName).startsWith(loseAnswerOf)) {
+        loseAnswerOf = undefined;
+        answersLost++;
+        throw new Error('injected: the write landed, its answer was lost');
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'loseAnswer', priority: 'high' },
+  );
+}, 90_000);
+
+afterEach(() => {
+  loseAnswerOf = undefined;
+});
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const instruction = (cycleId: string, n: number, over: Partial<PaymentInstruction> = {}): PaymentInstruction => ({
+  paymentId: `PT${cycleId.slice(-8)}${String(n).padStart(6, '0')}`,
+  cycleId,
+  programme: 'TCXH_HANG_THANG',
+  period: '2026-03',
+  personId: `p-${cycleId}-${n}`,
+  socialAccount: 'AS00000000000000',
+  amount: 500_000 + n,
+  channel: 'BANK',
+  bankBin: '970436',
+  creditorAccount: String(1_000_000_000 + n),
+  creditorName: 'NGUYEN VAN A',
+  communeCode: '26734',
+  categoryCode: 'NCT_80',
+  months: ['2026-03'],
+  ...over,
+});
+
+/** The totals by state, summed over communes and categories (what the close reads). */
+const byState = (cells: TotalsCell[]) => {
+  const out: Partial<Record<PaymentState, { count: number; amount: number }>> = {};
+  for (const c of cells) {
+    const t = out[c.state] ?? { count: 0, amount: 0 };
+    out[c.state] = { count: t.count + c.count, amount: t.amount + c.amount };
+  }
+  return out;
+};
+
+/** The same figures recounted from the payments' HEADs. */
+async function recount(ids: string[]) {
+  const out: Partial<Record<PaymentState, { count: number; amount: number }>> = {};
+  for (const id of ids) {
+    const head = await getPayment(id);
+    if (!head) continue;
+    const t = out[head.state] ?? { count: 0, amount: 0 };
+    out[head.state] = { count: t.count + 1, amount: t.amount + head.amount };
+  }
+  return out;
+}
+
+describe('maintained totals', () => {
+  it('a redelivered record counts once; a different instruction under the same id counts nothing', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const i = instruction(cycleId, 1);
+    expect(await recordPending(i, 0)).toBe('CREATED');
+    expect(await recordPending(i, 0)).toBe('EXISTS');
+    await expect(recordPending({ ...i, amount: i.amount + 1 }, 0)).rejects.toThrow(/different content/);
+    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual({ PENDING: { count: 1, amount: i.amount } });
+  });
+
+  it('a write that landed but whose answer was lost, then retried, moves the totals once', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const i = instruction(cycleId, 2);
+    loseAnswerOf = 'TransactWrite';
+    await expect(recordPending(i, 0)).rejects.toThrow(/injected/);
+    // The dispatch worker's retry (SQS redelivery) records it again: the HEAD exists, nothing is counted.
+    expect(await recordPending(i, 0)).toBe('EXISTS');
+    loseAnswerOf = 'TransactWrite';
+    await expect(transition(i.paymentId, 'SENT', 'bank-receipt')).rejects.toThrow(/injected/);
+    expect(await transition(i.paymentId, 'SENT', 'bank-receipt')).toEqual({ kind: 'already', state: 'SENT' });
+    expect(answersLost).toBe(2);
+    const totals = byState(await maintainedTotals(cycleId, ['26734']));
+    expect(totals).toEqual({ SENT: { count: 1, amount: i.amount } });
+    expect(totals).toEqual(await recount([i.paymentId]));
+  });
+
+  it('many payments of one commune and category, each moved by racing duplicates: totals equal the recount', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 40 }, (_, n) =>
+      instruction(cycleId, n, {
+        communeCode: n % 4 === 0 ? '26737' : '26734',
+        categoryCode: n % 5 ? 'NCT_80' : undefined,
+      }),
+    );
+    // Each record delivered twice at once, then each status twice at once (a duplicated callback).
+    await Promise.all(all.flatMap((i) => [recordPending(i, 0), recordPending(i, 0)]));
+    await Promise.all(all.flatMap((i) => [transition(i.paymentId, 'SENT', 'x'), transition(i.paymentId, 'SENT', 'x')]));
+    const final: PaymentState[] = ['SETTLED', 'REJECTED', 'ACCEPTED'];
+    await Promise.all(
+      all.flatMap((i, n) => {
+        const to = final[n % 3] as PaymentState;
+        return [transition(i.paymentId, to, 'y'), transition(i.paymentId, to, 'y')];
+      }),
+    );
+    const cells = await maintainedTotals(cycleId, ['26734', '26737']);
+    const ids = all.map((i) => i.paymentId);
+    expect(byState(cells)).toEqual(await recount(ids));
+    expect(byState(cells).SETTLED?.count).toBe(14);
+    // Payments without a category are counted under UNKNOWN, each commune on its own.
+    const unknown = cells.filter((c) => c.categoryCode === 'UNKNOWN').reduce((s, c) => s + c.count, 0);
+    expect(unknown).toBe(8);
+    expect(new Set(cells.map((c) => c.communeCode))).toEqual(new Set(['26734', '26737']));
+  });
+
+  it('an anomaly (a rejection after settlement) is recorded but moves no totals', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const i = instruction(cycleId, 3);
+    await recordPending(i, 0);
+    await transition(i.paymentId, 'SETTLED', 'cb');
+    expect((await transition(i.paymentId, 'REJECTED', 'cb')).kind).toBe('anomaly');
+    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual({ SETTLED: { count: 1, amount: i.amount } });
+  });
+
+  it('the totals item is keyed by cycle, commune and one of four shards, the category its sort key', () => {
+    const key = totalsKeyOf(instruction('dc-x', 1));
+    expect(key.paymentId).toMatch(/^TOTALS#dc-x#26734#[0-3]$/);
+    expect(key.sk).toBe('NCT_80');
+  });
+});
+
+describe('the sharded byCycleState index', () => {
+  it('lists every payment of a state across its shards, and those still under the old unsharded key', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 30 }, (_, n) => instruction(cycleId, n));
+    await Promise.all(all.map((i) => recordPending(i, 0)));
+    const heads = await Promise.all(all.map((i) => getPayment(i.paymentId)));
+    const shards = new Set(heads.map((h) => h?.cycleState));
+    expect(shards.size).toBeGreaterThan(10); // 30 payments over 64 shards
+    expect([...shards].every((s) => new RegExp(`^${cycleId}#PENDING#\\d+$`).test(String(s)))).toBe(true);
+    expect(Math.max(...[...shards].map((s) => Number(String(s).split('#').pop())))).toBeLessThan(CYCLE_STATE_SHARDS);
+    // A payment recorded before the sharding carries the plain key until it next moves.
+    const legacy = all[0] as PaymentInstruction;
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: resources.table('payments'),
+        Key: { paymentId: legacy.paymentId, sk: 'HEAD' },
+        UpdateExpression: 'SET cycleState = :k',
+        ExpressionAttributeValues: { ':k': `${cycleId}#PENDING` },
+      }),
+    );
+    const listed = async (state: PaymentState) => {
+      const ids: string[] = [];
+      for await (const p of paymentsInState(cycleId, state)) ids.push(p.paymentId);
+      return ids.sort();
+    };
+    await new Promise((r) => setTimeout(r, 300)); // the index follows the table
+    expect(await listed('PENDING')).toEqual(all.map((i) => i.paymentId).sort());
+    await transition(legacy.paymentId, 'SENT', 'x');
+    expect((await getPayment(legacy.paymentId))?.cycleState).toMatch(new RegExp(`^${cycleId}#SENT#\\d+$`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await listed('SENT')).toEqual([legacy.paymentId]);
+    expect((await listed('PENDING')).length).toBe(29);
+  });
+});
