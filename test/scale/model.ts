@@ -7,6 +7,7 @@
  * It is arithmetic on stated assumptions, meant to show which step breaks which AWS limit first and by how
  * much, and what a million payments cost; every assumption is named where it is used.
  */
+import { CYCLE_STATE_SHARDS, TOTALS_SHARDS } from '../../functions/payment-ledger/ledger-store.js';
 import disbursementAsl from '../../state-machines/disbursement.asl.json' with { type: 'json' };
 import onboardingAsl from '../../state-machines/onboarding.asl.json' with { type: 'json' };
 import costsData from './data/per-item-costs.json' with { type: 'json' };
@@ -57,7 +58,18 @@ export interface Scenario {
   openAtCutoff: number;
   /** Hours until the draft is approved (the AwaitApproval loop polls every 300 s for the first day). */
   approvalHours: number;
+  /** Payees of the province's largest commune (its totals items take its share of the ledger's writes). */
+  largestCommunePayees?: number;
 }
+
+/** "A commune has a few thousand payees at most": the largest one the model assumes unless told. */
+export const LARGEST_COMMUNE_PAYEES = 5_000;
+/** Categories a commune's payees fall in (totals items per commune and shard), an estimate. */
+const CATEGORIES_PER_COMMUNE = 10;
+/** One query of a totals item's partition (a few small items), ms: an assumption, not measured. */
+const TOTALS_QUERY_MS = 5;
+/** Totals partitions queried at once (ledger-store.ts maintainedTotals). */
+const TOTALS_QUERIES_IN_PARALLEL = 16;
 
 export type PerItemMs = Record<keyof typeof costsData.ms, number>;
 export type Prices = typeof pricesData.usd;
@@ -103,10 +115,13 @@ export const UNITS = {
   verifyRowReads: 2,
   /** compute-task.ts: byJurisdiction query item, enrolment BatchGet (consistent), one byPerson query per payee. */
   computePayeeReads: QUERY_ITEM_RRU + 1 + 0.5,
-  /** ledger-store.ts recordPending: 2-item transaction (4 WRU) + byCycleState, byPerson, byCreditor entries. */
-  recordPendingWrites: 7,
-  /** ledger-store.ts transition: 2-item transaction (4) + byCycleState moved (2) + byPerson, byCreditor (2). */
-  transitionWrites: 8,
+  /**
+   * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
+   * byCycleState, byPerson, byCreditor entries.
+   */
+  recordPendingWrites: 9,
+  /** ledger-store.ts transition: 3-item transaction (entry, HEAD, totals: 6) + byCycleState moved (2) + byPerson, byCreditor (2). */
+  transitionWrites: 10,
   /** transition's read of the HEAD (consistent get). */
   transitionReads: 1,
   /** reconcile-worker.ts: 2 reads and 2 writes per entry (issue 16). */
@@ -136,6 +151,23 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const dispatchConcurrency = Math.min(draftChunks, def.accountConcurrency);
   const statusConcurrency = Math.min(Math.ceil(reports / statusBatch), def.accountConcurrency);
   const busiestStatusItems = Math.min(statusBatch, reports) * def.draftChunk;
+  /**
+   * A payment's ledger write lands on one of the state's CYCLE_STATE_SHARDS index keys and on one of its
+   * commune's TOTALS_SHARDS totals items. Chunks are in payment-id (hash) order, so every commune is spread over
+   * every chunk: the largest commune takes its share of the writes. The hotter of the two keys is the hot key.
+   */
+  const commune = Math.min(P, s.largestCommunePayees ?? LARGEST_COMMUNE_PAYEES);
+  const ledgerHotKey = (writesPerSecond: number, state: string) => {
+    const index = writesPerSecond / CYCLE_STATE_SHARDS;
+    const totals = (writesPerSecond * commune) / P / TOTALS_SHARDS;
+    return index >= totals
+      ? { hotKey: `payments.byCycleState <cycle>#${state}#<shard>`, hotKeyWritesPerSecond: index }
+      : { hotKey: 'payments TOTALS#<cycle>#<commune>#<shard>', hotKeyWritesPerSecond: totals };
+  };
+  /** The close and every Collect read the maintained totals: a query per commune and shard. */
+  const totalsQueries = Math.ceil(P / commune) * TOTALS_SHARDS;
+  const totalsItems = totalsQueries * CATEGORIES_PER_COMMUNE;
+  const totalsSeconds = (Math.ceil(totalsQueries / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS) / 1000;
 
   return [
     // ------------------------------------------------------------------ onboarding (one list of P rows)
@@ -261,9 +293,8 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       payloadBytes: SMALL_PAYLOAD,
       readUnits: P * UNITS.transitionReads + draftChunks * 2,
       writeUnits: P * (UNITS.recordPendingWrites + UNITS.transitionWrites) + draftChunks * 2,
-      // Every payment of the cycle enters <cycle>#PENDING, then <cycle>#SENT: one index key each, for the cycle.
-      hotKey: 'payments.byCycleState <cycle>#PENDING',
-      hotKeyWritesPerSecond: dispatchConcurrency * perSecond(ms.dispatchPayment),
+      // Every payment of the cycle enters <cycle>#PENDING#<shard>, then <cycle>#SENT#<shard>.
+      ...ledgerHotKey(dispatchConcurrency * perSecond(ms.dispatchPayment), 'PENDING'),
       sqsRequests: draftChunks * 2, // receive, delete
       s3Requests: { put: draftChunks, get: draftChunks },
       totalSeconds: (P * ms.dispatchPayment) / 1000,
@@ -298,8 +329,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       payloadBytes: SMALL_PAYLOAD,
       readUnits: 2 * P * UNITS.transitionReads,
       writeUnits: 2 * P * UNITS.transitionWrites,
-      hotKey: 'payments.byCycleState <cycle>#ACCEPTED',
-      hotKeyWritesPerSecond: statusConcurrency * perSecond(ms.statusPayment / 2),
+      ...ledgerHotKey(statusConcurrency * perSecond(ms.statusPayment / 2), 'ACCEPTED'),
       sqsRequests: reports * 2,
       s3Requests: { put: 0, get: reports },
       totalSeconds: (P * ms.statusPayment) / 1000,
@@ -314,10 +344,10 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       transitions: collectLoops * 3,
       events: collectLoops * (PASS_EVENTS + TASK_EVENTS + PASS_EVENTS),
       payloadBytes: SMALL_PAYLOAD,
-      // openPayments counts the open payments at every Collect; at the cut-off each is read and moved.
-      readUnits: collectLoops * open * QUERY_ITEM_RRU + open * UNITS.transitionReads,
+      // openPayments reads the maintained totals at every Collect; at the cut-off each open payment is read and moved.
+      readUnits: collectLoops * totalsItems * QUERY_ITEM_RRU * 2 + open * UNITS.transitionReads,
       writeUnits: open * UNITS.transitionWrites,
-      hotKey: 'payments.byCycleState <cycle>#UNKNOWN',
+      hotKey: 'payments.byCycleState <cycle>#UNKNOWN#<shard>',
       hotKeyWritesPerSecond: open ? perSecond(ms.cutoffPayment) : 0,
       sqsRequests: 0,
       s3Requests: { put: 0, get: 0 },
@@ -328,18 +358,19 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       step: 'close',
       fn: 'closeCycle',
       invocations: 1,
-      busiestItems: P,
-      busiestSeconds: (P * ms.closePayment) / 1000,
+      // The maintained totals (a query per commune and shard, read consistently), never the payments.
+      busiestItems: totalsItems,
+      busiestSeconds: totalsSeconds,
       transitions: 1,
       events: TASK_EVENTS,
       payloadBytes: SMALL_PAYLOAD,
-      readUnits: P * QUERY_ITEM_RRU,
+      readUnits: totalsItems * QUERY_ITEM_RRU * 2,
       writeUnits: 2,
       hotKey: '-',
       hotKeyWritesPerSecond: 0,
       sqsRequests: 0,
       s3Requests: { put: 0, get: 0 },
-      totalSeconds: (P * ms.closePayment) / 1000,
+      totalSeconds: totalsSeconds,
     }),
     // ------------------------------------------------------------------ reconciliation (the month's statement)
     row({
