@@ -12,8 +12,8 @@
  *   BATCH#<msgId> / HEAD     → a chunk's pain.001 (its MsgId, stored bytes and payments), prepared once
  *   CHUNK#<cycleId>#<n> / DISPATCHED → the chunk's payments are recorded and handed to their rail
  *   CURSOR#camt054 / HEAD    → where the bank returns poll stopped
- *   TOTALS#<cycleId>#<commune>#<0..3> / <category> → count and VND per state of the cycle's payments of that
- *                              commune and category (one shard of four), moved in the same transaction as
+ *   TOTALS#<cycleId>#<commune>#<0..15> / <category> → count and VND per state of the cycle's payments of that
+ *                              commune and category (one shard of sixteen), moved in the same transaction as
  *                              the HEAD, so a retried or redelivered write can never count twice
  */
 import { createHash } from 'node:crypto';
@@ -112,9 +112,10 @@ export const cycleStateKey = (cycleId: string, state: PaymentState, paymentId: s
 /**
  * Shards of one commune's totals of a cycle. A commune holds a few thousand payees, and the dispatch and status
  * workers move about 40,000 payments a second at 600,000 payees, so a commune's share is a few hundred writes a
- * second; four shards keep each key well below 1,000 and make two transactions meeting on one item rare.
+ * second. Each is a transaction, and two transactions on one item at once cancel one of them
+ * (TransactionConflict, retried): sixteen shards keep an item to a few dozen a second, so that stays rare.
  */
-export const TOTALS_SHARDS = 4;
+export const TOTALS_SHARDS = 16;
 
 /** Payments recorded before categories were carried, and any without one: counted as unknown. */
 export const UNKNOWN_TOTALS_CATEGORY = 'UNKNOWN';

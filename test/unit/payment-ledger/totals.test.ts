@@ -88,10 +88,10 @@ describe('sharded keys', () => {
     expect(Math.max(...used.values())).toBeLessThan(125);
   });
 
-  it('totals: the cycle, the commune and one of 4 shards; the category is the sort key, UNKNOWN without one', () => {
+  it('totals: the cycle, the commune and one of 16 shards; the category is the sort key, UNKNOWN without one', () => {
     const base = { paymentId: 'P1', cycleId: 'dc-a', communeCode: '26734' };
     expect(totalsKeyOf({ ...base, categoryCode: 'NCT_80' })).toEqual({
-      paymentId: expect.stringMatching(/^TOTALS#dc-a#26734#[0-3]$/),
+      paymentId: expect.stringMatching(/^TOTALS#dc-a#26734#([0-9]|1[0-5])$/),
       sk: 'NCT_80',
     });
     expect(totalsKeyOf(base).sk).toBe('UNKNOWN');

@@ -67,9 +67,9 @@ describe('the scale model, by hand', () => {
       busiestItems: 10,
       busiestSeconds: 0.1,
       // 3 workers (≤ 3 concurrency) × 100 payments/s = 300/s: over 64 index shards 4.7 each; the one commune
-      // (25 payees, all of them) over its 4 totals shards 75 each, the hotter key.
+      // (25 payees, all of them) over its 16 totals shards 18.75 each, the hotter key.
       hotKey: 'payments TOTALS#<cycle>#<commune>#<shard>',
-      hotKeyWritesPerSecond: 75,
+      hotKeyWritesPerSecond: 18.75,
       writeUnits: 25 * (UNITS.recordPendingWrites + UNITS.transitionWrites) + 3 * 2,
       sqsRequests: 6,
       gbSeconds: 0.125, // 0.25 s × the default 512 MB
@@ -81,7 +81,7 @@ describe('the scale model, by hand', () => {
       invocations: 2, // 6 reports / 5
       busiestItems: 50,
       busiestSeconds: 0.25,
-      hotKeyWritesPerSecond: 100, // 2 invocations × 200 statuses/s, one commune over 4 totals shards
+      hotKeyWritesPerSecond: 25, // 2 invocations × 200 statuses/s, one commune over 16 totals shards
     });
   });
 
@@ -96,8 +96,8 @@ describe('the scale model, by hand', () => {
   it('close: reads the maintained totals, a query per commune and shard, never the payments', () => {
     expect(step(rows, 'close')).toMatchObject({
       invocations: 1,
-      busiestItems: 40, // 1 commune × 4 shards × 10 categories
-      busiestSeconds: 0.005, // 4 queries, 16 at a time, 5 ms each
+      busiestItems: 160, // 1 commune × 16 shards × 10 categories
+      busiestSeconds: 0.005, // 16 queries, 16 at a time, 5 ms each
     });
   });
 
