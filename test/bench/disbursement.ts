@@ -257,7 +257,10 @@ export async function run(args: string[]): Promise<void> {
       ratio: perSecond / raw.itemsPerSecond,
       balanced: closed.closing.balanced,
       ledgerItemsPerPayment: ledger.items / payments,
-      ledgerUnitsPerPayment: { table: ledger.tableUnits / payments, indexes: ledger.indexUnits },
+      ledgerUnitsPerPayment: {
+        table: ledger.tableUnits / payments,
+        indexes: Object.fromEntries(Object.entries(ledger.indexUnits).map(([k, u]) => [k, u / payments])),
+      },
       itemsPerPaymentAllTables: allItems / payments,
       writesByTable: Object.fromEntries(writes.tables),
     }),
