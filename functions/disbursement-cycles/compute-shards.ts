@@ -11,6 +11,12 @@
 import { type CycleTotals, combineTotals, type PartialTotals } from '../entitlements/cycle-totals.js';
 import { combineHeld, type HeldTotals } from './registry-check.js';
 
+/**
+ * Accounts a shard (ANSINH_COMPUTE_SHARD, default 5,000): about 8 s at the local per-payee cost, far from
+ * Lambda's 15 minutes; 120 shards for a province of 600,000. Read at each plan, so tests can change it.
+ */
+export const computeShardSize = () => Number(process.env.ANSINH_COMPUTE_SHARD ?? 5000);
+
 export interface ShardRange {
   shard: number;
   /** First account number of the range (inclusive); none for the first shard. */

@@ -13,13 +13,10 @@ import { z } from 'zod';
 import { accountNumbersOfProvince } from '../accounts/account-store.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
-import { ShardPlanner, type ShardRange } from './compute-shards.js';
+import { computeShardSize, ShardPlanner, type ShardRange } from './compute-shards.js';
 import { getCycle } from './cycle-store.js';
 import { computeIdOf } from './draft-objects.js';
 import { computeSupplementary } from './supplementary-compute.js';
-
-/** Accounts a shard: about 8 s at the local per-payee cost, far from 15 minutes; 120 shards at 600,000. */
-const shardSize = () => Number(process.env.ANSINH_COMPUTE_SHARD ?? 5000);
 
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
@@ -31,7 +28,7 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     await computeSupplementary(cycle);
     return { ...nothing, status: 'DRAFT' };
   }
-  const planner = new ShardPlanner(shardSize());
+  const planner = new ShardPlanner(computeShardSize());
   for await (const accountNumber of accountNumbersOfProvince(cycle.jurisdiction.slice(0, 2))) {
     planner.add(accountNumber);
   }
