@@ -298,7 +298,7 @@ export class World {
     c.status = 'DRAFT';
   }
 
-  /** compute-task.ts, per payee: what the ledger holds (paid-months.ts), the rules, the instruction. */
+  /** compute-shard-task.ts as one shard, per payee: what the ledger holds (paid-months.ts), the rules, the instruction. */
   private computeMonthly(c: Cycle): void {
     const people: PersonEntitlement[] = [];
     const instructions: PaymentInstruction[] = [];
