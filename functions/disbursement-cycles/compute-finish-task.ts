@@ -35,7 +35,7 @@ export const handler = invokedTask(Input, async ({ cycleId, computeId, shardCoun
   const missing = results.findIndex((r) => !r);
   if (missing >= 0) throw new ShardMissingError(`shard ${missing} of compute ${computeId} has no result`);
   const { totals, chunks } = combineShards(cycle.period, shardCount, results as ShardResult[]);
-  await recordDraft(cycle, totals, chunks, cycle.version);
+  await recordDraft(cycle, totals, chunks, { version: cycle.version, since: cycle.updatedAt });
   logger.info('Cycle computed', {
     cycleId,
     computeId,

@@ -31,17 +31,22 @@ export async function finishDraft(
 }
 
 /**
- * The cycle moved COMPUTING → DRAFT with its totals and chunk list (audited); `expectVersion`: only if the
- * cycle is still at the version its compute was planned at (a sharded compute, compute-finish-task.ts).
+ * The cycle moved COMPUTING → DRAFT with its totals and chunk list (audited). A sharded compute
+ * (compute-finish-task.ts) gives `planned`: the version its plan saw (the draft is recorded only if the cycle is
+ * still at it) and when the cycle entered it, which is the draft's `computedAt`: every shard read the stores
+ * after that, so a cycle that closed later makes this draft stale at approval (cycle-turns.ts), never the
+ * reverse. In one piece, `computedAt` is now, after the reads (as before the shards).
  */
 export async function recordDraft(
   cycle: CycleRecord,
   totals: CycleTotals & { held: HeldTotals },
   chunks: { index: number; key: string; count: number; amount: number }[],
-  expectVersion?: number,
+  planned?: { version: number; since: string },
 ) {
   const { contentHash } = totals;
-  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt: new Date().toISOString() };
+  const computedAt = planned?.since ?? new Date().toISOString();
+  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt };
+  const expectVersion = planned?.version;
   await changeCycle({
     cycleId: cycle.cycleId,
     actor: COMPUTE_ACTOR,
