@@ -46,12 +46,7 @@ import {
   reissueInstruction,
 } from '../../functions/disbursement-cycles/draft-instruction.js';
 import { paidMonthsOf } from '../../functions/disbursement-cycles/paid-months.js';
-import {
-  type CycleTotals,
-  cycleContentHash,
-  cycleTotals,
-  type PersonEntitlement,
-} from '../../functions/entitlements/cycle-totals.js';
+import { type CycleTotals, cycleTotals, type PersonEntitlement } from '../../functions/entitlements/cycle-totals.js';
 import { computeEntitlement, type EntitlementCategory } from '../../functions/entitlements/entitlement.js';
 import { addMonths } from '../../functions/entitlements/months.js';
 import type { StatementEntry } from '../../functions/iso20022/camt.js';
@@ -291,7 +286,7 @@ export class World {
     const totals = cycleTotals(c.period, people);
     const parts = draftChunks(instructions, this.config.chunkSize);
     c.draft = {
-      contentHash: cycleContentHash(c.period, people),
+      contentHash: totals.contentHash,
       totals,
       chunks: parts.map((p, index) => ({ index, ...p })),
       computedAt: this.at(),
