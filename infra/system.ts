@@ -359,17 +359,36 @@ export const system: SystemDef = validateSystem({
       uses: { tables: { cycles: 'readWrite' } },
     },
     computeCycle: {
-      description: 'Disbursement: entitlements of every enrolled account into the draft',
+      description: 'Disbursement: plans the compute (account-number ranges); computes a supplementary cycle',
       entry: 'functions/disbursement-cycles/compute-task.ts',
       timeoutSeconds: 900,
       memoryMb: 1769,
-      // accounts readWrite: a death the population registry reports is recorded on the account (audited).
-      // cases readWrite: a supplementary cycle takes the cases it re-issues; a monthly one reads their claims.
+      // The plan reads account numbers; a supplementary cycle, computed here whole, reads the accounts and the
+      // ledger, takes the cases it re-issues (cases readWrite) and writes its draft's chunk files.
       uses: {
-        tables: { cycles: 'readWrite', accounts: 'readWrite', payments: 'read', cases: 'readWrite' },
-        buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
+        tables: { cycles: 'readWrite', accounts: 'read', payments: 'read', cases: 'readWrite' },
+        buckets: { uploads: { write: ['cycles/'] } },
       },
       settings: ['populationRegistryUrl'],
+    },
+    computeShard: {
+      description: 'Disbursement: entitlements of one range of accounts into chunk files and partial totals',
+      entry: 'functions/disbursement-cycles/compute-shard-task.ts',
+      timeoutSeconds: 900,
+      memoryMb: 1769,
+      // accounts readWrite: a death the population registry reports is recorded on the account (audited).
+      // cases read: a monthly cycle reads the re-issue claims of unpaid months (paid-months.ts).
+      uses: {
+        tables: { cycles: 'read', accounts: 'readWrite', payments: 'read', cases: 'read' },
+        buckets: { uploads: { write: ['cycles/'] } },
+      },
+      settings: ['populationRegistryUrl'],
+    },
+    finishCompute: {
+      description: 'Disbursement: the shards of a compute combined into the draft (totals, hash, chunks)',
+      entry: 'functions/disbursement-cycles/compute-finish-task.ts',
+      timeoutSeconds: 300,
+      uses: { tables: { cycles: 'readWrite' }, buckets: { uploads: { read: ['cycles/'] } } },
     },
     checkApproval: {
       description: 'Disbursement: what the run does next, from the cycle status',
@@ -883,10 +902,12 @@ export const system: SystemDef = validateSystem({
     },
     disbursement: {
       flow: 'disbursement',
-      description: 'Disbursement cycle: compute → await approval → dispatch (SQS) → collect statuses → close',
+      description: 'Disbursement cycle: compute in shards → await approval → dispatch (SQS) → collect statuses → close',
       definitionFile: 'state-machines/disbursement.asl.json',
       functions: {
         ComputeCycleFunctionArn: 'computeCycle',
+        ComputeShardFunctionArn: 'computeShard',
+        FinishComputeFunctionArn: 'finishCompute',
         CheckApprovalFunctionArn: 'checkApproval',
         DispatchCycleFunctionArn: 'dispatchCycle',
         CollectStatusesFunctionArn: 'collectStatuses',

@@ -628,20 +628,52 @@ export async function setNotificationChoice(
   return version;
 }
 
-/** Every account of a province (the byJurisdiction index), page by page. */
-export async function* accountsOfProvince(province: string): AsyncGenerator<AccountRecord> {
+/**
+ * The accounts of a province whose account number is in [from, to) (either end open), in account-number
+ * order, page by page (the byJurisdiction index): a compute shard's range, or the whole province.
+ */
+export async function* accountsOfProvince(
+  province: string,
+  range: { from?: string; to?: string } = {},
+): AsyncGenerator<AccountRecord> {
+  for await (const item of provincePages(province, range)) yield item as AccountRecord;
+}
+
+/** Only the account numbers of a province, ascending: what a compute plan cuts into shards. */
+export async function* accountNumbersOfProvince(province: string): AsyncGenerator<string> {
+  for await (const item of provincePages(province, {}, 'accountNumber')) yield String(item.accountNumber);
+}
+
+async function* provincePages(province: string, range: { from?: string; to?: string }, projection?: string) {
+  // BETWEEN is inclusive: the range's exclusive end is dropped below.
+  const bound =
+    range.from !== undefined && range.to !== undefined
+      ? ' AND accountNumber BETWEEN :from AND :to'
+      : range.from !== undefined
+        ? ' AND accountNumber >= :from'
+        : range.to !== undefined
+          ? ' AND accountNumber < :to'
+          : '';
   let key: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
       new QueryCommand({
         TableName: table(),
         IndexName: 'byJurisdiction',
-        KeyConditionExpression: 'jurisdictionKey = :j',
-        ExpressionAttributeValues: { ':j': jurisdictionKeyOf(province) },
+        KeyConditionExpression: `jurisdictionKey = :j${bound}`,
+        ExpressionAttributeValues: {
+          ':j': jurisdictionKeyOf(province),
+          ...(range.from !== undefined ? { ':from': range.from } : {}),
+          ...(range.to !== undefined ? { ':to': range.to } : {}),
+        },
+        ...(projection ? { ProjectionExpression: projection } : {}),
         ExclusiveStartKey: key,
       }),
     );
-    for (const item of out.Items ?? []) yield item as AccountRecord;
+    for (const item of out.Items ?? []) {
+      if (range.to !== undefined && String(item.accountNumber) >= range.to) return;
+      yield item;
+    }
     key = out.LastEvaluatedKey;
   } while (key);
 }

@@ -199,6 +199,8 @@ interface Change {
   to: CycleStatus;
   /** The content hash the actor saw; the write fails if the draft changed since. */
   expectHash?: string;
+  /** The version the actor read (a compute planned at it); the write fails if the cycle changed since. */
+  expectVersion?: number;
   set?: Record<string, unknown>;
   remove?: string[];
   detail?: Record<string, unknown>;
@@ -217,6 +219,9 @@ export async function changeCycle(c: Change): Promise<CycleRecord> {
   }
   if (c.expectHash !== undefined && current.draft?.contentHash !== c.expectHash) {
     throw new CycleConflictError('CONTENT_CHANGED', 'the draft changed since it was read');
+  }
+  if (c.expectVersion !== undefined && current.version !== c.expectVersion) {
+    throw new CycleConflictError('CONCURRENT_CHANGE', 'the cycle was changed since it was read');
   }
   const at = new Date().toISOString();
   const set = { ...(c.set ?? {}), status: c.to, updatedAt: at, version: current.version + 1 };

@@ -58,3 +58,26 @@ export function heldTotals(held: readonly { reason: HeldReason; amount: number }
     byReason: [...rows.values()].sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)),
   };
 }
+
+/** The held totals of disjoint parts of a cycle (compute shards) added up: any order gives the same result. */
+export function combineHeld(parts: readonly HeldTotals[]): HeldTotals {
+  const rows = new Map<HeldReason, HeldRow>();
+  let people = 0;
+  let amount = 0;
+  for (const part of parts) {
+    people += part.people;
+    amount += part.amount;
+    for (const r of part.byReason) {
+      const row = rows.get(r.reason) ?? { reason: r.reason, people: 0, amount: 0 };
+      row.people += r.people;
+      row.amount += r.amount;
+      rows.set(r.reason, row);
+    }
+  }
+  if (!Number.isSafeInteger(amount)) throw new RangeError('held amount is not a safe integer');
+  return {
+    people,
+    amount,
+    byReason: [...rows.values()].sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0)),
+  };
+}

@@ -97,30 +97,88 @@ export function canonicalJson(value: unknown): string {
 const lineOrder = (a: EntitlementLine, b: EntitlementLine) =>
   a.month < b.month ? -1 : a.month > b.month ? 1 : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 
+/** SHAKE256 output per payee: 1,024 16-bit words (LtHash16, see `contentDigest`). */
+const LTHASH_BYTES = 2048;
+
 /**
- * The cycle's content hash: SHA-256 over the canonical JSON of `{ period, payees }`, payees being every
- * person with at least one line, sorted by personId, each with communeCode, channel and the lines sorted by
- * month and kind (every field of a line, including rule ids and version). Findings and people without lines
- * do not change what is paid, so they do not change the hash; input order never does.
+ * The order-independent digest of a set of payees, the part of the content hash a shard of a compute can
+ * produce alone: each payee's canonical JSON (personId, communeCode, channel, the lines sorted by month and
+ * kind with every field, rule ids and version included) is expanded by SHAKE256 to 1,024 16-bit words, and
+ * the payees' vectors are added word by word modulo 2^16 (LtHash16, Lewi et al., "Securing Update Propagation
+ * with Homomorphic Hashing", 2019: collision resistance rests on the SIS lattice problem, about 200 bits for
+ * these parameters; a plain sum or XOR of SHA-256 digests would not be collision resistant). Addition is
+ * commutative and associative, so the digest of a province is the same whatever the shards and their order.
+ * Each person is one account, in exactly one shard, so no payee is added twice.
+ */
+export interface ContentDigest {
+  /** People with at least one line. */
+  payees: number;
+  /** base64 of the 2,048-byte LtHash16 vector (little-endian words). */
+  lthash: string;
+}
+
+function payeeElement(p: PersonEntitlement): string {
+  return canonicalJson({
+    personId: p.personId,
+    communeCode: p.communeCode,
+    channel: p.channel,
+    lines: [...p.result.lines].sort(lineOrder),
+  });
+}
+
+const WORDS = LTHASH_BYTES / 2;
+
+/** Adds the little-endian words of `v` into `into` (a Uint16Array wraps modulo 2^16 by itself). */
+function addVector(into: Uint16Array, v: Uint8Array): void {
+  for (let i = 0; i < WORDS; i++)
+    into[i] = (into[i] as number) + (v[2 * i] as number) + ((v[2 * i + 1] as number) << 8);
+}
+
+/** The words as little-endian bytes, base64: the same text on any machine. */
+function vectorText(sum: Uint16Array): string {
+  const bytes = Buffer.alloc(LTHASH_BYTES);
+  for (let i = 0; i < WORDS; i++) bytes.writeUInt16LE(sum[i] as number, 2 * i);
+  return bytes.toString('base64');
+}
+
+/** The digest of these people's payable content (people without lines add nothing). */
+export function contentDigest(people: readonly PersonEntitlement[]): ContentDigest {
+  const sum = new Uint16Array(WORDS);
+  let payees = 0;
+  for (const p of people) {
+    if (p.result.lines.length === 0) continue;
+    payees += 1;
+    addVector(sum, createHash('shake256', { outputLength: LTHASH_BYTES }).update(payeeElement(p), 'utf8').digest());
+  }
+  return { payees, lthash: vectorText(sum) };
+}
+
+/** The digest of the union of disjoint sets of payees, from theirs (any order, any grouping). */
+export function combineDigests(digests: readonly ContentDigest[]): ContentDigest {
+  const sum = new Uint16Array(WORDS);
+  let payees = 0;
+  for (const d of digests) {
+    const v = Buffer.from(d.lthash, 'base64');
+    if (v.length !== LTHASH_BYTES) throw new RangeError(`a content digest holds ${LTHASH_BYTES} bytes`);
+    addVector(sum, v);
+    payees += d.payees;
+  }
+  return { payees, lthash: vectorText(sum) };
+}
+
+/** `sha256:<64 hex>` over the canonical JSON of `{ lthash, payees, period }`: what an approval names. */
+export function contentHashOf(period: string, digest: ContentDigest): string {
+  const hash = createHash('sha256').update(canonicalJson({ period, payees: digest.payees, lthash: digest.lthash }));
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * The cycle's content hash: the period and the digest of its payees (`contentDigest`). Findings and people
+ * without lines do not change what is paid, so they do not change the hash; input order and the way a
+ * compute splits the province into shards never do.
  */
 export function cycleContentHash(period: string, people: readonly PersonEntitlement[]): string {
-  const payees = people
-    .filter((p) => p.result.lines.length > 0)
-    .map((p) => ({
-      personId: p.personId,
-      communeCode: p.communeCode,
-      channel: p.channel,
-      lines: [...p.result.lines].sort(lineOrder),
-    }))
-    .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0));
-  // Streamed: the same bytes as canonicalJson({ payees, period }) without building one national-size string.
-  const hash = createHash('sha256');
-  hash.update('{"payees":[', 'utf8');
-  payees.forEach((p, i) => {
-    hash.update(i === 0 ? canonicalJson(p) : `,${canonicalJson(p)}`, 'utf8');
-  });
-  hash.update(`],"period":${JSON.stringify(period)}}`, 'utf8');
-  return `sha256:${hash.digest('hex')}`;
+  return contentHashOf(period, contentDigest(people));
 }
 
 /**
@@ -160,8 +218,18 @@ function rows(buckets: Map<string, Bucket>, what: string): TotalsRow[] {
     }));
 }
 
-/** Aggregates the person results of one cycle. Throws RangeError on inconsistent input. */
-export function cycleTotals(period: string, people: readonly PersonEntitlement[]): CycleTotals {
+/**
+ * The totals of a part of a cycle's people (a compute shard): every count is additive across disjoint parts,
+ * people included (a person is in one part only), so `combineTotals` sums them in any order.
+ */
+export interface PartialTotals extends Omit<CycleTotals, 'period' | 'rulesVersion' | 'contentHash'> {
+  /** The rule versions of the part's lines (one at most; a cycle never mixes them). */
+  rulesVersions: string[];
+  digest: ContentDigest;
+}
+
+/** Aggregates the person results of one part of a cycle. Throws RangeError on inconsistent input. */
+export function partialTotals(period: string, people: readonly PersonEntitlement[]): PartialTotals {
   const seen = new Set<string>();
   const versions = new Set<string>();
   const byCategory = new Map<string, Bucket>();
@@ -210,8 +278,7 @@ export function cycleTotals(period: string, people: readonly PersonEntitlement[]
   if (versions.size > 1) throw new RangeError(`a cycle mixes rule versions: ${[...versions].sort().join(', ')}`);
 
   return {
-    period,
-    rulesVersion: [...versions][0],
+    rulesVersions: [...versions],
     people: people.length,
     payees,
     lines,
@@ -223,6 +290,90 @@ export function cycleTotals(period: string, people: readonly PersonEntitlement[]
     byAgeChange: [...ageChanges.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, r]) => ({ key, from: r.from, ...(r.to ? { to: r.to } : {}), people: r.people.size })),
-    contentHash: cycleContentHash(period, people),
+    digest: contentDigest(people),
   };
+}
+
+const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function sumRows(parts: readonly TotalsRow[][], what: string): TotalsRow[] {
+  const sums = new Map<string, { people: number; lines: number; amount: bigint }>();
+  for (const part of parts) {
+    for (const r of part) {
+      const s = sums.get(r.key) ?? { people: 0, lines: 0, amount: 0n };
+      s.people += r.people;
+      s.lines += r.lines;
+      s.amount += BigInt(r.amount);
+      sums.set(r.key, s);
+    }
+  }
+  return [...sums.entries()]
+    .map(([key, s]) => ({
+      key,
+      people: s.people,
+      lines: s.lines,
+      amount: toSafeNumber(s.amount, `${what} ${key} amount`),
+    }))
+    .sort(byKey);
+}
+
+/**
+ * The cycle's totals from the totals of disjoint parts of its people: sums, rows merged by key and sorted,
+ * the content hash from the combined digest. Any order and any split of the same people give the same result.
+ */
+export function combineTotals(period: string, parts: readonly PartialTotals[]): CycleTotals {
+  const versions = new Set(parts.flatMap((p) => p.rulesVersions));
+  if (versions.size > 1) throw new RangeError(`a cycle mixes rule versions: ${[...versions].sort().join(', ')}`);
+  const ages = new Map<string, { key: string; from: string; to?: string; people: number }>();
+  for (const part of parts) {
+    for (const a of part.byAgeChange) {
+      const row = ages.get(a.key) ?? { ...a, people: 0 };
+      row.people += a.people;
+      ages.set(a.key, row);
+    }
+  }
+  const sum = (f: (p: PartialTotals) => number) => parts.reduce((s, p) => s + BigInt(f(p)), 0n);
+  return {
+    period,
+    rulesVersion: [...versions][0],
+    people: toSafeNumber(
+      sum((p) => p.people),
+      'people',
+    ),
+    payees: toSafeNumber(
+      sum((p) => p.payees),
+      'payees',
+    ),
+    lines: toSafeNumber(
+      sum((p) => p.lines),
+      'lines',
+    ),
+    amount: toSafeNumber(
+      sum((p) => p.amount),
+      'cycle amount',
+    ),
+    byCategory: sumRows(
+      parts.map((p) => p.byCategory),
+      'category',
+    ),
+    byCommune: sumRows(
+      parts.map((p) => p.byCommune),
+      'commune',
+    ),
+    byChannel: sumRows(
+      parts.map((p) => p.byChannel),
+      'channel',
+    ),
+    byKind: sumRows(
+      parts.map((p) => p.byKind),
+      'kind',
+    ),
+    byAgeChange: [...ages.values()].sort(byKey),
+    contentHash: contentHashOf(period, combineDigests(parts.map((p) => p.digest))),
+  };
+}
+
+/** Aggregates the person results of one cycle computed in one piece. Throws RangeError on inconsistent input. */
+export function cycleTotals(period: string, people: readonly PersonEntitlement[]): CycleTotals {
+  return combineTotals(period, [partialTotals(period, people)]);
 }

@@ -286,6 +286,22 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
     expect(e.body).toBeUndefined();
   },
   computeCycle: (e) => CycleTask.parse(e),
+  computeShard: (e) =>
+    z
+      .strictObject({
+        cycleId: CycleId,
+        computeId: z.string().regex(/^v\d+$/),
+        range: z.strictObject({
+          shard: z.number().int().min(0),
+          from: z.string().optional(),
+          to: z.string().optional(),
+        }),
+      })
+      .parse(e),
+  finishCompute: (e) =>
+    z
+      .strictObject({ cycleId: CycleId, computeId: z.string().regex(/^v\d+$/), shardCount: z.number().int().min(0) })
+      .parse(e),
   checkApproval: (e) => CycleTask.parse(e),
   dispatchCycle: (e) => CycleTask.parse(e),
   collectStatuses: (e) => CycleTask.parse(e),
@@ -909,9 +925,21 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(errorCode(res.json)).toBe('WRONG_STATUS');
     });
 
-    it('computeCycle turns a computing cycle without accounts into a draft with no payees, once', async () => {
+    it('computeCycle plans one shard for a province without accounts; the shard and the finish make an empty draft, once', async () => {
       const event = sample('computeCycle');
       await expect(invoke('computeCycle', event)).resolves.toEqual({
+        cycleId: event.cycleId,
+        computeId: 'v1',
+        shardCount: 1,
+        shards: [{ shard: 0 }],
+        status: 'COMPUTING',
+      });
+      await expect(invoke('computeShard', sample('computeShard'))).resolves.toEqual({
+        cycleId: event.cycleId,
+        shard: 0,
+        payees: 0,
+      });
+      await expect(invoke('finishCompute', sample('finishCompute'))).resolves.toEqual({
         cycleId: event.cycleId,
         status: 'DRAFT',
         contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
@@ -920,8 +948,17 @@ describe('the samples through the real handlers (local runtime)', () => {
       expect(cycle?.status).toBe('DRAFT');
       expect(cycle?.draft?.totals).toMatchObject({ payees: 0, amount: 0 });
       expect(cycle?.draft?.chunks).toEqual([]);
-      // A retried task finds the draft computed and leaves it alone.
-      await expect(invoke('computeCycle', event)).resolves.toEqual({ cycleId: event.cycleId, status: 'DRAFT' });
+      // Retried tasks find the draft computed and leave it alone.
+      await expect(invoke('computeShard', sample('computeShard'))).resolves.toEqual({
+        cycleId: event.cycleId,
+        shard: 0,
+        status: 'DRAFT',
+      });
+      await expect(invoke('finishCompute', sample('finishCompute'))).resolves.toEqual({
+        cycleId: event.cycleId,
+        status: 'DRAFT',
+      });
+      await expect(invoke('computeCycle', event)).resolves.toMatchObject({ cycleId: event.cycleId, status: 'DRAFT' });
     });
 
     it('checkApproval tells the run to wait while the draft awaits a decision', async () => {

@@ -25,6 +25,7 @@ import {
   bankDelta,
   bankStats,
   checkInvariants,
+  computeNow,
   createSubmitted,
   cycleIn,
   cyclePayments,
@@ -164,7 +165,7 @@ describe('cycle recovery sweep', () => {
   it('an APPROVED cycle that never had a run: the sweep starts it and each payment is paid exactly once', async () => {
     const cycleId = await writtenWithoutRun('2026-03');
     // The draft computed and approved while no run existed (a run only polls; approval wakes nothing).
-    await platform.invoker.invoke('computeCycle', { cycleId });
+    await computeNow(platform, cycleId);
     const draft = await cycleIn(h, cycleId, ['DRAFT']);
     const submitted = await api(platform, 'POST', `/v1/disbursement-cycles/${cycleId}/submit`, {
       token: h.preparer,

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { chunkRows } from '../../functions/beneficiary-lists/onboarding-config.js';
+import { computeShardSize } from '../../functions/disbursement-cycles/compute-shards.js';
 import { cutoffMinutes } from '../../functions/disbursement-cycles/cutoff.js';
 import { DRAFT_CHUNK } from '../../functions/disbursement-cycles/draft-objects.js';
 import { system } from '../../infra/system.js';
@@ -53,6 +54,7 @@ if (!(payees > 0) || !(national >= payees) || !(scenario.openAtCutoff >= 0 && sc
 const def = definitionInputs(system.functions, {
   listChunkRows: chunkRows(),
   draftChunk: DRAFT_CHUNK,
+  computeShard: computeShardSize(),
   cutoffMinutes: cutoffMinutes(),
 });
 const rows = modelSteps(def, scenario, perItemMs());

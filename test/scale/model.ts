@@ -41,6 +41,8 @@ export interface Definition {
   listChunkRows: number;
   /** Payments per draft chunk, one pain.001 each (draft-objects.ts DRAFT_CHUNK). */
   draftChunk: number;
+  /** Accounts per compute shard (compute-task.ts computeShardSize). */
+  computeShard: number;
   /** Minutes from approval to the settlement cut-off (cutoff.ts cutoffMinutes). */
   cutoffMinutes: number;
   /** The disbursement run's Wait between two Collect steps (disbursement.asl.json AwaitStatuses). */
@@ -103,6 +105,10 @@ const ITERATION_EVENTS = 2; // MapIterationStarted, MapIterationSucceeded
 const EXECUTION_EVENTS = 2;
 /** A chunk's entry in the onboarding Map's items ({ key, index, rows }): bytes, an estimate. */
 const CHUNK_ITEM_BYTES = 110;
+/** A compute shard's range in the Map's items ({ shard, from, to }, two account numbers): bytes, an estimate. */
+const SHARD_ITEM_BYTES = 60;
+/** Seconds the finish spends on one shard's result (one small S3 GET, 8 in flight): an assumption. */
+const SHARD_RESULT_SECONDS = 0.01;
 const SMALL_PAYLOAD = 300;
 /** Read units per item read by a Query (eventually consistent, items of about 1 KB: 8 per 4 KB unit… × 0.5). */
 const QUERY_ITEM_RRU = 0.125;
@@ -113,7 +119,10 @@ export const UNITS = {
   openAccountWrites: 11,
   /** verify-chunk-task.ts: the enrolment and the identity index read per row (consistent gets). */
   verifyRowReads: 2,
-  /** compute-task.ts: byJurisdiction query item, enrolment BatchGet (consistent), one byPerson query per payee. */
+  /**
+   * compute-shard-task.ts: byJurisdiction query item, enrolment BatchGet (consistent), one byPerson query per
+   * payee; the plan's page of account numbers costs a query item again (compute-task.ts).
+   */
   computePayeeReads: QUERY_ITEM_RRU + 1 + 0.5,
   /**
    * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
@@ -141,6 +150,8 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   };
   const listChunks = Math.ceil(P / def.listChunkRows);
   const draftChunks = Math.ceil(P / def.draftChunk);
+  const shards = Math.max(1, Math.ceil(P / def.computeShard));
+  const shardItems = Math.min(P, def.computeShard);
   /** pain.002 reports: per chunk a wave of ACSP, then the final statuses. */
   const reports = draftChunks * 2;
   const statusBatch = f('paymentStatusWorker')?.triggers?.find((t) => t.kind === 'queue')?.batchSize ?? 1;
@@ -229,21 +240,58 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
     // ------------------------------------------------------------------ disbursement (one cycle)
     row({
       flow: 'disbursement',
-      step: 'compute the draft',
+      step: 'plan the compute',
       fn: 'computeCycle',
       invocations: 1,
       busiestItems: P,
-      busiestSeconds: (P * ms.computePayee) / 1000,
+      busiestSeconds: (P * ms.planAccount) / 1000,
       transitions: 1,
       events: EXECUTION_EVENTS + TASK_EVENTS,
-      payloadBytes: SMALL_PAYLOAD,
-      readUnits: P * UNITS.computePayeeReads,
-      writeUnits: 2,
+      payloadBytes: SMALL_PAYLOAD + shards * SHARD_ITEM_BYTES,
+      readUnits: P * QUERY_ITEM_RRU,
+      writeUnits: 0,
       hotKey: '-',
       hotKeyWritesPerSecond: 0,
       sqsRequests: 0,
-      s3Requests: { put: draftChunks, get: 0 },
+      s3Requests: { put: 0, get: 0 },
+      totalSeconds: (P * ms.planAccount) / 1000,
+    }),
+    row({
+      flow: 'disbursement',
+      step: 'compute the draft',
+      fn: 'computeShard',
+      invocations: shards,
+      busiestItems: shardItems,
+      busiestSeconds: (shardItems * ms.computePayee) / 1000,
+      transitions: 1 + shards, // the Map, its iterations
+      events: MAP_EVENTS + shards * (ITERATION_EVENTS + TASK_EVENTS),
+      payloadBytes: SMALL_PAYLOAD + shards * SHARD_ITEM_BYTES,
+      readUnits: P * UNITS.computePayeeReads,
+      writeUnits: 0,
+      hotKey: '-',
+      hotKeyWritesPerSecond: 0,
+      sqsRequests: 0,
+      // Each shard's chunk files, then its result.
+      s3Requests: { put: shards * (Math.ceil(shardItems / def.draftChunk) + 1), get: 0 },
       totalSeconds: (P * ms.computePayee) / 1000,
+    }),
+    row({
+      flow: 'disbursement',
+      step: 'combine the shards',
+      fn: 'finishCompute',
+      invocations: 1,
+      busiestItems: shards,
+      busiestSeconds: shards * SHARD_RESULT_SECONDS,
+      transitions: 1,
+      events: TASK_EVENTS,
+      payloadBytes: SMALL_PAYLOAD,
+      readUnits: 1,
+      writeUnits: 4, // the cycle and its audit entry, one transaction
+      hotKey: '-',
+      hotKeyWritesPerSecond: 0,
+      sqsRequests: 0,
+      s3Requests: { put: 0, get: shards },
+      totalSeconds: shards * SHARD_RESULT_SECONDS,
     }),
     row({
       flow: 'disbursement',
@@ -481,7 +529,7 @@ interface Asl {
 /** The model's inputs from infra/system.ts, the state machines and the code's own chunk sizes. */
 export function definitionInputs(
   functions: Record<string, FunctionDef>,
-  code: { listChunkRows: number; draftChunk: number; cutoffMinutes: number },
+  code: { listChunkRows: number; draftChunk: number; computeShard: number; cutoffMinutes: number },
 ): Definition {
   const disbursement = disbursementAsl as Asl;
   const onboarding = onboardingAsl as Asl;

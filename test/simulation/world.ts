@@ -47,12 +47,7 @@ import {
   reissueInstruction,
 } from '../../functions/disbursement-cycles/draft-instruction.js';
 import { paidMonthsOf } from '../../functions/disbursement-cycles/paid-months.js';
-import {
-  type CycleTotals,
-  cycleContentHash,
-  cycleTotals,
-  type PersonEntitlement,
-} from '../../functions/entitlements/cycle-totals.js';
+import { type CycleTotals, cycleTotals, type PersonEntitlement } from '../../functions/entitlements/cycle-totals.js';
 import { computeEntitlement, type EntitlementCategory } from '../../functions/entitlements/entitlement.js';
 import { addMonths } from '../../functions/entitlements/months.js';
 import type { StatementEntry } from '../../functions/iso20022/camt.js';
@@ -311,7 +306,7 @@ export class World {
     const totals = cycleTotals(c.period, people);
     const parts = draftChunks(instructions, this.config.chunkSize);
     c.draft = {
-      contentHash: cycleContentHash(c.period, people),
+      contentHash: totals.contentHash,
       totals,
       chunks: parts.map((p, index) => ({ index, ...p })),
       computedAt: this.at(),
@@ -319,7 +314,7 @@ export class World {
     c.status = 'DRAFT';
   }
 
-  /** compute-task.ts, per payee: what the ledger holds (paid-months.ts), the rules, the instruction. */
+  /** compute-shard-task.ts as one shard, per payee: what the ledger holds (paid-months.ts), the rules, the instruction. */
   private computeMonthly(c: Cycle): void {
     const people: PersonEntitlement[] = [];
     const instructions: PaymentInstruction[] = [];

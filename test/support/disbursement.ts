@@ -413,3 +413,24 @@ export async function checkInvariants(
   }
   return { byState, payments: heads.length, pendingNeverSent, notSent, notDispatched, anomalies, histories };
 }
+
+interface PlannedCompute {
+  cycleId: string;
+  computeId: string;
+  shardCount: number;
+  shards: { shard: number; from?: string; to?: string }[];
+}
+
+/**
+ * The compute as the state machine runs it (Compute → ComputeShards → FinishCompute), the shards in `order`
+ * (default: as planned), for tests that compute a cycle without its run.
+ */
+export async function computeNow(p: LocalPlatform, cycleId: string, order?: (shards: number[]) => number[]) {
+  const plan = (await p.invoker.invoke('computeCycle', { cycleId })) as PlannedCompute;
+  const ranges = new Map(plan.shards.map((r) => [r.shard, r]));
+  for (const shard of order ? order([...ranges.keys()]) : [...ranges.keys()]) {
+    await p.invoker.invoke('computeShard', { cycleId, computeId: plan.computeId, range: ranges.get(shard) });
+  }
+  await p.invoker.invoke('finishCompute', { cycleId, computeId: plan.computeId, shardCount: plan.shardCount });
+  return plan;
+}
