@@ -31,6 +31,20 @@ export function reportedStatuses(
 
 /** The report's answer about one payment we asked the bank about, if it gives one (a rejected file included). */
 export function statusOf(report: Pain002Report, paymentId: string): ReportedStatus | undefined {
-  const asked = { msgId: report.originalMsgId, paymentIds: [paymentId] };
-  return reportedStatuses(report, asked).statuses.find((s) => s.paymentId === paymentId);
+  return statusesByPayment(report, { msgId: report.originalMsgId, paymentIds: [paymentId] }).get(paymentId);
+}
+
+/**
+ * The report's answer about each payment of a message we asked the bank about, read once (the cut-off asks per
+ * message): its first status of a payment counts, as the bank lists a payment once per report. A payment of
+ * ours it does not mention is absent; one of another message (`OrgnlMsgId` not ours) is never read as ours.
+ */
+export function statusesByPayment(report: Pain002Report, message: OurMessage): Map<string, ReportedStatus> {
+  const out = new Map<string, ReportedStatus>();
+  if (report.originalMsgId !== message.msgId) return out;
+  const ours = new Set(message.paymentIds);
+  for (const s of reportedStatuses(report, message).statuses) {
+    if (ours.has(s.paymentId) && !out.has(s.paymentId)) out.set(s.paymentId, s);
+  }
+  return out;
 }
