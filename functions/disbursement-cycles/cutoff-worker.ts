@@ -14,6 +14,7 @@ import { parsePain002 } from '../iso20022/pain002.js';
 import {
   currentPaymentHeads,
   getBatchRecord,
+  isCutoffChunkDone,
   markCutoffChunkDone,
   type PaymentHead,
   transition,
@@ -124,6 +125,8 @@ export async function resolveChunk(
 }
 
 export const handler = queueConsumer(CutoffQuery, async (query, record) => {
+  // Delivered again after it finished: nothing left to do, nothing to ask the bank.
+  if (await isCutoffChunkDone(query.cycleId, query.chunk)) return;
   const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
   const resolved = await resolveChunk(query, attempt);
   await markCutoffChunkDone(query.cycleId, query.chunk, resolved);

@@ -653,6 +653,17 @@ export async function markCutoffChunkDone(
   );
 }
 
+export async function isCutoffChunkDone(cycleId: string, chunk: number): Promise<boolean> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { paymentId: cutoffKey(cycleId), sk: `DONE#${String(chunk).padStart(6, '0')}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item !== undefined;
+}
+
 /** How many chunks of the cycle finished their cut-off work item (a count, no item leaves the table). */
 export async function cutoffChunksDone(cycleId: string): Promise<number> {
   let count = 0;
