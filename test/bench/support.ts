@@ -249,3 +249,8 @@ export function numberOption(args: string[], name: string, fallback: number): nu
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
   return value;
 }
+
+/** A run that broke an invariant (duplicates, lost payments, wrong answers): the bench exits non-zero. Never slowness. */
+export class BrokenInvariant extends Error {
+  override name = 'BrokenInvariant';
+}
