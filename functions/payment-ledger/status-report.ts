@@ -2,9 +2,9 @@
  * The one reading of a pain.002 for the ledger, pure: which payment the report moves to which state. Every
  * entry path goes through it: the bank's callback (status worker → ledger-store applyStatusReport), an
  * officer's status-report import (reconciliation's reconcile worker, applied on confirmation), and the bank's
- * answer to a status query at the settlement cut-off (disbursement-cycles collect task). A block or the whole
- * message rejected rejects each payment of ours it does not answer on its own; DU01 (our resubmission of a file
- * the bank already holds) rejects nothing (iso20022/pain002.ts statusUpdates).
+ * answer to a status query about a whole message at the settlement cut-off (disbursement-cycles cut-off
+ * worker). A block or the whole message rejected rejects each payment of ours it does not answer on its own;
+ * DU01 (our resubmission of a file the bank already holds) rejects nothing (iso20022/pain002.ts statusUpdates).
  */
 import {
   type OurMessage,
@@ -27,11 +27,6 @@ export function reportedStatuses(
 ): { statuses: ReportedStatus[]; unplaced: UnplacedRejection[] } {
   const { updates, unplaced } = statusUpdates(report, message);
   return { statuses: updates.map((u) => ({ ...u, wanted: stateForBankStatus(u.status) })), unplaced };
-}
-
-/** The report's answer about one payment we asked the bank about, if it gives one (a rejected file included). */
-export function statusOf(report: Pain002Report, paymentId: string): ReportedStatus | undefined {
-  return statusesByPayment(report, { msgId: report.originalMsgId, paymentIds: [paymentId] }).get(paymentId);
 }
 
 /**

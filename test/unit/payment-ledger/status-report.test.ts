@@ -1,8 +1,9 @@
 /**
  * A pain.002 is read for the ledger in exactly one place (payment-ledger/status-report.ts), whichever way it
  * came: the bank's callback (status worker → applyStatusReport), an officer's import (reconcile worker, applied
- * on confirmation), the bank's answer to a status query at the cut-off (collect task). Each path, fed a whole
- * file rejected (GrpSts RJCT, no transaction listed) and a DU01 answer to our resubmission, decides the same.
+ * on confirmation), the bank's answer to a status query about a whole message at the cut-off (cut-off worker).
+ * Each path, fed a whole file rejected (GrpSts RJCT, no transaction listed) and a DU01 answer to our
+ * resubmission, decides the same.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { parsePain002 } from '../../../functions/iso20022/pain002.js';
 import type { PaymentState } from '../../../functions/payment-ledger/payment-state.js';
-import { reportedStatuses, statusesByPayment, statusOf } from '../../../functions/payment-ledger/status-report.js';
+import { reportedStatuses, statusesByPayment } from '../../../functions/payment-ledger/status-report.js';
 import { decideReportedStatuses } from '../../../functions/reconciliation/status-findings.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,21 +72,6 @@ describe('the import path (reconcile worker, applied on confirmation)', () => {
   });
 });
 
-describe('the status-query path (collect task at the cut-off)', () => {
-  it('an answer rejecting the whole file rejects the payment asked about', async () => {
-    expect(statusOf(await wholeFileRejected(), 'P2')).toMatchObject({
-      paymentId: 'P2',
-      status: 'RJCT',
-      wanted: 'REJECTED',
-      reason: 'AM04',
-    });
-  });
-
-  it('a DU01 answer says nothing about the payment (the cut-off decides without it)', async () => {
-    expect(statusOf(await duplicateFile(), 'P2')).toBeUndefined();
-  });
-});
-
 describe('the message-query path (cut-off worker: one query per message, the answer read once)', () => {
   const tx = (e2e: string, status: string, reason = '') =>
     `<TxInfAndSts><OrgnlEndToEndId>${e2e}</OrgnlEndToEndId><TxSts>${status}</TxSts>${
@@ -122,13 +108,6 @@ describe('the message-query path (cut-off worker: one query per message, the ans
 
   it('an answer about another message is never read as ours', async () => {
     expect(statusesByPayment(await perTransaction('MOTHERMESSAGE0000000000000'), ours).size).toBe(0);
-  });
-
-  it('agrees with the one-payment reading for each payment', async () => {
-    for (const report of [await perTransaction(MSG), await wholeFileRejected(), await duplicateFile()]) {
-      const byPayment = statusesByPayment(report, ours);
-      for (const id of ours.paymentIds) expect(statusOf(report, id)?.status).toBe(byPayment.get(id)?.status);
-    }
   });
 });
 
