@@ -92,7 +92,7 @@ async function followUp(paymentId: string, state: PaymentState, answer: BankAnsw
   }
 }
 
-export async function resolveChunk(
+async function resolveChunk(
   query: z.infer<typeof CutoffQuery>,
   attempt = 1,
 ): Promise<Partial<Record<PaymentState, number>>> {
