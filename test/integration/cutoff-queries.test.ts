@@ -27,6 +27,7 @@ import {
   checkInvariants,
   createSubmitted,
   cycleIn,
+  cyclePayments,
   type Harness,
   harness,
   LedgerWatch,
@@ -61,6 +62,13 @@ afterAll(async () => {
   delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
   delete process.env.ANSINH_BANK_TIMEOUT_MS;
 });
+
+/** Every payment of the cycle recorded and SENT: all its chunks are at the bank, none answered back. */
+const allSent = (cycleId: string) =>
+  eventually(async () => {
+    const heads = await cyclePayments(cycleId);
+    return heads.length === PEOPLE && heads.every((p) => p.state === 'SENT') ? true : undefined;
+  });
 
 describe('the cut-off asks the bank once per message', () => {
   it('callbacks lost: a three-chunk cycle is resolved by three message queries, none per payment', async () => {
@@ -113,11 +121,8 @@ describe('the cut-off asks the bank once per message', () => {
     platform.bank.accounts.set(BANK_BIN, closedAccount, { status: 'CLOSED' });
     try {
       expect((await approve(h, cycleId, draft.contentHash)).status).toBe(200);
-      // Out at the bank and processed there; we only hold SENT (every callback lost).
-      await eventually(async () => {
-        const heads = await Promise.all(ids.map((id) => getPayment(id)));
-        return heads.every((p) => p?.state === 'SENT') ? true : undefined;
-      });
+      // Every chunk out at the bank and processed there; we only hold SENT (every callback lost).
+      await allSent(cycleId);
       await platform.bank.idle();
       const body = JSON.stringify({
         cycleId,
@@ -180,5 +185,56 @@ describe('the cut-off asks the bank once per message', () => {
     } finally {
       platform.bank.accounts.set(BANK_BIN, closedAccount, { status: 'OPEN' });
     }
+  }, 120_000);
+
+  it('a bank that does not answer: the delivery fails and comes back; on the third its payments become UNKNOWN', async () => {
+    process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '600';
+    platform.bank.setFaults({ dropCallbacks: 1000 });
+    const bankBefore = bankStats(platform);
+    const { cycleId, draft } = await createSubmitted(h, '2026-05');
+    const chunk = (await getCycle(cycleId))?.draft?.chunks[0];
+    const ids = (await readDraftChunk(chunk?.key as string)).map((i) => i.paymentId);
+    expect((await approve(h, cycleId, draft.contentHash)).status).toBe(200);
+    await allSent(cycleId);
+    await platform.bank.idle();
+    // Every answer of the bank now comes after the client's 1.5 s timeout.
+    platform.bank.setFaults({ delayMs: 3000 });
+    const body = JSON.stringify({
+      cycleId,
+      chunk: chunk?.index,
+      key: chunk?.key,
+      approvedAt: new Date(Date.now() - 24 * 3_600_000).toISOString(),
+    });
+    const delivery = (receiveCount: number) => {
+      const event = sqsEvent([body]);
+      for (const r of event.Records) r.attributes.ApproximateReceiveCount = String(receiveCount);
+      return platform.invoker.invoke('cutoffQueryWorker', event) as Promise<SQSBatchResponse>;
+    };
+    await expect(delivery(1)).rejects.toThrow();
+    await expect(delivery(2)).rejects.toThrow();
+    expect((await Promise.all(ids.map((id) => getPayment(id)))).map((p) => p?.state)).toEqual(['SENT', 'SENT', 'SENT']);
+    expect(await cutoffChunksDone(cycleId)).toBe(0);
+
+    expect((await delivery(3)).batchItemFailures).toEqual([]);
+    for (const id of ids) {
+      expect((await entries(id)).at(-1)).toMatchObject({
+        state: 'UNKNOWN',
+        source: 'cut-off',
+        detail: { cutoffMinutes: 600 },
+      });
+    }
+    expect(await cutoffChunksDone(cycleId)).toBe(1);
+    // Three questions, each counted by the bank when its delay ends (after the client gave up).
+    await eventually(async () => (bankDelta(bankBefore, bankStats(platform)).messageQueries >= 3 ? true : undefined));
+    expect(bankDelta(bankBefore, bankStats(platform)).messageQueries).toBe(3);
+
+    // The bank answers again; the real cut-off closes the cycle. The UNKNOWN payments stay so until a status comes.
+    platform.bank.setFaults({ reset: true, dropCallbacks: 1000 });
+    process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '0.01';
+    const closed = await cycleIn(h, cycleId, ['CLOSED'], 60_000);
+    const report = await checkInvariants(h, { cycleId, closed, bankBefore });
+    expect(report.byState.UNKNOWN?.count).toBe(ids.length);
+    expect(report.byState.SETTLED?.count).toBe(PEOPLE - ids.length);
+    expect(closed.closing.notFinal.count).toBe(ids.length);
   }, 120_000);
 });
