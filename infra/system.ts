@@ -169,6 +169,14 @@ export const system: SystemDef = validateSystem({
       maxReceiveCount: 5,
       retentionDays: 14,
     },
+    cutoffQueries: {
+      flow: 'disbursement',
+      description: 'At the settlement cut-off: one chunk each, whose message the bank is asked about (pain.002)',
+      visibilityTimeoutSeconds: 1800,
+      // More than the worker's CUTOFF_QUERY_ATTEMPTS: the last attempts settle on "no answer" (UNKNOWN).
+      maxReceiveCount: 5,
+      retentionDays: 14,
+    },
   },
   buckets: {
     uploads: {
@@ -435,19 +443,23 @@ export const system: SystemDef = validateSystem({
       settings: ['notificationsUrl'],
     },
     collectStatuses: {
-      description: 'Disbursement: open payments and the settlement cut-off (bank status query, never a resend)',
+      description: 'Disbursement: open payments; at the settlement cut-off, one bank status query per chunk queued',
       entry: 'functions/disbursement-cycles/collect-task.ts',
       timeoutSeconds: 900,
+      // payments: the counts per state, and the cut-off's markers (queued once, chunks done).
+      uses: { tables: { cycles: 'read', payments: 'readWrite' }, queues: { cutoffQueries: 'send' } },
+    },
+    cutoffQueryWorker: {
+      description:
+        'Settlement cut-off, one chunk: asks the bank for its message status (pain.002), resolves the open payments',
+      entry: 'functions/disbursement-cycles/cutoff-worker.ts',
+      timeoutSeconds: 300,
       // A re-issue settled by the cut-off query closes its case; a payment it ends unpaid opens one (and tells).
       uses: {
-        tables: {
-          cycles: 'read',
-          payments: 'readWrite',
-          accounts: 'read',
-          cases: 'readWrite',
-          notifications: 'readWrite',
-        },
+        tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' },
+        buckets: { uploads: { read: ['cycles/'] } },
       },
+      triggers: [{ kind: 'queue', queue: 'cutoffQueries', batchSize: 1 }],
       settings: ['bankUrl', 'notificationsUrl'],
     },
     closeCycle: {

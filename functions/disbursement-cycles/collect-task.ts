@@ -1,76 +1,61 @@
 /**
  * Disbursement loop while statuses come in: are payments still open, and is the settlement cut-off past?
- * At the cut-off every payment still PENDING, SENT or ACCEPTED is resolved (see cutoff.ts): bank payments are
- * queried by EndToEndId — queried, never sent again — and take the bank's final answer; a PENDING one the
- * bank does not know becomes NOT_SENT; the rest UNKNOWN.
+ * At the cut-off the step queues one work item per chunk of the draft, once (a marker beside the ledger says
+ * so), to the cut-off workers (cutoff-worker.ts): each asks the bank about its chunk's whole message and resolves
+ * the chunk's open payments (cutoff.ts). The step then polls until every work item has reported, and the run
+ * closes. Nothing is sent again.
  */
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
-import { parsePain002 } from '../iso20022/pain002.js';
-import { paymentsInState, transition } from '../payment-ledger/ledger-store.js';
-import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-state.js';
-import { statusOf } from '../payment-ledger/status-report.js';
-import { queryPaymentStatus } from '../payments/bank-client.js';
+import { cutoffChunksDone, cutoffQueued, markCutoffQueued } from '../payment-ledger/ledger-store.js';
+import { queues } from '../shared/aws-clients.js';
 import { logger } from '../shared/powertools.js';
+import { resources } from '../shared/resources.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
-import { atCutoff, type BankAnswer, cutoffAt, cutoffMinutes, OPEN_AT_CUTOFF, queriedAtCutoff } from './cutoff.js';
-import { getCycle } from './cycle-store.js';
+import { cutoffAt, cutoffQueriesDone } from './cutoff.js';
+import type { CutoffQuery } from './cutoff-worker.js';
+import { type CycleRecord, getCycle } from './cycle-store.js';
 import { openPayments } from './progress.js';
 
-async function askBank(paymentId: string): Promise<BankAnswer> {
-  let xml: string | undefined;
-  try {
-    xml = await queryPaymentStatus(paymentId);
-  } catch {
-    return { kind: 'no-answer' };
+/** One work item per chunk, dispatched or not: a chunk that crashed halfway may hold PENDING payments. */
+async function queueCutoffQueries(cycle: CycleRecord, approvedAt: string): Promise<number> {
+  const chunks = cycle.draft?.chunks ?? [];
+  for (let i = 0; i < chunks.length; i += 10) {
+    await queues().send(
+      new SendMessageBatchCommand({
+        QueueUrl: resources.queueUrl('cutoffQueries'),
+        Entries: chunks.slice(i, i + 10).map((c) => {
+          const body: z.infer<typeof CutoffQuery> = { cycleId: cycle.cycleId, chunk: c.index, key: c.key, approvedAt };
+          return { Id: String(c.index), MessageBody: JSON.stringify(body) };
+        }),
+      }),
+    );
   }
-  if (xml === undefined) return { kind: 'unknown-to-bank' };
-  // The answer to a query about one payment: a block or file rejected as a whole rejects it too.
-  const tx = statusOf(await parsePain002(xml), paymentId);
-  if (!tx) return { kind: 'no-answer' };
-  return {
-    kind: 'status',
-    state: tx.wanted,
-    status: tx.status,
-    ...(tx.reason ? { reason: tx.reason } : {}),
-  };
-}
-
-async function resolveAtCutoff(cycleId: string) {
-  const resolved: Partial<Record<PaymentState, number>> = {};
-  for (const state of OPEN_AT_CUTOFF) {
-    // Page by page: a transition moves the payment out of this index, the next page starts after its key.
-    for await (const p of paymentsInState(cycleId, state)) {
-      const answer = queriedAtCutoff(p.channel) ? await askBank(p.paymentId) : undefined;
-      const { to, source } = atCutoff(state, p.channel, answer);
-      const detail =
-        answer?.kind === 'status'
-          ? { status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) }
-          : answer?.kind === 'unknown-to-bank'
-            ? { bank: 'not known' }
-            : { cutoffMinutes: cutoffMinutes() };
-      const decision = await transition(p.paymentId, to, source, detail);
-      if (decision.kind === 'apply' && decision.to === 'SETTLED') await closeCaseOnSettlement(p.paymentId);
-      // Never sent, or rejected when asked: the person's case opens (and they are told) now, not next month.
-      if (decision.kind === 'apply' && UNPAID_STATES.has(decision.to)) {
-        await openCaseOnFailure(p.paymentId, decision.to, answer?.kind === 'status' ? answer.reason : undefined);
-      }
-      const now = decision.kind === 'apply' ? decision.to : decision.state;
-      resolved[now] = (resolved[now] ?? 0) + 1;
-    }
-  }
-  return resolved;
+  await markCutoffQueued(cycle.cycleId, chunks.length);
+  return chunks.length;
 }
 
 export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ cycleId }) => {
   const cycle = await getCycle(cycleId);
   if (!cycle?.approvedAt || !cycle.draft) throw new InvalidInputError(`cycle ${cycleId} is not approved`);
   const open = await openPayments(cycle);
-  const cutoffPassed = Date.now() >= cutoffAt(cycle.approvedAt);
-  if (open > 0 && cutoffPassed) {
-    const resolved = await resolveAtCutoff(cycleId);
-    logger.warn('Cut-off reached', { cycleId, open, resolved });
-    return { cycleId, done: true, open };
+  if (Date.now() < cutoffAt(cycle.approvedAt)) return { cycleId, done: open === 0, open };
+  const queued = await cutoffQueued(cycleId);
+  if (!queued) {
+    if (open === 0) return { cycleId, done: true, open };
+    const chunks = await queueCutoffQueries(cycle, cycle.approvedAt);
+    logger.warn('Cut-off reached: one bank status query per chunk queued', { cycleId, open, chunks });
+    return { cycleId, done: chunks === 0, open };
   }
-  return { cycleId, done: open === 0, open };
+  const finished = await cutoffChunksDone(cycleId);
+  const verdict = cutoffQueriesDone({ ...queued, finished, now: Date.now() });
+  if (verdict === 'given-up') {
+    logger.error('Cut-off work items unfinished a day after they were queued: closing with them open', {
+      cycleId,
+      chunks: queued.chunks,
+      finished,
+      open,
+    });
+  }
+  return { cycleId, done: verdict !== 'waiting', open };
 });

@@ -742,3 +742,103 @@ export async function applyStatusReport(
   });
   return { applied, unplaced };
 }
+
+// ------------------------------------------------------------------------------- the settlement cut-off
+
+/**
+ * Payments (HEAD) by id, read consistently: the cut-off decides from the state a payment is in now. Missing ones
+ * (never recorded: their chunk never reached the ledger) are left out.
+ */
+export async function currentPaymentHeads(paymentIds: string[]): Promise<PaymentHead[]> {
+  return (await batchGetItems(
+    table(),
+    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+  )) as unknown as PaymentHead[];
+}
+
+/**
+ * Items (paymentId / sk), beside the payments, never in the byCycleState index:
+ *   CUTOFF#<cycleId> / QUEUED      → the cut-off's work items (one per chunk) are on the queue: never again
+ *   CUTOFF#<cycleId> / DONE#<n>    → chunk n's payments are resolved, what they became counted by state
+ */
+const cutoffKey = (cycleId: string) => `CUTOFF#${cycleId}`;
+
+export interface CutoffQueued {
+  chunks: number;
+  queuedAt: string;
+}
+
+export async function cutoffQueued(cycleId: string): Promise<CutoffQueued | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: { paymentId: cutoffKey(cycleId), sk: 'QUEUED' }, ConsistentRead: true }),
+  );
+  return out.Item ? { chunks: out.Item.chunks as number, queuedAt: out.Item.queuedAt as string } : undefined;
+}
+
+/** Written after the work items are sent (a crash before it sends them again: the workers absorb a repeat). */
+export async function markCutoffQueued(cycleId: string, chunks: number): Promise<void> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: { paymentId: cutoffKey(cycleId), sk: 'QUEUED', cycleId, chunks, queuedAt: new Date().toISOString() },
+        ConditionExpression: 'attribute_not_exists(paymentId)',
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  }
+}
+
+/** A chunk's cut-off work item finished (a repeat overwrites it with what it found then). */
+export async function markCutoffChunkDone(
+  cycleId: string,
+  chunk: number,
+  resolved: Partial<Record<PaymentState, number>>,
+): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        paymentId: cutoffKey(cycleId),
+        sk: `DONE#${String(chunk).padStart(6, '0')}`,
+        cycleId,
+        chunk,
+        resolved,
+        at: new Date().toISOString(),
+      },
+    }),
+  );
+}
+
+export async function isCutoffChunkDone(cycleId: string, chunk: number): Promise<boolean> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { paymentId: cutoffKey(cycleId), sk: `DONE#${String(chunk).padStart(6, '0')}` },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item !== undefined;
+}
+
+/** How many chunks of the cycle finished their cut-off work item (a count, no item leaves the table). */
+export async function cutoffChunksDone(cycleId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'paymentId = :p AND begins_with(sk, :d)',
+        ExpressionAttributeValues: { ':p': cutoffKey(cycleId), ':d': 'DONE#' },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}

@@ -2,9 +2,9 @@
  * The one reading of a pain.002 for the ledger, pure: which payment the report moves to which state. Every
  * entry path goes through it: the bank's callback (status worker → ledger-store applyStatusReport), an
  * officer's status-report import (reconciliation's reconcile worker, applied on confirmation), and the bank's
- * answer to a status query at the settlement cut-off (disbursement-cycles collect task). A block or the whole
- * message rejected rejects each payment of ours it does not answer on its own; DU01 (our resubmission of a file
- * the bank already holds) rejects nothing (iso20022/pain002.ts statusUpdates).
+ * answer to a status query about a whole message at the settlement cut-off (disbursement-cycles cut-off
+ * worker). A block or the whole message rejected rejects each payment of ours it does not answer on its own;
+ * DU01 (our resubmission of a file the bank already holds) rejects nothing (iso20022/pain002.ts statusUpdates).
  */
 import {
   type OurMessage,
@@ -29,8 +29,17 @@ export function reportedStatuses(
   return { statuses: updates.map((u) => ({ ...u, wanted: stateForBankStatus(u.status) })), unplaced };
 }
 
-/** The report's answer about one payment we asked the bank about, if it gives one (a rejected file included). */
-export function statusOf(report: Pain002Report, paymentId: string): ReportedStatus | undefined {
-  const asked = { msgId: report.originalMsgId, paymentIds: [paymentId] };
-  return reportedStatuses(report, asked).statuses.find((s) => s.paymentId === paymentId);
+/**
+ * The report's answer about each payment of a message we asked the bank about, read once (the cut-off asks per
+ * message): its first status of a payment counts, as the bank lists a payment once per report. A payment of
+ * ours it does not mention is absent; one of another message (`OrgnlMsgId` not ours) is never read as ours.
+ */
+export function statusesByPayment(report: Pain002Report, message: OurMessage): Map<string, ReportedStatus> {
+  const out = new Map<string, ReportedStatus>();
+  if (report.originalMsgId !== message.msgId) return out;
+  const ours = new Set(message.paymentIds);
+  for (const s of reportedStatuses(report, message).statuses) {
+    if (ours.has(s.paymentId) && !out.has(s.paymentId)) out.set(s.paymentId, s);
+  }
+  return out;
 }

@@ -39,11 +39,21 @@ export async function submitPain001(xml: string): Promise<SubmitOutcome> {
   throw new Error(`bank refused the file: HTTP ${res.status}`);
 }
 
-/** The bank's latest status of one payment, as pain.002 XML, or undefined if the bank does not know it. */
-export async function queryPaymentStatus(endToEndId: string): Promise<string | undefined> {
-  const res = await fetch(`${bankUrl()}/iso20022/payments/${encodeURIComponent(endToEndId)}`, {
-    signal: AbortSignal.timeout(bankTimeoutMs()),
-  });
+/**
+ * The bank's status of a whole pain.001 message (or of one of its PmtInf blocks), as one pain.002 listing every
+ * transaction it holds: what the settlement cut-off asks, one request per message rather than per payment.
+ * Undefined when the bank never received the message (404); a timeout or 5xx is BankUnavailableError.
+ */
+export async function queryMessageStatus(msgId: string, pmtInfId?: string): Promise<string | undefined> {
+  const query = pmtInfId === undefined ? '' : `?pmtInfId=${encodeURIComponent(pmtInfId)}`;
+  let res: Response;
+  try {
+    res = await fetch(`${bankUrl()}/iso20022/messages/${encodeURIComponent(msgId)}${query}`, {
+      signal: AbortSignal.timeout(bankTimeoutMs()),
+    });
+  } catch (err) {
+    throw new BankUnavailableError(`bank did not answer: ${(err as Error).name}`);
+  }
   if (res.status === 404) return undefined;
   if (!res.ok) throw new BankUnavailableError(`bank answered ${res.status}`);
   return res.text();

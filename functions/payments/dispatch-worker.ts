@@ -21,13 +21,13 @@ import {
   recordPending,
   transition,
 } from '../payment-ledger/ledger-store.js';
-import { contentId } from '../shared/ids.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { readJsonLines, readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
 import { bankTimeoutMs, submitPain001 } from './bank-client.js';
 import payingAccounts from './data/paying-accounts.json' with { type: 'json' };
+import { chunkMsgId } from './payment-id.js';
 import { remittanceFor } from './remittance.js';
 import { mayStillSend } from './send-window.js';
 
@@ -58,7 +58,7 @@ async function preparedBatch(
   province: string,
   bank: PaymentInstruction[],
 ) {
-  const msgId = `M${contentId('m', [cycleId, chunk]).slice(2, 26).toUpperCase()}`;
+  const msgId = chunkMsgId(cycleId, chunk);
   const existing = await getBatchRecord(msgId);
   if (existing) return { batch: existing, xml: await textOf(existing.xmlKey) };
   const debtor = (payingAccounts.accounts as Record<string, { name: string; accountId: string; napasBin: string }>)[

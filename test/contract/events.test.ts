@@ -21,6 +21,7 @@ import { accountNumber, isValidAccountNumber } from '../../functions/accounts/ac
 import { getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import { PaymentMethodChange } from '../../functions/accounts/payment-method-handler.js';
 import { CASE_STATES } from '../../functions/cases/case-model.js';
+import { CutoffQuery } from '../../functions/disbursement-cycles/cutoff-worker.js';
 import {
   CycleConflictError,
   changeCycle,
@@ -31,6 +32,7 @@ import {
 import { checkIdFor } from '../../functions/identity-checks/verify-people.js';
 import { buildCamt053 } from '../../functions/iso20022/camt.js';
 import { buildPain002, parsePain002 } from '../../functions/iso20022/pain002.js';
+import { cutoffChunksDone } from '../../functions/payment-ledger/ledger-store.js';
 import { Message as DispatchMessage } from '../../functions/payments/dispatch-worker.js';
 import { paymentIdFor } from '../../functions/payments/payment-id.js';
 import { StatusMessage } from '../../functions/payments/status-worker.js';
@@ -402,6 +404,9 @@ const HANDLER_INPUT: Record<string, (event: any) => unknown> = {
   },
   paymentStatusWorker: (e: SQSEvent) => {
     for (const r of e.Records) StatusMessage.parse(JSON.parse(r.body));
+  },
+  cutoffQueryWorker: (e: SQSEvent) => {
+    for (const r of e.Records) CutoffQuery.parse(JSON.parse(r.body));
   },
   // The handler takes the raw bytes under the bank's signature; the body is the pain.002 the status worker parses.
   bankCallback: async (e) => {
@@ -1213,6 +1218,20 @@ describe('the samples through the real handlers (local runtime)', () => {
       );
       const result = await invoke<SQSBatchResponse>('paymentStatusWorker', event);
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.messageId }]);
+    });
+
+    it('cutoffQueryWorker: chunks whose payments never reached the ledger resolve nothing, ask nothing, report done', async () => {
+      const event = sample<SQSEvent>('cutoffQueryWorker');
+      const queries = event.Records.map((r) => CutoffQuery.parse(JSON.parse(r.body)));
+      for (const q of queries) {
+        const never = paymentIdFor('TCXH_HANG_THANG', '2025-12', `07999999999${q.chunk}`);
+        await writeObject(q.key, `${JSON.stringify({ paymentId: never })}\n`, 'application/x-ndjson');
+      }
+      const asked = platform.bank.stats.messageQueries;
+      const result = await invoke<SQSBatchResponse>('cutoffQueryWorker', event);
+      expect(result.batchItemFailures).toEqual([]);
+      expect(await cutoffChunksDone(queries[0]?.cycleId as string)).toBe(queries.length);
+      expect(platform.bank.stats.messageQueries).toBe(asked);
     });
 
     it('bankCallback accepts a report signed with the bank secret (202) and refuses any other (401)', async () => {

@@ -210,6 +210,31 @@ describe('pain.001 submission and processing', () => {
     expect((await fetch(`${bank.url}/iso20022/payments/E2E-NEVER-SENT`)).status).toBe(404);
   });
 
+  it('answers the status of a whole message (or one PmtInf) as one pain.002, and 404 for one it never received', async () => {
+    const before = bank.stats.messageQueries;
+    const res = await fetch(`${bank.url}/iso20022/messages/${encodeURIComponent(M1)}`);
+    expect(res.status).toBe(200);
+    const r = await parsePain002(await res.text());
+    expect(r.originalMsgId).toBe(M1);
+    expect(r.groupStatus).toBe('PART');
+    expect(Object.fromEntries(r.transactions.map((t) => [t.originalEndToEndId, t.status]))).toEqual({
+      'E2E-OPEN-1': 'ACSC',
+      'E2E-OPEN-2': 'ACSC',
+      'E2E-CLOSED': 'RJCT',
+      'E2E-DECEASED': 'RJCT',
+      'E2E-UNKNOWN': 'RJCT',
+    });
+    const block = r.transactions[0]?.originalPaymentInfoId as string;
+    expect(r.paymentInfoStatuses.map((p) => [p.originalPaymentInfoId, p.status])).toEqual([[block, 'PART']]);
+
+    const one = await fetch(`${bank.url}/iso20022/messages/${encodeURIComponent(M1)}?pmtInfId=${block}`);
+    expect((await parsePain002(await one.text())).transactions).toHaveLength(5);
+    expect((await fetch(`${bank.url}/iso20022/messages/${encodeURIComponent(M1)}?pmtInfId=NOPE`)).status).toBe(404);
+    expect((await fetch(`${bank.url}/iso20022/messages/ANSINH-NEVER-SENT`)).status).toBe(404);
+    expect((await fetch(`${bank.url}/iso20022/messages/${M1}`, { method: 'POST' })).status).toBe(405);
+    expect(bank.stats.messageQueries - before).toBe(4);
+  });
+
   it('refuses malformed or inconsistent files with 400 and a pain.002 RJCT reason', async () => {
     const good = pain001('ANSINH-BAD-1', [tx('E2E-B1', '970436', '1', 1000), tx('E2E-B2', '970436', '2', 2000)]);
     const cases: [string, string][] = [

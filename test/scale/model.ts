@@ -179,6 +179,9 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const totalsQueries = Math.ceil(P / commune) * TOTALS_SHARDS;
   const totalsItems = totalsQueries * CATEGORIES_PER_COMMUNE;
   const totalsSeconds = (Math.ceil(totalsQueries / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS) / 1000;
+  /** At the cut-off, the open payments of the busiest chunk (all of them may sit in one). */
+  const busiestCutoffItems = Math.min(def.draftChunk, open);
+  const cutoffConcurrency = Math.min(draftChunks, def.accountConcurrency);
 
   return [
     // ------------------------------------------------------------------ onboarding (one list of P rows)
@@ -386,20 +389,42 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       flow: 'disbursement',
       step: 'collect and cut-off',
       fn: 'collectStatuses',
-      invocations: collectLoops,
-      busiestItems: open,
-      busiestSeconds: (open * ms.cutoffPayment) / 1000,
-      transitions: collectLoops * 3,
-      events: collectLoops * (PASS_EVENTS + TASK_EVENTS + PASS_EVENTS),
+      // A loop per Wait until the cut-off, then one more while the cut-off workers run.
+      invocations: collectLoops + 1,
+      busiestItems: draftChunks,
+      busiestSeconds: 0.1 + draftChunks * 0.005,
+      transitions: (collectLoops + 1) * 3,
+      events: (collectLoops + 1) * (PASS_EVENTS + TASK_EVENTS + PASS_EVENTS),
       payloadBytes: SMALL_PAYLOAD,
-      // openPayments reads the maintained totals at every Collect; at the cut-off each open payment is read and moved.
-      readUnits: collectLoops * totalsItems * QUERY_ITEM_RRU * 2 + open * UNITS.transitionReads,
-      writeUnits: open * UNITS.transitionWrites,
-      hotKey: 'payments.byCycleState <cycle>#UNKNOWN#<shard>',
-      hotKeyWritesPerSecond: open ? perSecond(ms.cutoffPayment) : 0,
-      sqsRequests: 0,
+      // openPayments reads the maintained totals at every Collect; at the cut-off one marker, then a count of chunks.
+      readUnits: (collectLoops + 1) * totalsItems * QUERY_ITEM_RRU + draftChunks * QUERY_ITEM_RRU,
+      writeUnits: 1,
+      hotKey: '-',
+      hotKeyWritesPerSecond: 0,
+      // One work item per chunk, sent 10 a request, once.
+      sqsRequests: Math.ceil(draftChunks / 10),
       s3Requests: { put: 0, get: 0 },
-      totalSeconds: (open * ms.cutoffPayment) / 1000 + collectLoops * 0.1,
+      totalSeconds: 0.1 * (collectLoops + 1) + draftChunks * 0.005,
+    }),
+    row({
+      flow: 'disbursement',
+      step: 'cut-off, one chunk (SQS)',
+      fn: 'cutoffQueryWorker',
+      invocations: draftChunks,
+      busiestItems: busiestCutoffItems,
+      // One bank query for the chunk's message, then a ledger transition per open payment of it.
+      busiestSeconds: (ms.cutoffMessageQuery + busiestCutoffItems * ms.cutoffPayment) / 1000,
+      transitions: 0,
+      events: 0,
+      payloadBytes: SMALL_PAYLOAD,
+      // Every HEAD of the chunk (consistent BatchGet), the open ones read again and moved; the batch record and
+      // the DONE marker per chunk.
+      readUnits: P + open * UNITS.transitionReads + draftChunks * 2,
+      writeUnits: open * UNITS.transitionWrites + draftChunks,
+      ...ledgerHotKey(open ? cutoffConcurrency * perSecond(ms.cutoffPayment) : 0, 'SETTLED'),
+      sqsRequests: draftChunks * 2, // receive, delete
+      s3Requests: { put: 0, get: draftChunks },
+      totalSeconds: (draftChunks * ms.cutoffMessageQuery + open * ms.cutoffPayment) / 1000,
     }),
     row({
       flow: 'disbursement',

@@ -16,15 +16,18 @@ import {
   newCase,
 } from '../../functions/cases/case-model.js';
 import {
+  answerOf,
   atCutoff,
   type BankAnswer,
   type Closing,
   closingOf,
   cutoffAt,
   emptyStateTotals,
+  type MessageAnswer,
   mayStillSend,
   OPEN_AT_CUTOFF,
   type OpenState,
+  queriedAtCutoff,
   type StateTotals,
 } from '../../functions/disbursement-cycles/cutoff.js';
 import {
@@ -67,6 +70,7 @@ import {
   stateForBankStatus,
   UNPAID_STATES,
 } from '../../functions/payment-ledger/payment-state.js';
+import { statusesByPayment } from '../../functions/payment-ledger/status-report.js';
 import { type Booking, type LedgerPayment, matchEntry, type OurBatch } from '../../functions/reconciliation/match.js';
 import { hash32 } from './rng.js';
 
@@ -545,22 +549,38 @@ export class World {
     const open = [...this.heads.values()]
       .filter((h) => h.cycleId === c.cycleId && (OPEN_AT_CUTOFF as readonly string[]).includes(h.state))
       .sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+    // cutoff-worker.ts: the bank is asked once per chunk's message, its pain.002 read once for every payment.
+    const answers = new Map<string, MessageAnswer>();
     for (const h of open) {
       if (done === crashAfter) throw new Crash('cut-off died');
-      const held = this.bank.get(h.paymentId);
-      const answer: BankAnswer | undefined =
-        h.channel !== 'BANK'
-          ? undefined
-          : noAnswer
-            ? { kind: 'no-answer' }
-            : held
-              ? { kind: 'status', status: held.status, state: stateForBankStatus(held.status) }
-              : { kind: 'unknown-to-bank' };
+      let answer: BankAnswer | undefined;
+      if (queriedAtCutoff(h.channel)) {
+        const msgId = `M-${h.cycleId}-${h.chunk}`;
+        const message = answers.get(msgId) ?? (noAnswer ? { kind: 'no-answer' as const } : this.messageStatus(msgId));
+        answers.set(msgId, message);
+        answer = answerOf(message, h.paymentId);
+      }
       this.transition(h.paymentId, atCutoff(h.state as OpenState, h.channel, answer).to, 'cut-off');
       done++;
     }
     c.status = 'COLLECTING';
     this.log.push(`  ${c.cycleId} cut-off: ${open.length} open payments resolved`);
+  }
+
+  /** The bank's answer to a status query about a whole message (GET /iso20022/messages/{MsgId}): every payment. */
+  private messageStatus(msgId: string): MessageAnswer {
+    if (!this.bankMessages.has(msgId)) return { kind: 'unknown-to-bank' };
+    const report: Pain002Report = {
+      msgId: `Q-${msgId}`,
+      originalMsgId: msgId,
+      groupReasons: [],
+      paymentInfoStatuses: [],
+      transactions: [...this.bank]
+        .filter(([, p]) => p.msgId === msgId)
+        .map(([id, p]) => ({ originalEndToEndId: id, status: p.status, statusSource: 'transaction', reasons: [] })),
+    };
+    const ours = this.batches.get(msgId) ?? { msgId, paymentIds: [] };
+    return { kind: 'report', statuses: statusesByPayment(report, ours) };
   }
 
   /** close-task.ts: the closing from the ledger's maintained totals and the chunks that never reached it. */

@@ -30,7 +30,7 @@ async function main(): Promise<{ stop(): Promise<void> }> {
     ...(callbackUrl ? { callbackUrl } : {}),
   });
   console.log(
-    `Bank simulator on ${bank.url} (POST /iso20022/pain.001, GET /iso20022/payments/{e2e}, ` +
+    `Bank simulator on ${bank.url} (POST /iso20022/pain.001, GET /iso20022/payments/{e2e}, /iso20022/messages/{MsgId}, ` +
       `/iso20022/camt.053?date=, /iso20022/camt.054?since=; control under /control/*); ` +
       `callbacks ${callbackUrl ? `to ${callbackUrl}` : 'disabled'}`,
   );

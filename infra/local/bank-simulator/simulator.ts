@@ -13,6 +13,10 @@
  *                                    409 pain.002 GrpSts RJCT DU01 when the MsgId was already received, with
  *                                    `x-duplicate-identical: true|false` (SHA-256 of the body bytes compared).
  *   GET  /iso20022/payments/{e2e}    the latest status of a transaction as a pain.002 (404 if unknown).
+ *   GET  /iso20022/messages/{MsgId}[?pmtInfId=]  the status of a whole message (or of one of its PmtInf) as a
+ *                                    pain.002: GrpSts, PmtInfSts and every transaction it holds (TxInfAndSts),
+ *                                    returns after settlement as an extra reason, as the per-payment answer; 404
+ *                                    for a MsgId (or PmtInfId) it never received. The settlement cut-off's query.
  *   GET  /iso20022/camt.053?date=YYYY-MM-DD[&account=]  end-of-day statement (404 before the bank's first day,
  *                                    after today, or when no debtor account had activity yet).
  *   GET  /iso20022/camt.054?since=ISO[&account=]        notifications created at/after `since` (204 if none).
@@ -170,6 +174,10 @@ export interface BankSimulatorStats {
   rejected: number;
   /** Settled transactions returned afterwards. */
   returned: number;
+  /** Status queries answered for one payment (GET /iso20022/payments/{e2e}), 404s included. */
+  paymentQueries: number;
+  /** Status queries answered for a whole message (GET /iso20022/messages/{MsgId}), 404s included. */
+  messageQueries: number;
 }
 
 export interface BankSimulatorOptions {
@@ -323,6 +331,8 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
     settled: 0,
     rejected: 0,
     returned: 0,
+    paymentQueries: 0,
+    messageQueries: 0,
   };
   const faults = {
     delayMs: 0,
@@ -1041,6 +1051,7 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
       } catch {
         throw new HttpError(400, 'bad EndToEndId escape');
       }
+      stats.paymentQueries++;
       const p = payments.get(e2e);
       if (!p) throw new HttpError(404, 'unknown EndToEndId');
       const r = statusReport(p.msg, [p], true);
@@ -1048,6 +1059,23 @@ export async function startBankSimulator(o: BankSimulatorOptions): Promise<BankS
         'x-payment-status': p.status,
         ...(p.returned ? { 'x-payment-returned': 'true' } : {}),
       });
+    }
+    if (path.startsWith('/iso20022/messages/')) {
+      if (method !== 'GET') return methodNotAllowed('GET');
+      let msgId: string;
+      try {
+        msgId = decodeURIComponent(path.slice('/iso20022/messages/'.length));
+      } catch {
+        throw new HttpError(400, 'bad MsgId escape');
+      }
+      stats.messageQueries++;
+      const msg = messages.get(msgId);
+      if (!msg) throw new HttpError(404, 'unknown MsgId');
+      const pmtInfId = url.searchParams.get('pmtInfId');
+      const listed = pmtInfId === null ? msg.payments : msg.payments.filter((p) => p.paymentInfoId === pmtInfId);
+      if (pmtInfId !== null && listed.length === 0) throw new HttpError(404, 'unknown PmtInfId in this message');
+      const r = statusReport(msg, listed, true);
+      return sendXml(res, 200, r.xml, { 'x-message-status': uniform(msg.payments) });
     }
     if (path === '/iso20022/camt.053') {
       if (method !== 'GET') return methodNotAllowed('GET');

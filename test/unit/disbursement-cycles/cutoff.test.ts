@@ -1,15 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
+  answerOf,
   atCutoff,
   type BankAnswer,
+  CUTOFF_QUERIES_GIVE_UP_MS,
   closingOf,
   cutoffAt,
+  cutoffQueriesDone,
   emptyStateTotals,
+  type MessageAnswer,
   mayStillSend,
   OPEN_AT_CUTOFF,
 } from '../../../functions/disbursement-cycles/cutoff.js';
 import { decideTransition, PAYMENT_STATES } from '../../../functions/payment-ledger/payment-state.js';
+import type { ReportedStatus } from '../../../functions/payment-ledger/status-report.js';
 
 const status = (state: 'ACCEPTED' | 'SETTLED' | 'REJECTED' | undefined, code: string): BankAnswer => ({
   kind: 'status',
@@ -65,6 +70,47 @@ describe('settlement cut-off', () => {
           expect({ state, to, kind: decideTransition(state, to).kind }).toEqual({ state, to, kind: 'apply' });
           expect(OPEN_AT_CUTOFF as readonly string[]).not.toContain(to);
         }
+  });
+});
+
+describe('one bank query per message', () => {
+  const statuses = new Map<string, ReportedStatus>([
+    ['P1', { paymentId: 'P1', status: 'ACSC', source: 'transaction', wanted: 'SETTLED' }],
+    ['P2', { paymentId: 'P2', status: 'RJCT', source: 'group', reason: 'AM04', wanted: 'REJECTED' }],
+    ['P3', { paymentId: 'P3', status: 'ACSP', source: 'transaction', wanted: 'ACCEPTED' }],
+  ]);
+  const report: MessageAnswer = { kind: 'report', statuses };
+
+  it('each payment takes its own status out of the message’s answer', () => {
+    expect(answerOf(report, 'P1')).toEqual({ kind: 'status', state: 'SETTLED', status: 'ACSC' });
+    expect(answerOf(report, 'P2')).toEqual({ kind: 'status', state: 'REJECTED', status: 'RJCT', reason: 'AM04' });
+    expect(atCutoff('SENT', 'BANK', answerOf(report, 'P3'))).toEqual({ to: 'UNKNOWN', source: 'cut-off' });
+  });
+
+  it('a message the bank never received: its PENDING payments never left, its SENT ones are UNKNOWN', () => {
+    const answer = answerOf({ kind: 'unknown-to-bank' }, 'P1');
+    expect(atCutoff('PENDING', 'BANK', answer)).toEqual({ to: 'NOT_SENT', source: 'bank-query' });
+    expect(atCutoff('SENT', 'BANK', answer)).toEqual({ to: 'UNKNOWN', source: 'cut-off' });
+  });
+
+  it('a payment the bank’s report on a message it holds does not mention is UNKNOWN, even PENDING', () => {
+    expect(answerOf(report, 'P9')).toEqual({ kind: 'no-answer' });
+    for (const state of OPEN_AT_CUTOFF)
+      expect(atCutoff(state, 'BANK', answerOf(report, 'P9'))).toEqual({ to: 'UNKNOWN', source: 'cut-off' });
+    expect(answerOf({ kind: 'no-answer' }, 'P1')).toEqual({ kind: 'no-answer' });
+  });
+
+  it('the collect step waits for every chunk’s work item, a day at most', () => {
+    const queuedAt = '2026-03-04T00:00:00.000Z';
+    const t = Date.parse(queuedAt);
+    expect(cutoffQueriesDone({ chunks: 3, finished: 3, queuedAt, now: t })).toBe('done');
+    expect(cutoffQueriesDone({ chunks: 0, finished: 0, queuedAt, now: t })).toBe('done');
+    expect(cutoffQueriesDone({ chunks: 3, finished: 2, queuedAt, now: t + CUTOFF_QUERIES_GIVE_UP_MS - 1 })).toBe(
+      'waiting',
+    );
+    expect(cutoffQueriesDone({ chunks: 3, finished: 2, queuedAt, now: t + CUTOFF_QUERIES_GIVE_UP_MS })).toBe(
+      'given-up',
+    );
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * A pain.002 is read for the ledger in exactly one place (payment-ledger/status-report.ts), whichever way it
  * came: the bank's callback (status worker → applyStatusReport), an officer's import (reconcile worker, applied
- * on confirmation), the bank's answer to a status query at the cut-off (collect task). Each path, fed a whole
- * file rejected (GrpSts RJCT, no transaction listed) and a DU01 answer to our resubmission, decides the same.
+ * on confirmation), the bank's answer to a status query about a whole message at the cut-off (cut-off worker).
+ * Each path, fed a whole file rejected (GrpSts RJCT, no transaction listed) and a DU01 answer to our
+ * resubmission, decides the same.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { parsePain002 } from '../../../functions/iso20022/pain002.js';
 import type { PaymentState } from '../../../functions/payment-ledger/payment-state.js';
-import { reportedStatuses, statusOf } from '../../../functions/payment-ledger/status-report.js';
+import { reportedStatuses, statusesByPayment } from '../../../functions/payment-ledger/status-report.js';
 import { decideReportedStatuses } from '../../../functions/reconciliation/status-findings.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -71,18 +72,42 @@ describe('the import path (reconcile worker, applied on confirmation)', () => {
   });
 });
 
-describe('the status-query path (collect task at the cut-off)', () => {
-  it('an answer rejecting the whole file rejects the payment asked about', async () => {
-    expect(statusOf(await wholeFileRejected(), 'P2')).toMatchObject({
-      paymentId: 'P2',
-      status: 'RJCT',
-      wanted: 'REJECTED',
-      reason: 'AM04',
-    });
+describe('the message-query path (cut-off worker: one query per message, the answer read once)', () => {
+  const tx = (e2e: string, status: string, reason = '') =>
+    `<TxInfAndSts><OrgnlEndToEndId>${e2e}</OrgnlEndToEndId><TxSts>${status}</TxSts>${
+      reason ? `<StsRsnInf><Rsn><Cd>${reason}</Cd></Rsn></StsRsnInf>` : ''
+    }</TxInfAndSts>`;
+  const perTransaction = (msgId: string) =>
+    parsePain002(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">
+ <CstmrPmtStsRpt>
+  <GrpHdr><MsgId>SQ-1</MsgId><CreDtTm>2026-02-03T10:00:00</CreDtTm></GrpHdr>
+  <OrgnlGrpInfAndSts><OrgnlMsgId>${msgId}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+  <OrgnlPmtInfAndSts><OrgnlPmtInfId>${msgId}-20260203</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>
+   ${tx('P1', 'ACSC')}${tx('P3', 'RJCT', 'AC04')}${tx('PX', 'ACSC')}
+  </OrgnlPmtInfAndSts>
+ </CstmrPmtStsRpt>
+</Document>`);
+
+  it('each payment of ours the report lists, with the state it asks for; others (and ones it omits) absent', async () => {
+    const byPayment = statusesByPayment(await perTransaction(MSG), ours);
+    expect([...byPayment].map(([id, s]) => [id, s.status, s.wanted, s.reason])).toEqual([
+      ['P1', 'ACSC', 'SETTLED', undefined],
+      ['P3', 'RJCT', 'REJECTED', 'AC04'],
+    ]);
+    expect(byPayment.has('P2')).toBe(false);
+    expect(byPayment.has('PX')).toBe(false);
   });
 
-  it('a DU01 answer says nothing about the payment (the cut-off decides without it)', async () => {
-    expect(statusOf(await duplicateFile(), 'P2')).toBeUndefined();
+  it('a whole file rejected rejects every payment of ours; DU01 says nothing', async () => {
+    const rejected = statusesByPayment(await wholeFileRejected(), ours);
+    expect([...rejected.keys()]).toEqual(['P1', 'P2', 'P3']);
+    expect([...rejected.values()].every((s) => s.wanted === 'REJECTED' && s.reason === 'AM04')).toBe(true);
+    expect(statusesByPayment(await duplicateFile(), ours).size).toBe(0);
+  });
+
+  it('an answer about another message is never read as ours', async () => {
+    expect(statusesByPayment(await perTransaction('MOTHERMESSAGE0000000000000'), ours).size).toBe(0);
   });
 });
 
