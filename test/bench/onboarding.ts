@@ -13,6 +13,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ACCOUNTS_PER_TRANSACTION } from '../../functions/accounts/account-store.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { populationLines } from '../../infra/local/population-registry/population-index.js';
@@ -39,6 +40,10 @@ export const description =
   'Upload → COMPLETED for a generated list (default 100,000 rows, ~5% defects): rows/s, phases, memory, raw DynamoDB Local rate';
 
 const PHASES = ['parseList', 'verifyListChunk', 'openListAccounts', 'summariseList'] as const;
+
+/** openListAccounts' transactions: 4 items per account and the audit item; 4 in flight per chunk, 4 chunks at once. */
+const TX_ITEMS = ACCOUNTS_PER_TRANSACTION * 4 + 1;
+const TX_IN_FLIGHT = 16;
 
 /** Which rows carry a defect (5 in 100), and which. */
 const DEFECTS: Record<number, string> = {
@@ -275,14 +280,13 @@ export async function run(args: string[]): Promise<void> {
       concurrency: rawConcurrency,
       itemBytes: 400,
     });
-    log(`raw TransactWriteItems: ${Math.ceil(rawSeconds / 2)} s, 5 items each, ${rawConcurrency * 4} in flight…`);
+    log(`raw TransactWriteItems: ${Math.ceil(rawSeconds / 2)} s, ${TX_ITEMS} items each, ${TX_IN_FLIGHT} in flight…`);
     const rawTx = await rawTransactWriteRate(ddb, {
       table: `${uniquePrefix()}raw-transact-write`,
       seconds: Math.ceil(rawSeconds / 2),
-      // openListAccounts: 8 accounts in flight per chunk, 4 chunks at once (the Map's MaxConcurrency).
-      concurrency: rawConcurrency * 4,
+      concurrency: TX_IN_FLIGHT,
       itemBytes: 400,
-      itemsPerTransaction: 5,
+      itemsPerTransaction: TX_ITEMS,
     });
     ddb.destroy();
 
@@ -394,8 +398,8 @@ export async function run(args: string[]): Promise<void> {
         fmt((writes.byTable[platform.name('accounts')] ?? 0) / Math.max(1, opened), 2),
       ],
       [
-        'TransactWriteItems 5 × ~400 B',
-        `${fmt(rawTx.transactions)} in ${fmt(rawTx.seconds, 1)} s, ${rawConcurrency * 4} in flight: ${fmt(rawTx.transactionsPerSecond)} tx/s = ${fmt(rawTx.itemsPerSecond)} items/s`,
+        `TransactWriteItems ${TX_ITEMS} × ~400 B`,
+        `${fmt(rawTx.transactions)} in ${fmt(rawTx.seconds, 1)} s, ${TX_IN_FLIGHT} in flight: ${fmt(rawTx.transactionsPerSecond)} tx/s = ${fmt(rawTx.itemsPerSecond)} items/s`,
       ],
       ['accounts opened/s (openListAccounts phase)', fmt(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0))],
       ['onboarding item writes/s ÷ raw items/s', `${fmt(writeRatio, 3)} (every item written, as counted above)`],
@@ -422,7 +426,8 @@ export async function run(args: string[]): Promise<void> {
         rawItemsPerSecond: Math.round(raw.itemsPerSecond),
         rawConcurrency,
         rawTransactionsPerSecond: Math.round(rawTx.transactionsPerSecond),
-        rawTransactionConcurrency: rawConcurrency * 4,
+        rawTransactionConcurrency: TX_IN_FLIGHT,
+        rawTransactionItems: TX_ITEMS,
         accountsOpenedPerSecond: Math.round(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0)),
         rowsPerRawItemRatio: Math.round(ratio * 1000) / 1000,
         itemsWrittenPerRow: Math.round((itemWrites / totals.rows) * 100) / 100,
