@@ -41,9 +41,9 @@ export const description =
 
 const PHASES = ['parseList', 'verifyListChunk', 'openListAccounts', 'summariseList'] as const;
 
-/** openListAccounts' transactions: 4 items per account and the audit item; 4 in flight per chunk, 4 chunks at once. */
+/** openListAccounts' transactions: 4 items per account and the audit item; 2 in flight per chunk, 4 chunks at once. */
 const TX_ITEMS = ACCOUNTS_PER_TRANSACTION * 4 + 1;
-const TX_IN_FLIGHT = 16;
+const TX_IN_FLIGHT = 8;
 
 /** Which rows carry a defect (5 in 100), and which. */
 const DEFECTS: Record<number, string> = {
