@@ -42,6 +42,14 @@ const CONFLICTS: Record<string, { vi: string; en: string }> = {
     vi: 'Chưa có dự toán cho chương trình và năm này.',
     en: 'No budget is set for this programme and year.',
   },
+  OTHER_CYCLE_RUNNING: {
+    vi: 'Một kỳ chi trả hằng tháng khác của chương trình và địa bàn này đang chi; hãy chờ kỳ đó đóng, rồi tính lại bảng chi trả này.',
+    en: 'Another monthly cycle of this programme and jurisdiction is paying; wait until it closes, then recompute this draft.',
+  },
+  DRAFT_STALE: {
+    vi: 'Bảng chi trả được tính trước khi một kỳ chi trả khác đóng, nên có thể chi trùng tháng; hãy tính lại rồi trình duyệt.',
+    en: 'This draft was computed before another cycle closed and could pay a month twice; recompute it and submit again.',
+  },
   SAME_PERSON: {
     vi: 'Người duyệt phải khác người lập và người trình.',
     en: 'The approver must be someone other than the preparer and submitter.',

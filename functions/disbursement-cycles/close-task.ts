@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { logger, metrics } from '../shared/powertools.js';
 import { InvalidInputError, invokedTask } from '../shared/task.js';
 import { closingOf } from './cutoff.js';
-import { changeCycle, getCycle } from './cycle-store.js';
+import { changeCycle, getCycle, releaseTurn } from './cycle-store.js';
 import { notDispatched, stateTotals } from './progress.js';
 
 /** The metric the "payments not final at close" alarm watches (namespace ansinh, service closeCycle). */
@@ -27,6 +27,8 @@ export const handler = invokedTask(z.object({ cycleId: z.string() }), async ({ c
     to: 'CLOSED',
     set: { closing },
     detail: { balanced: closing.balanced, notFinal: closing.notFinal },
+    // The next monthly cycle may be approved now, if it was computed from this one's payments (cycle-turns.ts).
+    ...(cycle.kind === 'SUPPLEMENTARY' ? {} : { extra: [releaseTurn(cycle, new Date().toISOString())] }),
   });
   // Published once, by the close that wrote the closing (a repeated close returns above).
   metrics.addMetric(NOT_FINAL_METRIC, 'Count', closing.notFinal.count);

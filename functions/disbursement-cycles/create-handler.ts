@@ -7,8 +7,8 @@ import { CreateCycleRequest, CycleView } from '../../schemas/disbursement-cycles
 import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
 import { startCycleRun } from './cycle-run.js';
 import { createCycle, cycleIdFor } from './cycle-store.js';
+import { computingSupplementary, nextSupplementary, openMonthlyCycle } from './cycle-turns.js';
 import { toCycleView } from './cycle-view.js';
-import { computingSupplementary, nextSupplementary, openMonthlyCycle } from './supplementary-cycles.js';
 
 const OTHER_CYCLE_RUNNING = (cycleId: string) =>
   new HttpError(

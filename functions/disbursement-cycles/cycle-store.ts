@@ -82,6 +82,13 @@ export interface CycleRecord {
   failure?: { error: string; cause: string };
 }
 
+export interface MonthlyTurn {
+  /** The monthly cycle approved and not yet closed. */
+  holder?: string;
+  /** When the last holder closed or failed. */
+  releasedAt?: string;
+}
+
 export interface Actor {
   subject: string;
   role: RoleId;
@@ -195,8 +202,10 @@ interface Change {
   set?: Record<string, unknown>;
   remove?: string[];
   detail?: Record<string, unknown>;
-  /** Extra items written in the same transaction (the budget decrement). */
+  /** Extra items written in the same transaction (the budget decrement, the turn). */
   extra?: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+  /** The conflict code when extra[i]'s condition fails (default: the budget's). */
+  extraConflicts?: string[];
 }
 
 /** One guarded transition plus its audit entry, atomically. Returns the updated record. */
@@ -251,8 +260,10 @@ export async function changeCycle(c: Change): Promise<CycleRecord> {
   } catch (err) {
     if (!(err instanceof TransactionCanceledException)) throw err;
     const reasons = err.CancellationReasons ?? [];
-    if (reasons[2]?.Code === 'ConditionalCheckFailed') {
-      throw new CycleConflictError('BUDGET_EXCEEDED', 'the budget ceiling would be exceeded');
+    const failedExtra = reasons.slice(2).findIndex((r) => r?.Code === 'ConditionalCheckFailed');
+    if (failedExtra >= 0) {
+      const code = c.extraConflicts?.[failedExtra] ?? 'BUDGET_EXCEEDED';
+      throw new CycleConflictError(code, `${code}: a condition of the change failed`);
     }
     // Someone else changed the cycle between our read and our write (e.g. a second approver).
     throw new CycleConflictError('CONCURRENT_CHANGE', 'the cycle was changed by someone else');
@@ -320,6 +331,52 @@ export function budgetDebit(programme: string, jurisdiction: string, year: strin
       ExpressionAttributeValues: { ':amount': amount },
     },
   };
+}
+
+/**
+ * The monthly turn of a programme and jurisdiction (cycle-turns.ts): the one monthly cycle whose payments are
+ * going into the ledger (from approval to close), and when the last one finished.
+ */
+function turnKey(programme: string, jurisdiction: string) {
+  return { pk: `TURN#${programme}#${jurisdiction}`, sk: 'META' };
+}
+
+export async function getTurn(programme: string, jurisdiction: string): Promise<MonthlyTurn> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: turnKey(programme, jurisdiction), ConsistentRead: true }),
+  );
+  return (out.Item ?? {}) as MonthlyTurn;
+}
+
+/**
+ * The approval takes the turn, in its transaction: refused while another cycle holds it, or when a cycle
+ * finished after this draft was computed (the same condition cycle-turns.ts `approvalTurn` checks first).
+ */
+export function takeTurn(cycle: Pick<CycleRecord, 'programme' | 'jurisdiction' | 'cycleId'>, computedAt: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: turnKey(cycle.programme, cycle.jurisdiction),
+      UpdateExpression: 'SET holder = :c',
+      ConditionExpression:
+        '(attribute_not_exists(holder) OR holder = :c) AND (attribute_not_exists(releasedAt) OR releasedAt <= :computed)',
+      ExpressionAttributeValues: { ':c': cycle.cycleId, ':computed': computedAt },
+    },
+  } satisfies TransactPart;
+}
+
+/** The close (or the failure) gives the turn back, in its transaction; drafts computed before now are stale. */
+export function releaseTurn(cycle: Pick<CycleRecord, 'programme' | 'jurisdiction' | 'cycleId'>, at: string) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: turnKey(cycle.programme, cycle.jurisdiction),
+      UpdateExpression: 'SET releasedAt = :at REMOVE holder',
+      // A cycle approved before turns existed holds none: its close still marks older drafts stale.
+      ConditionExpression: 'attribute_not_exists(holder) OR holder = :c',
+      ExpressionAttributeValues: { ':c': cycle.cycleId, ':at': at },
+    },
+  } satisfies TransactPart;
 }
 
 /** One page of a jurisdiction's cycles, newest first (the byJurisdiction index), filtered by equality. */

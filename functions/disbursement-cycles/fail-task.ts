@@ -8,11 +8,12 @@ import { releaseClaimsOf } from '../cases/release-claims.js';
 import { maskText } from '../shared/pii.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
-import { CycleConflictError, changeCycle, getCycle } from './cycle-store.js';
+import { CycleConflictError, changeCycle, getCycle, releaseTurn } from './cycle-store.js';
 
 export const handler = invokedTask(
   z.object({ cycleId: z.string(), error: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
   async ({ cycleId, error }) => {
+    const before = await getCycle(cycleId);
     try {
       await changeCycle({
         cycleId,
@@ -21,6 +22,10 @@ export const handler = invokedTask(
         from: ['COMPUTING', 'DRAFT', 'SUBMITTED', 'APPROVED', 'DISPATCHING', 'COLLECTING'],
         to: 'FAILED',
         set: { failure: { error: error.Error, cause: maskText(error.Cause ?? '').slice(0, 500) } },
+        // An approved monthly cycle gives its turn back (what it recorded stays in the ledger, cycle-turns.ts).
+        ...(before?.approvedAt && before.kind !== 'SUPPLEMENTARY'
+          ? { extra: [releaseTurn(before, new Date().toISOString())] }
+          : {}),
       });
     } catch (err) {
       if (!(err instanceof CycleConflictError)) throw err;

@@ -35,6 +35,12 @@ if (!load) {
   process.exit(name ? 1 : 0);
 }
 const bench = await load();
-await bench.run(args);
+try {
+  await bench.run(args);
+} catch (err) {
+  // The figures printed so far stay; the exit code tells a script the run is not to be trusted.
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
+  process.exit(1);
+}
 // Emulators and pooled sockets may keep the loop alive; the figures are printed, so leave.
 process.exit(0);

@@ -1,17 +1,21 @@
 /**
- * `npm run bench -- status [--people 500] [--payments 6] [--clients 50] [--requests 5000]`: beneficiaries
+ * `npm run bench -- status [--people 500] [--payments 6] [--clients 50] [--requests 5000] [--rate 100]`: beneficiaries
  * checking their payments. Seeds N people with a few months of payments each straight through the stores
  * (accounts and ledger, states mixed: settled, rejected AC04, returned), mints one token per person, then
  * `--clients` concurrent clients fire GET /v1/me/payments through the local HTTP API (JWT verification, rate
  * limit counters, account and ledger reads, strict response schema) and it prints p50/p90/p99/max latency and
- * requests/s. The rate limits are raised for the run: every request still updates its two counters.
+ * requests/s. With `--rate R` the requests arrive R per second whatever the answers' speed (an open loop, as
+ * people's phones do; latency counts from the planned start, so a stalled server's queue shows in p99), at
+ * most `--clients` in flight; without it each client asks again as soon as it is answered (the most it serves).
+ * The rate limits are raised for the run: every request still updates its two counters. A wrong answer (not
+ * 200, or the wrong number of payments) makes the run exit non-zero; slowness never does.
  */
 
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import type { PaymentSeed } from '../support/payment-lookups.js';
 import { beneficiaryUser, seedPerson } from '../support/payment-lookups.js';
-import { fmt, jvmMemory, MemorySampler, mb, numberOption, printTable } from './support.js';
+import { BrokenInvariant, fmt, jvmMemory, MemorySampler, mb, numberOption, printTable } from './support.js';
 
 export const description =
   'GET /v1/me/payments by N seeded beneficiaries (default 500 × 6 payments), 50 concurrent clients: latency percentiles, requests/s';
@@ -56,6 +60,7 @@ export async function run(args: string[]): Promise<void> {
   const perPerson = numberOption(args, 'payments', 6);
   const clients = numberOption(args, 'clients', 50);
   const requests = numberOption(args, 'requests', 5000);
+  const rate = numberOption(args, 'rate', 0);
   process.env.ANSINH_RATE_LIMIT_PER_PERSON = String(1e9);
   process.env.ANSINH_RATE_LIMIT_PER_CLIENT = String(1e9);
 
@@ -81,8 +86,7 @@ export async function run(args: string[]): Promise<void> {
       ids.map((id, i) => platform.identityProvider.tokenFor(beneficiaryUser(`bench.${i}`, id))),
     );
 
-    const get = async (i: number) => {
-      const started = performance.now();
+    const get = async (i: number, started = performance.now()) => {
       const res = await fetch(`${platform.url}/v1/me/payments`, {
         headers: { authorization: `Bearer ${tokens[i % people]}` },
       });
@@ -96,21 +100,27 @@ export async function run(args: string[]): Promise<void> {
         throw new Error(`warm-up: status ${first.status}, ${first.payments} payments (expected ${perPerson})`);
     }
 
-    log(`${fmt(requests)} requests from ${clients} concurrent clients…`);
+    log(`${fmt(requests)} requests from ${clients} concurrent clients${rate ? `, arriving ${rate}/s` : ''}…`);
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     let wrongCount = 0;
     const memory = new MemorySampler();
     let sent = 0;
     t = performance.now();
+    const record = (r: Awaited<ReturnType<typeof get>>) => {
+      latencies.push(r.ms);
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      if (r.status !== 200 || r.payments !== perPerson) wrongCount++;
+    };
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (sent < requests) {
           const i = sent++;
-          const r = await get(i);
-          latencies.push(r.ms);
-          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-          if (r.status === 200 && r.payments !== perPerson) wrongCount++;
+          // Open loop: request i is due at t + i/rate; a client free early waits for it, one late starts at once.
+          const due = rate ? t + (i * 1000) / rate : performance.now();
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          record(await get(i, due));
         }
       }),
     );
@@ -123,8 +133,9 @@ export async function run(args: string[]): Promise<void> {
       ['beneficiaries × payments', `${fmt(people)} × ${perPerson}`],
       ['seeding (stores)', `${seedS.toFixed(1)} s`],
       ['requests / concurrent clients', `${fmt(requests)} / ${clients}`],
+      ['arrival', rate ? `${rate} requests/s planned (open loop)` : 'closed loop (as fast as answered)'],
       ['statuses', [...statuses].map(([s, n]) => `${s}: ${fmt(n)}`).join(', ')],
-      ['answers with the wrong number of payments', fmt(wrongCount)],
+      ['answers not 200 or with the wrong number of payments', fmt(wrongCount)],
       [
         'p50 / p90 / p99 / max',
         `${[50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ')} / ${ms(sorted.at(-1) ?? 0)}`,
@@ -144,6 +155,7 @@ export async function run(args: string[]): Promise<void> {
         paymentsPerPerson: perPerson,
         clients,
         requests,
+        rate: rate || null,
         seconds,
         requestsPerSecond: requests / seconds,
         p50Ms: percentile(sorted, 50),
@@ -154,6 +166,7 @@ export async function run(args: string[]): Promise<void> {
         wrongCount,
       }),
     );
+    if (wrongCount > 0) throw new BrokenInvariant(`${wrongCount} wrong answers`);
   } finally {
     await platform.stop();
   }

@@ -316,3 +316,8 @@ export function countItemWrites(client: { middlewareStack: unknown }): { counts:
   );
   return { counts, stop: () => void stack.remove(name) };
 }
+
+/** A run that broke an invariant (duplicates, lost payments, wrong answers): the bench exits non-zero. Never slowness. */
+export class BrokenInvariant extends Error {
+  override name = 'BrokenInvariant';
+}

@@ -26,7 +26,19 @@ import {
   OPEN_AT_CUTOFF,
   type OpenState,
 } from '../../functions/disbursement-cycles/cutoff.js';
-import { cycleIdFor, type CycleStatus as Status } from '../../functions/disbursement-cycles/cycle-store.js';
+import {
+  cycleIdFor,
+  type MonthlyTurn,
+  type CycleStatus as Status,
+} from '../../functions/disbursement-cycles/cycle-store.js';
+import {
+  approvalTurn,
+  FINISHED,
+  MONTHLY_NOT_IN_LEDGER,
+  monthlyPeriodsAround,
+  supplementaryCycleIdFor,
+  supplementaryPeriodsBefore,
+} from '../../functions/disbursement-cycles/cycle-turns.js';
 import {
   draftChunks,
   monthlyInstruction,
@@ -34,13 +46,6 @@ import {
   reissueInstruction,
 } from '../../functions/disbursement-cycles/draft-instruction.js';
 import { paidMonthsOf } from '../../functions/disbursement-cycles/paid-months.js';
-import {
-  FINISHED,
-  MONTHLY_NOT_IN_LEDGER,
-  monthlyPeriodsAround,
-  supplementaryCycleIdFor,
-  supplementaryPeriodsBefore,
-} from '../../functions/disbursement-cycles/supplementary-cycles.js';
 import {
   type CycleTotals,
   cycleContentHash,
@@ -129,6 +134,7 @@ interface Cycle {
     contentHash: string;
     totals: CycleTotals;
     chunks: { index: number; part: PaymentInstruction[]; count: number; amount: number }[];
+    computedAt: string;
   };
   approvedAt?: number;
   closing?: Closing;
@@ -155,12 +161,6 @@ interface BankPayment {
 export interface WorldOptions {
   /** The lifecycle the ledger applies; the real one unless the self-test injects a broken one. */
   decide?: typeof decideTransition;
-  /**
-   * Whether a monthly cycle is asked for while another period's monthly cycle is not all in the ledger. The
-   * platform does not refuse it (a known gap, docs/simulation.md: both may pay the same month); officers run
-   * months in turn, which the sequences do unless this is set.
-   */
-  monthlyOutOfTurn?: boolean;
 }
 
 const SYSTEM: CaseActor = { subject: 'system:simulation', role: 'system' };
@@ -187,14 +187,14 @@ export class World {
   readonly log: string[] = [];
   private imports = 0;
   private readonly decide: typeof decideTransition;
-  private readonly monthlyOutOfTurn: boolean;
+  /** cycle-store.ts: the programme's monthly turn (one province, one programme here). */
+  private turn: MonthlyTurn = {};
 
   constructor(
     readonly config: SimConfig,
     opts: WorldOptions = {},
   ) {
     this.decide = opts.decide ?? decideTransition;
-    this.monthlyOutOfTurn = opts.monthlyOutOfTurn ?? false;
   }
 
   private at(): string {
@@ -294,6 +294,7 @@ export class World {
       contentHash: cycleContentHash(c.period, people),
       totals,
       chunks: parts.map((p, index) => ({ index, ...p })),
+      computedAt: this.at(),
     };
     c.status = 'DRAFT';
   }
@@ -375,7 +376,7 @@ export class World {
     return this.cycles.find((c) => c.cycleId === cycleId);
   }
 
-  /** supplementary-cycles.ts nextSupplementary: the period's open supplementary cycle, else the next id. */
+  /** cycle-turns.ts nextSupplementary: the period's open supplementary cycle, else the next id. */
   private nextSupplementary(period: string): { cycleId: string; existing?: Cycle } {
     for (let n = 1; ; n++) {
       const cycleId = supplementaryCycleIdFor(PROGRAMME, period, PROVINCE, n);
@@ -385,7 +386,7 @@ export class World {
     }
   }
 
-  /** supplementary-cycles.ts runningMonthly: one of these periods' monthly cycles is not all in the ledger. */
+  /** cycle-turns.ts runningMonthly: one of these periods' monthly cycles is not all in the ledger. */
   private monthlyRunning(periods: string[]): boolean {
     return periods.some((p) => {
       const c = this.cycle(cycleIdFor(PROGRAMME, p, PROVINCE));
@@ -404,8 +405,6 @@ export class World {
       (p) => this.nextSupplementary(p).existing?.status === 'COMPUTING',
     );
     if (computing) return undefined;
-    // Not the platform's rule (see WorldOptions.monthlyOutOfTurn): the officer's, in every sequence by default.
-    if (!this.monthlyOutOfTurn && this.monthlyRunning(monthlyPeriodsAround(period))) return undefined;
     return cycleIdFor(PROGRAMME, period, PROVINCE);
   }
 
@@ -569,6 +568,7 @@ export class World {
     }
     c.closing = closingOf({ count: c.draft.totals.payees, amount: c.draft.totals.amount }, totals, notDispatched);
     c.status = 'CLOSED';
+    if (c.kind === 'MONTHLY') this.turn = { releasedAt: this.at() }; // close-task.ts releaseTurn
     const { approved, balanced } = c.closing;
     this.log.push(
       `  ${c.cycleId} closed: ${approved.count} approved, ${approved.amount} VND, balanced ${balanced.count && balanced.amount}`,
@@ -667,6 +667,8 @@ export class World {
           c = { cycleId, programme: PROGRAMME, kind, period: step.period, status: 'COMPUTING' };
           this.cycles.push(c);
         }
+        // recompute-handler.ts: the officer's answer to DRAFT_STALE (or any change) is to compute it again.
+        if (kind === 'MONTHLY' && c.status === 'DRAFT') c.status = 'COMPUTING';
         if (c.status !== 'COMPUTING') return;
         if (kind === 'MONTHLY') this.computeMonthly(c);
         else this.computeSupplementary(c, step.k === 'supplementary' ? step.crashAfter : -1);
@@ -676,6 +678,13 @@ export class World {
         const c = this.cycleAt(step.cycle);
         if (!c?.draft) return;
         if (c.status === 'DRAFT') {
+          // approve-handler.ts: a monthly cycle takes the programme's turn (cycle-turns.ts approvalTurn).
+          const refusal = c.kind === 'MONTHLY' ? approvalTurn(c.cycleId, c.draft.computedAt, this.turn) : undefined;
+          if (refusal) {
+            this.log.push(`  ${c.cycleId} approval refused: ${refusal.code}`);
+            return;
+          }
+          if (c.kind === 'MONTHLY') this.turn = { ...this.turn, holder: c.cycleId };
           c.status = 'DISPATCHING';
           c.approvedAt = this.now;
           this.log.push(`  ${c.cycleId} approved: ${c.draft.chunks.length} chunks enqueued`);

@@ -1,16 +1,17 @@
 /**
- * Which cycles must wait for which (supplementary-cycles.ts) and which months the ledger holds for a person
+ * Which cycles must wait for which (cycle-turns.ts) and which months the ledger holds for a person
  * (paid-months.ts paidMonthsOf): the rules behind "nobody is paid for a month twice", whose gaps the money-path
  * simulation found (test/fixtures/simulation).
  */
 import { describe, expect, it } from '@jest/globals';
 import type { CaseRecord } from '../../../functions/cases/case-model.js';
 import { caseIdFor } from '../../../functions/cases/case-model.js';
-import { type HeldPayment, paidMonthsOf } from '../../../functions/disbursement-cycles/paid-months.js';
 import {
+  approvalTurn,
   monthlyPeriodsAround,
   supplementaryPeriodsBefore,
-} from '../../../functions/disbursement-cycles/supplementary-cycles.js';
+} from '../../../functions/disbursement-cycles/cycle-turns.js';
+import { type HeldPayment, paidMonthsOf } from '../../../functions/disbursement-cycles/paid-months.js';
 import { arrearsLookBackMonths } from '../../../functions/entitlements/rules.js';
 
 describe('cycles taking turns', () => {
@@ -68,5 +69,28 @@ describe('months the ledger holds (paidMonthsOf)', () => {
     expect(paidMonthsOf([failed, reissue], taken, P, { ignoreClaimsOf: 'c-bs1' })).toEqual([]);
     // Released (REISSUE_FAILED, RELEASE): the months are free again.
     expect(paidMonthsOf([failed], cases({ state: 'ACTION_TAKEN' } as CaseRecord), P)).toEqual([]);
+  });
+});
+
+describe('monthly cycles take turns at approval (approvalTurn)', () => {
+  const computedAt = '2026-02-05T03:00:00.000Z';
+
+  it('approves when nobody holds the turn and no cycle closed after the draft was computed', () => {
+    expect(approvalTurn('feb', computedAt, {})).toBeUndefined();
+    expect(approvalTurn('feb', computedAt, { releasedAt: '2026-02-05T02:59:59.999Z' })).toBeUndefined();
+    expect(approvalTurn('feb', computedAt, { releasedAt: computedAt })).toBeUndefined();
+  });
+
+  it('refuses while another monthly cycle holds the turn (approved, not closed), but not its holder', () => {
+    expect(approvalTurn('feb', computedAt, { holder: 'jan' })).toEqual({ code: 'OTHER_CYCLE_RUNNING', cycleId: 'jan' });
+    expect(approvalTurn('jan', computedAt, { holder: 'jan' })).toBeUndefined();
+  });
+
+  it('refuses a draft computed before the last cycle closed: it never saw that cycle’s payments', () => {
+    // The gap found: January approved and paid after February's draft had already paid January as arrears.
+    expect(approvalTurn('feb', computedAt, { releasedAt: '2026-02-05T03:00:00.001Z' })).toEqual({
+      code: 'DRAFT_STALE',
+      since: '2026-02-05T03:00:00.001Z',
+    });
   });
 });

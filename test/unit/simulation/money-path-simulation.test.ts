@@ -44,16 +44,6 @@ describe('the money path, simulated', () => {
     },
   );
 
-  it('still finds the known gap: a monthly cycle asked for while another month is not in the ledger', () => {
-    // The platform does not refuse it; officers run months in turn (docs/simulation.md). When it refuses it,
-    // this turns red: move the fixture up to the passing ones.
-    const seq = JSON.parse(
-      readFileSync(new URL('known-gaps/monthly-while-earlier-draft.json', FIXTURES), 'utf8'),
-    ) as Sequence;
-    expect(runSequence(seq).failure).toBeUndefined();
-    expect(runSequence(seq, { monthlyOutOfTurn: true }).failure?.message).toMatch(/paid twice for 2025-12/);
-  });
-
   it('runs the same sequence the same way every time', () => {
     const seq = generate(SEED);
     const trace = () => {

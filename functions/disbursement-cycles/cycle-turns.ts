@@ -6,10 +6,23 @@
  * seen). Reads are strongly consistent by the cycles' deterministic ids. Both within the arrears look-back:
  * the money-path simulation (test/simulation) found double payments when only the neighbouring months were
  * checked.
+ *
+ * Monthly cycles of a programme and jurisdiction also take turns at approval (`approvalTurn`): one at a time
+ * from approval to close, and never with a draft computed before the last one closed. Two drafts may exist at
+ * once (an abandoned January must not block February), but whichever is approved second was computed without
+ * the first's payments: it is stale, and computed again, so no month is paid twice (found by the simulation:
+ * January's draft approved after February's had paid January as arrears).
  */
 import { addMonths } from '../entitlements/months.js';
 import { arrearsLookBackMonths } from '../entitlements/rules.js';
-import { type CycleRecord, type CycleStatus, cycleIdFor, getCycle, getCycles } from './cycle-store.js';
+import {
+  type CycleRecord,
+  type CycleStatus,
+  cycleIdFor,
+  getCycle,
+  getCycles,
+  type MonthlyTurn,
+} from './cycle-store.js';
 
 /** `dc-tcxh_hang_thang_bs1-2026-01-79`: the n-th supplementary cycle of a period (a valid CycleId and run name). */
 export function supplementaryCycleIdFor(programme: string, period: string, jurisdiction: string, n: number): string {
@@ -82,4 +95,17 @@ export async function computingSupplementary(programme: string, period: string, 
     supplementaryPeriodsBefore(period).map((p) => nextSupplementary(programme, p, jurisdiction)),
   );
   return open.find(({ existing }) => existing?.status === 'COMPUTING')?.existing;
+}
+
+export type TurnRefusal = { code: 'OTHER_CYCLE_RUNNING'; cycleId: string } | { code: 'DRAFT_STALE'; since: string };
+
+/**
+ * Whether a monthly cycle's draft (computed at `computedAt`) may be approved now, given its programme and
+ * jurisdiction's turn: not while another cycle holds it, not if a cycle closed after the draft was computed.
+ * The approval's transaction checks the same (cycle-store.ts `takeTurn`), so two approvers racing cannot both pass.
+ */
+export function approvalTurn(cycleId: string, computedAt: string, turn: MonthlyTurn): TurnRefusal | undefined {
+  if (turn.holder && turn.holder !== cycleId) return { code: 'OTHER_CYCLE_RUNNING', cycleId: turn.holder };
+  if (turn.releasedAt && turn.releasedAt > computedAt) return { code: 'DRAFT_STALE', since: turn.releasedAt };
+  return undefined;
 }
