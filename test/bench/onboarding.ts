@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { ACCOUNTS_PER_TRANSACTION } from '../../functions/accounts/account-store.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
@@ -22,6 +22,7 @@ import { categoryForAge } from '../support/categories.js';
 import { api, demoUser, uniquePrefix } from '../support/platform.js';
 import { type Citizen, dmy, LIST_HEADER, listRow } from '../support/population.js';
 import {
+  BrokenInvariant,
   countItemWrites,
   fmt,
   gc,
@@ -271,9 +272,28 @@ export async function run(args: string[]): Promise<void> {
       .join(', ');
     const jvmAfterRun = jvmMemory(dynamodbPort);
 
+    // Invariants: every row has one outcome, every accepted row (all new people: the store starts empty) one
+    // account; in the store, one identity number guard, one account, one account number and one enrolment per
+    // opened account, each opening audited once (a person opened twice, or a row lost, breaks a count).
+    const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint, region: process.env.AWS_REGION });
+    const stored = await accountItemKinds(ddb, platform.name('accounts'));
+    const broken: string[] = [];
+    const outcomes = Object.values(totals.byOutcome).reduce((a, b) => a + b, 0);
+    if (totals.rows !== rows || outcomes !== rows)
+      broken.push(`${rows} rows, ${totals.rows} read, ${outcomes} outcomes`);
+    if (opened !== (totals.byOutcome.ACCEPTED ?? 0)) {
+      broken.push(`${opened} accounts opened for ${totals.byOutcome.ACCEPTED ?? 0} rows accepted`);
+    }
+    for (const kind of ['PID', 'ACCOUNT', 'ACCT', 'ENROL'] as const) {
+      if (stored[kind] !== opened) broken.push(`${stored[kind]} ${kind} items for ${opened} accounts opened`);
+    }
+    if (stored.openedInAudits + stored.openedAlone !== opened) {
+      broken.push(`${stored.openedInAudits} + ${stored.openedAlone} openings audited for ${opened} accounts opened`);
+    }
+    if (broken.length) throw new BrokenInvariant(broken.join('; '));
+
     // The emulator's own rate, same JVM, same process, after the run (nothing else writing).
     log(`raw BatchWriteItem: ${rawSeconds} s, ${rawConcurrency} in flight…`);
-    const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint, region: process.env.AWS_REGION });
     const raw = await rawBatchWriteRate(ddb, {
       table: `${uniquePrefix()}raw-batch-write`,
       seconds: rawSeconds,
@@ -445,6 +465,34 @@ export async function run(args: string[]): Promise<void> {
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The accounts table's items by kind, and the openings its audit items record (a scan: after the run). */
+async function accountItemKinds(ddb: DynamoDBClient, table: string) {
+  const n = { PID: 0, ACCOUNT: 0, ACCT: 0, ENROL: 0, openedInAudits: 0, openedAlone: 0 };
+  let key: ScanCommandOutput['LastEvaluatedKey'];
+  do {
+    const out: ScanCommandOutput = await ddb.send(
+      new ScanCommand({
+        TableName: table,
+        ExclusiveStartKey: key,
+        ProjectionExpression: 'pk, sk, #a, accounts',
+        ExpressionAttributeNames: { '#a': 'action' },
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const pk = item.pk?.S ?? '';
+      const sk = item.sk?.S ?? '';
+      if (pk.startsWith('PID#')) n.PID++;
+      else if (pk.startsWith('ACCT#')) n.ACCT++;
+      else if (pk.startsWith('OPENED#')) n.openedInAudits += item.accounts?.L?.length ?? 0;
+      else if (sk === 'ACCOUNT') n.ACCOUNT++;
+      else if (sk.startsWith('ENROL#')) n.ENROL++;
+      else if (sk.startsWith('AUDIT#') && item.action?.S === 'ACCOUNT_OPENED') n.openedAlone++;
+    }
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return n;
 }
 
 function perHundredK(f: { rows: number; peakMb: number; retainedMb: number }[], k: 'peakMb' | 'retainedMb'): number {
