@@ -112,15 +112,7 @@ export async function findEnrolments(personalIds: string[], programme: string): 
   return found;
 }
 
-/** BatchGets in flight per call (100 keys each): a 5,000-row chunk's look-ups were 100 round trips in a row. */
-const READERS = 4;
-
-async function batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-  const per = Math.ceil(keys.length / READERS / 100) * 100;
-  const parts: (typeof keys)[] = [];
-  for (let i = 0; i < keys.length; i += per) parts.push(keys.slice(i, i + per));
-  return (await Promise.all(parts.map((part) => batchGetItems(table(), part)))).flat();
-}
+const batchGet = (keys: { pk: string; sk: string }[]) => batchGetItems(table(), keys);
 
 export type OpenResult =
   | { result: 'OPENED'; accountNumber: string; personId: string }

@@ -57,18 +57,11 @@ export interface RowItem extends RowVerdict {
   listOutcome: string;
 }
 
-/** BatchWrites of verdicts in flight per call: one after another, a 5,000-row chunk waited on 200 round trips. */
-const VERDICT_WRITERS = 4;
-
 export async function writeVerdicts(listId: string, verdicts: RowVerdict[]): Promise<void> {
-  const items: Record<string, unknown>[] = verdicts.map(
-    (v) => ({ ...v, listId, listOutcome: `${listId}#${v.outcome}` }) satisfies RowItem,
+  await batchPutItems(
+    rowsTable(),
+    verdicts.map((v) => ({ ...v, listId, listOutcome: `${listId}#${v.outcome}` }) satisfies RowItem),
   );
-  // Contiguous runs of whole 25-item batches, one per writer.
-  const per = Math.ceil(items.length / VERDICT_WRITERS / 25) * 25;
-  const parts: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += per) parts.push(items.slice(i, i + per));
-  await Promise.all(parts.map((part) => batchPutItems(rowsTable(), part)));
 }
 
 export interface RowPage {
