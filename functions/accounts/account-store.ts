@@ -10,6 +10,8 @@
  *   PERSON#<personId>     / AUDIT#<iso time>#<version> → who changed what, from which list
  *   PERSON#<personId>     / METHOD_CHANGE#<changeId> → a proposed payment-method change (two people)
  *   ACCT#<accountNumber>  / ACCOUNT     → personId (account numbers are unique)
+ *   OPENED#<listId>       / <first line>#<iso time>#<rand> → the audit of the accounts one transaction of a list
+ *                                       opened (openAccounts): actor, and per account its person, number and line
  *   PERSON#<personId>     / LOOKUP#<iso time>#<rand> → a payment look-up of a person who has an account (FOUND,
  *                                                       or OUT_OF_JURISDICTION: refused, answered like a miss)
  *   LOOKUPS#<yyyy-mm-dd>  / <iso time>#<rand>        → a look-up of an identity number without an account
@@ -63,6 +65,8 @@ export interface AccountRecord {
   updatedAt: string;
   /** `byJurisdiction` index: every account of a province, for disbursement cycles. */
   jurisdictionKey: string;
+  /** Opened with others (openAccounts): the key of the audit item of that transaction, which names it. */
+  openingAudit?: { pk: string; sk: string };
 }
 
 export interface EnrolmentRecord {
@@ -138,25 +142,8 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
   // uniqueness guard and the next attempt draws a new person id.
   for (let attempt = 0; attempt < 3; attempt++) {
     const pid = attempt === 0 ? personId : `p-${randomUUID()}`;
-    const number = accountNumber(req.jurisdiction.slice(0, 2), serialFor(pid));
-    const account: AccountRecord = {
-      pk: `PERSON#${pid}`,
-      sk: 'ACCOUNT',
-      personId: pid,
-      personalId: c.personalId,
-      accountNumber: number,
-      fullName: c.fullName,
-      dateOfBirth: c.dateOfBirth,
-      gender: c.gender,
-      jurisdiction: req.jurisdiction,
-      communeCode: c.communeCode,
-      paymentMethod: paymentMethodOf(c),
-      status: 'ACTIVE',
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      jurisdictionKey: jurisdictionKeyOf(req.jurisdiction.slice(0, 2)),
-    };
+    const account: AccountRecord = newAccount(c, req, pid, now);
+    const number = account.accountNumber;
     try {
       await dynamo().send(
         new TransactWriteCommand({
@@ -186,6 +173,137 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
     }
   }
   throw new Error('could not draw a unique account number');
+}
+
+/**
+ * Accounts one transaction opens: 4 items each (identity number guard, account, account number guard,
+ * enrolment) and one audit item for all of them, within TransactWriteItems' 100 items.
+ */
+export const ACCOUNTS_PER_TRANSACTION = 24;
+const ITEMS_PER_ACCOUNT = 4;
+
+export interface OpenBatchRequest extends Omit<OpenRequest, 'candidate'> {
+  /** At most ACCOUNTS_PER_TRANSACTION rows of one list (distinct lines). */
+  candidates: CandidateBeneficiary[];
+}
+
+/** The audit of one transaction of openAccounts: who opened which accounts from which lines of a list. */
+export interface OpeningAuditRecord {
+  pk: string;
+  sk: string;
+  action: 'ACCOUNTS_OPENED';
+  actor: string;
+  listId: string;
+  at: string;
+  accounts: { personId: string; accountNumber: string; line: number }[];
+}
+
+/**
+ * openAccount for several rows of a list at once, with the same outcomes: the accounts that can be opened are
+ * opened together in one transaction (a person's items as openAccount writes them, less the per-person audit
+ * entry: one audit item names every account of the transaction). A row the transaction's conditions refuse
+ * (person known, account number taken) or that collides with another transaction leaves the batch, which is
+ * tried again without it; each such row then goes through openAccount alone, which records its true outcome
+ * (ALREADY_DONE, ALREADY_ENROLLED, ENROLLED_EXISTING_PERSON, or OPENED on a new serial). A second row of the
+ * same person in the batch goes alone too (one transaction may not write an item twice).
+ * Results by line. Safe to call again with the same rows: the identity number guards make it idempotent.
+ */
+export async function openAccounts(req: OpenBatchRequest): Promise<Map<number, OpenResult>> {
+  if (req.candidates.length > ACCOUNTS_PER_TRANSACTION) {
+    throw new RangeError(`at most ${ACCOUNTS_PER_TRANSACTION} accounts per transaction`);
+  }
+  const { candidates, ...common } = req;
+  const results = new Map<number, OpenResult>();
+  const alone: CandidateBeneficiary[] = [];
+  const people = new Set<string>();
+  let together: CandidateBeneficiary[] = [];
+  for (const c of candidates) {
+    if (people.has(c.personalId)) alone.push(c);
+    else {
+      people.add(c.personalId);
+      together.push(c);
+    }
+  }
+  const now = new Date().toISOString();
+  while (together.length) {
+    const drafts = together.map((c) => newAccount(c, req, `p-${randomUUID()}`, now));
+    const auditKey = {
+      pk: `OPENED#${req.listId}`,
+      sk: `${String(together[0]?.line).padStart(7, '0')}#${now}#${randomBytes(3).toString('hex')}`,
+    };
+    const audit: OpeningAuditRecord = {
+      ...auditKey,
+      action: 'ACCOUNTS_OPENED',
+      actor: req.actor,
+      listId: req.listId,
+      at: now,
+      accounts: drafts.map((a, i) => ({
+        personId: a.personId,
+        accountNumber: a.accountNumber,
+        line: together[i]?.line ?? 0,
+      })),
+    };
+    try {
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...drafts.flatMap((account, i) => {
+              const c = together[i] as CandidateBeneficiary;
+              return [
+                put({ pk: `PID#${c.personalId}`, sk: 'PERSON', personId: account.personId, since: now }),
+                put({ ...account, openingAudit: auditKey }),
+                put({ pk: `ACCT#${account.accountNumber}`, sk: 'ACCOUNT', personId: account.personId }),
+                put(enrolment(account.personId, { ...common, candidate: c }, now)),
+              ];
+            }),
+            put(audit),
+          ],
+        }),
+      );
+      for (const [i, a] of drafts.entries()) {
+        results.set(together[i]?.line ?? 0, { result: 'OPENED', accountNumber: a.accountNumber, personId: a.personId });
+      }
+      break;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const refused = new Set(
+        (err.CancellationReasons ?? [])
+          .map((r, i) => (r.Code && r.Code !== 'None' ? Math.floor(i / ITEMS_PER_ACCOUNT) : -1))
+          .filter((i) => i >= 0 && i < together.length),
+      );
+      // No reason that names an account: every row alone rather than guess.
+      if (!refused.size) {
+        alone.push(...together);
+        break;
+      }
+      alone.push(...together.filter((_, i) => refused.has(i)));
+      together = together.filter((_, i) => !refused.has(i));
+    }
+  }
+  for (const candidate of alone) results.set(candidate.line, await openAccount({ ...common, candidate }));
+  return results;
+}
+
+/** The account item of a person id that is not yet anyone's (its number derived from that id). */
+function newAccount(c: CandidateBeneficiary, req: Omit<OpenRequest, 'candidate'>, pid: string, now: string) {
+  return {
+    pk: `PERSON#${pid}`,
+    sk: 'ACCOUNT',
+    personId: pid,
+    personalId: c.personalId,
+    accountNumber: accountNumber(req.jurisdiction.slice(0, 2), serialFor(pid)),
+    fullName: c.fullName,
+    dateOfBirth: c.dateOfBirth,
+    gender: c.gender,
+    jurisdiction: req.jurisdiction,
+    communeCode: c.communeCode,
+    paymentMethod: paymentMethodOf(c),
+    status: 'ACTIVE',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    jurisdictionKey: jurisdictionKeyOf(req.jurisdiction.slice(0, 2)),
+  } satisfies AccountRecord;
 }
 
 async function enrolExistingPerson(req: OpenRequest, now: string): Promise<OpenResult> {
@@ -696,17 +814,44 @@ export async function enrolmentsOf(personIds: string[], programme: string): Prom
   return new Map(items.map((e) => [String(e.pk).slice(PERSON.length), e as unknown as EnrolmentRecord]));
 }
 
-/** The audit trail of a person's account, oldest first. */
+/**
+ * The audit trail of a person's account, oldest first. An account opened with others (openAccounts) has its
+ * opening in the audit item of that transaction: it is given here as the person's own ACCOUNT_OPENED entry.
+ */
 export async function accountAudit(personId: string): Promise<Record<string, unknown>[]> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
-      ExpressionAttributeValues: { ':p': `${PERSON}${personId}`, ':a': 'AUDIT#' },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Items ?? [];
+  const [out, account] = await Promise.all([
+    dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :a)',
+        ExpressionAttributeValues: { ':p': `${PERSON}${personId}`, ':a': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    ),
+    getAccountOfPerson(personId),
+  ]);
+  const items = out.Items ?? [];
+  const ref = account?.openingAudit;
+  if (!ref) return items;
+  const opening = (await dynamo().send(new GetCommand({ TableName: table(), Key: ref, ConsistentRead: true }))).Item as
+    | OpeningAuditRecord
+    | undefined;
+  const mine = opening?.accounts.find((a) => a.personId === personId);
+  if (!opening || !mine) return items;
+  return [
+    {
+      pk: `${PERSON}${personId}`,
+      sk: `AUDIT#${opening.at}#1#${ref.sk}`,
+      action: 'ACCOUNT_OPENED',
+      actor: opening.actor,
+      listId: opening.listId,
+      line: mine.line,
+      at: opening.at,
+      accountNumber: mine.accountNumber,
+      openingAudit: ref,
+    },
+    ...items,
+  ];
 }
 
 /**

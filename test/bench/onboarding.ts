@@ -2,8 +2,10 @@
  * Beneficiary list onboarding end to end on the local runtime, through the path a large file takes:
  *   POST /v1/beneficiary-lists/uploads → PUT to the presigned URL → POST /v1/beneficiary-lists {uploadId}
  *   → parse → verify chunks (registry) → open accounts → summarise → COMPLETED.
- * Prints rows/s, time per phase, memory of this process and of DynamoDB Local's JVM, the emulator's raw
- * BatchWriteItem rate measured in the same run, and how the parse step's heap grows with list size.
+ * Prints rows/s, time per phase, the items written per row (counted at the platform's DynamoDB client), memory
+ * of this process and of DynamoDB Local's JVM, the emulator's raw BatchWriteItem rate measured in the same run,
+ * and how the parse step's heap grows with list size. Exits with BrokenInvariant when a row is lost or a person
+ * opened twice (never because it is slow).
  *
  *   npm run bench -- onboarding [--rows 100000] [--population 150000] [--seed 20251] [--raw-seconds 20]
  *     [--raw-concurrency 8] [--skip-parse-alone]
@@ -12,7 +14,9 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { ACCOUNTS_PER_TRANSACTION } from '../../functions/accounts/account-store.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { populationLines } from '../../infra/local/population-registry/population-index.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
@@ -20,6 +24,8 @@ import { categoryForAge } from '../support/categories.js';
 import { api, demoUser, uniquePrefix } from '../support/platform.js';
 import { type Citizen, dmy, LIST_HEADER, listRow } from '../support/population.js';
 import {
+  BrokenInvariant,
+  countItemWrites,
   fmt,
   gc,
   jvmMemory,
@@ -37,6 +43,10 @@ export const description =
   'Upload → COMPLETED for a generated list (default 100,000 rows, ~5% defects): rows/s, phases, memory, raw DynamoDB Local rate';
 
 const PHASES = ['parseList', 'verifyListChunk', 'openListAccounts', 'summariseList'] as const;
+
+/** openListAccounts' transactions: 4 items per account and the audit item; 2 in flight per chunk, 4 chunks at once. */
+const TX_ITEMS = ACCOUNTS_PER_TRANSACTION * 4 + 1;
+const TX_IN_FLIGHT = 8;
 
 /** Which rows carry a defect (5 in 100), and which. */
 const DEFECTS: Record<number, string> = {
@@ -210,6 +220,9 @@ export async function run(args: string[]): Promise<void> {
     }
   };
 
+  // Every item the run writes, counted at the platform's one DynamoDB client (the handlers run in-process).
+  const writeCounter = countItemWrites(dynamo());
+
   try {
     const officer = await platform.identityProvider.tokenFor(demoUser('labor_officer', '79'));
     const heapBeforeRun = memory.mark();
@@ -243,6 +256,8 @@ export async function run(args: string[]): Promise<void> {
     const tDone = performance.now();
     // The phases are this run's; later invocations (parse alone) must not stretch them.
     const runSpans = structuredClone(spans);
+    writeCounter.stop();
+    const writes = structuredClone(writeCounter.counts);
     if (list.status !== 'COMPLETED') throw new Error(`list ${list.status}: ${JSON.stringify(list.failure)}`);
     const heapDuringRun = memory.mark();
     log(`list ${list.status} in ${((tDone - t0) / 1000).toFixed(1)} s`);
@@ -251,26 +266,52 @@ export async function run(args: string[]): Promise<void> {
     const pipelineS = (tDone - tSubmit) / 1000;
     const totals = list.totals as { rows: number; byOutcome: Record<string, number>; accountsOpened: number };
     const opened = totals.accountsOpened;
-    const itemWrites = totals.rows + 5 * opened;
+    const itemWrites = Object.values(writes.byTable).reduce((a, b) => a + b, 0);
+    /** Table names without the run's prefix (`bench…-accounts` → `accounts`). */
+    const tableName = (t: string) => Object.keys(platform.system.tables).find((id) => platform.name(id) === t) ?? t;
+    const writesPerRow = Object.entries(writes.byTable)
+      .map(([t, n]) => `${tableName(t)} ${fmt(n / totals.rows, 2)}`)
+      .join(', ');
     const jvmAfterRun = jvmMemory(dynamodbPort);
+
+    // Invariants: every row has one outcome, every accepted row (all new people: the store starts empty) one
+    // account; the province holds as many accounts as were opened, and no line of the list is in two openings'
+    // audit items (a person opened twice, or a row lost, breaks one of them). Read by key, never a whole-table
+    // scan (a scan of 400,000 items took DynamoDB Local minutes).
+    const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint, region: process.env.AWS_REGION });
+    const stored = await openedInStore(ddb, platform.name('accounts'), listId);
+    const broken: string[] = [];
+    const outcomes = Object.values(totals.byOutcome).reduce((a, b) => a + b, 0);
+    if (totals.rows !== rows || outcomes !== rows)
+      broken.push(`${rows} rows, ${totals.rows} read, ${outcomes} outcomes`);
+    if (opened !== (totals.byOutcome.ACCEPTED ?? 0)) {
+      broken.push(`${opened} accounts opened for ${totals.byOutcome.ACCEPTED ?? 0} rows accepted`);
+    }
+    if (stored.provinceAccounts !== opened) {
+      broken.push(`${stored.provinceAccounts} accounts in province 79 for ${opened} opened`);
+    }
+    if (stored.auditedLines !== stored.distinctAuditedLines || stored.auditedLines > opened) {
+      broken.push(
+        `${stored.auditedLines} openings audited (${stored.distinctAuditedLines} lines) for ${opened} opened`,
+      );
+    }
+    if (broken.length) throw new BrokenInvariant(broken.join('; '));
 
     // The emulator's own rate, same JVM, same process, after the run (nothing else writing).
     log(`raw BatchWriteItem: ${rawSeconds} s, ${rawConcurrency} in flight…`);
-    const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint, region: process.env.AWS_REGION });
     const raw = await rawBatchWriteRate(ddb, {
       table: `${uniquePrefix()}raw-batch-write`,
       seconds: rawSeconds,
       concurrency: rawConcurrency,
       itemBytes: 400,
     });
-    log(`raw TransactWriteItems: ${Math.ceil(rawSeconds / 2)} s, 5 items each, ${rawConcurrency * 4} in flight…`);
+    log(`raw TransactWriteItems: ${Math.ceil(rawSeconds / 2)} s, ${TX_ITEMS} items each, ${TX_IN_FLIGHT} in flight…`);
     const rawTx = await rawTransactWriteRate(ddb, {
       table: `${uniquePrefix()}raw-transact-write`,
       seconds: Math.ceil(rawSeconds / 2),
-      // openListAccounts: 8 accounts in flight per chunk, 4 chunks at once (the Map's MaxConcurrency).
-      concurrency: rawConcurrency * 4,
+      concurrency: TX_IN_FLIGHT,
       itemBytes: 400,
-      itemsPerTransaction: 5,
+      itemsPerTransaction: TX_ITEMS,
     });
     ddb.destroy();
 
@@ -374,14 +415,19 @@ export async function run(args: string[]): Promise<void> {
       ['raw items/s', fmt(raw.itemsPerSecond)],
       ['onboarding rows/s ÷ raw items/s', fmt(ratio, 3)],
       [
-        'TransactWriteItems 5 × ~400 B',
-        `${fmt(rawTx.transactions)} in ${fmt(rawTx.seconds, 1)} s, ${rawConcurrency * 4} in flight: ${fmt(rawTx.transactionsPerSecond)} tx/s = ${fmt(rawTx.itemsPerSecond)} items/s`,
+        'items written per row (counted)',
+        `${fmt(itemWrites / totals.rows, 2)} (${fmt(itemWrites)} items: ${writesPerRow}; ${fmt(writes.transactions)} transactions, ${fmt(writes.cancelledTransactions)} cancelled)`,
+      ],
+      [
+        'items written per opened account (accounts table)',
+        fmt((writes.byTable[platform.name('accounts')] ?? 0) / Math.max(1, opened), 2),
+      ],
+      [
+        `TransactWriteItems ${TX_ITEMS} × ~400 B`,
+        `${fmt(rawTx.transactions)} in ${fmt(rawTx.seconds, 1)} s, ${TX_IN_FLIGHT} in flight: ${fmt(rawTx.transactionsPerSecond)} tx/s = ${fmt(rawTx.itemsPerSecond)} items/s`,
       ],
       ['accounts opened/s (openListAccounts phase)', fmt(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0))],
-      [
-        'onboarding item writes/s ÷ raw items/s',
-        `${fmt(writeRatio, 3)} (1 verdict per row + 5 items per opened account: PID, ACCOUNT, ACCT, ENROL, AUDIT, in transactions)`,
-      ],
+      ['onboarding item writes/s ÷ raw items/s', `${fmt(writeRatio, 3)} (every item written, as counted above)`],
     ]);
     console.log(
       JSON.stringify({
@@ -405,9 +451,14 @@ export async function run(args: string[]): Promise<void> {
         rawItemsPerSecond: Math.round(raw.itemsPerSecond),
         rawConcurrency,
         rawTransactionsPerSecond: Math.round(rawTx.transactionsPerSecond),
-        rawTransactionConcurrency: rawConcurrency * 4,
+        rawTransactionConcurrency: TX_IN_FLIGHT,
+        rawTransactionItems: TX_ITEMS,
         accountsOpenedPerSecond: Math.round(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0)),
         rowsPerRawItemRatio: Math.round(ratio * 1000) / 1000,
+        itemsWrittenPerRow: Math.round((itemWrites / totals.rows) * 100) / 100,
+        itemsWrittenByTable: Object.fromEntries(Object.entries(writes.byTable).map(([t, n]) => [tableName(t), n])),
+        transactions: writes.transactions,
+        cancelledTransactions: writes.cancelledTransactions,
         itemWritesPerRawItemRatio: Math.round(writeRatio * 1000) / 1000,
         parseHeap: flatness,
         parseHeapMbPer100kRows: flatness.length === 2 ? Math.round(perHundredK(flatness, 'peakMb') * 10) / 10 : null,
@@ -419,6 +470,45 @@ export async function run(args: string[]): Promise<void> {
     await platform.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The accounts of province 79 (the byJurisdiction index, counted), and the lines of the list the audit items of
+ * its transactions name (one partition, OPENED#<listId>).
+ */
+async function openedInStore(ddb: DynamoDBClient, table: string, listId: string) {
+  let provinceAccounts = 0;
+  let key: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const out: QueryCommandOutput = await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'byJurisdiction',
+        KeyConditionExpression: 'jurisdictionKey = :j',
+        ExpressionAttributeValues: { ':j': { S: 'J#79' } },
+        Select: 'COUNT',
+        ExclusiveStartKey: key,
+      }),
+    );
+    provinceAccounts += out.Count ?? 0;
+    key = out.LastEvaluatedKey;
+  } while (key);
+  const lines: number[] = [];
+  do {
+    const out: QueryCommandOutput = await ddb.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: `OPENED#${listId}` } },
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      for (const a of item.accounts?.L ?? []) lines.push(Number(a.M?.line?.N));
+    }
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return { provinceAccounts, auditedLines: lines.length, distinctAuditedLines: new Set(lines).size };
 }
 
 function perHundredK(f: { rows: number; peakMb: number; retainedMb: number }[], k: 'peakMb' | 'retainedMb'): number {

@@ -250,6 +250,73 @@ export function numberOption(args: string[], name: string, fallback: number): nu
   return value;
 }
 
+/** Items a process wrote to DynamoDB, per table, counted where they are sent (see `countItemWrites`). */
+export interface ItemWriteCounts {
+  /** Items written (puts, updates, deletes that took effect), per table name. */
+  byTable: Record<string, number>;
+  /** TransactWriteItems calls that committed, and the ones cancelled (nothing written). */
+  transactions: number;
+  cancelledTransactions: number;
+  /** Single-item writes refused by their condition (nothing written). */
+  refusedWrites: number;
+}
+
+type Middleware = {
+  add: (
+    mw: (
+      next: (args: { input: any }) => Promise<{ output: any }>,
+      context: { commandName?: string },
+    ) => (args: { input: any }) => Promise<{ output: any }>,
+    options: { step: 'initialize'; name: string },
+  ) => void;
+  remove: (name: string) => boolean;
+};
+
+/**
+ * Counts the items written through one SDK client (the platform's shared `dynamo()` client: every handler of
+ * the local runtime runs in this process), by the calls' inputs and outputs: a committed transaction counts
+ * its Put/Update/Delete parts, a BatchWriteItem what it sent less what came back unprocessed, a single write
+ * one item when it succeeded. `stop()` removes the counter.
+ */
+export function countItemWrites(client: { middlewareStack: unknown }): { counts: ItemWriteCounts; stop: () => void } {
+  const counts: ItemWriteCounts = { byTable: {}, transactions: 0, cancelledTransactions: 0, refusedWrites: 0 };
+  const add = (table: string, n: number) => {
+    if (n) counts.byTable[table] = (counts.byTable[table] ?? 0) + n;
+  };
+  const stack = client.middlewareStack as Middleware;
+  const name = 'benchItemWriteCounter';
+  stack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? '';
+      const input = args.input ?? {};
+      try {
+        const result = await next(args);
+        if (/^TransactWrite/.test(command)) {
+          counts.transactions++;
+          for (const part of input.TransactItems ?? []) {
+            const op = part.Put ?? part.Update ?? part.Delete;
+            if (op) add(op.TableName, 1);
+          }
+        } else if (/^BatchWrite/.test(command)) {
+          const unprocessed = result.output?.UnprocessedItems ?? {};
+          for (const [table, writes] of Object.entries(input.RequestItems ?? {})) {
+            add(table, (writes as unknown[]).length - ((unprocessed[table] as unknown[] | undefined)?.length ?? 0));
+          }
+        } else if (/^(Put|Update|Delete)(Item)?Command$/.test(command)) {
+          add(input.TableName, 1);
+        }
+        return result;
+      } catch (err) {
+        if (/^TransactWrite/.test(command)) counts.cancelledTransactions++;
+        else if (/^(Put|Update|Delete)(Item)?Command$/.test(command)) counts.refusedWrites++;
+        throw err;
+      }
+    },
+    { step: 'initialize', name },
+  );
+  return { counts, stop: () => void stack.remove(name) };
+}
+
 /** A run that broke an invariant (duplicates, lost payments, wrong answers): the bench exits non-zero. Never slowness. */
 export class BrokenInvariant extends Error {
   override name = 'BrokenInvariant';

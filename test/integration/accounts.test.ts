@@ -8,11 +8,14 @@ import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { isValidAccountNumber } from '../../functions/accounts/account-number.js';
 import {
+  ACCOUNTS_PER_TRANSACTION,
+  accountAudit,
   findEnrolments,
   getAccountByPersonalId,
   type OpenRequest,
   type OpenResult,
   openAccount,
+  openAccounts,
 } from '../../functions/accounts/account-store.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -261,6 +264,251 @@ describe('openAccount on a transaction conflict', () => {
       listId: 'bl-conflict-winner',
       line: 2,
     });
+  });
+});
+
+describe('openAccounts (several rows to a transaction)', () => {
+  const batchOf = (listId: string, candidates: CandidateBeneficiary[], overrides: Partial<OpenRequest> = {}) =>
+    openAccounts({
+      candidates,
+      programme: PROGRAMME,
+      listId,
+      jurisdiction: '79',
+      actor: 'local|canbo.hcm',
+      ...overrides,
+    });
+
+  /** The TransactWrites sent while `run` runs; `fault` may answer one instead of (or after) DynamoDB. */
+  async function watchingTransactions<T>(
+    run: () => Promise<T>,
+    fault?: (n: number, send: () => Promise<unknown>) => Promise<unknown> | undefined,
+  ): Promise<{ value?: T; error?: unknown; transactWrites: number }> {
+    const client = dynamo();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let transactWrites = 0;
+    const spy = jest.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      if (!(command instanceof TransactWriteCommand)) return send(command);
+      const n = transactWrites++;
+      return fault?.(n, () => send(command)) ?? send(command);
+    }) as never);
+    try {
+      return { value: await run(), transactWrites };
+    } catch (error) {
+      return { error, transactWrites };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  const openingAudits = (listId: string) => itemsOf(`OPENED#${listId}`);
+
+  it('opens a full batch in one transaction: 4 items a person and one audit item naming every account', async () => {
+    const people = Array.from({ length: ACCOUNTS_PER_TRANSACTION }, () => newPersonalId());
+    const { value, transactWrites } = await watchingTransactions(() =>
+      batchOf(
+        'bl-batch-full',
+        people.map((id, k) => candidate(id, 100 + k)),
+      ),
+    );
+    expect(transactWrites).toBe(1);
+    const results = value as Map<number, OpenResult>;
+    expect(results.size).toBe(people.length);
+    const numbers = new Set<string>();
+    for (const [k, id] of people.entries()) {
+      const r = opened(results.get(100 + k) as OpenResult);
+      expect(r.accountNumber).toMatch(/^AS79\d{12}$/);
+      expect(isValidAccountNumber(r.accountNumber)).toBe(true);
+      numbers.add(r.accountNumber);
+      const items = await personItems(id);
+      expect(items.personId).toBe(r.personId);
+      expect(items.pid).toHaveLength(1);
+      expect(items.acct).toEqual([{ pk: `ACCT#${r.accountNumber}`, sk: 'ACCOUNT', personId: r.personId }]);
+      expect(items.enrolments).toEqual([
+        expect.objectContaining({ sk: `ENROL#${PROGRAMME}`, listId: 'bl-batch-full', line: 100 + k }),
+      ]);
+      // No audit item of its own: the opening is in the transaction's audit item, and the trail shows it.
+      expect(items.audits).toHaveLength(0);
+      expect(items.person).toHaveLength(2);
+      expect(await accountAudit(r.personId)).toEqual([
+        expect.objectContaining({
+          action: 'ACCOUNT_OPENED',
+          actor: 'local|canbo.hcm',
+          listId: 'bl-batch-full',
+          line: 100 + k,
+          accountNumber: r.accountNumber,
+          at: items.account?.createdAt,
+        }),
+      ]);
+    }
+    expect(numbers.size).toBe(people.length);
+    const audits = await openingAudits('bl-batch-full');
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ action: 'ACCOUNTS_OPENED', actor: 'local|canbo.hcm', listId: 'bl-batch-full' });
+    expect(audits[0]?.accounts).toHaveLength(people.length);
+    await expect(
+      batchOf(
+        'bl-batch-too-many',
+        [...people, newPersonalId()].map((id, k) => candidate(id, k + 2)),
+      ),
+    ).rejects.toThrow(RangeError);
+  });
+
+  it('the same batch again (a redelivery) opens nothing twice: every row ALREADY_DONE', async () => {
+    const people = Array.from({ length: 10 }, () => newPersonalId());
+    const rows = people.map((id, k) => candidate(id, 2 + k));
+    const first = await batchOf('bl-batch-again', rows);
+    const again = await batchOf('bl-batch-again', rows);
+    for (const [k, id] of people.entries()) {
+      const r = opened(first.get(2 + k) as OpenResult);
+      expect(again.get(2 + k)).toEqual({ result: 'ALREADY_DONE', personId: r.personId });
+      const items = await personItems(id);
+      expect(items.pid).toHaveLength(1);
+      expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
+      expect(items.enrolments).toHaveLength(1);
+    }
+    expect(await openingAudits('bl-batch-again')).toHaveLength(1);
+  });
+
+  it('a crash after the transaction committed, before its answer: the redelivered batch finds every account', async () => {
+    const people = Array.from({ length: 8 }, () => newPersonalId());
+    const rows = people.map((id, k) => candidate(id, 2 + k));
+    const crashed = await watchingTransactions(
+      () => batchOf('bl-batch-crash', rows),
+      (n, send) =>
+        n === 0
+          ? send().then(() => {
+              throw new Error('socket hang up');
+            })
+          : undefined,
+    );
+    expect(crashed.error).toEqual(new Error('socket hang up'));
+    // The task fails; Step Functions runs the chunk again with the same rows.
+    const redelivered = await batchOf('bl-batch-crash', rows);
+    for (const [k, id] of people.entries()) {
+      const r = redelivered.get(2 + k);
+      expect(r?.result).toBe('ALREADY_DONE');
+      const items = await personItems(id);
+      expect(r?.personId).toBe(items.personId);
+      expect(items.pid).toHaveLength(1);
+      expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
+      expect(items.enrolments).toHaveLength(1);
+      expect(items.audits).toHaveLength(0);
+    }
+    expect(await openingAudits('bl-batch-crash')).toHaveLength(1);
+  });
+
+  it('rows the transaction refuses go alone, with the outcome each would have had alone', async () => {
+    const [known, otherProgramme, twice, ...fresh] = Array.from({ length: 6 }, () => newPersonalId()) as [
+      string,
+      string,
+      string,
+      ...string[],
+    ];
+    const earlier = opened(await openAccount(request(candidate(known, 4), 'bl-batch-earlier')));
+    const inOther = opened(
+      await openAccount(request(candidate(otherProgramme, 5), 'bl-batch-earlier', { programme: 'HO_TRO_KHAC' })),
+    );
+    const rows = [
+      candidate(fresh[0] as string, 2),
+      candidate(known, 3),
+      candidate(twice, 4),
+      candidate(otherProgramme, 5),
+      candidate(fresh[1] as string, 6),
+      candidate(twice, 7),
+      candidate(fresh[2] as string, 8),
+    ];
+    const { value, transactWrites } = await watchingTransactions(() => batchOf('bl-batch-mixed', rows));
+    const results = value as Map<number, OpenResult>;
+    expect(results.get(3)).toEqual({
+      result: 'ALREADY_ENROLLED',
+      personId: earlier.personId,
+      listId: 'bl-batch-earlier',
+      line: 4,
+    });
+    expect(results.get(5)).toEqual({ result: 'ENROLLED_EXISTING_PERSON', personId: inOther.personId });
+    const first = opened(results.get(4) as OpenResult);
+    expect(results.get(7)).toEqual({
+      result: 'ALREADY_ENROLLED',
+      personId: first.personId,
+      listId: 'bl-batch-mixed',
+      line: 4,
+    });
+    for (const line of [2, 6, 8]) expect(results.get(line)?.result).toBe('OPENED');
+    // The batch refused (two people known), the batch without them, then openAccount's attempt for each of the
+    // three rows alone (refused: the person is known) and the other programme's enrolment.
+    expect(transactWrites).toBe(6);
+    const audit = await openingAudits('bl-batch-mixed');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.accounts.map((a: { line: number }) => a.line)).toEqual([2, 4, 6, 8]);
+    for (const id of [known, otherProgramme, twice, ...fresh]) {
+      const items = await personItems(id);
+      expect(items.pid).toHaveLength(1);
+      expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
+    }
+    expect((await personItems(otherProgramme)).enrolments).toHaveLength(2);
+  });
+
+  it('a transaction conflict on one account: the batch goes on without it, and that row opens alone', async () => {
+    const people = Array.from({ length: 5 }, () => newPersonalId());
+    const { value, transactWrites } = await watchingTransactions(
+      () =>
+        batchOf(
+          'bl-batch-conflict',
+          people.map((id, k) => candidate(id, 2 + k)),
+        ),
+      (n) =>
+        n === 0
+          ? Promise.reject(
+              new TransactionCanceledException({
+                message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+                $metadata: {},
+                // The third account's identity number guard (items 8..11 are its four).
+                CancellationReasons: Array.from({ length: 5 * 4 + 1 }, (_, i) => ({
+                  Code: i === 8 ? 'TransactionConflict' : 'None',
+                })),
+              }),
+            )
+          : undefined,
+    );
+    expect(transactWrites).toBe(3); // refused, the four together, the third alone
+    const results = value as Map<number, OpenResult>;
+    for (const line of [2, 3, 4, 5, 6]) expect(results.get(line)?.result).toBe('OPENED');
+    expect((await openingAudits('bl-batch-conflict'))[0]?.accounts.map((a: { line: number }) => a.line)).toEqual([
+      2, 3, 5, 6,
+    ]);
+    // Opened alone: its audit entry is its own, as openAccount writes it.
+    expect((await personItems(people[2] as string)).audits).toEqual([
+      expect.objectContaining({ action: 'ACCOUNT_OPENED', listId: 'bl-batch-conflict', line: 4 }),
+    ]);
+  });
+
+  it('two lists opening overlapping people at once: one account each, the later list told ALREADY_ENROLLED', async () => {
+    const people = Array.from({ length: 16 }, () => newPersonalId());
+    const [a, b] = await Promise.all([
+      batchOf(
+        'bl-batch-race-a',
+        people.slice(0, 10).map((id, k) => candidate(id, 2 + k)),
+      ),
+      batchOf(
+        'bl-batch-race-b',
+        people.slice(6).map((id, k) => candidate(id, 2 + k)),
+      ),
+    ]);
+    for (const [k, id] of people.entries()) {
+      const items = await personItems(id);
+      expect(items.pid).toHaveLength(1);
+      expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
+      expect(items.enrolments).toHaveLength(1);
+      const fromA = k < 10 ? a.get(2 + k) : undefined;
+      const fromB = k >= 6 ? b.get(2 + k - 6) : undefined;
+      const outcomes = [fromA, fromB].filter((r): r is OpenResult => r !== undefined);
+      expect(outcomes.filter((r) => r.result === 'OPENED')).toHaveLength(1);
+      for (const r of outcomes) {
+        expect(r.personId).toBe(items.personId);
+        if (r.result !== 'OPENED')
+          expect(r).toMatchObject({ result: 'ALREADY_ENROLLED', listId: items.enrolments[0]?.listId });
+      }
+    }
   });
 });
 

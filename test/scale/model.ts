@@ -115,8 +115,11 @@ const QUERY_ITEM_RRU = 0.125;
 
 /** Read and write units per item, from the code (each named); transactions cost double. */
 export const UNITS = {
-  /** account-store.ts openAccount: one 5-item transaction (10 WRU) + the byJurisdiction index entry. */
-  openAccountWrites: 11,
+  /**
+   * account-store.ts openAccounts: 4 items per account in a transaction of 24 accounts (8 WRU), the
+   * transaction's one audit item shared by 24 (2/24 WRU), and the byJurisdiction index entry.
+   */
+  openAccountWrites: 8 + 2 / 24 + 1,
   /** verify-chunk-task.ts: the enrolment and the identity index read per row (consistent gets). */
   verifyRowReads: 2,
   /**

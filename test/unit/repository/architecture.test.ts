@@ -39,7 +39,7 @@ const SDK_PLUMBING = [
 
 /** Key prefixes, each spelled only by its table's owner. */
 const KEY_PREFIXES: Record<string, string[]> = {
-  accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#'],
+  accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#'],
   payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'TOTALS#'],
   cycles: ['CYCLE#', 'BUDGET#'],
   reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#'],
