@@ -332,42 +332,24 @@ export function combineTotals(period: string, parts: readonly PartialTotals[]): 
       ages.set(a.key, row);
     }
   }
-  const sum = (f: (p: PartialTotals) => number) => parts.reduce((s, p) => s + BigInt(f(p)), 0n);
+  // Sums in BigInt, refused past Number.MAX_SAFE_INTEGER; rows merged by key.
+  const sum = (f: (p: PartialTotals) => number, what: string) =>
+    toSafeNumber(
+      parts.reduce((s, p) => s + BigInt(f(p)), 0n),
+      what,
+    );
+  const rows = (f: (p: PartialTotals) => PartialTotals['byCategory'], what: string) => sumRows(parts.map(f), what);
   return {
     period,
     rulesVersion: [...versions][0],
-    people: toSafeNumber(
-      sum((p) => p.people),
-      'people',
-    ),
-    payees: toSafeNumber(
-      sum((p) => p.payees),
-      'payees',
-    ),
-    lines: toSafeNumber(
-      sum((p) => p.lines),
-      'lines',
-    ),
-    amount: toSafeNumber(
-      sum((p) => p.amount),
-      'cycle amount',
-    ),
-    byCategory: sumRows(
-      parts.map((p) => p.byCategory),
-      'category',
-    ),
-    byCommune: sumRows(
-      parts.map((p) => p.byCommune),
-      'commune',
-    ),
-    byChannel: sumRows(
-      parts.map((p) => p.byChannel),
-      'channel',
-    ),
-    byKind: sumRows(
-      parts.map((p) => p.byKind),
-      'kind',
-    ),
+    people: sum((p) => p.people, 'people'),
+    payees: sum((p) => p.payees, 'payees'),
+    lines: sum((p) => p.lines, 'lines'),
+    amount: sum((p) => p.amount, 'cycle amount'),
+    byCategory: rows((p) => p.byCategory, 'category'),
+    byCommune: rows((p) => p.byCommune, 'commune'),
+    byChannel: rows((p) => p.byChannel, 'channel'),
+    byKind: rows((p) => p.byKind, 'kind'),
     byAgeChange: [...ages.values()].sort(byKey),
     contentHash: contentHashOf(period, combineDigests(parts.map((p) => p.digest))),
   };
