@@ -2,7 +2,6 @@
  * Social security accounts against DynamoDB Local: opening is idempotent per person, whatever the list,
  * retry or concurrency; enrolments are found in batches; every opening leaves an audit entry.
  */
-import { randomInt } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -20,6 +19,7 @@ import {
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
+import { newPersonalId } from '../support/personal-ids.js';
 import { startTestPlatform } from '../support/platform.js';
 
 let platform: LocalPlatform;
@@ -34,19 +34,6 @@ afterAll(async () => {
 });
 
 const PROGRAMME = 'TCXH_HANG_THANG';
-const usedIds = new Set<string>();
-
-/** A fresh, well-formed identity number (HCMC birth registration, woman born in the 1930s). */
-function newPersonalId(): string {
-  for (;;) {
-    const id = `0791${String(randomInt(30, 40))}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
-    if (!usedIds.has(id)) {
-      usedIds.add(id);
-      return id;
-    }
-  }
-}
-
 function candidate(personalId: string, line = 2, overrides: Partial<CandidateBeneficiary> = {}): CandidateBeneficiary {
   return {
     line,

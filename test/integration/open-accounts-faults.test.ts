@@ -3,7 +3,6 @@
  * a chunk several to a transaction, and a chunk run again after a crash — after its transactions committed,
  * before the rows' statuses were written — opens no account twice and loses no row.
  */
-import { randomInt } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ACCOUNTS_PER_TRANSACTION, openAccount } from '../../functions/accounts/account-store.js';
@@ -13,6 +12,7 @@ import { contentId } from '../../functions/shared/ids.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import type { CandidateBeneficiary } from '../../schemas/beneficiary-lists.js';
 import { OpenOutput } from '../../schemas/onboarding.js';
+import { newPersonalId } from '../support/personal-ids.js';
 import { startTestPlatform } from '../support/platform.js';
 
 let platform: LocalPlatform;
@@ -25,17 +25,6 @@ afterAll(async () => {
 });
 
 const PROGRAMME = 'TCXH_HANG_THANG';
-const used = new Set<string>();
-function newPersonalId(): string {
-  for (;;) {
-    const id = `0791${String(randomInt(30, 40))}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
-    if (!used.has(id)) {
-      used.add(id);
-      return id;
-    }
-  }
-}
-
 const candidate = (personalId: string, line: number): CandidateBeneficiary => ({
   line,
   personalId,
