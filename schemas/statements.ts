@@ -97,6 +97,11 @@ export const CycleReconciliation = z.object({
   approved: Total.optional(),
   /** Each outcome with the first payments behind it that need a person. */
   outcomes: z.array(OutcomeRow.extend({ payments: z.array(z.record(z.string(), z.unknown())) })),
+  /**
+   * Whether each outcome's `payments` holds every payment it should (up to 100): the lists are read from the
+   * payments within a fixed budget per request, the counts and VND never (they come from maintained totals).
+   */
+  listsComplete: z.boolean(),
   byCategory: z.array(CategoryRow),
   byCommune: z.array(CommuneRow),
   byState: z.record(z.string(), Total),

@@ -30,7 +30,7 @@ import { dynamo } from '../shared/aws-clients.js';
 import { batchGetItems } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
-import { decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
+import { DATED_STATES, decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
 import { reportedStatuses } from './status-report.js';
 
 const table = () => resources.table('payments');
@@ -146,11 +146,19 @@ export function totalsMoves(
   return [...(from ? [{ state: from, count: -1, amount: -amount }] : []), { state: to, count: 1, amount }];
 }
 
-/** The totals part of a ledger transaction: ADD the moves to the payment's totals item (created on first use). */
+/** The calendar day in Vietnam (UTC+7, no daylight saving) of an instant, as `yyyymmdd`. */
+export const creationDay = (createdAt: string): string =>
+  new Date(new Date(createdAt).getTime() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+
+/**
+ * The totals part of a ledger transaction: ADD the moves to the payment's totals item (created on first use),
+ * and, for a dated state (payment-state.ts `DATED_STATES`), the same move on its creation day's attributes.
+ */
 function totalsUpdate(
   p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode' | 'amount'>,
   from: PaymentState | undefined,
   to: PaymentState,
+  createdAt: string,
 ) {
   const moves = totalsMoves(p.amount, from, to);
   if (!moves.length) return [];
@@ -160,12 +168,19 @@ function totalsUpdate(
     ':co': p.communeCode,
     ':ca': p.categoryCode || UNKNOWN_TOTALS_CATEGORY,
   };
-  const adds = moves.map((m, i) => {
+  const day = creationDay(createdAt);
+  const adds = moves.flatMap((m, i) => {
     names[`#n${i}`] = `n_${m.state}`;
     names[`#v${i}`] = `v_${m.state}`;
     values[`:n${i}`] = m.count;
     values[`:v${i}`] = m.amount;
-    return `#n${i} :n${i}, #v${i} :v${i}`;
+    const add = [`#n${i} :n${i}, #v${i} :v${i}`];
+    if (DATED_STATES.has(m.state)) {
+      names[`#nd${i}`] = `n_${m.state}_${day}`;
+      names[`#vd${i}`] = `v_${m.state}_${day}`;
+      add.push(`#nd${i} :n${i}, #vd${i} :v${i}`);
+    }
+    return add;
   });
   return [
     {
@@ -250,7 +265,7 @@ export async function recordPending(i: PaymentInstruction, chunk: number): Promi
             { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
             { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
             // Counted with the record itself: a redelivery fails the HEAD's condition and counts nothing.
-            ...totalsUpdate(i, undefined, 'PENDING'),
+            ...totalsUpdate(i, undefined, 'PENDING', at),
           ],
         }),
       );
@@ -373,7 +388,7 @@ export async function transition(
             },
             // Under the same sequence lock: a transition retried after its write landed fails `seq = :prev`,
             // so the totals move exactly once per entry.
-            ...totalsUpdate(head, head.state, state),
+            ...totalsUpdate(head, head.state, state, head.createdAt),
           ],
         }),
       );
@@ -392,7 +407,11 @@ export class PaymentNotFoundError extends Error {
 }
 
 /** The pages of a byCycleState query: payments of a cycle in one state (one shard), or the cycle's chunk markers. */
-async function* cycleIndexPages(key: string, projection?: { expression: string; names?: Record<string, string> }) {
+async function* cycleIndexPages(
+  key: string,
+  projection?: { expression: string; names?: Record<string, string> },
+  pageSize?: number,
+) {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(
@@ -407,6 +426,7 @@ async function* cycleIndexPages(key: string, projection?: { expression: string; 
               ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}),
             }
           : {}),
+        ...(pageSize ? { Limit: pageSize } : {}),
         ExclusiveStartKey: start,
       }),
     );
@@ -433,6 +453,14 @@ export interface TotalsCell {
   amount: number;
 }
 
+/** A totals cell of one creation day (`day`, yyyy-mm-dd in Vietnam): only for `DATED_STATES`. */
+export interface DatedTotalsCell extends TotalsCell {
+  day?: string;
+}
+
+/** `n_<state>` or `n_<state>_<yyyymmdd>`: the state and, for a dated attribute, its day as yyyy-mm-dd. */
+const COUNT_ATTRIBUTE = /^n_([A-Z_]+?)(?:_(\d{4})(\d{2})(\d{2}))?$/;
+
 /**
  * The maintained totals of a cycle, per commune × category × state (shards summed), read from the totals
  * items of the communes given (the draft's `byCommune`): a few hundred small queries for a province, whatever
@@ -440,10 +468,22 @@ export interface TotalsCell {
  * payment moved on) are left out.
  */
 export async function maintainedTotals(cycleId: string, communes: readonly string[]): Promise<TotalsCell[]> {
+  return (await totalsCells(cycleId, communes)).filter((c) => c.day === undefined);
+}
+
+/**
+ * The same cells, and for the dated states the same again per creation day (the cycle report's input: the
+ * undated cell of a dated state is the sum of its days, unless payments were counted before the days were).
+ */
+export async function maintainedTotalsByDay(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
+  return totalsCells(cycleId, communes);
+}
+
+async function totalsCells(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
   const keys = [...new Set(communes)].flatMap((commune) =>
     Array.from({ length: TOTALS_SHARDS }, (_, shard) => ({ commune, key: `TOTALS#${cycleId}#${commune}#${shard}` })),
   );
-  const cells = new Map<string, TotalsCell>();
+  const cells = new Map<string, DatedTotalsCell>();
   await inParallel(keys, 16, async ({ commune, key }) => {
     let start: Record<string, unknown> | undefined;
     do {
@@ -458,18 +498,21 @@ export async function maintainedTotals(cycleId: string, communes: readonly strin
       );
       for (const item of out.Items ?? []) {
         for (const [name, value] of Object.entries(item)) {
-          if (!name.startsWith('n_')) continue;
-          const state = name.slice(2) as PaymentState;
-          const id = `${commune}|${item.sk}|${state}`;
+          const m = COUNT_ATTRIBUTE.exec(name);
+          if (!m) continue;
+          const state = m[1] as PaymentState;
+          const day = m[2] ? `${m[2]}-${m[3]}-${m[4]}` : undefined;
+          const id = `${commune}|${item.sk}|${state}|${day ?? ''}`;
           const cell = cells.get(id) ?? {
             communeCode: commune,
             categoryCode: item.sk as string,
             state,
+            ...(day ? { day } : {}),
             count: 0,
             amount: 0,
           };
           cell.count += value as number;
-          cell.amount += (item[`v_${state}`] as number | undefined) ?? 0;
+          cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
           cells.set(id, cell);
         }
       }
@@ -546,13 +589,24 @@ export type ReportedPayment = Pick<
   'paymentId' | 'amount' | 'state' | 'createdAt' | 'categoryCode' | 'communeCode'
 >;
 
-/** The report projection of every payment of a cycle in one state, a page at a time. */
-export async function* reportedPaymentsInState(cycleId: string, state: string): AsyncGenerator<ReportedPayment[]> {
+/**
+ * The report projection of every payment of a cycle in one state, a page at a time (`pageSize` payments at
+ * most, for a reader that stops early).
+ */
+export async function* reportedPaymentsInState(
+  cycleId: string,
+  state: string,
+  pageSize?: number,
+): AsyncGenerator<ReportedPayment[]> {
   for (const key of cycleStateKeys(cycleId, state)) {
-    for await (const page of cycleIndexPages(key, {
-      expression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
-      names: { '#state': 'state' },
-    })) {
+    for await (const page of cycleIndexPages(
+      key,
+      {
+        expression: 'paymentId, amount, #state, createdAt, categoryCode, communeCode',
+        names: { '#state': 'state' },
+      },
+      pageSize,
+    )) {
       yield (page.Items ?? []) as ReportedPayment[];
     }
   }

@@ -26,6 +26,13 @@ export type PaymentState = (typeof PAYMENT_STATES)[number];
  */
 export const FINAL_STATES: ReadonlySet<PaymentState> = new Set(['SETTLED', 'REJECTED', 'RETURNED']);
 
+/**
+ * States whose payments the maintained totals also count by creation day: an unbooked payment in one of them is
+ * overdue or not by the banking days since it was created (reconciliation/report.ts cycleOutcome). The other
+ * states' verdicts never depend on the day, and leaving them undated keeps the totals item small.
+ */
+export const DATED_STATES: ReadonlySet<PaymentState> = new Set(['SENT', 'ACCEPTED', 'UNKNOWN', 'SETTLED']);
+
 /** Final, and the money did not reach the person: the months are owed again next cycle. */
 export const UNPAID_STATES: ReadonlySet<PaymentState> = new Set(['REJECTED', 'RETURNED', 'NOT_SENT']);
 

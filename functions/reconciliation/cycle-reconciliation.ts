@@ -1,23 +1,30 @@
 /**
- * A cycle's reconciliation, computed: every payment of the cycle (the byCycleState index, state by state)
- * against its debit booking, each in exactly one outcome, summed in total, by category, by commune and by
- * ledger state, with the first payments behind each outcome listed. The per-cycle view and the period view
- * both call this; it reads every payment of the cycle once (O(payments), constant memory besides the lists).
+ * A cycle's reconciliation: every approved payment in exactly one outcome, summed in total, by category, by
+ * commune and by ledger state, from maintained totals (maintained-report.ts): the ledger's totals by state and
+ * creation day, the booked totals the reconcile worker moves with each BOOK mark, and the few booked payments
+ * in a state that overrides or sits outside the day rule (PENDING, NOT_SENT, REJECTED, RETURNED), read one by
+ * one. So the numbers cost a few hundred small queries for a province plus O(those exceptions), never
+ * O(payments). The per-cycle view and the period view both call this. The lists of payments behind the
+ * outcomes are read from the payments themselves, but bounded (`LIST_BUDGET`), and say whether they are whole.
  */
 
 import type { Localized } from '../../schemas/messages.js';
+import type { CycleRecord } from '../disbursement-cycles/cycle-store.js';
 import { categoryName } from '../entitlements/rules.js';
-import { reportedPaymentsInState } from '../payment-ledger/ledger-store.js';
-import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
-import { type Outcome, SEVERITY } from './outcomes.js';
-import { bookingsOf } from './reconciliation-store.js';
 import {
-  addPayment,
+  maintainedTotalsByDay,
+  type ReportedPayment,
+  reportedPaymentsInState,
+} from '../payment-ledger/ledger-store.js';
+import { DATED_STATES, PAYMENT_STATES, type PaymentState } from '../payment-ledger/payment-state.js';
+import { breakdownFromTotals, EXCEPTION_STATES, type ExceptionPayment } from './maintained-report.js';
+import { OUTCOMES, type Outcome, SEVERITY } from './outcomes.js';
+import { bookedTotals, bookingsOf } from './reconciliation-store.js';
+import {
   type BreakdownRow,
   breakdownRows,
   type CycleBreakdown,
   cycleOutcome,
-  emptyBreakdown,
   UNKNOWN_CATEGORY,
   UNKNOWN_CATEGORY_LABEL,
 } from './report.js';
@@ -32,12 +39,14 @@ export interface ListedPayment {
 
 export interface ComputedCycle extends CycleBreakdown {
   lists: Partial<Record<Outcome, ListedPayment[]>>;
+  /** Whether every list holds all it should (`listed`, or fewer when fewer payments are in the outcome). */
+  listsComplete: boolean;
 }
 
 export interface ReconcileOptions {
   asOf: string;
   dueDays: number;
-  /** How many payments to list per outcome (0: none). */
+  /** How many payments to list per outcome (0: none, and no payment is read for lists). */
   listed: number;
   /**
    * Without a category, the payments listed are those of the outcomes a person must look at (severity > 0);
@@ -46,35 +55,103 @@ export interface ReconcileOptions {
   category?: string;
 }
 
-export async function reconcileCycle(cycleId: string, opts: ReconcileOptions): Promise<ComputedCycle> {
-  const b = emptyBreakdown();
-  const lists: ComputedCycle['lists'] = {};
-  for (const state of PAYMENT_STATES) {
+/**
+ * The most payments one request reads to fill its lists. A list of a rare outcome among many payments (two
+ * unbooked among 600,000 settled) may not be found within it: the response then says the lists are partial.
+ */
+export const LIST_BUDGET = 5_000;
+const LIST_PAGE = 500;
+
+/** The communes whose totals items a cycle's payments write to: those of its draft. */
+const communesOf = (cycle: Pick<CycleRecord, 'draft'>) => (cycle.draft?.totals.byCommune ?? []).map((r) => r.key);
+
+/** The booked payments among a cycle's payments in the states the totals cannot place (each with its booking). */
+async function exceptionsOf(cycleId: string, states: PaymentState[]): Promise<ExceptionPayment[]> {
+  const out: ExceptionPayment[] = [];
+  for (const state of states) {
     for await (const page of reportedPaymentsInState(cycleId, state)) {
       const bookings = await bookingsOf(page.map((p) => p.paymentId));
       for (const p of page) {
-        const outcome = cycleOutcome(p, bookings.get(p.paymentId), opts.asOf, opts.dueDays);
-        addPayment(b, outcome, p);
-        const category = p.categoryCode || UNKNOWN_CATEGORY;
-        const wanted = opts.category ? category === opts.category : SEVERITY[outcome] > 0;
-        if (opts.listed > 0 && wanted) {
-          lists[outcome] ??= [];
-          const list = lists[outcome];
-          if (list.length < opts.listed) {
-            list.push({
-              paymentId: p.paymentId,
-              amount: p.amount,
-              state: p.state,
-              categoryCode: category,
-              communeCode: p.communeCode,
-            });
-          }
-        }
+        const booking = bookings.get(p.paymentId);
+        if (booking) out.push({ ...p, booked: booking.outcome });
       }
     }
   }
-  return { ...b, lists };
+  return out;
 }
+
+export async function reconcileCycle(
+  cycle: Pick<CycleRecord, 'cycleId' | 'draft'>,
+  opts: ReconcileOptions,
+): Promise<ComputedCycle> {
+  const communes = communesOf(cycle);
+  const [ledger, booked] = await Promise.all([
+    maintainedTotalsByDay(cycle.cycleId, communes),
+    bookedTotals(cycle.cycleId, communes),
+  ]);
+  // Without any booking there is nothing to correct; otherwise only the exception states holding payments.
+  const held = new Set(ledger.filter((c) => c.count > 0).map((c) => c.state));
+  const exceptions = booked.length
+    ? await exceptionsOf(
+        cycle.cycleId,
+        EXCEPTION_STATES.filter((s) => held.has(s)),
+      )
+    : [];
+  const b = breakdownFromTotals({ ledger, booked, exceptions }, opts.asOf, opts.dueDays);
+  const { lists, complete } =
+    opts.listed > 0 ? await listPayments(cycle.cycleId, b, opts) : { lists: {}, complete: true };
+  return { ...b, lists, listsComplete: complete };
+}
+
+/**
+ * The first `listed` payments of each wanted outcome, read state by state (only states that can hold a wanted
+ * outcome still short of its list), stopping as soon as every list is full or `LIST_BUDGET` payments were read.
+ */
+async function listPayments(cycleId: string, b: CycleBreakdown, opts: ReconcileOptions) {
+  const counts = opts.category ? b.byCategory.get(opts.category) : b.totals;
+  const want = new Map<Outcome, number>();
+  for (const o of OUTCOMES) {
+    const n = counts?.[o].count ?? 0;
+    if (n > 0 && (opts.category || SEVERITY[o] > 0)) want.set(o, Math.min(opts.listed, n));
+  }
+  const lists: Partial<Record<Outcome, ListedPayment[]>> = {};
+  const short = () => [...want].filter(([o, n]) => (lists[o]?.length ?? 0) < n).map(([o]) => o);
+  // What a payment in a state can end as: its state's verdict, or a booking's.
+  const booked: Outcome[] = ['MATCHED', 'AMOUNT_MISMATCH', 'RETURN'];
+  const possible: Record<PaymentState, Outcome[]> = Object.fromEntries(
+    PAYMENT_STATES.map((s) => [s, DATED_STATES.has(s) ? [...booked, 'NOT_BOOKED', 'AWAITING_BOOKING'] : []]),
+  ) as Record<PaymentState, Outcome[]>;
+  possible.PENDING = [...booked, 'AWAITING_BOOKING'];
+  possible.NOT_SENT = [...booked, 'NOT_SENT'];
+  possible.REJECTED = ['REJECTED'];
+  possible.RETURNED = ['RETURN'];
+  let read = 0;
+  for (const state of PAYMENT_STATES) {
+    if (!b.byState.get(state)?.count) continue;
+    if (!possible[state].some((o) => short().includes(o))) continue;
+    for await (const page of reportedPaymentsInState(cycleId, state, LIST_PAGE)) {
+      const mine = opts.category ? page.filter((p) => (p.categoryCode || UNKNOWN_CATEGORY) === opts.category) : page;
+      const bookings = await bookingsOf(mine.map((p) => p.paymentId));
+      for (const p of mine) {
+        const outcome = cycleOutcome(p, bookings.get(p.paymentId), opts.asOf, opts.dueDays);
+        const list = lists[outcome] ?? [];
+        if (list.length < (want.get(outcome) ?? 0)) lists[outcome] = [...list, listed(p)];
+      }
+      read += page.length;
+      if (!short().length) return { lists, complete: true };
+      if (read >= LIST_BUDGET) return { lists, complete: false };
+    }
+  }
+  return { lists, complete: !short().length };
+}
+
+const listed = (p: ReportedPayment): ListedPayment => ({
+  paymentId: p.paymentId,
+  amount: p.amount,
+  state: p.state,
+  categoryCode: p.categoryCode || UNKNOWN_CATEGORY,
+  communeCode: p.communeCode,
+});
 
 export const categoryLabel = (code: string): Localized =>
   code === UNKNOWN_CATEGORY ? UNKNOWN_CATEGORY_LABEL : (categoryName(code) ?? { vi: code, en: code });

@@ -4,6 +4,8 @@
  * booking, or sent but not booked after `dueDays` banking days. Counts and VND per outcome must add up to what
  * was approved, and so must the same outcomes by allowance category and by commune; the first payments behind
  * each outcome that needs a person are listed, or, with `category`, those of that category in every outcome.
+ * The numbers come from maintained totals (cycle-reconciliation.ts); the lists read payments within a fixed
+ * budget and `listsComplete` says whether they hold every payment they should.
  */
 import { z } from 'zod';
 import { CycleReconciliation } from '../../schemas/statements.js';
@@ -29,7 +31,7 @@ export const handler = httpRoute({
   handle: async ({ principal, params, query }) => {
     const cycle = await visibleCycle(principal, params.cycleId);
     const asOf = query.asOf ?? vietnamDate(Date.now());
-    const computed = await reconcileCycle(cycle.cycleId, {
+    const computed = await reconcileCycle(cycle, {
       asOf,
       dueDays: query.dueDays,
       listed: LISTED,
@@ -46,6 +48,7 @@ export const handler = httpRoute({
         ...(query.category ? { category: query.category } : {}),
         approved,
         outcomes: outcomeRows(computed.totals).map((o) => ({ ...o, payments: computed.lists[o.outcome] ?? [] })),
+        listsComplete: computed.listsComplete,
         byCategory: categoryRows(computed),
         byCommune: communeRows(computed),
         byState: stateRows(computed),

@@ -35,6 +35,9 @@ export interface LedgerPayment {
   creditorAccount?: string;
   /** When the instruction was recorded (ISO instant). */
   createdAt: string;
+  /** Where a booking of it is counted (the booked totals): its commune and main allowance category. */
+  communeCode?: string;
+  categoryCode?: string;
 }
 
 /** Where a statement line sits: import, statement in the file, entry, transaction (0 = the entry itself). */

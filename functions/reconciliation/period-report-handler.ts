@@ -4,19 +4,16 @@
  * finance officer: his own), found by their deterministic ids (`cycleIdFor`) in one batch read, each
  * reconciled exactly as the per-cycle view does (`reconcileCycle`), summed by province × category.
  *
- * Cost: this reads every payment of every approved cycle of the period, O(payments of the period). A province
- * is up to ~100,000 payments; the whole country ~3.5 million, far past one Lambda. So the request is bounded:
- * beyond `ANSINH_PERIOD_REPORT_MAX_PAYMENTS` approved payments (default 200,000) it is refused with 422, and
- * the per-cycle view remains. To serve a national period on AWS, keep the totals instead of recomputing them:
- * write each cycle's outcome × category totals when it closes and move them in the reconcile worker as
- * bookings and returns land (one item per cycle), so this view becomes a 34-item batch read.
+ * Cost: each cycle's numbers come from maintained totals (cycle-reconciliation.ts: a few hundred small
+ * queries per province plus its booked payments in exception states), never from its payments, so there is no
+ * payment-count ceiling: a national period is 34 cycles' totals.
  * Cycles kept at commune level (5-digit jurisdiction) are found for their own officers only, not by province.
  */
 import { z } from 'zod';
 import { PeriodReconciliation } from '../../schemas/statements.js';
 import { type CycleRecord, cycleIdFor, getCycles } from '../disbursement-cycles/cycle-store.js';
 import provincesJson from '../population/data/provinces-2025.json' with { type: 'json' };
-import { HttpError, httpRoute, requireJurisdiction } from '../shared/http.js';
+import { httpRoute, requireJurisdiction } from '../shared/http.js';
 import { vietnamDate } from './banking-days.js';
 import { type ComputedCycle, categoryRows, reconcileCycle } from './cycle-reconciliation.js';
 import { addBreakdown, emptyBreakdown, outcomeRows, sumOf } from './report.js';
@@ -24,8 +21,6 @@ import { addBreakdown, emptyBreakdown, outcomeRows, sumOf } from './report.js';
 const RECONCILABLE = new Set(['APPROVED', 'DISPATCHING', 'COLLECTING', 'CLOSED']);
 const PROVINCES = new Map(provincesJson.provinces.map((p) => [p.code, p.name]));
 const IN_PARALLEL = 4;
-
-const maxPayments = () => Number(process.env.ANSINH_PERIOD_REPORT_MAX_PAYMENTS ?? 200_000);
 
 export const handler = httpRoute({
   responses: { 200: PeriodReconciliation },
@@ -45,19 +40,12 @@ export const handler = httpRoute({
       : [requireJurisdiction(principal)];
     const cycles = await getCycles(jurisdictions.map((j) => cycleIdFor(query.programme, params.period, j)));
     const reconcilable = cycles.filter((c) => c.draft && RECONCILABLE.has(c.status));
-    const payments = reconcilable.reduce((s, c) => s + (c.draft?.totals.payees ?? 0), 0);
-    if (payments > maxPayments()) {
-      throw new HttpError(422, 'PERIOD_TOO_LARGE', {
-        vi: `Kỳ này có ${payments} khoản chi, quá nhiều để đối soát một lần; hãy xem từng kỳ chi trả của tỉnh.`,
-        en: `This period has ${payments} payments, too many to reconcile at once; open each province's cycle.`,
-      });
-    }
     const asOf = query.asOf ?? vietnamDate(Date.now());
     const computed = new Map<string, ComputedCycle>();
     for (let i = 0; i < reconcilable.length; i += IN_PARALLEL) {
       await Promise.all(
         reconcilable.slice(i, i + IN_PARALLEL).map(async (c) => {
-          computed.set(c.cycleId, await reconcileCycle(c.cycleId, { asOf, dueDays: query.dueDays, listed: 0 }));
+          computed.set(c.cycleId, await reconcileCycle(c, { asOf, dueDays: query.dueDays, listed: 0 }));
         }),
       );
     }

@@ -221,6 +221,7 @@ async function reconcileBatch(
   const lost = await recordEffects(
     importId,
     books.map((e) => e.effect),
+    payments,
   );
   for (const { effect, finding } of books) {
     if (lost.has(effect)) {

@@ -9,21 +9,29 @@
  *                                                  second finance officer confirms the import's set (proposal.ts)
  *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
  *   RETURN#<paymentId>  / MARK                     → the line that booked its return
+ *   BOOKED#<cycleId>#<commune>#<0..15> / <category> → count and VND of the cycle's booked payments of that
+ *                                                  commune and category, per booking outcome and creation day
+ *                                                  (`n_<outcome>_<yyyymmdd>`, `v_…`), moved in the transaction
+ *                                                  that writes their BOOK marks (so exactly once per mark)
  *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
  *   ACCOUNT#<account>   / SEQ#<chain>#<sequence>   → the same, by sequence number within its chain (message type
  *                                                  and numbering, continuity.ts statementChain)
  */
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
 import { batchGetFrom, batchPutItems } from '../shared/dynamo-batch.js';
+import { inParallel } from '../shared/in-parallel.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
+import { vietnamDate } from './banking-days.js';
 import type { LoadedStatement } from './continuity.js';
 import type { Booking, Effect, Finding, LedgerPayment, OurBatch } from './match.js';
 import type { Outcome } from './outcomes.js';
 import type { ProposedChange } from './proposal.js';
+import { UNKNOWN_CATEGORY } from './report.js';
 
 const table = () => resources.table('reconciliation');
 
@@ -53,6 +61,8 @@ const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
   bankBin: h.bankBin,
   creditorAccount: h.creditorAccount,
   createdAt: h.createdAt,
+  communeCode: h.communeCode,
+  ...(h.categoryCode ? { categoryCode: h.categoryCode } : {}),
 });
 
 /** Payments (HEAD, from the ledger), their debit bookings and returns, by payment id, 33 at a time. */
@@ -122,36 +132,127 @@ export async function bookingsOf(ids: string[]): Promise<Map<string, Booking>> {
 }
 
 /**
- * Records the bookings and returns of a batch of lines, each only if no other line holds it (conditional,
- * 100 per transaction). Returns the effects that lost to another line: those lines are duplicates.
+ * Shards of a commune's booked totals of a cycle: the reconcile workers book a province's statement in parallel
+ * batches, and two transactions on one item at once cancel one of them (retried), so a commune's bookings are
+ * spread over sixteen items by the payment id, as the ledger's totals are.
  */
-export async function recordEffects(importId: string, effects: Effect[]): Promise<Set<Effect>> {
+export const BOOKED_SHARDS = 16;
+
+/** The booked-totals item a payment's booking counts in: its cycle, commune and category, one shard by its id. */
+export function bookedKeyOf(p: Pick<LedgerPayment, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>) {
+  const shard = createHash('sha256').update(p.paymentId).digest().readUInt32BE(0) % BOOKED_SHARDS;
+  return {
+    pk: `BOOKED#${p.cycleId}#${p.communeCode || UNKNOWN_CATEGORY}#${shard}`,
+    sk: p.categoryCode || UNKNOWN_CATEGORY,
+  };
+}
+
+/** A transaction holds at most 100 items: the marks of a group and the booked-totals items they move. */
+const TRANSACTION_ITEMS = 100;
+
+/**
+ * The marks of one transaction, and the ADDs to the booked totals their BOOK marks make: a booked payment's
+ * VND (the payment's, as the cycle report sums payments) on its booking outcome and creation day.
+ */
+function bookedUpdates(marks: Effect[], payments: ReadonlyMap<string, LedgerPayment>) {
+  const cells = new Map<string, { key: { pk: string; sk: string }; cycleId: string; add: Map<string, number> }>();
+  for (const e of marks) {
+    if (e.kind !== 'BOOK') continue;
+    const p = payments.get(e.paymentId);
+    if (!p) throw new Error(`booking of ${e.paymentId} without its payment: it could not be counted`);
+    const key = bookedKeyOf(p);
+    const id = `${key.pk}|${key.sk}`;
+    const cell = cells.get(id) ?? { key, cycleId: p.cycleId, add: new Map<string, number>() };
+    const suffix = `${e.booking.outcome}_${vietnamDate(p.createdAt).replaceAll('-', '')}`;
+    cell.add.set(`n_${suffix}`, (cell.add.get(`n_${suffix}`) ?? 0) + 1);
+    cell.add.set(`v_${suffix}`, (cell.add.get(`v_${suffix}`) ?? 0) + p.amount);
+    cells.set(id, cell);
+  }
+  return [...cells.values()].map(({ key, cycleId, add }) => {
+    const names: Record<string, string> = { '#cy': 'cycleId' };
+    const values: Record<string, unknown> = { ':cy': cycleId };
+    const adds = [...add.entries()].map(([name, n], i) => {
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = n;
+      return `#a${i} :a${i}`;
+    });
+    return {
+      Update: {
+        TableName: table(),
+        Key: key,
+        UpdateExpression: `SET #cy = :cy ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  });
+}
+
+/** Marks in groups whose transaction (marks + the booked-totals items they move) stays within 100 items. */
+function transactionGroups(marks: Effect[], payments: ReadonlyMap<string, LedgerPayment>): Effect[][] {
+  const groups: Effect[][] = [];
+  let group: Effect[] = [];
+  let cells = new Set<string>();
+  for (const e of marks) {
+    const p = e.kind === 'BOOK' ? payments.get(e.paymentId) : undefined;
+    const cell = p ? JSON.stringify(bookedKeyOf(p)) : undefined;
+    const more = cell && !cells.has(cell) ? 1 : 0;
+    if (group.length && group.length + 1 + cells.size + more > TRANSACTION_ITEMS) {
+      groups.push(group);
+      group = [];
+      cells = new Set();
+    }
+    group.push(e);
+    if (cell) cells.add(cell);
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+/**
+ * Records the bookings and returns of a batch of lines, each only if no mark exists for its payment, and counts
+ * each BOOK mark in the booked totals in the same transaction (`payments`: the booked payments, for where they
+ * count). A mark that exists already is read back: the same line's (a redelivered batch, or a crash after the
+ * commit) is done and counted, never again; another line's means this one lost (a duplicate). Returns the
+ * effects that lost to another line.
+ */
+export async function recordEffects(
+  importId: string,
+  effects: Effect[],
+  payments: ReadonlyMap<string, LedgerPayment> = new Map(),
+): Promise<Set<Effect>> {
   const lost = new Set<Effect>();
   const put = (e: Effect) => ({
     Put: {
       TableName: table(),
       Item: { pk: `${e.kind}#${e.paymentId}`, sk: 'MARK', importId, ...e.booking },
-      ConditionExpression: 'attribute_not_exists(pk) OR #pos = :pos',
-      ExpressionAttributeNames: { '#pos': 'position' },
-      ExpressionAttributeValues: { ':pos': e.booking.position },
+      // Never a re-put: a mark is counted only when it is created.
+      ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
   // One mark per payment and kind in a transaction (DynamoDB refuses two operations on one item).
   const unique = new Map(effects.map((e) => [`${e.kind}#${e.paymentId}`, e]));
   for (const e of effects) if (unique.get(`${e.kind}#${e.paymentId}`) !== e) lost.add(e);
   await Promise.all(
-    chunks([...unique.values()], 100).map(async (part) => {
+    transactionGroups([...unique.values()], payments).map(async (part) => {
       let batch = part;
       while (batch.length) {
         try {
-          await dynamo().send(new TransactWriteCommand({ TransactItems: batch.map(put) }));
+          await dynamo().send(
+            new TransactWriteCommand({ TransactItems: [...batch.map(put), ...bookedUpdates(batch, payments)] }),
+          );
           return;
         } catch (err) {
           if (!(err instanceof TransactionCanceledException)) throw err;
           const reasons = err.CancellationReasons ?? [];
           const failed = batch.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+          // A mark already there: this very line's (done, counted when it was written) or another's (lost).
+          await Promise.all(
+            failed.map(async (e) => {
+              if ((await markOf(e.kind, e.paymentId))?.position !== e.booking.position) lost.add(e);
+            }),
+          );
           // Anything else (a conflict with a concurrent transaction) is retried as it is.
-          for (const e of failed) lost.add(e);
           batch = batch.filter((e) => !failed.includes(e));
           if (!failed.length) await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
         }
@@ -159,6 +260,63 @@ export async function recordEffects(importId: string, effects: Effect[]): Promis
     }),
   );
   return lost;
+}
+
+/** Count and VND of a cycle's booked payments per commune × category × booking outcome × creation day. */
+export interface BookedTotalsCell {
+  communeCode: string;
+  categoryCode: string;
+  outcome: Booking['outcome'];
+  /** yyyy-mm-dd */
+  day: string;
+  count: number;
+  amount: number;
+}
+
+const BOOKED_ATTRIBUTE = /^n_([A-Z_]+)_(\d{4})(\d{2})(\d{2})$/;
+
+/** The booked totals of a cycle, read from the items of the communes given (shards summed), consistently. */
+export async function bookedTotals(cycleId: string, communes: readonly string[]): Promise<BookedTotalsCell[]> {
+  const keys = [...new Set(communes)].flatMap((commune) =>
+    Array.from({ length: BOOKED_SHARDS }, (_, shard) => ({ commune, pk: `BOOKED#${cycleId}#${commune}#${shard}` })),
+  );
+  const cells = new Map<string, BookedTotalsCell>();
+  await inParallel(keys, 16, async ({ commune, pk }) => {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :k',
+          ExpressionAttributeValues: { ':k': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        for (const [name, value] of Object.entries(item)) {
+          const m = BOOKED_ATTRIBUTE.exec(name);
+          if (!m) continue;
+          const outcome = m[1] as Booking['outcome'];
+          const day = `${m[2]}-${m[3]}-${m[4]}`;
+          const id = `${commune}|${item.sk}|${outcome}|${day}`;
+          const cell = cells.get(id) ?? {
+            communeCode: commune,
+            categoryCode: item.sk as string,
+            outcome,
+            day,
+            count: 0,
+            amount: 0,
+          };
+          cell.count += value as number;
+          cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
+          cells.set(id, cell);
+        }
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  });
+  return [...cells.values()].filter((c) => c.count !== 0 || c.amount !== 0);
 }
 
 /** The findings of a batch of lines (idempotent: the same line always has the same key). */

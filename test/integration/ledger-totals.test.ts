@@ -12,6 +12,7 @@ import {
   CYCLE_STATE_SHARDS,
   getPayment,
   maintainedTotals,
+  maintainedTotalsByDay,
   type PaymentInstruction,
   paymentsInState,
   recordPending,
@@ -20,6 +21,7 @@ import {
   transition,
 } from '../../functions/payment-ledger/ledger-store.js';
 import type { PaymentState } from '../../functions/payment-ledger/payment-state.js';
+import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -146,6 +148,30 @@ describe('maintained totals', () => {
     const unknown = cells.filter((c) => c.categoryCode === 'UNKNOWN').reduce((s, c) => s + c.count, 0);
     expect(unknown).toBe(8);
     expect(new Set(cells.map((c) => c.communeCode))).toEqual(new Set(['26734', '26737']));
+  });
+
+  it('counts the sent states by creation day too (what the cycle report needs), each day adding up to its state', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const all = [1, 2, 3].map((n) => instruction(cycleId, n));
+    for (const i of all) await recordPending(i, 0);
+    for (const i of all.slice(0, 2)) {
+      loseAnswerOf = 'TransactWrite';
+      await expect(transition(i.paymentId, 'SENT', 'bank-receipt')).rejects.toThrow(/injected/);
+      await transition(i.paymentId, 'SENT', 'bank-receipt');
+    }
+    await transition(all[0]?.paymentId as string, 'SETTLED', 'bank-status');
+    const day = vietnamDate((await getPayment(all[0]?.paymentId as string))?.createdAt as string);
+    const cells = await maintainedTotalsByDay(cycleId, ['26734']);
+    const of = (state: string, dated: boolean) =>
+      cells
+        .filter((c) => c.state === state && (c.day !== undefined) === dated)
+        .map(({ day: d, count, amount }) => ({ day: d, count, amount }));
+    expect(of('PENDING', false)).toEqual([{ day: undefined, count: 1, amount: all[2]?.amount }]);
+    expect(of('PENDING', true)).toEqual([]);
+    expect(of('SENT', true)).toEqual([{ day, count: 1, amount: all[1]?.amount }]);
+    expect(of('SETTLED', true)).toEqual([{ day, count: 1, amount: all[0]?.amount }]);
+    // The close's reader sees states only, as before.
+    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(all.map((i) => i.paymentId)));
   });
 
   it('an anomaly (a rejection after settlement) is recorded but moves no totals', async () => {

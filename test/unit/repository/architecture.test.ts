@@ -42,7 +42,7 @@ const KEY_PREFIXES: Record<string, string[]> = {
   accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#'],
   payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'TOTALS#'],
   cycles: ['CYCLE#', 'BUDGET#'],
-  reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#'],
+  reconciliation: ['BOOK#', 'BOOKED#', 'RETURN#', 'IMPORT#'],
 };
 
 const DYNAMODB_SDK = new Set(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);

@@ -344,6 +344,8 @@ interface CycleReport {
   asOf: string;
   approved?: { count: number; amount: number };
   outcomes: (OutcomeTotal & { payments?: Listed[] })[];
+  /** False when the payments listed were cut short by the server's read budget (the counts are whole). */
+  listsComplete?: boolean;
   byCategory: CategoryRow[];
   byState: Record<string, { count: number; amount: number }>;
   balanced?: { count: boolean; amount: boolean };
@@ -488,6 +490,7 @@ export function reconciliationPage(root: HTMLElement, s: Session, param: string)
           { 'aria-labelledby': 'pay-h' },
           h('h2', { id: 'pay-h', tabindex: '-1' }, `${L('Chi tiết', 'Details')}: ${loc(sel.label)}`),
           paymentsTable(s, sel.payments ?? []),
+          r.listsComplete === false ? partialNote() : '',
         ),
       h(
         'section',
@@ -602,6 +605,17 @@ function paymentsTable(s: Session, payments: Listed[]) {
     { numeric: [1] },
   );
 }
+
+/** Said under a list the server cut short: the counts above are whole, the list is not. */
+const partialNote = () =>
+  h(
+    'p',
+    { class: 'note' },
+    L(
+      'Danh sách chưa đầy đủ (chỉ đọc một phần khoản chi); số liệu tổng vẫn đầy đủ.',
+      'Partial list (only part of the payments was read); the totals are complete.',
+    ),
+  );
 
 /**
  * Paid vs settled per month, for the cycles of the last `n` months that exist and were approved: approved,
