@@ -44,6 +44,7 @@ const payees = Number(values.payees);
 const national = Number(values.national);
 const scenario = {
   payees,
+  national,
   openAtCutoff: Number(values['open-at-cutoff']),
   approvalHours: Number(values['approval-hours']),
 };

@@ -66,6 +66,10 @@ export interface Scenario {
   approvalHours: number;
   /** Payees of the province's largest commune (its totals items take its share of the ledger's writes). */
   largestCommunePayees?: number;
+  /** Payees of the nation (the period report reads every province's totals); the province alone if absent. */
+  national?: number;
+  /** Share of the payments REJECTED, RETURNED or NOT_SENT, which the cycle report reads one by one. */
+  unpaidShare?: number;
 }
 
 /** "A commune has a few thousand payees at most": the largest one the model assumes unless told. */
@@ -76,6 +80,20 @@ const CATEGORIES_PER_COMMUNE = 10;
 const TOTALS_QUERY_MS = 5;
 /** Totals partitions queried at once (ledger-store.ts maintainedTotals). */
 const TOTALS_QUERIES_IN_PARALLEL = 16;
+/**
+ * Share of a month's payments rejected, returned or not sent: an assumption (the cycle report reads those
+ * payments and their BOOK marks one by one; PENDING too, which is empty once dispatch is done).
+ */
+export const UNPAID_SHARE = 0.02;
+/**
+ * Reading one payment for a report (its share of a byCycleState query page, and its BOOK mark in a BatchGet of
+ * 100), ms: an assumption, not measured.
+ */
+const REPORT_PAYMENT_READ_MS = 0.2;
+/** Payments a cycle report reads at most to fill its lists (cycle-reconciliation.ts LIST_BUDGET). */
+const LIST_BUDGET = 5_000;
+/** Cycles the period report reconciles at once (period-report-handler.ts IN_PARALLEL). */
+const PERIOD_CYCLES_IN_PARALLEL = 4;
 
 export type PerItemMs = Record<keyof typeof costsData.ms, number>;
 export type Prices = typeof pricesData.usd;
@@ -148,6 +166,12 @@ export const UNITS = {
   /** reconcile-worker.ts: 2 reads and 2 writes per entry (issue 16). */
   reconcileReads: 2,
   reconcileWrites: 2,
+  /**
+   * reconciliation-store.ts recordEffects: each BOOK mark's booked-totals item, in the mark's transaction (2
+   * WRU). A statement's lines scatter over communes × categories × 16 shards, so a batch's marks rarely share
+   * one: counted as one item per booked line (an upper bound).
+   */
+  bookedTotalsWrites: 2,
 } as const;
 
 const gb = (fn: FunctionDef | undefined) => (fn?.memoryMb ?? 512) / 1024;
@@ -195,6 +219,14 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const totalsQueries = Math.ceil(P / commune) * TOTALS_SHARDS;
   const totalsItems = totalsQueries * CATEGORIES_PER_COMMUNE;
   const totalsSeconds = (Math.ceil(totalsQueries / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS) / 1000;
+  /**
+   * A cycle report's numbers: the ledger's totals and the booked totals (read at once, each a query per commune
+   * and shard), then the unpaid payments one by one with their BOOK marks (only when something is booked).
+   */
+  const unpaid = Math.ceil(P * (s.unpaidShare ?? UNPAID_SHARE));
+  const cycleNumbersSeconds = 2 * totalsSeconds + (unpaid * REPORT_PAYMENT_READ_MS) / 1000;
+  const cycleNumbersReadUnits = 2 * totalsItems * QUERY_ITEM_RRU * 2 + unpaid * (QUERY_ITEM_RRU + 0.5);
+  const nation = Math.max(P, s.national ?? P);
   /** At the cut-off, the open payments of the busiest chunk (all of them may sit in one). */
   const busiestCutoffItems = Math.min(def.draftChunk, open);
   const cutoffConcurrency = Math.min(draftChunks, def.accountConcurrency);
@@ -475,7 +507,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       events: 0,
       payloadBytes: SMALL_PAYLOAD,
       readUnits: P * UNITS.reconcileReads,
-      writeUnits: P * UNITS.reconcileWrites,
+      writeUnits: P * (UNITS.reconcileWrites + UNITS.bookedTotalsWrites),
       // Every finding of the import is written under the import's key.
       hotKey: 'reconciliation <importId>',
       hotKeyWritesPerSecond: perSecond(ms.reconcileEntry),
@@ -484,6 +516,45 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       // Each run reads the statement file again; the report is written once.
       s3Requests: { put: 1, get: reconcileRuns },
       totalSeconds: (P * ms.reconcileEntry + reconcileRuns * P * STATEMENT_LINE_PARSE_MS) / 1000,
+    }),
+    row({
+      flow: 'reconciliation',
+      step: 'cycle report (API)',
+      fn: 'getCycleReconciliation',
+      invocations: 1,
+      // The ledger's and the booked totals (consistent queries), the unpaid payments with their BOOK marks, and
+      // at most LIST_BUDGET payments for the lists: never every payment.
+      busiestItems: 2 * totalsItems + unpaid + LIST_BUDGET,
+      busiestSeconds: cycleNumbersSeconds + (LIST_BUDGET * REPORT_PAYMENT_READ_MS) / 1000,
+      transitions: 0,
+      events: 0,
+      payloadBytes: SMALL_PAYLOAD,
+      readUnits: cycleNumbersReadUnits + LIST_BUDGET * (QUERY_ITEM_RRU + 0.5),
+      writeUnits: 0,
+      hotKey: '-',
+      hotKeyWritesPerSecond: 0,
+      sqsRequests: 0,
+      s3Requests: { put: 0, get: 0 },
+      totalSeconds: cycleNumbersSeconds + (LIST_BUDGET * REPORT_PAYMENT_READ_MS) / 1000,
+    }),
+    row({
+      flow: 'reconciliation',
+      step: 'period report, the nation (API)',
+      fn: 'getPeriodReconciliation',
+      invocations: 1,
+      // Every province's cycle numbers (no lists), four cycles at a time; provinces as large as this one.
+      busiestItems: Math.ceil(nation / P) * (2 * totalsItems + unpaid),
+      busiestSeconds: Math.ceil(nation / P / PERIOD_CYCLES_IN_PARALLEL) * cycleNumbersSeconds,
+      transitions: 0,
+      events: 0,
+      payloadBytes: SMALL_PAYLOAD,
+      readUnits: (nation / P) * cycleNumbersReadUnits,
+      writeUnits: 0,
+      hotKey: '-',
+      hotKeyWritesPerSecond: 0,
+      sqsRequests: 0,
+      s3Requests: { put: 0, get: 0 },
+      totalSeconds: Math.ceil(nation / P / PERIOD_CYCLES_IN_PARALLEL) * cycleNumbersSeconds,
     }),
   ];
 }

@@ -123,6 +123,20 @@ describe('the scale model, by hand', () => {
     });
   });
 
+  it('reports: the totals and the unpaid payments, never every payment; the period report every province', () => {
+    // Ledger and booked totals: 2 × 160 items in 2 × 5 ms; 1 unpaid payment (2 % of 25, rounded up), 0.2 ms.
+    const numbers = 2 * 0.005 + 0.2 / 1000;
+    expect(step(rows, 'cycle report (API)')).toMatchObject({ invocations: 1, busiestItems: 2 * 160 + 1 + 5000 });
+    // The lists read at most 5,000 payments (0.2 ms each), whatever the cycle's size.
+    expect(step(rows, 'cycle report (API)').busiestSeconds).toBeCloseTo(numbers + 1, 9);
+    const nation = modelSteps(SMALL, { payees: 25, national: 200, openAtCutoff: 0.2, approvalHours: 1 }, TEN_MS);
+    // 200 / 25 = 8 provinces like this one, 4 cycles at a time: twice one cycle's numbers, no lists.
+    const period = step(nation, 'period report, the nation (API)');
+    expect(period).toMatchObject({ invocations: 1, busiestItems: 8 * (2 * 160 + 1) });
+    expect(period.busiestSeconds).toBeCloseTo(2 * numbers, 9);
+    expect(step(rows, 'period report, the nation (API)').busiestItems).toBe(2 * 160 + 1);
+  });
+
   it('collect: a loop per Wait until the cut-off and one more; the cut-off queues a work item per chunk', () => {
     expect(step(rows, 'collect and cut-off')).toMatchObject({
       invocations: 7, // 60 min / 600 s, + 1 while the workers run
@@ -254,6 +268,16 @@ describe('the platform as it is, for 600,000 payees in one province', () => {
       // on the province's one byJurisdiction key.
       'onboarding / open accounts (Map): keyWritesPerSecond',
     ]);
+  });
+
+  it("the reports answer within API Gateway's 29 s, the nation's period included", () => {
+    const nation = modelSteps(
+      def,
+      { payees: 600_000, national: 5_000_000, openAtCutoff: 1, approvalHours: 24 },
+      perItemMs(),
+    );
+    expect(step(nation, 'cycle report (API)').busiestSeconds).toBeLessThan(29);
+    expect(step(nation, 'period report, the nation (API)').busiestSeconds).toBeLessThan(29);
   });
 
   it('no step yet near the history-event or payload limits', () => {
