@@ -17,7 +17,13 @@ import {
   reportedPaymentsInState,
 } from '../payment-ledger/ledger-store.js';
 import { DATED_STATES, PAYMENT_STATES, type PaymentState } from '../payment-ledger/payment-state.js';
-import { breakdownFromTotals, EXCEPTION_STATES, type ExceptionPayment } from './maintained-report.js';
+import { HttpError } from '../shared/http.js';
+import {
+  breakdownFromTotals,
+  EXCEPTION_STATES,
+  type ExceptionPayment,
+  TotalsIncompleteError,
+} from './maintained-report.js';
 import { OUTCOMES, type Outcome, SEVERITY } from './outcomes.js';
 import { bookedTotals, bookingsOf } from './reconciliation-store.js';
 import {
@@ -97,10 +103,25 @@ export async function reconcileCycle(
         EXCEPTION_STATES.filter((s) => held.has(s)),
       )
     : [];
-  const b = breakdownFromTotals({ ledger, booked, exceptions }, opts.asOf, opts.dueDays);
+  const b = totalsOrRefuse(cycle.cycleId, () =>
+    breakdownFromTotals({ ledger, booked, exceptions }, opts.asOf, opts.dueDays),
+  );
   const { lists, complete } =
     opts.listed > 0 ? await listPayments(cycle.cycleId, b, opts) : { lists: {}, complete: true };
   return { ...b, lists, listsComplete: complete };
+}
+
+/** A cycle whose totals predate the days and bookings they now carry is refused by name, never guessed. */
+function totalsOrRefuse(cycleId: string, compute: () => CycleBreakdown): CycleBreakdown {
+  try {
+    return compute();
+  } catch (err) {
+    if (!(err instanceof TotalsIncompleteError)) throw err;
+    throw new HttpError(409, 'TOTALS_INCOMPLETE', {
+      vi: `Kỳ chi trả ${cycleId} được ghi trước khi có số liệu tổng hợp theo ngày và theo hạch toán; cần bổ sung số liệu trước khi đối soát.`,
+      en: `Cycle ${cycleId} was recorded before totals by day and by booking were kept; they must be backfilled before it can be reconciled.`,
+    });
+  }
 }
 
 /**
