@@ -59,6 +59,8 @@ export interface ReconcileOptions {
    * with one, the payments of that category in every outcome (the drill-down from a category × outcome cell).
    */
   category?: string;
+  /** The most payments read for the lists (`LIST_BUDGET` unless told; a test tells a smaller one). */
+  listBudget?: number;
 }
 
 /**
@@ -146,11 +148,12 @@ async function listPayments(cycleId: string, b: CycleBreakdown, opts: ReconcileO
   possible.NOT_SENT = [...booked, 'NOT_SENT'];
   possible.REJECTED = ['REJECTED'];
   possible.RETURNED = ['RETURN'];
+  const budget = opts.listBudget ?? LIST_BUDGET;
   let read = 0;
   for (const state of PAYMENT_STATES) {
     if (!b.byState.get(state)?.count) continue;
     if (!possible[state].some((o) => short().includes(o))) continue;
-    for await (const page of reportedPaymentsInState(cycleId, state, LIST_PAGE)) {
+    for await (const page of reportedPaymentsInState(cycleId, state, Math.min(LIST_PAGE, budget))) {
       const mine = opts.category ? page.filter((p) => (p.categoryCode || UNKNOWN_CATEGORY) === opts.category) : page;
       const bookings = await bookingsOf(mine.map((p) => p.paymentId));
       for (const p of mine) {
@@ -160,7 +163,7 @@ async function listPayments(cycleId: string, b: CycleBreakdown, opts: ReconcileO
       }
       read += page.length;
       if (!short().length) return { lists, complete: true };
-      if (read >= LIST_BUDGET) return { lists, complete: false };
+      if (read >= budget) return { lists, complete: false };
     }
   }
   return { lists, complete: !short().length };

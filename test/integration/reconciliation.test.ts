@@ -23,7 +23,9 @@ import {
   totalsKeyOf,
 } from '../../functions/payment-ledger/ledger-store.js';
 import { vietnamDate } from '../../functions/reconciliation/banking-days.js';
+import { reconcileCycle } from '../../functions/reconciliation/cycle-reconciliation.js';
 import { bookedKeyOf } from '../../functions/reconciliation/reconciliation-store.js';
+import { outcomeRows } from '../../functions/reconciliation/report.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -343,6 +345,14 @@ describe('reconciliation against the bank simulator', () => {
     expect(notBooked.payments.map((p: { paymentId: string }) => p.paymentId).sort()).toEqual([ids[1], ids[3]].sort());
     // Eight payments are far within the read budget of the lists: every list is whole, and says so.
     expect(got.body.listsComplete).toBe(true);
+    // A budget of one payment read: the lists are cut short and say so; the numbers (from totals) are the same.
+    const cycle = (await getCycle(cycleId)) as NonNullable<Awaited<ReturnType<typeof getCycle>>>;
+    const cut = await reconcileCycle(cycle, { asOf: '2027-12-31', dueDays: 3, listed: 100, listBudget: 1 });
+    expect(cut.listsComplete).toBe(false);
+    expect(Object.values(cut.lists).flat().length).toBeLessThanOrEqual(1);
+    expect(
+      Object.fromEntries(outcomeRows(cut.totals).map((r) => [r.outcome, { count: r.count, amount: r.amount }])),
+    ).toEqual(o);
   });
 
   interface Row {
