@@ -2,7 +2,8 @@
  * Onboarding step 3 (one Map iteration per chunk): open a social security account for every accepted row,
  * or enrol the existing person, ACCOUNTS_PER_TRANSACTION rows to a transaction (openAccounts: the rows it
  * cannot open together go alone, with openAccount's outcomes). Idempotent per person; a person another list
- * enrolled meanwhile turns the row into ALREADY_ENROLLED rather than a second enrolment.
+ * enrolled meanwhile turns the row into ALREADY_ENROLLED rather than a second enrolment. The counts are what
+ * the chunk's rows did, whichever run did it: a chunk run again counts the accounts its first run opened.
  */
 import type { CandidateBeneficiary, RowVerdict } from '../../schemas/beneficiary-lists.js';
 import { ChunkInput, type OpenOutput } from '../../schemas/onboarding.js';
@@ -14,7 +15,8 @@ import { acceptedRowsBetween, type RowItem, writeVerdicts } from './list-store.j
 /**
  * Transactions in flight per chunk (the Map runs 4 chunks at once). DynamoDB Local runs transactions one at a
  * time: more in flight only queue there (4 in flight of 97 items wrote more items a second than 16). On AWS
- * every account also writes the province's one byJurisdiction index key (J#<province>, 1,000 writes a second).
+ * every account also writes one of the province's byJurisdiction index keys (1,000 writes a second each:
+ * JURISDICTION_SPREAD keys, account-store.ts).
  */
 const CONCURRENCY = 2;
 
@@ -50,7 +52,11 @@ export const handler = invokedTask(ChunkInput, async (input): Promise<OpenOutput
             result.enrolledExisting++;
             break;
           case 'ALREADY_DONE':
+            // Done by an earlier run of this chunk (a crash, a retry): still this list's account or enrolment,
+            // else the list's totals lose every account a retried chunk had opened before.
             result.alreadyDone++;
+            if (opened.accountOpened) result.opened++;
+            else result.enrolledExisting++;
             break;
           case 'ALREADY_ENROLLED':
             result.conflicts++;
