@@ -41,8 +41,8 @@ const PERSON = 'PERSON#';
 /**
  * A province's accounts are spread over this many byJurisdiction keys: one key takes at most 1,000 writes a
  * second, and onboarding a large province (4 chunks at once) writes about 1,400 accounts a second on AWS
- * (docs/scale-model.md); 8 keys leave each about 180. Changing it moves no account: readers read the keys
- * 0..n-1 of the value in force, so it may only grow with a backfill.
+ * (docs/scale-model.md); 8 keys leave each about 180. Readers read the keys 0..n-1 of the value in force: it
+ * may grow without moving an account (the old slots are among them), never shrink without a backfill.
  */
 export const JURISDICTION_SPREAD = 8;
 
