@@ -41,9 +41,9 @@ const SDK_PLUMBING = [
 const KEY_PREFIXES: Record<string, string[]> = {
   // ENROL#: enrolments are in the account or an item of their own; only the owner reads both (enrolmentsOfAccounts).
   accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#', 'ENROL#'],
-  payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'TOTALS#'],
-  cycles: ['CYCLE#', 'BUDGET#'],
-  reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#'],
+  payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'CUTOFF#', 'TOTALS#'],
+  cycles: ['CYCLE#', 'BUDGET#', 'TURN#'],
+  reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#', 'ACCOUNT#'],
 };
 
 const DYNAMODB_SDK = new Set(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
