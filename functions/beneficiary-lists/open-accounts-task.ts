@@ -10,7 +10,7 @@ import { ChunkInput, type OpenOutput } from '../../schemas/onboarding.js';
 import { ACCOUNTS_PER_TRANSACTION, openAccounts } from '../accounts/account-store.js';
 import { logger } from '../shared/powertools.js';
 import { invokedTask } from '../shared/task.js';
-import { acceptedRowsBetween, type RowItem, writeVerdicts } from './list-store.js';
+import { type RowItem, rowsToOpenBetween, writeVerdicts } from './list-store.js';
 
 /**
  * Transactions in flight per chunk (the Map runs 4 chunks at once). DynamoDB Local runs transactions one at a
@@ -22,10 +22,13 @@ const CONCURRENCY = 2;
 
 export const handler = invokedTask(ChunkInput, async (input): Promise<OpenOutput> => {
   const { listId, chunk, jurisdiction, programme, uploadedBy } = input;
-  const rows = (await acceptedRowsBetween(listId, chunk.firstLine, chunk.lastLine)).filter(
-    (r): r is RowItem & { candidate: CandidateBeneficiary } => r.candidate !== undefined,
+  const all = await rowsToOpenBetween(listId, chunk.firstLine, chunk.lastLine);
+  const rows = all.filter(
+    (r): r is RowItem & { candidate: CandidateBeneficiary } => r.outcome === 'ACCEPTED' && r.candidate !== undefined,
   );
-  const result: OpenOutput = { opened: 0, enrolledExisting: 0, alreadyDone: 0, conflicts: 0 };
+  // Conflicts an earlier run of this chunk wrote: still this chunk's (summariseList moves them off ACCEPTED).
+  const earlierConflicts = all.filter((r) => r.outcome === 'ALREADY_ENROLLED' && r.openingConflict).length;
+  const result: OpenOutput = { opened: 0, enrolledExisting: 0, alreadyDone: 0, conflicts: earlierConflicts };
   const conflicts: RowVerdict[] = [];
   const batches: (typeof rows)[] = [];
   for (let i = 0; i < rows.length; i += ACCOUNTS_PER_TRANSACTION) {
@@ -82,7 +85,7 @@ export const handler = invokedTask(ChunkInput, async (input): Promise<OpenOutput
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  if (conflicts.length) await writeVerdicts(listId, conflicts);
+  if (conflicts.length) await writeVerdicts(listId, conflicts, { openingConflict: true });
   logger.info('Accounts opened', { listId, chunk: chunk.index, ...result });
   return result;
 });

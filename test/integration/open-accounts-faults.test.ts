@@ -163,12 +163,24 @@ describe('openListAccounts', () => {
     const audits = await itemsOf(`OPENED#${event.listId}`);
     const lines = audits.flatMap((a) => a.accounts.map((x: { line: number }) => x.line)).sort((a, b) => a - b);
     expect(lines).toEqual(people.map((_, k) => 2 + k).filter((line) => line !== 5));
-    // A third delivery: the row written ALREADY_ENROLLED is no longer asked for; the rest is already done.
-    expect(await open(event)).toEqual({
+    // A third delivery (the second died before it answered): the row written ALREADY_ENROLLED is not opened
+    // again but still counted, the rest is already done. Its answer is the one the list's summary adds up.
+    const third = await open(event);
+    expect(third).toEqual({
       opened: people.length - 1,
       enrolledExisting: 0,
       alreadyDone: people.length - 1,
-      conflicts: 0,
+      conflicts: 1,
+    });
+    const summary = (await platform.invoker.invoke('summariseList', {
+      listId: event.listId,
+      rows: people.length,
+      verified: [{ counts: { ACCEPTED: people.length }, flagged: 0 }],
+      opened: [third],
+    })) as { totals: { accountsOpened: number; byOutcome: Record<string, number> } };
+    expect(summary.totals).toMatchObject({
+      accountsOpened: people.length - 1,
+      byOutcome: { ACCEPTED: people.length - 1, ALREADY_ENROLLED: 1 },
     });
   });
 
