@@ -842,3 +842,86 @@ export async function cutoffChunksDone(cycleId: string): Promise<number> {
   } while (start);
   return count;
 }
+
+// ------------------------------------------------------------------------------- payment look-ups
+
+/** What the payment look-ups show of a HEAD (payment-lookups/payment-view.ts): no name, no entitlement lines. */
+export type PaymentHeadForView = Pick<
+  PaymentHead,
+  | 'paymentId'
+  | 'cycleId'
+  | 'programme'
+  | 'period'
+  | 'months'
+  | 'amount'
+  | 'channel'
+  | 'creditorAccount'
+  | 'categoryCode'
+  | 'state'
+  | 'seq'
+  | 'updatedAt'
+>;
+
+const VIEW_ATTRIBUTES = [
+  'paymentId',
+  'sk',
+  'cycleId',
+  'programme',
+  'period',
+  'months',
+  'amount',
+  'channel',
+  'creditorAccount',
+  'categoryCode',
+  '#state',
+  'seq',
+  'updatedAt',
+].join(', ');
+
+/**
+ * A person's latest payments for the look-ups: HEAD items of the byPerson index, newest period first, at most
+ * `max`, and only the attributes the view shows (one query page for a person's few dozen payments). State and
+ * its time as the HEAD has them (the index follows the table within a second or so).
+ */
+export async function latestPaymentViewsOfPerson(personId: string, max: number): Promise<PaymentHeadForView[]> {
+  const heads: PaymentHeadForView[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personId = :p',
+        ExpressionAttributeValues: { ':p': personId },
+        ProjectionExpression: VIEW_ATTRIBUTES,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ScanIndexForward: false,
+        Limit: max - heads.length,
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) if (item.sk === 'HEAD') heads.push(item as PaymentHeadForView);
+    key = out.LastEvaluatedKey;
+  } while (key && heads.length < max);
+  return heads;
+}
+
+/**
+ * The entry each HEAD's `seq` names, for many payments in one BatchGet (consistent): the entry that set a
+ * payment's current state, unless an anomaly was appended after it (an anomaly moves `seq`, never the state).
+ * Those payments, and any whose entry is not found, get all their entries (`entries`), so the caller always
+ * finds the latest STATE entry among what it gets. Payment id → entries.
+ */
+export async function stateEntriesOf(
+  heads: Pick<PaymentHead, 'paymentId' | 'seq'>[],
+): Promise<Map<string, LedgerEntry[]>> {
+  const found = (await batchGetItems(
+    table(),
+    heads.map((h) => ({ paymentId: h.paymentId, sk: entryKey(h.seq) })),
+  )) as unknown as LedgerEntry[];
+  const out = new Map<string, LedgerEntry[]>();
+  for (const e of found) if (e.kind === 'STATE') out.set(e.paymentId, [e]);
+  const rest = heads.filter((h) => !out.has(h.paymentId));
+  await Promise.all(rest.map(async (h) => out.set(h.paymentId, await entries(h.paymentId))));
+  return out;
+}

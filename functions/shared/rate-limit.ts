@@ -31,6 +31,8 @@ export interface WindowDecision {
   count: number;
   /** Seconds until the window ends (at least 1). */
   retryAfterSeconds: number;
+  /** The window counted in (epoch seconds). */
+  windowStart: number;
 }
 
 /** The adapter: one counter per key and window, in one table. */
@@ -56,11 +58,25 @@ export class FixedWindowCounter {
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return { allowed: true, count: Number(out.Attributes?.hits ?? 1), retryAfterSeconds };
+      return { allowed: true, count: Number(out.Attributes?.hits ?? 1), retryAfterSeconds, windowStart };
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return { allowed: false, count: limit, retryAfterSeconds };
+      if (err instanceof ConditionalCheckFailedException)
+        return { allowed: false, count: limit, retryAfterSeconds, windowStart };
       throw err;
     }
+  }
+
+  /** Takes back one hit counted in a window (a request refused by another limit after all). */
+  async giveBack(key: string, windowStart: number): Promise<void> {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { limitKey: `${key}#${windowStart}` },
+        UpdateExpression: 'ADD hits :minus',
+        ConditionExpression: 'hits > :zero',
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }),
+    );
   }
 }
 
@@ -99,9 +115,10 @@ export function clientOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): string
 const hashed = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
 /**
- * Counts this request against the person's and the client's limits of the scope (the person's first: a person
- * already refused does not use up the client's budget). Returns the refusal, or undefined when allowed.
- * A failing counter lets the request through (logged): the gateway's throttling still stands in front.
+ * Counts this request against the person's and the client's limits of the scope, both at once (one wait, not
+ * two in a row); a person already refused does not use up the client's budget (its hit is given back). Returns
+ * the refusal, or undefined when allowed. A failing counter lets the request through (logged): the gateway's
+ * throttling still stands in front.
  */
 export async function checkRateLimits(
   scope: RateLimitScope,
@@ -119,20 +136,25 @@ export async function checkRateLimits(
     },
     { by: 'client' as const, key: `${scope}#client#${hashed(clientOf(event))}`, limit: limits.perClient },
   ];
-  for (const check of checks) {
-    let decision: WindowDecision;
-    try {
-      decision = await counter.hit(check.key, check.limit, limits.windowSeconds);
-    } catch (err) {
-      logger.warn('Rate limit counter unavailable; request allowed', { scope, error: (err as Error).name });
-      metrics.addMetric('RateLimitCounterErrors', 'Count', 1);
-      return undefined;
-    }
-    if (!decision.allowed) {
-      logger.warn('Rate limit reached', { scope, limitedBy: check.by, limit: check.limit });
-      metrics.addMetric('RateLimited', 'Count', 1);
-      return { retryAfterSeconds: decision.retryAfterSeconds, limitedBy: check.by };
-    }
+  let decisions: WindowDecision[];
+  try {
+    decisions = await Promise.all(checks.map((c) => counter.hit(c.key, c.limit, limits.windowSeconds)));
+  } catch (err) {
+    logger.warn('Rate limit counter unavailable; request allowed', { scope, error: (err as Error).name });
+    metrics.addMetric('RateLimitCounterErrors', 'Count', 1);
+    return undefined;
   }
-  return undefined;
+  const refused = checks.findIndex((_, i) => !decisions[i]?.allowed);
+  if (refused < 0) return undefined;
+  const check = checks[refused] as (typeof checks)[number];
+  const decision = decisions[refused] as WindowDecision;
+  if (check.by === 'person' && decisions[1]?.allowed) {
+    const client = checks[1] as (typeof checks)[number];
+    await counter.giveBack(client.key, decisions[1].windowStart).catch((err: Error) => {
+      logger.warn('Rate limit counter not given back', { scope, error: err.name });
+    });
+  }
+  logger.warn('Rate limit reached', { scope, limitedBy: check.by, limit: check.limit });
+  metrics.addMetric('RateLimited', 'Count', 1);
+  return { retryAfterSeconds: decision.retryAfterSeconds, limitedBy: check.by };
 }

@@ -15,6 +15,7 @@ import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import type { PaymentSeed } from '../support/payment-lookups.js';
 import { beneficiaryUser, seedPerson } from '../support/payment-lookups.js';
+import { CallCounter } from './status-calls.js';
 import { BrokenInvariant, fmt, jvmMemory, MemorySampler, mb, numberOption, printTable } from './support.js';
 
 export const description =
@@ -105,6 +106,8 @@ export async function run(args: string[]): Promise<void> {
     const statuses = new Map<number, number>();
     let wrongCount = 0;
     const memory = new MemorySampler();
+    const calls = new CallCounter('benchstatus-').install();
+    calls.start();
     let sent = 0;
     t = performance.now();
     const record = (r: Awaited<ReturnType<typeof get>>) => {
@@ -125,7 +128,10 @@ export async function run(args: string[]): Promise<void> {
       }),
     );
     const seconds = (performance.now() - t) / 1000;
+    calls.stop();
     memory.stop();
+    const perRequest = (n: number) => n / requests;
+    const callsBy = [...calls.calls].sort((a, b) => b[1] - a[1]);
     const jvm = jvmMemory(dynamodbPort);
     const sorted = [...latencies].sort((a, b) => a - b);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -141,10 +147,8 @@ export async function run(args: string[]): Promise<void> {
         `${[50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ')} / ${ms(sorted.at(-1) ?? 0)}`,
       ],
       ['requests/s', fmt(requests / seconds, 1)],
-      [
-        'DynamoDB calls per request',
-        '5 (2 rate-limit counters, 2 account reads, byPerson) + 1 per rejected or returned payment',
-      ],
+      ['DynamoDB calls per request (counted)', fmt(perRequest(calls.total()), 2)],
+      ...callsBy.map(([what, n]): [string, string] => [`  ${what}`, fmt(perRequest(n), 2)]),
       ['peak RSS / heap (this process)', `${mb(memory.peakRss)} MB / ${mb(memory.peakHeap)} MB`],
       ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
     ]);
@@ -164,6 +168,8 @@ export async function run(args: string[]): Promise<void> {
         maxMs: sorted.at(-1),
         statuses: Object.fromEntries(statuses),
         wrongCount,
+        dynamoCallsPerRequest: perRequest(calls.total()),
+        dynamoCalls: Object.fromEntries(callsBy),
       }),
     );
     if (wrongCount > 0) throw new BrokenInvariant(`${wrongCount} wrong answers`);
