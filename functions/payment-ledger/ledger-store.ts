@@ -925,3 +925,51 @@ export async function stateEntriesOf(
   await Promise.all(rest.map(async (h) => out.set(h.paymentId, await entries(h.paymentId))));
   return out;
 }
+
+// ------------------------------------------------------------------------------- post-office cash lists
+
+/**
+ * A commune's post-office payments of a cycle in one state, in payment-id order: the byCommune index gives the
+ * ids of that commune's payments of the cycle (the channel filtered there), then their HEADs are read
+ * consistently, 100 at a time, and those in `state` yielded. The work is that commune's payments, whatever the
+ * size of the cycle (the index also holds the commune's totals items, which have no channel).
+ */
+export async function* postOfficePaymentsOfCommune(
+  cycleId: string,
+  communeCode: string,
+  state: PaymentState,
+): AsyncGenerator<PaymentHead> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCommune',
+        KeyConditionExpression: 'communeCode = :co AND cycleId = :cy',
+        FilterExpression: 'channel = :po AND sk = :head',
+        ExpressionAttributeValues: { ':co': communeCode, ':cy': cycleId, ':po': 'POST_OFFICE', ':head': 'HEAD' },
+        ProjectionExpression: 'paymentId',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) ids.push(item.paymentId as string);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  ids.sort();
+  for (let i = 0; i < ids.length; i += 100) {
+    const part = ids.slice(i, i + 100);
+    const heads = new Map(
+      (
+        (await batchGetItems(
+          table(),
+          part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+        )) as unknown as PaymentHead[]
+      ).map((h) => [h.paymentId, h]),
+    );
+    for (const id of part) {
+      const head = heads.get(id);
+      if (head?.state === state) yield head;
+    }
+  }
+}
