@@ -4,9 +4,9 @@
  * parameter (400), and neither headers nor body are read. Someone without an account gets the same shape,
  * empty.
  *
- * Three round trips after the rate limit's (its two counters at once): the person id of the identity number,
- * then the account and the latest payments at the same time, then, only if some were rejected or returned,
- * their reasons in one BatchGet (docs/payment-lookups.md).
+ * Three round trips after the rate limit's (the person's counter; the client's is mostly counted in the
+ * instance): the person id of the identity number, then the account and the latest payments at the same time,
+ * then, only if some were rejected or returned, their reasons in one BatchGet (docs/payment-lookups.md).
  */
 import { z } from 'zod';
 import { MyPayments } from '../../schemas/payment-lookups.js';

@@ -2,8 +2,8 @@
  * What `GET /v1/me/payments` asks DynamoDB, counted on the platform's own client: the two rate-limit counters,
  * the PID item, the account and the byPerson query, and, only when a payment was rejected or returned, one
  * BatchGet of the entries that set those states (plus every entry of a payment whose last entry is an anomaly,
- * so the view still shows the state's own reason and date). A person refused by their own limit gives the
- * client's hit back.
+ * so the view still shows the state's own reason and date). The client's counter adds its hits a batch at a
+ * time; a person refused by their own limit never counts against the client.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -26,10 +26,16 @@ beforeAll(async () => {
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
       if (counting) {
-        const input = args.input as { TableName?: string; IndexName?: string; RequestItems?: object };
+        const input = args.input as {
+          TableName?: string;
+          IndexName?: string;
+          RequestItems?: object;
+          Key?: { limitKey?: string };
+        };
         const table = (input.TableName ?? Object.keys(input.RequestItems ?? {})[0] ?? '').split('-').at(-1);
+        const counter = input.Key?.limitKey?.split('#')[1];
         calls.push(
-          `${String(context.commandName).replace(/Command$/, '')} ${table}${input.IndexName ? `.${input.IndexName}` : ''}`,
+          `${String(context.commandName).replace(/Command$/, '')} ${table}${input.IndexName ? `.${input.IndexName}` : ''}${counter ? ` ${counter}` : ''}`,
         );
       }
       return next(args);
@@ -53,7 +59,10 @@ async function me(personalId: string) {
   const res = await fetch(`${platform.url}/v1/me/payments`, { headers: { authorization: `Bearer ${token}` } });
   counting = false;
   if (res.status === 200) answered++;
-  return { status: res.status, body: (await res.json()) as unknown, calls: [...calls].sort() };
+  // The client's counter adds its gathered hits now and then (rate-limit.ts): counted apart.
+  const clientAdditions = calls.filter((c) => c === 'UpdateItem rateLimits client').length;
+  const others = calls.filter((c) => c !== 'UpdateItem rateLimits client').sort();
+  return { status: res.status, body: (await res.json()) as unknown, calls: others, clientAdditions };
 }
 
 describe('GET /v1/me/payments reads', () => {
@@ -86,7 +95,7 @@ describe('GET /v1/me/payments reads', () => {
     });
   }, 60_000);
 
-  it('settled payments only: 2 counters, the PID item, the account and one byPerson query', async () => {
+  it('settled payments only: the person’s counter, the PID item, the account and one byPerson query', async () => {
     const got = await me(settledOnly.personalId);
     expect(got.status).toBe(200);
     expect(MyPayments.parse(got.body).payments).toHaveLength(12);
@@ -94,8 +103,7 @@ describe('GET /v1/me/payments reads', () => {
       'GetItem accounts',
       'GetItem accounts',
       'Query payments.byPerson',
-      'UpdateItem rateLimits',
-      'UpdateItem rateLimits',
+      'UpdateItem rateLimits person',
     ]);
   });
 
@@ -108,8 +116,7 @@ describe('GET /v1/me/payments reads', () => {
       'GetItem accounts',
       'Query payments',
       'Query payments.byPerson',
-      'UpdateItem rateLimits',
-      'UpdateItem rateLimits',
+      'UpdateItem rateLimits person',
     ]);
     const payments = MyPayments.parse(got.body).payments;
     expect(payments).toHaveLength(14);
@@ -127,14 +134,30 @@ describe('GET /v1/me/payments reads', () => {
     });
   });
 
-  it('someone without an account: the counters and the PID item only', async () => {
+  it('someone without an account: the person’s counter and the PID item only', async () => {
     const got = await me('079170000009');
     expect(got).toMatchObject({ status: 200, body: { account: null, payments: [] } });
-    expect(got.calls).toEqual(['GetItem accounts', 'UpdateItem rateLimits', 'UpdateItem rateLimits']);
+    expect(got.calls).toEqual(['GetItem accounts', 'UpdateItem rateLimits person']);
+  });
+
+  it('adds the client’s hits a batch at a time, not one write per request', async () => {
+    const started = Date.now();
+    let additions = 0;
+    for (let i = 0; i < 30; i++) {
+      const got = await me(`07917100${String(i).padStart(4, '0')}`);
+      expect(got.status).toBe(200);
+      expect(got.clientAdditions).toBeLessThanOrEqual(1);
+      additions += got.clientAdditions;
+    }
+    // Every 10 hits, and once a second at most besides (and at a window's first hit).
+    expect(additions).toBeLessThanOrEqual(3 + Math.ceil((Date.now() - started) / 1000) + 1);
+    expect(additions).toBeGreaterThanOrEqual(2);
   });
 
   it('a person over their own limit is refused, and the client keeps only the answered requests', async () => {
     process.env.ANSINH_RATE_LIMIT_PER_PERSON = '2';
+    // Each hit added at once, so the shared count can be compared with the answers.
+    process.env.ANSINH_RATE_LIMIT_CLIENT_BATCH = '1';
     try {
       const statuses = [];
       for (let i = 0; i < 6; i++) statuses.push((await me('079170000008')).status);
@@ -142,6 +165,7 @@ describe('GET /v1/me/payments reads', () => {
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
     } finally {
       process.env.ANSINH_RATE_LIMIT_PER_PERSON = '1000';
+      delete process.env.ANSINH_RATE_LIMIT_CLIENT_BATCH;
     }
     const counters = await dynamo().send(new ScanCommand({ TableName: resources.table('rateLimits') }));
     const clientHits = (counters.Items ?? [])
