@@ -17,7 +17,8 @@ import {
   isCutoffChunkDone,
   markCutoffChunkDone,
   type PaymentHead,
-  transition,
+  PaymentNotFoundError,
+  transitionMany,
 } from '../payment-ledger/ledger-store.js';
 import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { statusesByPayment } from '../payment-ledger/status-report.js';
@@ -112,12 +113,17 @@ async function resolveChunk(
     message && queriedAtCutoff(h.channel) ? answerOf(message, h.paymentId) : undefined;
 
   const resolved: Partial<Record<PaymentState, number>> = {};
-  await inParallel(open, 8, async (h) => {
-    const answer = answerFor(h);
-    const { to, source } = atCutoff(h.state as OpenState, h.channel, answer);
-    const decision = await transition(h.paymentId, to, source, detailOf(answer, message?.msgId));
+  const decisions = await transitionMany(
+    open.map((h) => {
+      const { to, source } = atCutoff(h.state as OpenState, h.channel, answerFor(h));
+      return { paymentId: h.paymentId, wanted: to, source, detail: detailOf(answerFor(h), message?.msgId) };
+    }),
+  );
+  await inParallel(open, 8, async (h, i) => {
+    const decision = decisions[i];
+    if (!decision) throw new PaymentNotFoundError(h.paymentId);
     const now = decision.kind === 'apply' ? decision.to : decision.state;
-    if (decision.kind === 'apply') await followUp(h.paymentId, decision.to, answer);
+    if (decision.kind === 'apply') await followUp(h.paymentId, decision.to, answerFor(h));
     resolved[now] = (resolved[now] ?? 0) + 1;
   });
   await inParallel(moved, 8, (h) => followUp(h.paymentId, h.state, answerFor(h)));

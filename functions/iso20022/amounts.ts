@@ -87,13 +87,6 @@ export function formatMinor(minor: bigint, currency: string): string {
   return `${neg ? '-' : ''}${e === 0 ? digits : `${digits.slice(0, -e)}.${digits.slice(-e)}`}`;
 }
 
-/** The amount as a JS number of dong; throws CURRENCY_INVALID for other currencies. */
-export function toVnd(money: Money): number {
-  if (money.currency !== 'VND') throw isoErrors.currencyInvalid(money.currency, { element: 'VND expected' });
-  if (money.minor > BigInt(Number.MAX_SAFE_INTEGER)) throw isoErrors.amountInvalid(money.minor.toString(), {});
-  return Number(money.minor);
-}
-
 /** Largest amount the builders accept per transaction (15 digits, within ISO totalDigits 18). */
 export const MAX_VND_AMOUNT = 999_999_999_999_999n;
 

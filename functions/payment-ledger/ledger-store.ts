@@ -146,39 +146,81 @@ export function totalsMoves(
   return [...(from ? [{ state: from, count: -1, amount: -amount }] : []), { state: to, count: 1, amount }];
 }
 
-/** The totals part of a ledger transaction: ADD the moves to the payment's totals item (created on first use). */
-function totalsUpdate(
+/** What one ledger write adds to its totals item: the item, its identifying fields, and the counters to ADD. */
+interface TotalsChange {
+  key: { paymentId: string; sk: string };
+  set: Record<string, unknown>;
+  add: Record<string, number>;
+}
+
+function totalsChange(
   p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode' | 'amount'>,
   from: PaymentState | undefined,
   to: PaymentState,
-) {
+): TotalsChange | undefined {
   const moves = totalsMoves(p.amount, from, to);
-  if (!moves.length) return [];
-  const names: Record<string, string> = { '#cy': 'cycleId', '#co': 'communeCode', '#ca': 'categoryCode' };
-  const values: Record<string, unknown> = {
-    ':cy': p.cycleId,
-    ':co': p.communeCode,
-    ':ca': p.categoryCode || UNKNOWN_TOTALS_CATEGORY,
+  if (!moves.length) return undefined;
+  const add: Record<string, number> = {};
+  for (const m of moves) {
+    add[`n_${m.state}`] = (add[`n_${m.state}`] ?? 0) + m.count;
+    add[`v_${m.state}`] = (add[`v_${m.state}`] ?? 0) + m.amount;
+  }
+  return {
+    key: totalsKeyOf(p),
+    set: { cycleId: p.cycleId, communeCode: p.communeCode, categoryCode: p.categoryCode || UNKNOWN_TOTALS_CATEGORY },
+    add,
   };
-  const adds = moves.map((m, i) => {
-    names[`#n${i}`] = `n_${m.state}`;
-    names[`#v${i}`] = `v_${m.state}`;
-    values[`:n${i}`] = m.count;
-    values[`:v${i}`] = m.amount;
-    return `#n${i} :n${i}, #v${i} :v${i}`;
-  });
-  return [
-    {
-      Update: {
-        TableName: table(),
-        Key: totalsKeyOf(p),
-        UpdateExpression: `SET #cy = :cy, #co = :co, #ca = :ca ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    },
-  ];
 }
+
+/**
+ * The totals part of a ledger transaction: one Update per totals item (created on first use), the changes of
+ * every payment of the transaction that counts in it summed, because a transaction may touch an item once.
+ * Counters that sum to nothing are left out, and an item left with none is not written.
+ */
+function totalsWrites(changes: readonly (TotalsChange | undefined)[]) {
+  const byItem = new Map<string, TotalsChange>();
+  for (const c of changes) {
+    if (!c) continue;
+    const id = `${c.key.paymentId}|${c.key.sk}`;
+    const into = byItem.get(id) ?? { key: c.key, set: c.set, add: {} };
+    for (const [name, n] of Object.entries(c.add)) into.add[name] = (into.add[name] ?? 0) + n;
+    byItem.set(id, into);
+  }
+  return [...byItem.values()].flatMap((c) => {
+    const adds = Object.entries(c.add).filter(([, n]) => n !== 0);
+    if (!adds.length) return [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(c.set).map(([name, value], i) => {
+      names[`#s${i}`] = name;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const added = adds.map(([name, n], i) => {
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = n;
+      return `#a${i} :a${i}`;
+    });
+    return [
+      {
+        Update: {
+          TableName: table(),
+          Key: c.key,
+          UpdateExpression: `SET ${sets.join(', ')} ADD ${added.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+  });
+}
+
+/** The totals part of one payment's ledger transaction. */
+const totalsUpdate = (
+  p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode' | 'amount'>,
+  from: PaymentState | undefined,
+  to: PaymentState,
+) => totalsWrites([totalsChange(p, from, to)]);
 
 /** Whether a cancelled transaction lost only a race with another transaction on one of its items. */
 const onlyConflict = (err: TransactionCanceledException) =>
@@ -213,16 +255,15 @@ export function instructionHash(i: PaymentInstruction): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/**
- * Records the approved instruction as PENDING. The same instruction again is a no-op; a different one under
- * the same id is a hard error, audited, never an overwrite.
- */
-export async function recordPending(i: PaymentInstruction, chunk: number): Promise<'CREATED' | 'EXISTS'> {
-  if (!Number.isSafeInteger(i.amount) || i.amount <= 0) throw new RangeError('amount must be a positive integer VND');
-  const contentHash = instructionHash(i);
-  for (let attempt = 0; ; attempt++) {
-    const at = new Date().toISOString();
-    const head: PaymentHead = {
+/** A new payment's HEAD and first entry (PENDING, the instruction as approved). */
+function pendingRecord(
+  i: PaymentInstruction,
+  contentHash: string,
+  chunk: number,
+  at: string,
+): { head: PaymentHead; entry: LedgerEntry } {
+  return {
+    head: {
       ...i,
       sk: 'HEAD',
       contentHash,
@@ -232,8 +273,8 @@ export async function recordPending(i: PaymentInstruction, chunk: number): Promi
       chunk,
       createdAt: at,
       updatedAt: at,
-    };
-    const entry: LedgerEntry = {
+    },
+    entry: {
       paymentId: i.paymentId,
       sk: entryKey(1),
       seq: 1,
@@ -242,7 +283,20 @@ export async function recordPending(i: PaymentInstruction, chunk: number): Promi
       at,
       source: 'cycle-approval',
       detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
-    };
+    },
+  };
+}
+
+/**
+ * Records the approved instruction as PENDING. The same instruction again is a no-op; a different one under
+ * the same id is a hard error, audited, never an overwrite.
+ */
+export async function recordPending(i: PaymentInstruction, chunk: number): Promise<'CREATED' | 'EXISTS'> {
+  if (!Number.isSafeInteger(i.amount) || i.amount <= 0) throw new RangeError('amount must be a positive integer VND');
+  const contentHash = instructionHash(i);
+  for (let attempt = 0; ; attempt++) {
+    const at = new Date().toISOString();
+    const { head, entry } = pendingRecord(i, contentHash, chunk, at);
     try {
       await dynamo().send(
         new TransactWriteCommand({
@@ -302,6 +356,9 @@ export async function entries(paymentId: string): Promise<LedgerEntry[]> {
   return (out.Items ?? []) as LedgerEntry[];
 }
 
+/** What a transition appends: the entry, and the state the HEAD moves to. */
+type NextAppend = { entry: LedgerEntry; state: PaymentState };
+
 /**
  * The decision of a transition, pure: what the lifecycle says of `wanted` from the HEAD, and the entry to
  * append with the HEAD's new state (none for a repeat or a stale status). `transition` writes it under the
@@ -315,7 +372,7 @@ export function nextEntry(
   at: string,
   /** The lifecycle; a parameter only so the simulation's self-test can prove a broken one is caught. */
   decide: typeof decideTransition = decideTransition,
-): { decision: TransitionDecision; append?: { entry: LedgerEntry; state: PaymentState } } {
+): { decision: TransitionDecision; append?: NextAppend } {
   const decision = decide(head.state, wanted);
   if (decision.kind === 'already' || decision.kind === 'stale') return { decision };
   const seq = head.seq + 1;
@@ -330,6 +387,30 @@ export function nextEntry(
     detail: decision.kind === 'anomaly' ? { ...detail, reason: decision.reason } : detail,
   };
   return { decision, append: { entry, state: decision.kind === 'apply' ? decision.to : head.state } };
+}
+
+/** A transition's entry and its HEAD moved forward, under the lock of the sequence number the decision read. */
+function appendItems(head: Pick<PaymentHead, 'paymentId' | 'seq' | 'cycleId'>, append: NextAppend, at: string) {
+  const { entry, state } = append;
+  return [
+    { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+    {
+      Update: {
+        TableName: table(),
+        Key: { paymentId: head.paymentId, sk: 'HEAD' },
+        UpdateExpression: 'SET #state = :state, seq = :seq, cycleState = :cs, updatedAt = :at',
+        ConditionExpression: 'seq = :prev',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':state': state,
+          ':seq': entry.seq,
+          ':prev': head.seq,
+          ':cs': cycleStateKey(head.cycleId, state, head.paymentId),
+          ':at': at,
+        },
+      },
+    },
+  ];
 }
 
 /**
@@ -348,32 +429,14 @@ export async function transition(
     const at = new Date().toISOString();
     const { decision, append } = nextEntry(head, wanted, source, detail, at);
     if (!append) return decision;
-    const { entry, state } = append;
-    const seq = entry.seq;
     try {
       await dynamo().send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-            {
-              Update: {
-                TableName: table(),
-                Key: { paymentId, sk: 'HEAD' },
-                UpdateExpression: 'SET #state = :state, seq = :seq, cycleState = :cs, updatedAt = :at',
-                ConditionExpression: 'seq = :prev',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':state': state,
-                  ':seq': seq,
-                  ':prev': head.seq,
-                  ':cs': cycleStateKey(head.cycleId, state, paymentId),
-                  ':at': at,
-                },
-              },
-            },
+            ...appendItems(head, append, at),
             // Under the same sequence lock: a transition retried after its write landed fails `seq = :prev`,
             // so the totals move exactly once per entry.
-            ...totalsUpdate(head, head.state, state),
+            ...totalsUpdate(head, head.state, append.state),
           ],
         }),
       );
@@ -385,6 +448,204 @@ export async function transition(
     }
   }
   throw new Error(`payment ${paymentId}: too much contention`);
+}
+
+// ------------------------------------------------------------------ many payments, one transaction at a time
+
+/**
+ * DynamoDB's limit of items per transaction. A payment takes two (HEAD and entry) plus its totals item unless
+ * another payment of the transaction already counts in it.
+ */
+const TRANSACTION_ITEMS = 100;
+/** Transactions of one batch call in flight at once. */
+const TRANSACTIONS_IN_FLIGHT = 4;
+
+/**
+ * Splits payments into transactions of at most 100 items: two of each payment's own and the totals items they
+ * share (`totalsKey` of each).
+ */
+function packs<T>(items: readonly T[], totalsKey: (t: T) => string): T[][] {
+  const out: T[][] = [];
+  let pack: T[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const key = totalsKey(item);
+    const needs = 2 + (keys.has(key) ? 0 : 1);
+    if (pack.length && pack.length * 2 + keys.size + needs > TRANSACTION_ITEMS) {
+      out.push(pack);
+      pack = [];
+      keys = new Set();
+    }
+    pack.push(item);
+    keys.add(key);
+  }
+  if (pack.length) out.push(pack);
+  return out;
+}
+
+const totalsId = (p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>) => {
+  const k = totalsKeyOf(p);
+  return `${k.paymentId}|${k.sk}`;
+};
+
+/**
+ * The payments whose own items (HEAD or entry) a cancelled transaction names as the reason: another writer
+ * holds them, so they go one at a time. The items are in `owners` order (undefined for a shared totals item).
+ */
+function heldBy<T>(err: TransactionCanceledException, owners: readonly (T | undefined)[]): Set<T> {
+  const held = new Set<T>();
+  (err.CancellationReasons ?? []).forEach((r, i) => {
+    const owner = owners[i];
+    if (owner !== undefined && r.Code && r.Code !== 'None') held.add(owner);
+  });
+  return held;
+}
+
+/**
+ * `recordPending` for a chunk's instructions, up to about 33 payments per transaction (HEAD, first entry, and
+ * the totals items they share, summed). Exactly once as one at a time: each HEAD and entry is written only if
+ * absent, so a redelivered chunk fails those conditions and its payments go one at a time through
+ * `recordPending` (EXISTS for the same instruction, an audited conflict for another), which counts nothing
+ * again. A transaction that lost a race on a shared totals item is retried whole.
+ */
+export async function recordPendingMany(instructions: readonly PaymentInstruction[], chunk: number): Promise<void> {
+  for (const i of instructions) {
+    if (!Number.isSafeInteger(i.amount) || i.amount <= 0) throw new RangeError('amount must be a positive integer VND');
+  }
+  // A payment twice in one transaction is refused by DynamoDB: any repeat goes alone.
+  const seen = new Set<string>();
+  const once = instructions.filter((i) => !seen.has(i.paymentId) && seen.add(i.paymentId));
+  const repeats = instructions.filter((i) => !once.includes(i));
+  const alone: PaymentInstruction[] = [...repeats];
+  await inParallel(packs(once, totalsId), TRANSACTIONS_IN_FLIGHT, async (pack) => {
+    let rest = pack;
+    for (let attempt = 0; rest.length; attempt++) {
+      const at = new Date().toISOString();
+      const records = rest.map((i) => pendingRecord(i, instructionHash(i), chunk, at));
+      const owners: (PaymentInstruction | undefined)[] = rest.flatMap((i) => [i, i]);
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...records.flatMap(({ head, entry }) => [
+                { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+                { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+              ]),
+              ...totalsWrites(rest.map((i) => totalsChange(i, undefined, 'PENDING'))),
+            ],
+          }),
+        );
+        return;
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const held = heldBy(err, owners);
+        alone.push(...held);
+        rest = rest.filter((i) => !held.has(i));
+        if (!held.size && attempt >= 12) {
+          alone.push(...rest);
+          return;
+        }
+        if (!held.size) await backoff(attempt);
+      }
+    }
+  });
+  await inParallel(alone, 8, (i) => recordPending(i, chunk));
+}
+
+export interface TransitionRequest {
+  paymentId: string;
+  wanted: PaymentState;
+  source: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * `transition` for many payments: their HEADs read in one consistent BatchGet, each decided as `transition`
+ * decides, and the appends written up to about 33 payments per transaction, each under its own HEAD's sequence
+ * lock. A payment that another writer moved in between (its HEAD or entry named by a cancelled transaction) is
+ * moved alone by `transition`, which reads and decides again; the others are read and decided again together.
+ * A payment asked for twice is moved in order, once per round. Answers in request order; `undefined` for a
+ * payment the ledger does not hold.
+ */
+export async function transitionMany(
+  requests: readonly TransitionRequest[],
+): Promise<(TransitionDecision | undefined)[]> {
+  const results: (TransitionDecision | undefined)[] = new Array(requests.length);
+  let pending = requests.map((r, index) => ({ ...r, index }));
+  while (pending.length) {
+    const seen = new Set<string>();
+    const round = pending.filter((r) => !seen.has(r.paymentId) && seen.add(r.paymentId));
+    pending = pending.filter((r) => !round.includes(r));
+    await transitionRound(round, results);
+  }
+  return results;
+}
+
+type IndexedRequest = TransitionRequest & { index: number };
+
+async function transitionRound(requests: IndexedRequest[], results: (TransitionDecision | undefined)[]): Promise<void> {
+  const alone: IndexedRequest[] = [];
+  let rest = requests;
+  for (let attempt = 0; rest.length; attempt++) {
+    if (attempt >= 12) {
+      alone.push(...rest);
+      break;
+    }
+    const heads = new Map(
+      (
+        (await batchGetItems(
+          table(),
+          rest.map((r) => ({ paymentId: r.paymentId, sk: 'HEAD' })),
+        )) as unknown as PaymentHead[]
+      ).map((h) => [h.paymentId, h]),
+    );
+    const at = new Date().toISOString();
+    const moves: { r: IndexedRequest; head: PaymentHead; decision: TransitionDecision; append: NextAppend }[] = [];
+    for (const r of rest) {
+      const head = heads.get(r.paymentId);
+      if (!head) {
+        results[r.index] = undefined;
+        continue;
+      }
+      const { decision, append } = nextEntry(head, r.wanted, r.source, r.detail ?? {}, at);
+      if (append) moves.push({ r, head, decision, append });
+      else results[r.index] = decision;
+    }
+    const again: IndexedRequest[] = [];
+    await inParallel(
+      packs(moves, (m) => totalsId(m.head)),
+      TRANSACTIONS_IN_FLIGHT,
+      async (pack) => {
+        const owners: (IndexedRequest | undefined)[] = pack.flatMap((m) => [m.r, m.r]);
+        try {
+          await dynamo().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                ...pack.flatMap((m) => appendItems(m.head, m.append, at)),
+                ...totalsWrites(pack.map((m) => totalsChange(m.head, m.head.state, m.append.state))),
+              ],
+            }),
+          );
+          for (const m of pack) results[m.r.index] = m.decision;
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException)) throw err;
+          const held = heldBy(err, owners);
+          alone.push(...held);
+          again.push(...pack.map((m) => m.r).filter((r) => !held.has(r)));
+        }
+      },
+    );
+    if (again.length) await backoff(attempt);
+    rest = again;
+  }
+  await inParallel(alone, 8, async (r) => {
+    try {
+      results[r.index] = await transition(r.paymentId, r.wanted, r.source, r.detail ?? {});
+    } catch (err) {
+      if (!(err instanceof PaymentNotFoundError)) throw err;
+      results[r.index] = undefined;
+    }
+  });
 }
 
 export class PaymentNotFoundError extends Error {
@@ -715,7 +976,7 @@ async function ourMessage(msgId: string): Promise<OurMessage | undefined> {
 }
 
 /**
- * Applies every status of the report (8 payments at a time: each serialises on its own HEAD). `source` and
+ * Applies every status of the report (`transitionMany`: each payment under its own HEAD's lock). `source` and
  * `detail` go on each ledger entry. The result keeps the order of the updates.
  */
 export async function applyStatusReport(
@@ -725,20 +986,25 @@ export async function applyStatusReport(
 ): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[] }> {
   const message = rejectsWholeBlocks(report) ? await ourMessage(report.originalMsgId) : undefined;
   const { statuses, unplaced } = reportedStatuses(report, message);
-  const applied = await inParallel(statuses, 8, async ({ wanted, ...u }): Promise<AppliedStatus> => {
-    if (!wanted) return { ...u, result: { kind: 'no-state' } };
-    try {
-      const result = await transition(u.paymentId, wanted, source, {
+  const moving = statuses.filter((u) => u.wanted);
+  const decisions = await transitionMany(
+    moving.map(({ wanted, ...u }) => ({
+      paymentId: u.paymentId,
+      wanted: wanted as PaymentState,
+      source,
+      detail: {
         ...detail,
         status: u.status,
         ...(u.reason ? { reason: u.reason } : {}),
         ...(u.source !== 'transaction' ? { statusOf: u.source } : {}),
-      });
-      return { ...u, result };
-    } catch (err) {
-      if (!(err instanceof PaymentNotFoundError)) throw err;
-      return { ...u, result: { kind: 'unknown-payment' } };
-    }
+      },
+    })),
+  );
+  const decided = new Map(moving.map((u, i) => [u, decisions[i]]));
+  const applied = statuses.map((status): AppliedStatus => {
+    const { wanted, ...u } = status;
+    if (!wanted) return { ...u, result: { kind: 'no-state' } };
+    return { ...u, result: decided.get(status) ?? { kind: 'unknown-payment' } };
   });
   return { applied, unplaced };
 }

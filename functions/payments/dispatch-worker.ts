@@ -18,10 +18,11 @@ import {
   markBatchSubmitted,
   markChunkDispatched,
   type PaymentInstruction,
-  recordPending,
-  transition,
+  PaymentNotFoundError,
+  recordPendingMany,
+  type TransitionRequest,
+  transitionMany,
 } from '../payment-ledger/ledger-store.js';
-import { inParallel } from '../shared/in-parallel.js';
 import { readJsonLines, readObject, writeObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { InvalidInputError, queueConsumer } from '../shared/task.js';
@@ -96,6 +97,13 @@ async function preparedBatch(
   return preparedBatch(cycleId, chunk, createdAt, province, bank);
 }
 
+/** Our own SENT records, many to a transaction; every payment was recorded PENDING just before. */
+async function movedToSent(requests: TransitionRequest[]): Promise<void> {
+  const decisions = await transitionMany(requests);
+  const missing = requests.find((_, i) => decisions[i] === undefined);
+  if (missing) throw new PaymentNotFoundError(missing.paymentId);
+}
+
 export const handler = queueConsumer(Message, async ({ cycleId, chunk, key, approvedAt, jurisdiction }) => {
   // Too late, and never out (a redelivery of a dispatched chunk still only meets the bank's DU01). Checked
   // before anything is recorded, and again before anything leaves: recording a large chunk takes a while.
@@ -108,20 +116,32 @@ export const handler = queueConsumer(Message, async ({ cycleId, chunk, key, appr
   if (await tooLate()) return;
   const instructions: PaymentInstruction[] = [];
   for await (const i of readJsonLines<PaymentInstruction>(key)) instructions.push(i);
-  await inParallel(instructions, 8, (i) => recordPending(i, chunk));
+  await recordPendingMany(instructions, chunk);
   if (await tooLate()) return;
 
   const bank = instructions.filter((i) => i.channel === 'BANK');
   if (bank.length) {
     const { batch, xml } = await preparedBatch(cycleId, chunk, approvedAt, jurisdiction.slice(0, 2), bank);
     const outcome = await submitPain001(xml);
-    await inParallel(batch.paymentIds, 8, (id) =>
-      transition(id, 'SENT', 'bank-receipt', { msgId: batch.msgId, outcome }),
+    await movedToSent(
+      batch.paymentIds.map((paymentId) => ({
+        paymentId,
+        wanted: 'SENT',
+        source: 'bank-receipt',
+        detail: { msgId: batch.msgId, outcome },
+      })),
     );
     await markBatchSubmitted(batch);
     logger.info('Batch submitted', { cycleId, chunk, msgId: batch.msgId, payments: bank.length, outcome });
   }
   const post = instructions.filter((i) => i.channel === 'POST_OFFICE');
-  await inParallel(post, 8, (i) => transition(i.paymentId, 'SENT', 'post-office-list', { communeCode: i.communeCode }));
+  await movedToSent(
+    post.map((i) => ({
+      paymentId: i.paymentId,
+      wanted: 'SENT',
+      source: 'post-office-list',
+      detail: { communeCode: i.communeCode },
+    })),
+  );
   await markChunkDispatched(cycleId, chunk, instructions.length);
 });

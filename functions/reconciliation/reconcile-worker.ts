@@ -61,14 +61,12 @@ import {
   statementById,
 } from './reconciliation-store.js';
 import { addTo, emptyTotals, mergeTotals, type OutcomeTotals } from './report.js';
+import { RECONCILE_BATCH, reconcileBudgetSeconds } from './run-budget.js';
 import { decideReportedStatuses, statusFindings } from './status-findings.js';
 
 const Message = z.object({ importId: z.string().min(1).max(64) });
-const BATCH = 100;
 /** Batches in flight at once: DynamoDB answers one while the next is being decided. */
 const WINDOW = 4;
-/** Seconds of work per invocation before the rest goes to a new message (Lambda allows 900). */
-const BUDGET_SECONDS = () => Number(process.env.ANSINH_RECONCILE_BUDGET_SECONDS ?? 720);
 
 /**
  * A statement or status report belongs to one paying account: the account the importer's province pays from
@@ -394,9 +392,9 @@ export async function reconcileImport(
         current.sum.add(event.creditDebit, Number(event.amount.minor), event.status === 'BOOK');
         if (ordinal <= checkpoint) continue; // reconciled by an earlier run
         batch.push(event);
-        if (batch.length >= BATCH) {
+        if (batch.length >= RECONCILE_BATCH) {
           await flush();
-          if ((Date.now() - started) / 1000 > BUDGET_SECONDS()) {
+          if ((Date.now() - started) / 1000 > reconcileBudgetSeconds()) {
             // The rest goes to a fresh invocation; it resumes after `checkpoint`.
             await drain();
             await dispatchImport(importId);

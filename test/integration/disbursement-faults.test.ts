@@ -119,9 +119,9 @@ describe('disbursement under faults', () => {
       expect(states.filter((s) => s === 'SENT').length).toBeLessThanOrEqual(1);
       expect(states.filter((s) => s === 'SETTLED')).toHaveLength(1);
     }
-    // The bank's word came before our own SENT record (the crash window): applied from PENDING.
-    const early = Object.values(report.histories).filter((states) => !states.includes('SENT')).length;
-    expect(early).toBeGreaterThanOrEqual(1);
+    // Whether the bank's callbacks or the retry's SENT record come first is a race this test does not control
+    // (under load the retry often wins): both orders are asserted above. Applying the bank's word from PENDING
+    // is proven deterministically by payment-state.test.ts and the money-path simulation.
     // The held delivery gives up (bank timeout) after the retry already went through: it only fails.
     await eventually(async () => {
       const runs = dispatchRuns(run.cycleId);

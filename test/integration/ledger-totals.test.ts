@@ -10,14 +10,17 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CYCLE_STATE_SHARDS,
+  entries,
   getPayment,
   maintainedTotals,
   type PaymentInstruction,
   paymentsInState,
   recordPending,
+  recordPendingMany,
   type TotalsCell,
   totalsKeyOf,
   transition,
+  transitionMany,
 } from '../../functions/payment-ledger/ledger-store.js';
 import type { PaymentState } from '../../functions/payment-ledger/payment-state.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
@@ -161,6 +164,113 @@ describe('maintained totals', () => {
     const key = totalsKeyOf(instruction('dc-x', 1));
     expect(key.paymentId).toMatch(/^TOTALS#dc-x#26734#([0-9]|1[0-5])$/);
     expect(key.sk).toBe('NCT_80');
+  });
+});
+
+/** Every entry of a payment, by state, in order (an anomaly marked `!`). */
+const historyOf = async (id: string) => (await entries(id)).map((e) => `${e.kind === 'ANOMALY' ? '!' : ''}${e.state}`);
+
+describe('many payments to a transaction (recordPendingMany, transitionMany)', () => {
+  /** Counts the transactions written, to show that many payments share one. */
+  let transactions = 0;
+  beforeAll(() => {
+    dynamo().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand') transactions++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countTransactions' },
+    );
+  });
+
+  it('250 payments of four communes: recorded and moved in a few transactions of at most 100 items', async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const communes = ['26734', '26737', '26740', '26743'];
+    const all = Array.from({ length: 250 }, (_, n) =>
+      instruction(cycleId, n, { communeCode: communes[n % 4] as string, categoryCode: n % 3 ? 'NCT_80' : 'TE_MC' }),
+    );
+    const before = transactions;
+    await recordPendingMany(all, 0);
+    // 250 payments at 2 items each plus their shared totals items: 100 items a transaction, so 6 to 8 of them.
+    expect(transactions - before).toBeGreaterThanOrEqual(6);
+    expect(transactions - before).toBeLessThanOrEqual(10);
+    const ids = all.map((i) => i.paymentId);
+    const decisions = await transitionMany(ids.map((paymentId) => ({ paymentId, wanted: 'SENT', source: 'x' })));
+    expect(decisions.every((d) => d?.kind === 'apply')).toBe(true);
+    const cells = await maintainedTotals(cycleId, communes);
+    expect(byState(cells)).toEqual(await recount(ids));
+    expect(byState(cells)).toEqual({ SENT: { count: 250, amount: all.reduce((s, i) => s + i.amount, 0) } });
+  });
+
+  it('a redelivered chunk, and one whose transaction landed but whose answer was lost, count nothing again', async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 60 }, (_, n) => instruction(cycleId, n));
+    loseAnswerOf = 'TransactWrite';
+    await expect(recordPendingMany(all, 0)).rejects.toThrow(/injected/);
+    await recordPendingMany(all, 0);
+    await recordPendingMany(all, 0);
+    // A different instruction under a recorded id is refused, never counted, whatever else its chunk holds.
+    const changed = { ...(all[5] as PaymentInstruction), amount: 1 };
+    await expect(recordPendingMany([changed, instruction(cycleId, 99)], 0)).rejects.toThrow(/different content/);
+    const ids = [...all.map((i) => i.paymentId), instruction(cycleId, 99).paymentId];
+    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(ids));
+    expect((await recount(ids)).PENDING?.count).toBe(61);
+
+    const moves = all.map((i) => ({ paymentId: i.paymentId, wanted: 'SENT' as const, source: 'x' }));
+    loseAnswerOf = 'TransactWrite';
+    await expect(transitionMany(moves)).rejects.toThrow(/injected/);
+    const again = await transitionMany(moves);
+    // Whatever the lost transaction covered is already SENT; the rest moves now. Every payment once.
+    expect(again.every((d) => d?.kind === 'apply' || (d?.kind === 'already' && d.state === 'SENT'))).toBe(true);
+    for (const i of all) expect(await historyOf(i.paymentId)).toEqual(['PENDING', 'SENT']);
+    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(ids));
+  });
+
+  it('racing one-at-a-time writers and duplicated requests: each entry once, in order, totals equal the recount', async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 80 }, (_, n) =>
+      instruction(cycleId, n, { communeCode: n % 2 ? '26734' : '26737' }),
+    );
+    await Promise.all([
+      recordPendingMany(all, 0),
+      recordPendingMany(all.slice(20, 50), 0),
+      recordPending(all[7] as PaymentInstruction, 0),
+    ]);
+    const ids = all.map((i) => i.paymentId);
+    // A pain.002 that says ACCEPTED then SETTLED for each payment (in one report), a duplicate of it at once,
+    // and single callbacks racing both.
+    const report = ids.flatMap((paymentId) => [
+      { paymentId, wanted: 'ACCEPTED' as const, source: 'r' },
+      { paymentId, wanted: 'SETTLED' as const, source: 'r' },
+    ]);
+    const [first, second] = await Promise.all([
+      transitionMany(report),
+      transitionMany(report),
+      ...ids.slice(0, 30).map((id) => transition(id, 'ACCEPTED', 'cb')),
+    ]);
+    expect(first).toHaveLength(160);
+    expect(second).toHaveLength(160);
+    for (const id of ids) {
+      const history = await historyOf(id);
+      expect(history[0]).toBe('PENDING');
+      expect(history.at(-1)).toBe('SETTLED');
+      expect(history.filter((s) => s === 'SETTLED')).toHaveLength(1);
+      expect(history.filter((s) => s === 'ACCEPTED').length).toBeLessThanOrEqual(1);
+    }
+    expect(byState(await maintainedTotals(cycleId, ['26734', '26737']))).toEqual(await recount(ids));
+    expect((await recount(ids)).SETTLED?.count).toBe(80);
+  });
+
+  it('a payment the ledger does not hold is answered undefined; the others move', async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const i = instruction(cycleId, 1);
+    await recordPendingMany([i], 0);
+    const out = await transitionMany([
+      { paymentId: 'P000000NOSUCHPAYMENTXXXXXXXXXXX', wanted: 'SENT', source: 'x' },
+      { paymentId: i.paymentId, wanted: 'SENT', source: 'x' },
+    ]);
+    expect(out[0]).toBeUndefined();
+    expect(out[1]).toEqual({ kind: 'apply', to: 'SENT' });
   });
 });
 

@@ -14,6 +14,7 @@ import { chunkRows } from '../../functions/beneficiary-lists/onboarding-config.j
 import { computeShardSize } from '../../functions/disbursement-cycles/compute-shards.js';
 import { cutoffMinutes } from '../../functions/disbursement-cycles/cutoff.js';
 import { DRAFT_CHUNK } from '../../functions/disbursement-cycles/draft-objects.js';
+import { RECONCILE_BATCH, reconcileBudgetSeconds } from '../../functions/reconciliation/run-budget.js';
 import { system } from '../../infra/system.js';
 import {
   breaches,
@@ -56,6 +57,8 @@ const def = definitionInputs(system.functions, {
   draftChunk: DRAFT_CHUNK,
   computeShard: computeShardSize(),
   cutoffMinutes: cutoffMinutes(),
+  reconcileBudgetSeconds: reconcileBudgetSeconds(),
+  reconcileBatch: RECONCILE_BATCH,
 });
 const rows = modelSteps(def, scenario, perItemMs());
 const broken = breaches(rows);

@@ -45,6 +45,10 @@ export interface Definition {
   computeShard: number;
   /** Minutes from approval to the settlement cut-off (cutoff.ts cutoffMinutes). */
   cutoffMinutes: number;
+  /** Seconds a reconcile run works before it hands the rest of the statement to a new run (run-budget.ts). */
+  reconcileBudgetSeconds: number;
+  /** Statement lines per reconcile batch (run-budget.ts RECONCILE_BATCH). */
+  reconcileBatch: number;
   /** The disbursement run's Wait between two Collect steps (disbursement.asl.json AwaitStatuses). */
   collectWaitSeconds: number;
   /** Onboarding Map MaxConcurrency (onboarding.asl.json). */
@@ -110,6 +114,11 @@ const SHARD_ITEM_BYTES = 60;
 /** Seconds the finish spends on one shard's result (one small S3 GET, 8 in flight): an assumption. */
 const SHARD_RESULT_SECONDS = 0.01;
 const SMALL_PAYLOAD = 300;
+/**
+ * Reading (streaming and parsing) one statement line that a resumed reconcile run skips, ms: an assumption, not
+ * measured (the parse is a small fraction of a line's 2 reads and 2 writes).
+ */
+const STATEMENT_LINE_PARSE_MS = 0.02;
 /** Read units per item read by a Query (eventually consistent, items of about 1 KB: 8 per 4 KB unit… × 0.5). */
 const QUERY_ITEM_RRU = 0.125;
 
@@ -162,6 +171,10 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const approvalLoops = Math.ceil((s.approvalHours * 3600) / 300);
   const collectLoops = Math.ceil((def.cutoffMinutes * 60) / def.collectWaitSeconds);
   const open = Math.ceil(P * s.openAtCutoff);
+  /** Statement lines one reconcile run decides: its budget's worth, rounded up to whole batches. */
+  const reconcileRunItems =
+    Math.ceil((def.reconcileBudgetSeconds * 1000) / ms.reconcileEntry / def.reconcileBatch) * def.reconcileBatch;
+  const reconcileRuns = Math.max(1, Math.ceil(P / reconcileRunItems));
   const dispatchConcurrency = Math.min(draftChunks, def.accountConcurrency);
   const statusConcurrency = Math.min(Math.ceil(reports / statusBatch), def.accountConcurrency);
   const busiestStatusItems = Math.min(statusBatch, reports) * def.draftChunk;
@@ -453,9 +466,11 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       flow: 'reconciliation',
       step: 'reconcile the statement (SQS)',
       fn: 'reconcileStatement',
-      invocations: 1,
-      busiestItems: P,
-      busiestSeconds: (P * ms.reconcileEntry) / 1000,
+      // A run works `reconcileBudgetSeconds`, finishes its batch, and hands the rest to a new run, which reads
+      // the file again from the top and skips the lines before its checkpoint.
+      invocations: reconcileRuns,
+      busiestItems: Math.min(P, reconcileRunItems),
+      busiestSeconds: (Math.min(P, reconcileRunItems) * ms.reconcileEntry + P * STATEMENT_LINE_PARSE_MS) / 1000,
       transitions: 0,
       events: 0,
       payloadBytes: SMALL_PAYLOAD,
@@ -464,9 +479,11 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       // Every finding of the import is written under the import's key.
       hotKey: 'reconciliation <importId>',
       hotKeyWritesPerSecond: perSecond(ms.reconcileEntry),
-      sqsRequests: 3,
-      s3Requests: { put: 1, get: 1 },
-      totalSeconds: (P * ms.reconcileEntry) / 1000,
+      // Per run: the message received and deleted, the next one sent.
+      sqsRequests: reconcileRuns * 3,
+      // Each run reads the statement file again; the report is written once.
+      s3Requests: { put: 1, get: reconcileRuns },
+      totalSeconds: (P * ms.reconcileEntry + reconcileRuns * P * STATEMENT_LINE_PARSE_MS) / 1000,
     }),
   ];
 }
@@ -557,7 +574,10 @@ interface Asl {
 /** The model's inputs from infra/system.ts, the state machines and the code's own chunk sizes. */
 export function definitionInputs(
   functions: Record<string, FunctionDef>,
-  code: { listChunkRows: number; draftChunk: number; computeShard: number; cutoffMinutes: number },
+  code: Pick<
+    Definition,
+    'listChunkRows' | 'draftChunk' | 'computeShard' | 'cutoffMinutes' | 'reconcileBudgetSeconds' | 'reconcileBatch'
+  >,
 ): Definition {
   const disbursement = disbursementAsl as Asl;
   const onboarding = onboardingAsl as Asl;

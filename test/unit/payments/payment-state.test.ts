@@ -26,6 +26,15 @@ describe('payment lifecycle', () => {
     expect(decideTransition('NOT_SENT', 'NOT_SENT')).toEqual({ kind: 'already', state: 'NOT_SENT' });
   });
 
+  it('the bank’s word before our own SENT record (the crash window) applies from PENDING; our SENT after it is stale', () => {
+    for (const to of ['ACCEPTED', 'SETTLED', 'REJECTED'] as const) {
+      expect(decideTransition('PENDING', to)).toEqual({ kind: 'apply', to });
+    }
+    expect(decideTransition('ACCEPTED', 'SENT')).toEqual({ kind: 'stale', state: 'ACCEPTED' });
+    expect(decideTransition('SETTLED', 'SENT')).toEqual({ kind: 'stale', state: 'SETTLED' });
+    expect(decideTransition('REJECTED', 'SENT').kind).toBe('anomaly');
+  });
+
   it('never moves a payment back to PENDING, from any state', () => {
     for (const from of PAYMENT_STATES.filter((s) => s !== 'PENDING')) {
       expect({ from, kind: decideTransition(from, 'PENDING').kind }).not.toEqual({ from, kind: 'apply' });

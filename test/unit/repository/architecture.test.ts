@@ -40,9 +40,9 @@ const SDK_PLUMBING = [
 /** Key prefixes, each spelled only by its table's owner. */
 const KEY_PREFIXES: Record<string, string[]> = {
   accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#'],
-  payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'TOTALS#'],
-  cycles: ['CYCLE#', 'BUDGET#'],
-  reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#'],
+  payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'CUTOFF#', 'TOTALS#'],
+  cycles: ['CYCLE#', 'BUDGET#', 'TURN#'],
+  reconciliation: ['BOOK#', 'RETURN#', 'IMPORT#', 'ACCOUNT#'],
 };
 
 const DYNAMODB_SDK = new Set(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);

@@ -8,6 +8,7 @@ import { chunkRows } from '../../../functions/beneficiary-lists/onboarding-confi
 import { computeShardSize } from '../../../functions/disbursement-cycles/compute-shards.js';
 import { cutoffMinutes } from '../../../functions/disbursement-cycles/cutoff.js';
 import { DRAFT_CHUNK } from '../../../functions/disbursement-cycles/draft-objects.js';
+import { RECONCILE_BATCH, reconcileBudgetSeconds } from '../../../functions/reconciliation/run-budget.js';
 import { system } from '../../../infra/system.js';
 import {
   breaches,
@@ -45,6 +46,8 @@ const SMALL: Definition = {
   draftChunk: 10,
   computeShard: 7,
   cutoffMinutes: 60,
+  reconcileBudgetSeconds: 0.05,
+  reconcileBatch: 2,
   collectWaitSeconds: 600,
   mapConcurrency: 2,
   accountConcurrency: 3,
@@ -149,6 +152,16 @@ describe('the scale model, by hand', () => {
     });
   });
 
+  it('reconcile: a run per budget of whole batches, each reading the file again from the top', () => {
+    const r = step(rows, 'reconcile the statement (SQS)');
+    // A 50 ms budget is 5 lines of 10 ms, rounded up to whole batches of 2: 6 lines a run, 5 runs for 25.
+    expect(r).toMatchObject({ invocations: 5, busiestItems: 6, sqsRequests: 15, s3Requests: { put: 1, get: 5 } });
+    // 6 lines decided + all 25 read (0.02 ms each).
+    expect(r.busiestSeconds).toBeCloseTo((6 * 10 + 25 * 0.02) / 1000, 9);
+    // 25 lines decided once; the file read by each of the 5 runs (512 MB by default).
+    expect(r.gbSeconds).toBeCloseTo(((25 * 10 + 5 * 25 * 0.02) / 1000) * 0.5, 9);
+  });
+
   it('onboarding: the Map’s concurrency bounds the writes on the jurisdiction key', () => {
     expect(step(rows, 'open accounts (Map)')).toMatchObject({
       invocations: 3,
@@ -216,6 +229,8 @@ describe('the platform as it is, for 600,000 payees in one province', () => {
     draftChunk: DRAFT_CHUNK,
     computeShard: computeShardSize(),
     cutoffMinutes: cutoffMinutes(),
+    reconcileBudgetSeconds: reconcileBudgetSeconds(),
+    reconcileBatch: RECONCILE_BATCH,
   });
   const rows = modelSteps(def, { payees: 600_000, openAtCutoff: 1, approvalHours: 24 }, perItemMs());
 
@@ -238,7 +253,6 @@ describe('the platform as it is, for 600,000 payees in one province', () => {
       // Accounts open about 2.3 times as fast (24 to a transaction): 4 chunks at once pass 1,000 writes a second
       // on the province's one byJurisdiction key.
       'onboarding / open accounts (Map): keyWritesPerSecond',
-      'reconciliation / reconcile the statement (SQS): invocationSeconds',
     ]);
   });
 
