@@ -7,7 +7,8 @@
  * requests/s. With `--rate R` the requests arrive R per second whatever the answers' speed (an open loop, as
  * people's phones do; latency counts from the planned start, so a stalled server's queue shows in p99), at
  * most `--clients` in flight; without it each client asks again as soon as it is answered (the most it serves).
- * The rate limits are raised for the run: every request still updates its two counters. A wrong answer (not
+ * The rate limits are raised for the run: every request still counts (the person's counter one write each, the
+ * client's added 10 at a time), and it prints the DynamoDB calls per request, counted. A wrong answer (not
  * 200, or the wrong number of payments) makes the run exit non-zero; slowness never does.
  */
 
