@@ -1001,3 +1001,39 @@ export async function recordLookup(audit: LookupAudit, now = new Date()): Promis
     }),
   );
 }
+
+/** What a beneficiary's own view shows of their account (payment-lookups/payment-view.ts accountView, ageChange). */
+export type AccountForView = Pick<
+  AccountRecord,
+  'personId' | 'status' | 'dateOfDeath' | 'dateOfBirth' | 'paymentMethod'
+>;
+
+/**
+ * The person id an identity number has an account under (its PID item, the id only), read consistently. With
+ * it, a beneficiary's account and payments can be read at the same time (accountForView, the ledger's byPerson).
+ */
+export async function personIdOfPersonalId(personalId: string): Promise<string | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PID#${personalId}`, sk: 'PERSON' },
+      ProjectionExpression: 'personId',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item?.personId as string | undefined;
+}
+
+/** A person's account, only what the beneficiary's view shows: never the name, the identity number or the version. */
+export async function accountForView(personId: string): Promise<AccountForView | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' },
+      ProjectionExpression: 'personId, #status, dateOfDeath, dateOfBirth, paymentMethod',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as AccountForView | undefined;
+}

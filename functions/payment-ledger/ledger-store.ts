@@ -1250,3 +1250,134 @@ export async function cutoffChunksDone(cycleId: string): Promise<number> {
   } while (start);
   return count;
 }
+
+// ------------------------------------------------------------------------------- payment look-ups
+
+/** What the payment look-ups show of a HEAD (payment-lookups/payment-view.ts): no name, no entitlement lines. */
+export type PaymentHeadForView = Pick<
+  PaymentHead,
+  | 'paymentId'
+  | 'cycleId'
+  | 'programme'
+  | 'period'
+  | 'months'
+  | 'amount'
+  | 'channel'
+  | 'creditorAccount'
+  | 'categoryCode'
+  | 'state'
+  | 'seq'
+  | 'updatedAt'
+>;
+
+const VIEW_ATTRIBUTES = [
+  'paymentId',
+  'sk',
+  'cycleId',
+  'programme',
+  'period',
+  'months',
+  'amount',
+  'channel',
+  'creditorAccount',
+  'categoryCode',
+  '#state',
+  'seq',
+  'updatedAt',
+].join(', ');
+
+/**
+ * A person's latest payments for the look-ups: HEAD items of the byPerson index, newest period first, at most
+ * `max`, and only the attributes the view shows (one query page for a person's few dozen payments). State and
+ * its time as the HEAD has them (the index follows the table within a second or so).
+ */
+export async function latestPaymentViewsOfPerson(personId: string, max: number): Promise<PaymentHeadForView[]> {
+  const heads: PaymentHeadForView[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personId = :p',
+        ExpressionAttributeValues: { ':p': personId },
+        ProjectionExpression: VIEW_ATTRIBUTES,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ScanIndexForward: false,
+        Limit: max - heads.length,
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) if (item.sk === 'HEAD') heads.push(item as PaymentHeadForView);
+    key = out.LastEvaluatedKey;
+  } while (key && heads.length < max);
+  return heads;
+}
+
+/**
+ * The entry each HEAD's `seq` names, for many payments in one BatchGet (consistent): the entry that set a
+ * payment's current state, unless an anomaly was appended after it (an anomaly moves `seq`, never the state).
+ * Those payments, and any whose entry is not found, get all their entries (`entries`), so the caller always
+ * finds the latest STATE entry among what it gets. Payment id → entries.
+ */
+export async function stateEntriesOf(
+  heads: Pick<PaymentHead, 'paymentId' | 'seq'>[],
+): Promise<Map<string, LedgerEntry[]>> {
+  const found = (await batchGetItems(
+    table(),
+    heads.map((h) => ({ paymentId: h.paymentId, sk: entryKey(h.seq) })),
+  )) as unknown as LedgerEntry[];
+  const out = new Map<string, LedgerEntry[]>();
+  for (const e of found) if (e.kind === 'STATE') out.set(e.paymentId, [e]);
+  const rest = heads.filter((h) => !out.has(h.paymentId));
+  await Promise.all(rest.map(async (h) => out.set(h.paymentId, await entries(h.paymentId))));
+  return out;
+}
+
+// ------------------------------------------------------------------------------- post-office cash lists
+
+/**
+ * A commune's post-office payments of a cycle in one state, in payment-id order: the byCommune index gives the
+ * ids of that commune's payments of the cycle (the channel filtered there), then their HEADs are read
+ * consistently, 100 at a time, and those in `state` yielded. The work is that commune's payments, whatever the
+ * size of the cycle (the index also holds the commune's totals items, which have no channel).
+ */
+export async function* postOfficePaymentsOfCommune(
+  cycleId: string,
+  communeCode: string,
+  state: PaymentState,
+): AsyncGenerator<PaymentHead> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCommune',
+        KeyConditionExpression: 'communeCode = :co AND cycleId = :cy',
+        FilterExpression: 'channel = :po AND sk = :head',
+        ExpressionAttributeValues: { ':co': communeCode, ':cy': cycleId, ':po': 'POST_OFFICE', ':head': 'HEAD' },
+        ProjectionExpression: 'paymentId',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) ids.push(item.paymentId as string);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  ids.sort();
+  for (let i = 0; i < ids.length; i += 100) {
+    const part = ids.slice(i, i + 100);
+    const heads = new Map(
+      (
+        (await batchGetItems(
+          table(),
+          part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+        )) as unknown as PaymentHead[]
+      ).map((h) => [h.paymentId, h]),
+    );
+    for (const id of part) {
+      const head = heads.get(id);
+      if (head?.state === state) yield head;
+    }
+  }
+}

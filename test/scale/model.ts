@@ -143,9 +143,9 @@ export const UNITS = {
   computePayeeReads: QUERY_ITEM_RRU + 0.5,
   /**
    * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
-   * byCycleState, byPerson, byCreditor entries.
+   * byCycleState, byPerson, byCreditor, byCommune entries (byCommune: the cash list's, written once per payment).
    */
-  recordPendingWrites: 9,
+  recordPendingWrites: 10,
   /** ledger-store.ts transition: 3-item transaction (entry, HEAD, totals: 6) + byCycleState moved (2) + byPerson, byCreditor (2). */
   transitionWrites: 10,
   /** transition's read of the HEAD (consistent get). */
