@@ -96,6 +96,14 @@ export const system: SystemDef = validateSystem({
           sortKey: { name: 'period', type: 'S' },
           projection: 'KEYS_ONLY',
         },
+        // A commune's payments of a cycle (the post office's cash list), O(that commune), not O(the cycle). Its
+        // keys and the channel never change after the HEAD is recorded: one index write per payment, ever.
+        {
+          name: 'byCommune',
+          partitionKey: { name: 'communeCode', type: 'S' },
+          sortKey: { name: 'cycleId', type: 'S' },
+          projection: { include: ['channel'] },
+        },
       ],
     },
     reconciliation: {

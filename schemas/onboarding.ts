@@ -38,6 +38,10 @@ export type ChunkInput = z.infer<typeof ChunkInput>;
 export const VerifyOutput = z.object({ counts: OutcomeCounts, flagged: z.number().int().min(0) });
 export type VerifyOutput = z.infer<typeof VerifyOutput>;
 
+/**
+ * What a chunk's rows did, whichever run of the chunk did it: `opened` accounts and `enrolledExisting` people
+ * include those an earlier run did; `alreadyDone` says how many of them that earlier run had done.
+ */
 export const OpenOutput = z.object({
   opened: z.number().int().min(0),
   enrolledExisting: z.number().int().min(0),

@@ -5,13 +5,13 @@
  */
 import type { Principal } from '../../schemas/roles.js';
 import { notFound } from '../shared/http.js';
-import { AccountNotFoundError, type AccountRecord, accountToChange, jurisdictionKeyOf } from './account-store.js';
+import { AccountNotFoundError, type AccountRecord, accountToChange, isInProvince } from './account-store.js';
 
 export async function accountInProvince(principal: Principal | null, accountNumber: string): Promise<AccountRecord> {
   const province = principal?.province;
   if (!province) throw notFound();
   try {
-    return await accountToChange(accountNumber, (account) => account.jurisdictionKey === jurisdictionKeyOf(province));
+    return await accountToChange(accountNumber, (account) => isInProvince(account, province));
   } catch (err) {
     if (err instanceof AccountNotFoundError) throw notFound();
     throw err;

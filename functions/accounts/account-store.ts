@@ -1,12 +1,15 @@
 /**
  * Social security accounts in DynamoDB, one per person, opened idempotently: the identity number item
- * (`PID#…`) is the uniqueness guard, written in the same transaction as the person's account, its
- * enrolment and the audit entry. A second list, a retry or a concurrent run never opens a second account.
+ * (`PID#…`) is the uniqueness guard, written in the same transaction as the person's account (which carries
+ * the enrolment it was opened with) and the audit entry. A second list, a retry or a concurrent run never
+ * opens a second account.
  *
  * Items (pk / sk):
  *   PID#<personalId>      / PERSON      → personId (identity numbers can be re-determined: the person id is ours)
- *   PERSON#<personId>     / ACCOUNT     → account: number, payment method, status, version
- *   PERSON#<personId>     / ENROL#<programme> → categories with decision dates, the list that enrolled them
+ *   PERSON#<personId>     / ACCOUNT     → account: number, payment method, status, version, and `enrolment`:
+ *                                         the programme it was opened for (categories, decision dates, list)
+ *   PERSON#<personId>     / ENROL#<programme> → an enrolment in a later programme (an existing person), or the
+ *                                         first one of an account opened before enrolments were carried
  *   PERSON#<personId>     / AUDIT#<iso time>#<version> → who changed what, from which list
  *   PERSON#<personId>     / METHOD_CHANGE#<changeId> → a proposed payment-method change (two people)
  *   ACCT#<accountNumber>  / ACCOUNT     → personId (account numbers are unique)
@@ -16,7 +19,9 @@
  *                                                       or OUT_OF_JURISDICTION: refused, answered like a miss)
  *   LOOKUPS#<yyyy-mm-dd>  / <iso time>#<rand>        → a look-up of an identity number without an account
  *                                                       (one partition per UTC day: misses have no person)
- * Accounts carry `jurisdictionKey` = `J#<province>` (the byJurisdiction index: a province's accounts).
+ * Accounts carry `jurisdictionKey` = `J#<province>#<0..JURISDICTION_SPREAD-1>` (the byJurisdiction index: a
+ * province's accounts, spread over several keys by the person id; accounts opened before carry `J#<province>`).
+ * Every enrolment is read through `enrolmentsOfAccounts`, every province through `provincePages`: both places.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -33,8 +38,27 @@ import { accountNumber } from './account-number.js';
 const table = () => resources.table('accounts');
 const PERSON = 'PERSON#';
 
-/** The byJurisdiction key of a province's accounts. */
-export const jurisdictionKeyOf = (province: string) => `J#${province}`;
+/**
+ * A province's accounts are spread over this many byJurisdiction keys: one key takes at most 1,000 writes a
+ * second, and onboarding a large province (4 chunks at once) writes about 1,400 accounts a second on AWS
+ * (docs/scale-model.md); 8 keys leave each about 180. Readers read the keys 0..n-1 of the value in force: it
+ * may grow without moving an account (the old slots are among them), never shrink without a backfill.
+ */
+export const JURISDICTION_SPREAD = 8;
+
+/** The byJurisdiction key of an account: its province and a spread slot from the person id. */
+export const jurisdictionKeyOf = (province: string, personId: string) =>
+  `J#${province}#${createHash('sha256').update(personId).digest().readUInt32BE(0) % JURISDICTION_SPREAD}`;
+
+/** Every key a province's accounts may be under: the spread ones and the one of accounts opened before. */
+const provinceKeys = (province: string) => [
+  `J#${province}`,
+  ...Array.from({ length: JURISDICTION_SPREAD }, (_, slot) => `J#${province}#${slot}`),
+];
+
+/** Whether an account is of a province (under either key form). */
+export const isInProvince = (account: Pick<AccountRecord, 'jurisdictionKey'>, province: string) =>
+  account.jurisdictionKey === `J#${province}` || account.jurisdictionKey.startsWith(`J#${province}#`);
 
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
 
@@ -67,6 +91,11 @@ export interface AccountRecord {
   jurisdictionKey: string;
   /** Opened with others (openAccounts): the key of the audit item of that transaction, which names it. */
   openingAudit?: { pk: string; sk: string };
+  /**
+   * The enrolment the account was opened with (absent on accounts opened before it was carried: their first
+   * enrolment is an ENROL# item). Never rewritten by an ENROL# item: a later programme gets its own item.
+   */
+  enrolment?: CarriedEnrolment;
 }
 
 export interface EnrolmentRecord {
@@ -89,6 +118,9 @@ export interface EnrolmentRecord {
   enrolledAt: string;
 }
 
+/** An enrolment as the account carries it: the ENROL# item without its key. */
+export type CarriedEnrolment = Omit<EnrolmentRecord, 'pk' | 'sk'>;
+
 export interface Enrolment {
   personId: string;
   listId: string;
@@ -101,13 +133,12 @@ export async function findEnrolments(personalIds: string[], programme: string): 
   // BatchGetItem refuses a request that names the same key twice.
   const people = await batchGet([...new Set(personalIds)].map((id) => ({ pk: `PID#${id}`, sk: 'PERSON' })));
   const personIdOf = new Map(people.map((p) => [String(p.personId), String(p.pk).slice(4)]));
-  const enrolments = await batchGet(
-    [...personIdOf.keys()].map((pid) => ({ pk: `PERSON#${pid}`, sk: `ENROL#${programme}` })),
-  );
-  for (const e of enrolments) {
-    const personId = String(e.pk).slice(7);
+  const accounts = (await batchGet(
+    [...personIdOf.keys()].map((pid) => ({ pk: `${PERSON}${pid}`, sk: 'ACCOUNT' })),
+  )) as unknown as AccountRecord[];
+  for (const [personId, e] of await enrolmentsOfAccounts(accounts, programme)) {
     const personalId = personIdOf.get(personId);
-    if (personalId) found.set(personalId, { personId, listId: String(e.listId), line: Number(e.line) });
+    if (personalId) found.set(personalId, { personId, listId: e.listId, line: e.line });
   }
   return found;
 }
@@ -116,7 +147,8 @@ const batchGet = (keys: { pk: string; sk: string }[]) => batchGetItems(table(), 
 
 export type OpenResult =
   | { result: 'OPENED'; accountNumber: string; personId: string }
-  | { result: 'ALREADY_DONE'; personId: string }
+  /** `accountOpened`: this list and line opened the account (not only enrolled an existing person). */
+  | { result: 'ALREADY_DONE'; personId: string; accountOpened: boolean }
   | { result: 'ALREADY_ENROLLED'; personId: string; listId: string; line: number }
   | { result: 'ENROLLED_EXISTING_PERSON'; personId: string };
 
@@ -151,7 +183,6 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
             put({ pk: `PID#${c.personalId}`, sk: 'PERSON', personId: pid, since: now }),
             put(account),
             put({ pk: `ACCT#${number}`, sk: 'ACCOUNT', personId: pid }),
-            put(enrolment(pid, req, now)),
             put(audit(pid, 1, now, req, 'ACCOUNT_OPENED', { accountNumber: number })),
           ],
         }),
@@ -176,11 +207,11 @@ export async function openAccount(req: OpenRequest): Promise<OpenResult> {
 }
 
 /**
- * Accounts one transaction opens: 4 items each (identity number guard, account, account number guard,
- * enrolment) and one audit item for all of them, within TransactWriteItems' 100 items.
+ * Accounts one transaction opens: 3 items each (identity number guard, account with its enrolment, account
+ * number guard) and one audit item for all of them, within TransactWriteItems' 100 items.
  */
-export const ACCOUNTS_PER_TRANSACTION = 24;
-const ITEMS_PER_ACCOUNT = 4;
+export const ACCOUNTS_PER_TRANSACTION = 33;
+const ITEMS_PER_ACCOUNT = 3;
 
 export interface OpenBatchRequest extends Omit<OpenRequest, 'candidate'> {
   /** At most ACCOUNTS_PER_TRANSACTION rows of one list (distinct lines). */
@@ -253,7 +284,6 @@ export async function openAccounts(req: OpenBatchRequest): Promise<Map<number, O
                 put({ pk: `PID#${c.personalId}`, sk: 'PERSON', personId: account.personId, since: now }),
                 put({ ...account, openingAudit: auditKey }),
                 put({ pk: `ACCT#${account.accountNumber}`, sk: 'ACCOUNT', personId: account.personId }),
-                put(enrolment(account.personId, { ...common, candidate: c }, now)),
               ];
             }),
             put(audit),
@@ -284,7 +314,7 @@ export async function openAccounts(req: OpenBatchRequest): Promise<Map<number, O
   return results;
 }
 
-/** The account item of a person id that is not yet anyone's (its number derived from that id). */
+/** The account item of a person id that is not yet anyone's (its number derived from that id), enrolled. */
 function newAccount(c: CandidateBeneficiary, req: Omit<OpenRequest, 'candidate'>, pid: string, now: string) {
   return {
     pk: `PERSON#${pid}`,
@@ -302,7 +332,8 @@ function newAccount(c: CandidateBeneficiary, req: Omit<OpenRequest, 'candidate'>
     version: 1,
     createdAt: now,
     updatedAt: now,
-    jurisdictionKey: jurisdictionKeyOf(req.jurisdiction.slice(0, 2)),
+    jurisdictionKey: jurisdictionKeyOf(req.jurisdiction.slice(0, 2), pid),
+    enrolment: carriedEnrolment({ ...req, candidate: c }, now),
   } satisfies AccountRecord;
 }
 
@@ -315,23 +346,30 @@ async function enrolExistingPerson(req: OpenRequest, now: string): Promise<OpenR
     }),
   );
   const personId = String(person.Item?.personId);
-  const existing = await dynamo().send(
-    new GetCommand({
-      TableName: table(),
-      Key: { pk: `PERSON#${personId}`, sk: `ENROL#${req.programme}` },
-      ConsistentRead: true,
-    }),
-  );
-  if (existing.Item) {
-    const e = existing.Item as EnrolmentRecord;
-    if (e.listId === req.listId && e.line === req.candidate.line) return { result: 'ALREADY_DONE', personId };
+  const account = await getAccountOfPerson(personId);
+  if (!account) throw new Error(`person ${personId} has no account`); // written with the PID# item: never
+  const e = (await enrolmentsOfAccounts([account], req.programme)).get(personId);
+  if (e) {
+    if (e.listId === req.listId && e.line === req.candidate.line) {
+      return { result: 'ALREADY_DONE', personId, accountOpened: opensAccount(account, e) };
+    }
     return { result: 'ALREADY_ENROLLED', personId, listId: e.listId, line: e.line };
   }
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
-          put(enrolment(personId, req, now)),
+          // The account carries its first programme's enrolment: an ENROL# item never doubles it.
+          {
+            ConditionCheck: {
+              TableName: table(),
+              Key: { pk: account.pk, sk: 'ACCOUNT' },
+              ConditionExpression: 'attribute_not_exists(#e.#p) OR #e.#p <> :p',
+              ExpressionAttributeNames: { '#e': 'enrolment', '#p': 'programme' },
+              ExpressionAttributeValues: { ':p': req.programme },
+            },
+          },
+          put({ pk: `${PERSON}${personId}`, sk: `ENROL#${req.programme}`, ...carriedEnrolment(req, now) }),
           put(audit(personId, 0, now, req, 'ENROLLED', { programme: req.programme })),
         ],
       }),
@@ -362,11 +400,9 @@ function put(item: object) {
   return { Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
-function enrolment(personId: string, req: OpenRequest, now: string): EnrolmentRecord {
+function carriedEnrolment(req: OpenRequest, now: string): CarriedEnrolment {
   const c = req.candidate;
   return {
-    pk: `PERSON#${personId}`,
-    sk: `ENROL#${req.programme}`,
     programme: req.programme,
     categories: [
       {
@@ -754,7 +790,7 @@ export async function* accountsOfProvince(
   province: string,
   range: { from?: string; to?: string } = {},
 ): AsyncGenerator<AccountRecord> {
-  for await (const item of provincePages(province, range)) yield item as AccountRecord;
+  for await (const item of provincePages(province, range)) yield item as unknown as AccountRecord;
 }
 
 /** Only the account numbers of a province, ascending: what a compute plan cuts into shards. */
@@ -762,7 +798,38 @@ export async function* accountNumbersOfProvince(province: string): AsyncGenerato
   for await (const item of provincePages(province, {}, 'accountNumber')) yield String(item.accountNumber);
 }
 
+/**
+ * A province's accounts in account-number order: one paged query per byJurisdiction key (the spread ones and
+ * the one of accounts opened before), merged. Each key's next page is asked for while its current one is read.
+ */
 async function* provincePages(province: string, range: { from?: string; to?: string }, projection?: string) {
+  const sources = provinceKeys(province).map((key) => keyPages(key, range, projection));
+  try {
+    const heads = await Promise.all(sources.map((s) => s.next()));
+    for (;;) {
+      let min = -1;
+      for (const [i, head] of heads.entries()) {
+        if (head.done) continue;
+        const least = heads[min];
+        if (min < 0 || (least && !least.done && String(head.value.accountNumber) < String(least.value.accountNumber)))
+          min = i;
+      }
+      const head = heads[min];
+      if (!head || head.done) return;
+      yield head.value;
+      heads[min] = await (sources[min] as (typeof sources)[number]).next();
+    }
+  } finally {
+    await Promise.all(sources.map((s) => s.return(undefined)));
+  }
+}
+
+/** One byJurisdiction key's accounts in [from, to), ascending, page by page. */
+async function* keyPages(
+  jurisdictionKey: string,
+  range: { from?: string; to?: string },
+  projection?: string,
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
   // BETWEEN is inclusive: the range's exclusive end is dropped below.
   const bound =
     range.from !== undefined && range.to !== undefined
@@ -772,15 +839,14 @@ async function* provincePages(province: string, range: { from?: string; to?: str
         : range.to !== undefined
           ? ' AND accountNumber < :to'
           : '';
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
+  const page = (key: Record<string, unknown> | undefined) =>
+    dynamo().send(
       new QueryCommand({
         TableName: table(),
         IndexName: 'byJurisdiction',
         KeyConditionExpression: `jurisdictionKey = :j${bound}`,
         ExpressionAttributeValues: {
-          ':j': jurisdictionKeyOf(province),
+          ':j': jurisdictionKey,
           ...(range.from !== undefined ? { ':from': range.from } : {}),
           ...(range.to !== undefined ? { ':to': range.to } : {}),
         },
@@ -788,31 +854,54 @@ async function* provincePages(province: string, range: { from?: string; to?: str
         ExclusiveStartKey: key,
       }),
     );
+  let next: ReturnType<typeof page> | undefined = page(undefined);
+  while (next) {
+    const out: Awaited<ReturnType<typeof page>> = await next;
+    next = out.LastEvaluatedKey ? page(out.LastEvaluatedKey) : undefined;
+    next?.catch(() => undefined); // awaited on the next turn; no unhandled rejection if the reader stops first
     for (const item of out.Items ?? []) {
       if (range.to !== undefined && String(item.accountNumber) >= range.to) return;
       yield item;
     }
-    key = out.LastEvaluatedKey;
-  } while (key);
+  }
 }
 
-/** A person's enrolment in a programme, if any. */
+/** A person's enrolment in a programme, if any (enrolmentsOfAccounts on the account, read consistently). */
 export async function enrolmentOf(personId: string, programme: string): Promise<EnrolmentRecord | undefined> {
-  const out = await dynamo().send(
-    new GetCommand({
-      TableName: table(),
-      Key: { pk: `${PERSON}${personId}`, sk: `ENROL#${programme}` },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item as EnrolmentRecord | undefined;
+  const account = await getAccountOfPerson(personId);
+  return account ? (await enrolmentsOfAccounts([account], programme)).get(personId) : undefined;
 }
 
-/** The enrolments in a programme of many people (by person id; distinct ids), read consistently. */
-export async function enrolmentsOf(personIds: string[], programme: string): Promise<Map<string, EnrolmentRecord>> {
-  const items = await batchGet(personIds.map((p) => ({ pk: `${PERSON}${p}`, sk: `ENROL#${programme}` })));
-  return new Map(items.map((e) => [String(e.pk).slice(PERSON.length), e as unknown as EnrolmentRecord]));
+/**
+ * The one reading of enrolments: for each account (distinct people), its enrolment in the programme, by person
+ * id. The account carries the one it was opened with; any other (a later programme, or the first one of an
+ * account opened before enrolments were carried) is an ENROL# item, read in batches only for those accounts.
+ * A carried enrolment is answered with the account's key (`sk` ACCOUNT), an item's with its own.
+ */
+export async function enrolmentsOfAccounts(
+  accounts: readonly Pick<AccountRecord, 'personId' | 'enrolment'>[],
+  programme: string,
+): Promise<Map<string, EnrolmentRecord>> {
+  const found = new Map<string, EnrolmentRecord>();
+  const elsewhere: string[] = [];
+  for (const a of accounts) {
+    if (a.enrolment?.programme === programme) {
+      found.set(a.personId, { pk: `${PERSON}${a.personId}`, sk: 'ACCOUNT', ...a.enrolment });
+    } else elsewhere.push(a.personId);
+  }
+  if (elsewhere.length) {
+    const items = await batchGet(elsewhere.map((p) => ({ pk: `${PERSON}${p}`, sk: `ENROL#${programme}` })));
+    for (const e of items) found.set(String(e.pk).slice(PERSON.length), e as unknown as EnrolmentRecord);
+  }
+  return found;
 }
+
+/**
+ * Whether the enrolment is the one the account was opened with: carried, or (an account opened before they
+ * were carried) an ENROL# item written in the account's own transaction.
+ */
+const opensAccount = (account: AccountRecord, e: EnrolmentRecord) =>
+  e.sk === 'ACCOUNT' || e.enrolledAt === account.createdAt;
 
 /**
  * The audit trail of a person's account, oldest first. An account opened with others (openAccounts) has its
@@ -911,4 +1000,40 @@ export async function recordLookup(audit: LookupAudit, now = new Date()): Promis
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+}
+
+/** What a beneficiary's own view shows of their account (payment-lookups/payment-view.ts accountView, ageChange). */
+export type AccountForView = Pick<
+  AccountRecord,
+  'personId' | 'status' | 'dateOfDeath' | 'dateOfBirth' | 'paymentMethod'
+>;
+
+/**
+ * The person id an identity number has an account under (its PID item, the id only), read consistently. With
+ * it, a beneficiary's account and payments can be read at the same time (accountForView, the ledger's byPerson).
+ */
+export async function personIdOfPersonalId(personalId: string): Promise<string | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PID#${personalId}`, sk: 'PERSON' },
+      ProjectionExpression: 'personId',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item?.personId as string | undefined;
+}
+
+/** A person's account, only what the beneficiary's view shows: never the name, the identity number or the version. */
+export async function accountForView(personId: string): Promise<AccountForView | undefined> {
+  const out = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: { pk: `PERSON#${personId}`, sk: 'ACCOUNT' },
+      ProjectionExpression: 'personId, #status, dateOfDeath, dateOfBirth, paymentMethod',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as AccountForView | undefined;
 }

@@ -55,12 +55,21 @@ const rowsTable = () => resources.table('listRows');
 export interface RowItem extends RowVerdict {
   listId: string;
   listOutcome: string;
+  /**
+   * Accepted, then ALREADY_ENROLLED at the opening of accounts (another list enrolled the person meanwhile):
+   * a chunk run again counts it among its conflicts, as the run that wrote it did.
+   */
+  openingConflict?: true;
 }
 
-export async function writeVerdicts(listId: string, verdicts: RowVerdict[]): Promise<void> {
+export async function writeVerdicts(
+  listId: string,
+  verdicts: RowVerdict[],
+  mark: Pick<RowItem, 'openingConflict'> = {},
+): Promise<void> {
   await batchPutItems(
     rowsTable(),
-    verdicts.map((v) => ({ ...v, listId, listOutcome: `${listId}#${v.outcome}` }) satisfies RowItem),
+    verdicts.map((v) => ({ ...v, listId, listOutcome: `${listId}#${v.outcome}`, ...mark }) satisfies RowItem),
   );
 }
 
@@ -106,8 +115,8 @@ export async function* allRows(listId: string): AsyncGenerator<RowItem> {
   } while (startKey);
 }
 
-/** Accepted rows between two lines (one chunk of the list). */
-export async function acceptedRowsBetween(listId: string, first: number, last: number): Promise<RowItem[]> {
+/** The rows between two lines (one chunk of the list) the open-accounts step works on: accepted, or its conflicts. */
+export async function rowsToOpenBetween(listId: string, first: number, last: number): Promise<RowItem[]> {
   const rows: RowItem[] = [];
   let key: Record<string, unknown> | undefined;
   do {
@@ -115,9 +124,9 @@ export async function acceptedRowsBetween(listId: string, first: number, last: n
       new QueryCommand({
         TableName: rowsTable(),
         KeyConditionExpression: 'listId = :l AND #line BETWEEN :a AND :b',
-        FilterExpression: 'outcome = :accepted',
+        FilterExpression: 'outcome = :accepted OR openingConflict = :yes',
         ExpressionAttributeNames: { '#line': 'line' },
-        ExpressionAttributeValues: { ':l': listId, ':a': first, ':b': last, ':accepted': 'ACCEPTED' },
+        ExpressionAttributeValues: { ':l': listId, ':a': first, ':b': last, ':accepted': 'ACCEPTED', ':yes': true },
         ExclusiveStartKey: key,
         ConsistentRead: true,
       }),

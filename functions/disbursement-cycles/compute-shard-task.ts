@@ -18,7 +18,7 @@ import {
   type AccountRecord,
   accountsOfProvince,
   type EnrolmentRecord,
-  enrolmentsOf,
+  enrolmentsOfAccounts,
   recordDeath,
 } from '../accounts/account-store.js';
 import { type PersonEntitlement, partialTotals } from '../entitlements/cycle-totals.js';
@@ -65,13 +65,14 @@ interface Computed {
   deaths: number;
 }
 
-/** One batch of accounts (at most 100: one registry request, one enrolment BatchGet) into `into`. */
+/**
+ * One batch of accounts (at most 100: one registry request) into `into`. The enrolments come with the accounts
+ * (carried by the account item); only accounts enrolled in the programme by an ENROL# item of their own (a
+ * later programme, or an account opened before enrolments were carried) cost a BatchGet.
+ */
 async function computeBatch(cycle: CycleRecord, batch: AccountRecord[], into: Computed): Promise<void> {
   const province = cycle.jurisdiction.slice(0, 2);
-  const enrolled = await enrolmentsOf(
-    batch.map((a) => a.personId),
-    cycle.programme,
-  );
+  const enrolled = await enrolmentsOfAccounts(batch, cycle.programme);
   const payees = batch.filter((a) => enrolled.has(a.personId));
   // The registry answers while the ledger is read; its failure (after the client's retries) fails the step.
   const registryAnswer = populationRegistry().lookup(payees.map((a) => a.personalId));

@@ -16,9 +16,16 @@
  *                              commune and category (one shard of sixteen), moved in the same transaction as
  *                              the HEAD, so a retried or redelivered write can never count twice
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   type OurMessage,
   type Pain002Report,
@@ -73,6 +80,29 @@ export interface PaymentHead extends PaymentInstruction {
   chunk: number;
   createdAt: string;
   updatedAt: string;
+  /** Entries this payment shares with others moved alike (`transitionMany`), by sequence number. */
+  inherited?: InheritedEntry[];
+}
+
+/** A HEAD's reference to a shared event (`EVENT#…`) that is this payment's entry number `seq`. */
+export interface InheritedEntry {
+  seq: number;
+  event: string;
+}
+
+/**
+ * One entry shared by the payments one write moved alike (same state, source and detail): written once, in the
+ * transaction that moves their HEADs, never updated. `payments`: how many HEADs of that transaction name it.
+ */
+interface SharedEvent {
+  paymentId: string;
+  sk: 'EVENT';
+  kind: LedgerEntry['kind'];
+  state: PaymentState;
+  at: string;
+  source: string;
+  detail?: Record<string, unknown>;
+  payments: number;
 }
 
 export interface LedgerEntry {
@@ -150,10 +180,14 @@ export function totalsMoves(
 export const creationDay = (createdAt: string): string =>
   new Date(new Date(createdAt).getTime() + 7 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 
+/** The totals cell a payment counts in, whichever of its shards a write goes to. */
+const totalsCellOf = (p: Pick<PaymentInstruction, 'cycleId' | 'communeCode' | 'categoryCode'>) =>
+  `${p.cycleId}|${p.communeCode}|${p.categoryCode || UNKNOWN_TOTALS_CATEGORY}`;
+
 /** What one ledger write adds to its totals item: the item, its identifying fields, and the counters to ADD. */
 interface TotalsChange {
   key: { paymentId: string; sk: string };
-  set: Record<string, unknown>;
+  set: { cycleId: string; communeCode: string; categoryCode: string };
   add: Record<string, number>;
 }
 
@@ -186,15 +220,17 @@ function totalsChange(
 }
 
 /**
- * The totals part of a ledger transaction: one Update per totals item (created on first use), the changes of
- * every payment of the transaction that counts in it summed, because a transaction may touch an item once.
- * Counters that sum to nothing are left out, and an item left with none is not written.
+ * The totals part of a ledger transaction: one Update per totals cell (cycle × commune × category), the changes
+ * of every payment of the transaction that counts in it summed, written to the shard of the first of them.
+ * Readers sum a cell's shards, so any shard may take any write (a payment may enter a state in one shard and
+ * leave it in another); a transaction may touch an item only once. Counters that sum to nothing are left out,
+ * and an item left with none is not written.
  */
 function totalsWrites(changes: readonly (TotalsChange | undefined)[]) {
   const byItem = new Map<string, TotalsChange>();
   for (const c of changes) {
     if (!c) continue;
-    const id = `${c.key.paymentId}|${c.key.sk}`;
+    const id = totalsCellOf(c.set);
     const into = byItem.get(id) ?? { key: c.key, set: c.set, add: {} };
     for (const [name, n] of Object.entries(c.add)) into.add[name] = (into.add[name] ?? 0) + n;
     byItem.set(id, into);
@@ -358,16 +394,54 @@ export async function getPayment(paymentId: string): Promise<PaymentHead | undef
   return out.Item as PaymentHead | undefined;
 }
 
+/**
+ * A payment's history, oldest first: its own entries and the shared events it took part in (a chunk's file
+ * SENT, a status report's wave), each shown as the payment's own entry at its sequence number.
+ */
 export async function entries(paymentId: string): Promise<LedgerEntry[]> {
-  const out = await dynamo().send(
-    new QueryCommand({
-      TableName: table(),
-      KeyConditionExpression: 'paymentId = :p AND begins_with(sk, :e)',
-      ExpressionAttributeValues: { ':p': paymentId, ':e': 'E#' },
-      ConsistentRead: true,
-    }),
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'paymentId = :p',
+        ExpressionAttributeValues: { ':p': paymentId },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const own = items.filter((i) => String(i.sk).startsWith('E#')) as unknown as LedgerEntry[];
+  const refs = ((items.find((i) => i.sk === 'HEAD') as PaymentHead | undefined)?.inherited ?? []) as InheritedEntry[];
+  if (!refs.length) return own;
+  const events = new Map(
+    (
+      await batchGetItems(
+        table(),
+        [...new Set(refs.map((r) => r.event))].map((event) => ({ paymentId: event, sk: 'EVENT' })),
+      )
+    ).map((e) => [e.paymentId as string, e as unknown as SharedEvent]),
   );
-  return (out.Items ?? []) as LedgerEntry[];
+  const inherited = refs.flatMap((r): LedgerEntry[] => {
+    const e = events.get(r.event);
+    if (!e) return [];
+    return [
+      {
+        paymentId,
+        sk: entryKey(r.seq),
+        seq: r.seq,
+        kind: e.kind,
+        state: e.state,
+        at: e.at,
+        source: e.source,
+        detail: e.detail,
+      },
+    ];
+  });
+  return [...own, ...inherited].sort((a, b) => a.seq - b.seq);
 }
 
 /** What a transition appends: the entry, and the state the HEAD moves to. */
@@ -403,27 +477,42 @@ export function nextEntry(
   return { decision, append: { entry, state: decision.kind === 'apply' ? decision.to : head.state } };
 }
 
-/** A transition's entry and its HEAD moved forward, under the lock of the sequence number the decision read. */
-function appendItems(head: Pick<PaymentHead, 'paymentId' | 'seq' | 'cycleId'>, append: NextAppend, at: string) {
+/**
+ * A transition's HEAD moved forward, under the lock of the sequence number the decision read. With `event`, the
+ * entry is a shared event the HEAD names at its sequence number instead of an entry of its own.
+ */
+function headMove(
+  head: Pick<PaymentHead, 'paymentId' | 'seq' | 'cycleId'>,
+  append: NextAppend,
+  at: string,
+  event?: string,
+) {
   const { entry, state } = append;
-  return [
-    { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-    {
-      Update: {
-        TableName: table(),
-        Key: { paymentId: head.paymentId, sk: 'HEAD' },
-        UpdateExpression: 'SET #state = :state, seq = :seq, cycleState = :cs, updatedAt = :at',
-        ConditionExpression: 'seq = :prev',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':state': state,
-          ':seq': entry.seq,
-          ':prev': head.seq,
-          ':cs': cycleStateKey(head.cycleId, state, head.paymentId),
-          ':at': at,
-        },
+  const inherit = event ? ', inherited = list_append(if_not_exists(inherited, :none), :ref)' : '';
+  return {
+    Update: {
+      TableName: table(),
+      Key: { paymentId: head.paymentId, sk: 'HEAD' },
+      UpdateExpression: `SET #state = :state, seq = :seq, cycleState = :cs, updatedAt = :at${inherit}`,
+      ConditionExpression: 'seq = :prev',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':state': state,
+        ':seq': entry.seq,
+        ':prev': head.seq,
+        ':cs': cycleStateKey(head.cycleId, state, head.paymentId),
+        ':at': at,
+        ...(event ? { ':none': [], ':ref': [{ seq: entry.seq, event } satisfies InheritedEntry] } : {}),
       },
     },
+  };
+}
+
+/** A transition's own entry and its HEAD moved forward. */
+function appendItems(head: Pick<PaymentHead, 'paymentId' | 'seq' | 'cycleId'>, append: NextAppend, at: string) {
+  return [
+    { Put: { TableName: table(), Item: append.entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+    headMove(head, append, at),
   ];
 }
 
@@ -475,32 +564,30 @@ const TRANSACTION_ITEMS = 100;
 const TRANSACTIONS_IN_FLIGHT = 4;
 
 /**
- * Splits payments into transactions of at most 100 items: two of each payment's own and the totals items they
- * share (`totalsKey` of each).
+ * Splits payments into transactions of at most 100 items: each payment's own items (`own`) and the items several
+ * may share (`shared` keys: a totals item, a shared event), each shared item counted once per transaction.
  */
-function packs<T>(items: readonly T[], totalsKey: (t: T) => string): T[][] {
+function packs<T>(items: readonly T[], own: (t: T) => number, shared: (t: T) => string[]): T[][] {
   const out: T[][] = [];
   let pack: T[] = [];
+  let size = 0;
   let keys = new Set<string>();
   for (const item of items) {
-    const key = totalsKey(item);
-    const needs = 2 + (keys.has(key) ? 0 : 1);
-    if (pack.length && pack.length * 2 + keys.size + needs > TRANSACTION_ITEMS) {
+    let fresh = shared(item).filter((k) => !keys.has(k));
+    if (pack.length && size + own(item) + fresh.length > TRANSACTION_ITEMS) {
       out.push(pack);
       pack = [];
+      size = 0;
       keys = new Set();
+      fresh = shared(item);
     }
     pack.push(item);
-    keys.add(key);
+    size += own(item) + fresh.length;
+    for (const k of fresh) keys.add(k);
   }
   if (pack.length) out.push(pack);
   return out;
 }
-
-const totalsId = (p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>) => {
-  const k = totalsKeyOf(p);
-  return `${k.paymentId}|${k.sk}`;
-};
 
 /**
  * The payments whose own items (HEAD or entry) a cancelled transaction names as the reason: another writer
@@ -529,40 +616,51 @@ export async function recordPendingMany(instructions: readonly PaymentInstructio
   // A payment twice in one transaction is refused by DynamoDB: any repeat goes alone.
   const seen = new Set<string>();
   const once = instructions.filter((i) => !seen.has(i.paymentId) && seen.add(i.paymentId));
-  const repeats = instructions.filter((i) => !once.includes(i));
+  const first = new Set(once);
+  const repeats = instructions.filter((i) => !first.has(i));
+  // Each totals cell's payments together: fewer totals items per transaction.
+  once.sort((a, b) => (totalsCellOf(a) < totalsCellOf(b) ? -1 : totalsCellOf(a) > totalsCellOf(b) ? 1 : 0));
   const alone: PaymentInstruction[] = [...repeats];
-  await inParallel(packs(once, totalsId), TRANSACTIONS_IN_FLIGHT, async (pack) => {
-    let rest = pack;
-    for (let attempt = 0; rest.length; attempt++) {
-      const at = new Date().toISOString();
-      const records = rest.map((i) => pendingRecord(i, instructionHash(i), chunk, at));
-      const owners: (PaymentInstruction | undefined)[] = rest.flatMap((i) => [i, i]);
-      try {
-        await dynamo().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...records.flatMap(({ head, entry }) => [
-                { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-                { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-              ]),
-              ...totalsWrites(rest.map((i) => totalsChange(i, undefined, 'PENDING', at))),
-            ],
-          }),
-        );
-        return;
-      } catch (err) {
-        if (!(err instanceof TransactionCanceledException)) throw err;
-        const held = heldBy(err, owners);
-        alone.push(...held);
-        rest = rest.filter((i) => !held.has(i));
-        if (!held.size && attempt >= 12) {
-          alone.push(...rest);
+  await inParallel(
+    packs(
+      once,
+      () => 2,
+      (i) => [totalsCellOf(i)],
+    ),
+    TRANSACTIONS_IN_FLIGHT,
+    async (pack) => {
+      let rest = pack;
+      for (let attempt = 0; rest.length; attempt++) {
+        const at = new Date().toISOString();
+        const records = rest.map((i) => pendingRecord(i, instructionHash(i), chunk, at));
+        const owners: (PaymentInstruction | undefined)[] = rest.flatMap((i) => [i, i]);
+        try {
+          await dynamo().send(
+            new TransactWriteCommand({
+              TransactItems: [
+                ...records.flatMap(({ head, entry }) => [
+                  { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+                  { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
+                ]),
+                ...totalsWrites(rest.map((i) => totalsChange(i, undefined, 'PENDING', at))),
+              ],
+            }),
+          );
           return;
+        } catch (err) {
+          if (!(err instanceof TransactionCanceledException)) throw err;
+          const held = heldBy(err, owners);
+          alone.push(...held);
+          rest = rest.filter((i) => !held.has(i));
+          if (!held.size && attempt >= 12) {
+            alone.push(...rest);
+            return;
+          }
+          if (!held.size) await backoff(attempt);
         }
-        if (!held.size) await backoff(attempt);
       }
-    }
-  });
+    },
+  );
   await inParallel(alone, 8, (i) => recordPending(i, chunk));
 }
 
@@ -589,13 +687,15 @@ export async function transitionMany(
   while (pending.length) {
     const seen = new Set<string>();
     const round = pending.filter((r) => !seen.has(r.paymentId) && seen.add(r.paymentId));
-    pending = pending.filter((r) => !round.includes(r));
+    const now = new Set(round);
+    pending = pending.filter((r) => !now.has(r));
     await transitionRound(round, results);
   }
   return results;
 }
 
 type IndexedRequest = TransitionRequest & { index: number };
+type Move = { r: IndexedRequest; head: PaymentHead; decision: TransitionDecision; append: NextAppend };
 
 async function transitionRound(requests: IndexedRequest[], results: (TransitionDecision | undefined)[]): Promise<void> {
   const alone: IndexedRequest[] = [];
@@ -614,7 +714,7 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
       ).map((h) => [h.paymentId, h]),
     );
     const at = new Date().toISOString();
-    const moves: { r: IndexedRequest; head: PaymentHead; decision: TransitionDecision; append: NextAppend }[] = [];
+    const moves: Move[] = [];
     for (const r of rest) {
       const head = heads.get(r.paymentId);
       if (!head) {
@@ -625,17 +725,59 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
       if (append) moves.push({ r, head, decision, append });
       else results[r.index] = decision;
     }
+    // Payments moved alike (the same state applied, from the same source with the same detail) share one entry.
+    const group = (m: Move) => `${m.append.state}|${m.r.source}|${JSON.stringify(m.append.entry.detail ?? {})}`;
+    const alike = new Map<string, number>();
+    for (const m of moves) if (m.decision.kind === 'apply') alike.set(group(m), (alike.get(group(m)) ?? 0) + 1);
+    const sharing = (m: Move) => m.decision.kind === 'apply' && (alike.get(group(m)) ?? 0) > 1;
+    // Alike payments together, and within them each totals cell's payments together: fewer shared items.
+    const order = (m: Move) => `${sharing(m) ? group(m) : ''}#${totalsCellOf(m.head)}`;
+    moves.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     const again: IndexedRequest[] = [];
     await inParallel(
-      packs(moves, (m) => totalsId(m.head)),
+      packs(
+        moves,
+        (m) => (sharing(m) ? 1 : 2),
+        (m) => [totalsCellOf(m.head), ...(sharing(m) ? [`event|${group(m)}`] : [])],
+      ),
       TRANSACTIONS_IN_FLIGHT,
       async (pack) => {
-        const owners: (IndexedRequest | undefined)[] = pack.flatMap((m) => [m.r, m.r]);
+        const events = new Map<string, SharedEvent>();
+        const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+        const owners: (IndexedRequest | undefined)[] = [];
+        for (const m of pack) {
+          if (!sharing(m)) {
+            items.push(...appendItems(m.head, m.append, at));
+            owners.push(m.r, m.r);
+            continue;
+          }
+          let event = events.get(group(m));
+          if (!event) {
+            const { kind, state, source, detail } = m.append.entry;
+            event = {
+              paymentId: `EVENT#${m.head.cycleId}#${randomUUID()}`,
+              sk: 'EVENT',
+              kind,
+              state,
+              at,
+              source,
+              ...(detail ? { detail } : {}),
+              payments: 0,
+            };
+            events.set(group(m), event);
+          }
+          event.payments++;
+          items.push(headMove(m.head, m.append, at, event.paymentId));
+          owners.push(m.r);
+        }
         try {
           await dynamo().send(
             new TransactWriteCommand({
               TransactItems: [
-                ...pack.flatMap((m) => appendItems(m.head, m.append, at)),
+                ...items,
+                ...[...events.values()].map((event) => ({
+                  Put: { TableName: table(), Item: event, ConditionExpression: 'attribute_not_exists(paymentId)' },
+                })),
                 ...totalsWrites(pack.map((m) => totalsChange(m.head, m.head.state, m.append.state, m.head.createdAt))),
               ],
             }),
@@ -1160,4 +1302,135 @@ export async function cutoffChunksDone(cycleId: string): Promise<number> {
     start = out.LastEvaluatedKey;
   } while (start);
   return count;
+}
+
+// ------------------------------------------------------------------------------- payment look-ups
+
+/** What the payment look-ups show of a HEAD (payment-lookups/payment-view.ts): no name, no entitlement lines. */
+export type PaymentHeadForView = Pick<
+  PaymentHead,
+  | 'paymentId'
+  | 'cycleId'
+  | 'programme'
+  | 'period'
+  | 'months'
+  | 'amount'
+  | 'channel'
+  | 'creditorAccount'
+  | 'categoryCode'
+  | 'state'
+  | 'seq'
+  | 'updatedAt'
+>;
+
+const VIEW_ATTRIBUTES = [
+  'paymentId',
+  'sk',
+  'cycleId',
+  'programme',
+  'period',
+  'months',
+  'amount',
+  'channel',
+  'creditorAccount',
+  'categoryCode',
+  '#state',
+  'seq',
+  'updatedAt',
+].join(', ');
+
+/**
+ * A person's latest payments for the look-ups: HEAD items of the byPerson index, newest period first, at most
+ * `max`, and only the attributes the view shows (one query page for a person's few dozen payments). State and
+ * its time as the HEAD has them (the index follows the table within a second or so).
+ */
+export async function latestPaymentViewsOfPerson(personId: string, max: number): Promise<PaymentHeadForView[]> {
+  const heads: PaymentHeadForView[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byPerson',
+        KeyConditionExpression: 'personId = :p',
+        ExpressionAttributeValues: { ':p': personId },
+        ProjectionExpression: VIEW_ATTRIBUTES,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ScanIndexForward: false,
+        Limit: max - heads.length,
+        ExclusiveStartKey: key,
+      }),
+    );
+    for (const item of out.Items ?? []) if (item.sk === 'HEAD') heads.push(item as PaymentHeadForView);
+    key = out.LastEvaluatedKey;
+  } while (key && heads.length < max);
+  return heads;
+}
+
+/**
+ * The entry each HEAD's `seq` names, for many payments in one BatchGet (consistent): the entry that set a
+ * payment's current state, unless an anomaly was appended after it (an anomaly moves `seq`, never the state).
+ * Those payments, and any whose entry is not found, get all their entries (`entries`), so the caller always
+ * finds the latest STATE entry among what it gets. Payment id → entries.
+ */
+export async function stateEntriesOf(
+  heads: Pick<PaymentHead, 'paymentId' | 'seq'>[],
+): Promise<Map<string, LedgerEntry[]>> {
+  const found = (await batchGetItems(
+    table(),
+    heads.map((h) => ({ paymentId: h.paymentId, sk: entryKey(h.seq) })),
+  )) as unknown as LedgerEntry[];
+  const out = new Map<string, LedgerEntry[]>();
+  for (const e of found) if (e.kind === 'STATE') out.set(e.paymentId, [e]);
+  const rest = heads.filter((h) => !out.has(h.paymentId));
+  await Promise.all(rest.map(async (h) => out.set(h.paymentId, await entries(h.paymentId))));
+  return out;
+}
+
+// ------------------------------------------------------------------------------- post-office cash lists
+
+/**
+ * A commune's post-office payments of a cycle in one state, in payment-id order: the byCommune index gives the
+ * ids of that commune's payments of the cycle (the channel filtered there), then their HEADs are read
+ * consistently, 100 at a time, and those in `state` yielded. The work is that commune's payments, whatever the
+ * size of the cycle (the index also holds the commune's totals items, which have no channel).
+ */
+export async function* postOfficePaymentsOfCommune(
+  cycleId: string,
+  communeCode: string,
+  state: PaymentState,
+): AsyncGenerator<PaymentHead> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCommune',
+        KeyConditionExpression: 'communeCode = :co AND cycleId = :cy',
+        FilterExpression: 'channel = :po AND sk = :head',
+        ExpressionAttributeValues: { ':co': communeCode, ':cy': cycleId, ':po': 'POST_OFFICE', ':head': 'HEAD' },
+        ProjectionExpression: 'paymentId',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) ids.push(item.paymentId as string);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  ids.sort();
+  for (let i = 0; i < ids.length; i += 100) {
+    const part = ids.slice(i, i + 100);
+    const heads = new Map(
+      (
+        (await batchGetItems(
+          table(),
+          part.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+        )) as unknown as PaymentHead[]
+      ).map((h) => [h.paymentId, h]),
+    );
+    for (const id of part) {
+      const head = heads.get(id);
+      if (head?.state === state) yield head;
+    }
+  }
 }

@@ -1,15 +1,21 @@
 /**
  * Reads for the payment look-ups: a person's payments from the ledger (functions/payment-ledger, its byPerson
- * index, newest period first). Only a rejected or returned payment needs its entries (the bank's reason is in
- * the latest one's detail): those are read consistently, and their latest state entry decides. One read per
- * payment less for every settled one: a person's twelve settled months cost one query, not 13.
+ * index, newest period first, only the attributes the view shows). Only a rejected or returned payment needs an
+ * entry (the bank's reason is in the detail of the entry that set its state): those are read together, in one
+ * consistent BatchGet by the HEAD's sequence number. A person's twelve settled months cost one query, and any
+ * number of failed ones one more call.
  *
  * The account of an identity number and the audit of every officer look-up are the accounts table's
- * (functions/accounts/account-store.ts findAccountEvenly, recordLookup).
+ * (functions/accounts/account-store.ts personIdOfPersonalId, accountForView, findAccountEvenly, recordLookup).
  */
-import { entries, type LedgerEntry, latestPaymentsOfPerson, type PaymentHead } from '../payment-ledger/ledger-store.js';
+import {
+  type LedgerEntry,
+  latestPaymentViewsOfPerson,
+  type PaymentHeadForView,
+  stateEntriesOf,
+} from '../payment-ledger/ledger-store.js';
 
-const NEEDS_REASON: ReadonlySet<PaymentHead['state']> = new Set(['REJECTED', 'RETURNED']);
+const NEEDS_REASON: ReadonlySet<PaymentHeadForView['state']> = new Set(['REJECTED', 'RETURNED']);
 
 /** Five years of monthly payments: what a person or an officer is shown at most. */
 export const MAX_PAYMENTS = 60;
@@ -17,9 +23,9 @@ export const MAX_PAYMENTS = 60;
 export async function paymentsOfPerson(
   personId: string,
   max = MAX_PAYMENTS,
-): Promise<{ head: PaymentHead; entries: LedgerEntry[] }[]> {
-  const heads = await latestPaymentsOfPerson(personId, max);
-  return Promise.all(
-    heads.map(async (head) => ({ head, entries: NEEDS_REASON.has(head.state) ? await entries(head.paymentId) : [] })),
-  );
+): Promise<{ head: PaymentHeadForView; entries: LedgerEntry[] }[]> {
+  const heads = await latestPaymentViewsOfPerson(personId, max);
+  const failed = heads.filter((h) => NEEDS_REASON.has(h.state));
+  const entries = failed.length ? await stateEntriesOf(failed) : new Map<string, LedgerEntry[]>();
+  return heads.map((head) => ({ head, entries: entries.get(head.paymentId) ?? [] }));
 }

@@ -6,12 +6,12 @@
 
 import type { Localized } from '../../schemas/messages.js';
 import type { AccountView, PaymentView } from '../../schemas/payment-lookups.js';
-import type { AccountRecord } from '../accounts/account-store.js';
+import type { AccountForView, AccountRecord } from '../accounts/account-store.js';
 import categories from '../entitlements/data/allowance-categories.json' with { type: 'json' };
 import { ageChangeInto } from '../entitlements/eligibility.js';
 import { describeAgeChange, FUNERAL_MARKER } from '../entitlements/entitlement.js';
 import { coefficientTenths, isKnownCategory } from '../entitlements/rules.js';
-import type { LedgerEntry, PaymentHead } from '../payment-ledger/ledger-store.js';
+import type { LedgerEntry, PaymentHead, PaymentHeadForView } from '../payment-ledger/ledger-store.js';
 import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { maskAccount } from '../shared/pii.js';
 import { formatDateVi } from '../shared/vi-format.js';
@@ -215,13 +215,16 @@ function programmeName(programme: string): Localized {
  * The current state: the latest STATE entry when the entries were read (consistently, from the ledger), else
  * the HEAD's; anomaly entries never change it.
  */
-export function currentState(head: PaymentHead, entries: LedgerEntry[]): { state: PaymentState; entry?: LedgerEntry } {
+export function currentState(
+  head: Pick<PaymentHead, 'state'>,
+  entries: LedgerEntry[],
+): { state: PaymentState; entry?: LedgerEntry } {
   const latest = [...entries].filter((e) => e.kind === 'STATE').sort((a, b) => b.seq - a.seq)[0];
   return latest ? { state: latest.state, entry: latest } : { state: head.state };
 }
 
 /** `dateOfBirth` (the account's, from the registry) lets the view say when a payment's coefficient changed by age. */
-export function paymentView(head: PaymentHead, entries: LedgerEntry[], dateOfBirth?: string): PaymentView {
+export function paymentView(head: PaymentHeadForView, entries: LedgerEntry[], dateOfBirth?: string): PaymentView {
   const { state, entry } = currentState(head, entries);
   const months = head.months.filter((m) => m !== FUNERAL_MARKER).sort();
   const at = entry?.at ?? head.updatedAt;
@@ -257,7 +260,7 @@ export function paymentView(head: PaymentHead, entries: LedgerEntry[], dateOfBir
   };
 }
 
-export function accountView(account: AccountRecord): AccountView {
+export function accountView(account: Pick<AccountForView, 'status' | 'dateOfDeath' | 'paymentMethod'>): AccountView {
   const method = account.paymentMethod;
   return {
     status: account.status,

@@ -1,13 +1,14 @@
 /**
  * GET /v1/disbursement-cycles/{cycleId}/cash-lists/{communeCode}?format=xlsx|csv — the commune's cash
- * payment list (post-office payments sent to that commune's payment point), as a download link.
+ * payment list (post-office payments sent to that commune's payment point), as a download link. It reads that
+ * commune's payments of the cycle only (the ledger's byCommune index), never the rest of the province.
  */
 import { z } from 'zod';
 import { CycleId } from '../../schemas/disbursement-cycles.js';
 import { DownloadLink } from '../../schemas/files.js';
 import { toCsv, writeXlsx } from '../codecs/writers.js';
 import { visibleCycle } from '../disbursement-cycles/access.js';
-import { paymentsInState } from '../payment-ledger/ledger-store.js';
+import { postOfficePaymentsOfCommune } from '../payment-ledger/ledger-store.js';
 import { httpRoute } from '../shared/http.js';
 import { downloadUrl, writeObjectStream } from '../shared/objects.js';
 import { CASH_LIST_COLUMNS, cashListRow } from './cash-list.js';
@@ -20,8 +21,8 @@ export const handler = httpRoute({
     const cycle = await visibleCycle(principal, params.cycleId);
     async function* rows() {
       let i = 0;
-      for await (const p of paymentsInState(cycle.cycleId, 'SENT')) {
-        if (p.channel === 'POST_OFFICE' && p.communeCode === params.communeCode) yield cashListRow(p, i++);
+      for await (const p of postOfficePaymentsOfCommune(cycle.cycleId, params.communeCode, 'SENT')) {
+        yield cashListRow(p, i++);
       }
     }
     async function* withHeader() {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountNumber } from '../../functions/accounts/account-number.js';
+import { jurisdictionKeyOf } from '../../functions/accounts/account-store.js';
 import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { stateTotals } from '../../functions/disbursement-cycles/progress.js';
 import { DEMO_USERS } from '../../infra/local/demo-users.js';
@@ -70,40 +71,37 @@ async function seedAccounts(platform: LocalPlatform, personalIds: string[]): Pro
     const personId = `p-${randomUUID()}`;
     const number = accountNumber('79', String(i).padStart(10, '0'));
     const at = new Date().toISOString();
-    items.push(
-      {
-        pk: `PERSON#${personId}`,
-        sk: 'ACCOUNT',
-        personId,
-        personalId: personalIds[i],
-        accountNumber: number,
-        fullName: `Nguyễn Văn Bench ${i}`,
-        dateOfBirth: '1940-01-01',
-        gender: 'M',
-        jurisdiction: '79',
-        communeCode: String(26700 + (i % 50)),
-        paymentMethod: {
-          kind: 'BANK',
-          bankBin: '970436',
-          bankAccountNumber: String(1_000_000_000 + i),
-          communeCode: '26734',
-        },
-        status: 'ACTIVE',
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-        jurisdictionKey: 'J#79',
+    items.push({
+      pk: `PERSON#${personId}`,
+      sk: 'ACCOUNT',
+      personId,
+      personalId: personalIds[i],
+      accountNumber: number,
+      fullName: `Nguyễn Văn Bench ${i}`,
+      dateOfBirth: '1940-01-01',
+      gender: 'M',
+      jurisdiction: '79',
+      communeCode: String(26700 + (i % 50)),
+      paymentMethod: {
+        kind: 'BANK',
+        bankBin: '970436',
+        bankAccountNumber: String(1_000_000_000 + i),
+        communeCode: '26734',
       },
-      {
-        pk: `PERSON#${personId}`,
-        sk: 'ENROL#TCXH_HANG_THANG',
+      status: 'ACTIVE',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      // As openAccounts writes them: the spread index key, the enrolment carried by the account.
+      jurisdictionKey: jurisdictionKeyOf('79', personId),
+      enrolment: {
         programme: 'TCXH_HANG_THANG',
         categories: [{ code: 'NCT_80', decisionDate: '2026-01-05', startMonth: '2026-01' }],
         listId: 'bench',
         line: i + 2,
         enrolledAt: at,
       },
-    );
+    });
     if (items.length >= 2000) await flush();
   }
   await flush();

@@ -15,7 +15,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { ACCOUNTS_PER_TRANSACTION } from '../../functions/accounts/account-store.js';
+import { ACCOUNTS_PER_TRANSACTION, JURISDICTION_SPREAD } from '../../functions/accounts/account-store.js';
 import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { populationLines } from '../../infra/local/population-registry/population-index.js';
@@ -44,8 +44,8 @@ export const description =
 
 const PHASES = ['parseList', 'verifyListChunk', 'openListAccounts', 'summariseList'] as const;
 
-/** openListAccounts' transactions: 4 items per account and the audit item; 2 in flight per chunk, 4 chunks at once. */
-const TX_ITEMS = ACCOUNTS_PER_TRANSACTION * 4 + 1;
+/** openListAccounts' transactions: 3 items per account and the audit item; 2 in flight per chunk, 4 chunks at once. */
+const TX_ITEMS = ACCOUNTS_PER_TRANSACTION * 3 + 1;
 const TX_IN_FLIGHT = 8;
 
 /** Which rows carry a defect (5 in 100), and which. */
@@ -479,20 +479,23 @@ export async function run(args: string[]): Promise<void> {
 async function openedInStore(ddb: DynamoDBClient, table: string, listId: string) {
   let provinceAccounts = 0;
   let key: QueryCommandOutput['LastEvaluatedKey'];
-  do {
-    const out: QueryCommandOutput = await ddb.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: 'byJurisdiction',
-        KeyConditionExpression: 'jurisdictionKey = :j',
-        ExpressionAttributeValues: { ':j': { S: 'J#79' } },
-        Select: 'COUNT',
-        ExclusiveStartKey: key,
-      }),
-    );
-    provinceAccounts += out.Count ?? 0;
-    key = out.LastEvaluatedKey;
-  } while (key);
+  // The province's spread keys and the one of accounts opened before them (account-store.ts provinceKeys).
+  for (const j of ['J#79', ...Array.from({ length: JURISDICTION_SPREAD }, (_, slot) => `J#79#${slot}`)]) {
+    do {
+      const out: QueryCommandOutput = await ddb.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'byJurisdiction',
+          KeyConditionExpression: 'jurisdictionKey = :j',
+          ExpressionAttributeValues: { ':j': { S: j } },
+          Select: 'COUNT',
+          ExclusiveStartKey: key,
+        }),
+      );
+      provinceAccounts += out.Count ?? 0;
+      key = out.LastEvaluatedKey;
+    } while (key);
+  }
   const lines: number[] = [];
   do {
     const out: QueryCommandOutput = await ddb.send(

@@ -7,7 +7,8 @@
  * requests/s. With `--rate R` the requests arrive R per second whatever the answers' speed (an open loop, as
  * people's phones do; latency counts from the planned start, so a stalled server's queue shows in p99), at
  * most `--clients` in flight; without it each client asks again as soon as it is answered (the most it serves).
- * The rate limits are raised for the run: every request still updates its two counters. A wrong answer (not
+ * The rate limits are raised for the run: every request still counts (the person's counter one write each, the
+ * client's added 10 at a time), and it prints the DynamoDB calls per request, counted. A wrong answer (not
  * 200, or the wrong number of payments) makes the run exit non-zero; slowness never does.
  */
 
@@ -15,6 +16,7 @@ import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import type { PaymentSeed } from '../support/payment-lookups.js';
 import { beneficiaryUser, seedPerson } from '../support/payment-lookups.js';
+import { CallCounter } from './status-calls.js';
 import { BrokenInvariant, fmt, jvmMemory, MemorySampler, mb, numberOption, printTable } from './support.js';
 
 export const description =
@@ -105,6 +107,8 @@ export async function run(args: string[]): Promise<void> {
     const statuses = new Map<number, number>();
     let wrongCount = 0;
     const memory = new MemorySampler();
+    const calls = new CallCounter('benchstatus-').install();
+    calls.start();
     let sent = 0;
     t = performance.now();
     const record = (r: Awaited<ReturnType<typeof get>>) => {
@@ -125,7 +129,10 @@ export async function run(args: string[]): Promise<void> {
       }),
     );
     const seconds = (performance.now() - t) / 1000;
+    calls.stop();
     memory.stop();
+    const perRequest = (n: number) => n / requests;
+    const callsBy = [...calls.calls].sort((a, b) => b[1] - a[1]);
     const jvm = jvmMemory(dynamodbPort);
     const sorted = [...latencies].sort((a, b) => a - b);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -141,10 +148,8 @@ export async function run(args: string[]): Promise<void> {
         `${[50, 90, 99].map((p) => ms(percentile(sorted, p))).join(' / ')} / ${ms(sorted.at(-1) ?? 0)}`,
       ],
       ['requests/s', fmt(requests / seconds, 1)],
-      [
-        'DynamoDB calls per request',
-        '5 (2 rate-limit counters, 2 account reads, byPerson) + 1 per rejected or returned payment',
-      ],
+      ['DynamoDB calls per request (counted)', fmt(perRequest(calls.total()), 2)],
+      ...callsBy.map(([what, n]): [string, string] => [`  ${what}`, fmt(perRequest(n), 2)]),
       ['peak RSS / heap (this process)', `${mb(memory.peakRss)} MB / ${mb(memory.peakHeap)} MB`],
       ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
     ]);
@@ -164,6 +169,8 @@ export async function run(args: string[]): Promise<void> {
         maxMs: sorted.at(-1),
         statuses: Object.fromEntries(statuses),
         wrongCount,
+        dynamoCallsPerRequest: perRequest(calls.total()),
+        dynamoCalls: Object.fromEntries(callsBy),
       }),
     );
     if (wrongCount > 0) throw new BrokenInvariant(`${wrongCount} wrong answers`);

@@ -3,14 +3,21 @@
  * retry or concurrency; enrolments are found in batches; every opening leaves an audit entry.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { isValidAccountNumber } from '../../functions/accounts/account-number.js';
 import {
   ACCOUNTS_PER_TRANSACTION,
+  type AccountRecord,
   accountAudit,
+  accountNumbersOfProvince,
+  accountsOfProvince,
+  enrolmentOf,
+  enrolmentsOfAccounts,
   findEnrolments,
   getAccountByPersonalId,
+  isInProvince,
+  JURISDICTION_SPREAD,
   type OpenRequest,
   type OpenResult,
   openAccount,
@@ -67,7 +74,11 @@ async function itemsOf(pk: string): Promise<Record<string, any>[]> {
   return out.Items ?? [];
 }
 
-/** Every item of one person: the identity number guard, their item collection and the account number guard. */
+/**
+ * Every item of one person: the identity number guard, their item collection and the account number guard.
+ * `enrolments` are the person's enrolments wherever stored: the one the account carries (sk ACCOUNT), then the
+ * ENROL# items (`enrolItems`).
+ */
 async function personItems(personalId: string) {
   const pid = await itemsOf(`PID#${personalId}`);
   const personId = pid[0]?.personId as string | undefined;
@@ -79,7 +90,11 @@ async function personItems(personalId: string) {
     personId,
     account,
     acct,
-    enrolments: person.filter((i) => String(i.sk).startsWith('ENROL#')),
+    enrolments: [
+      ...(account?.enrolment ? [{ sk: 'ACCOUNT', ...account.enrolment }] : []),
+      ...person.filter((i) => String(i.sk).startsWith('ENROL#')),
+    ],
+    enrolItems: person.filter((i) => String(i.sk).startsWith('ENROL#')),
     audits: person.filter((i) => String(i.sk).startsWith('AUDIT#')),
     person,
   };
@@ -99,16 +114,19 @@ describe('openAccount', () => {
     expect(first.accountNumber).toMatch(/^AS79\d{12}$/);
 
     const again = await openAccount(req);
-    expect(again).toEqual({ result: 'ALREADY_DONE', personId: first.personId });
+    expect(again).toEqual({ result: 'ALREADY_DONE', personId: first.personId, accountOpened: true });
 
     const items = await personItems(personalId);
     expect(items.pid).toHaveLength(1);
     expect(items.personId).toBe(first.personId);
     expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
     expect(items.acct).toEqual([{ pk: `ACCT#${first.accountNumber}`, sk: 'ACCOUNT', personId: first.personId }]);
+    // The enrolment is carried by the account: identity number guard, account, account number guard, audit.
+    expect(items.enrolItems).toHaveLength(0);
+    expect(items.person.map((i) => String(i.sk).split('#')[0]).sort()).toEqual(['ACCOUNT', 'AUDIT']);
     expect(items.enrolments).toHaveLength(1);
     expect(items.enrolments[0]).toMatchObject({
-      sk: `ENROL#${PROGRAMME}`,
+      sk: 'ACCOUNT',
       programme: PROGRAMME,
       listId: 'bl-first',
       line: 7,
@@ -168,12 +186,24 @@ describe('openAccount', () => {
     expect(second).toEqual({ result: 'ENROLLED_EXISTING_PERSON', personId: first.personId });
     const items = await personItems(personalId);
     expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
-    expect(items.enrolments.map((e) => e.sk).sort()).toEqual(['ENROL#HO_TRO_KHAC', `ENROL#${PROGRAMME}`]);
+    // The first programme in the account, the later one an item of its own.
+    expect(items.enrolments.map((e) => [e.sk, e.programme])).toEqual([
+      ['ACCOUNT', PROGRAMME],
+      ['ENROL#HO_TRO_KHAC', 'HO_TRO_KHAC'],
+    ]);
     expect(items.audits.map((a) => a.action).sort()).toEqual(['ACCOUNT_OPENED', 'ENROLLED']);
-    // Doing it again is recognised.
+    // Doing it again is recognised (an enrolment, not the opening of the account).
     expect(
       await openAccount(request(candidate(personalId, 5), 'bl-programme-2', { programme: 'HO_TRO_KHAC' })),
-    ).toEqual({ result: 'ALREADY_DONE', personId: first.personId });
+    ).toEqual({ result: 'ALREADY_DONE', personId: first.personId, accountOpened: false });
+    // Both are read through the one reader, wherever they are stored.
+    expect(await enrolmentOf(first.personId, PROGRAMME)).toMatchObject({ sk: 'ACCOUNT', listId: 'bl-programme-1' });
+    expect(await enrolmentOf(first.personId, 'HO_TRO_KHAC')).toMatchObject({
+      sk: 'ENROL#HO_TRO_KHAC',
+      listId: 'bl-programme-2',
+      line: 5,
+    });
+    expect(await enrolmentOf(first.personId, 'KHONG_CO')).toBeUndefined();
   });
 
   it('writes an audit entry for each opening, naming the actor, the list and the line', async () => {
@@ -216,7 +246,7 @@ describe('openAccount on a transaction conflict', () => {
           $metadata: {},
           CancellationReasons: [
             { Code: 'TransactionConflict' },
-            ...Array.from({ length: 4 }, () => ({ Code: 'None' })),
+            ...Array.from({ length: 3 }, () => ({ Code: 'None' })),
           ],
         });
       }
@@ -289,7 +319,7 @@ describe('openAccounts (several rows to a transaction)', () => {
 
   const openingAudits = (listId: string) => itemsOf(`OPENED#${listId}`);
 
-  it('opens a full batch in one transaction: 4 items a person and one audit item naming every account', async () => {
+  it('opens a full batch in one transaction: 3 items a person and one audit item naming every account', async () => {
     const people = Array.from({ length: ACCOUNTS_PER_TRANSACTION }, () => newPersonalId());
     const { value, transactWrites } = await watchingTransactions(() =>
       batchOf(
@@ -311,11 +341,11 @@ describe('openAccounts (several rows to a transaction)', () => {
       expect(items.pid).toHaveLength(1);
       expect(items.acct).toEqual([{ pk: `ACCT#${r.accountNumber}`, sk: 'ACCOUNT', personId: r.personId }]);
       expect(items.enrolments).toEqual([
-        expect.objectContaining({ sk: `ENROL#${PROGRAMME}`, listId: 'bl-batch-full', line: 100 + k }),
+        expect.objectContaining({ sk: 'ACCOUNT', programme: PROGRAMME, listId: 'bl-batch-full', line: 100 + k }),
       ]);
       // No audit item of its own: the opening is in the transaction's audit item, and the trail shows it.
       expect(items.audits).toHaveLength(0);
-      expect(items.person).toHaveLength(2);
+      expect(items.person).toHaveLength(1); // the account, which carries the enrolment
       expect(await accountAudit(r.personId)).toEqual([
         expect.objectContaining({
           action: 'ACCOUNT_OPENED',
@@ -347,7 +377,7 @@ describe('openAccounts (several rows to a transaction)', () => {
     const again = await batchOf('bl-batch-again', rows);
     for (const [k, id] of people.entries()) {
       const r = opened(first.get(2 + k) as OpenResult);
-      expect(again.get(2 + k)).toEqual({ result: 'ALREADY_DONE', personId: r.personId });
+      expect(again.get(2 + k)).toEqual({ result: 'ALREADY_DONE', personId: r.personId, accountOpened: true });
       const items = await personItems(id);
       expect(items.pid).toHaveLength(1);
       expect(items.person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
@@ -373,7 +403,7 @@ describe('openAccounts (several rows to a transaction)', () => {
     const redelivered = await batchOf('bl-batch-crash', rows);
     for (const [k, id] of people.entries()) {
       const r = redelivered.get(2 + k);
-      expect(r?.result).toBe('ALREADY_DONE');
+      expect(r).toMatchObject({ result: 'ALREADY_DONE', accountOpened: true });
       const items = await personItems(id);
       expect(r?.personId).toBe(items.personId);
       expect(items.pid).toHaveLength(1);
@@ -449,9 +479,9 @@ describe('openAccounts (several rows to a transaction)', () => {
               new TransactionCanceledException({
                 message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
                 $metadata: {},
-                // The third account's identity number guard (items 8..11 are its four).
-                CancellationReasons: Array.from({ length: 5 * 4 + 1 }, (_, i) => ({
-                  Code: i === 8 ? 'TransactionConflict' : 'None',
+                // The third account's identity number guard (items 6..8 are its three).
+                CancellationReasons: Array.from({ length: 5 * 3 + 1 }, (_, i) => ({
+                  Code: i === 6 ? 'TransactionConflict' : 'None',
                 })),
               }),
             )
@@ -515,7 +545,7 @@ describe('getAccountByPersonalId', () => {
       dateOfBirth: c.dateOfBirth,
       gender: 'F',
       jurisdiction: '79',
-      jurisdictionKey: 'J#79',
+      jurisdictionKey: expect.stringMatching(/^J#79#[0-7]$/),
       communeCode: '26734',
       paymentMethod: { kind: 'POST_OFFICE', communeCode: '26734' },
       status: 'ACTIVE',
@@ -571,5 +601,163 @@ describe('findEnrolments', () => {
     const r = opened(await openAccount(request(candidate(personalId, 9), 'bl-twice')));
     const found = await findEnrolments([personalId, personalId], PROGRAMME);
     expect(found.get(personalId)).toEqual({ personId: r.personId, listId: 'bl-twice', line: 9 });
+  });
+});
+
+describe('a province spread over byJurisdiction keys, with accounts opened before', () => {
+  const PROVINCE = '96';
+
+  /**
+   * An account as openAccount wrote it before enrolments were carried and the province was spread: the
+   * province's one key `J#<province>`, and its first enrolment an ENROL# item written in the same transaction.
+   */
+  async function legacyAccount(serial: number, line: number) {
+    const personId = `p-legacy-${serial}-${Date.now()}`;
+    const personalId = newPersonalId();
+    const accountNumber = `AS${PROVINCE}${String(serial).padStart(12, '0')}`;
+    const at = new Date().toISOString();
+    await dynamo().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [table]: [
+            { pk: `PID#${personalId}`, sk: 'PERSON', personId, since: at },
+            {
+              pk: `PERSON#${personId}`,
+              sk: 'ACCOUNT',
+              personId,
+              personalId,
+              accountNumber,
+              fullName: 'Nguyễn Thị Cũ',
+              dateOfBirth: '1940-05-12',
+              gender: 'F',
+              jurisdiction: PROVINCE,
+              communeCode: '32002',
+              paymentMethod: { kind: 'POST_OFFICE', communeCode: '32002' },
+              status: 'ACTIVE',
+              version: 1,
+              createdAt: at,
+              updatedAt: at,
+              jurisdictionKey: `J#${PROVINCE}`,
+            },
+            { pk: `ACCT#${accountNumber}`, sk: 'ACCOUNT', personId },
+            {
+              pk: `PERSON#${personId}`,
+              sk: `ENROL#${PROGRAMME}`,
+              programme: PROGRAMME,
+              categories: [{ code: 'NCT_80', decisionDate: '2025-03-15', startMonth: '2025-03' }],
+              listId: 'bl-legacy',
+              line,
+              enrolledAt: at,
+            },
+          ].map((Item) => ({ PutRequest: { Item } })),
+        },
+      }),
+    );
+    return { personId, personalId, accountNumber };
+  }
+
+  it('reads every key of the province, old and spread, merged in account-number order', async () => {
+    // Serials around the ones openAccounts draws (10 random digits): the old accounts interleave with the new.
+    const legacy = [
+      await legacyAccount(1, 2),
+      await legacyAccount(5_000_000_000, 3),
+      await legacyAccount(9_999_999_999, 4),
+    ];
+    const fresh = Array.from({ length: 2 * JURISDICTION_SPREAD + 4 }, () => newPersonalId());
+    const results = await openAccounts({
+      candidates: fresh.map((id, k) => candidate(id, 10 + k)),
+      programme: PROGRAMME,
+      listId: 'bl-spread',
+      jurisdiction: PROVINCE,
+      actor: 'local|canbo.cm',
+    });
+    const freshNumbers = [...results.values()].map((r) => opened(r).accountNumber);
+    // More than one key in use, each a slot of the province.
+    const keys = new Set<string>();
+    for (const id of fresh) {
+      const account = (await personItems(id)).account;
+      expect(account?.jurisdictionKey).toMatch(new RegExp(`^J#${PROVINCE}#[0-${JURISDICTION_SPREAD - 1}]$`));
+      expect(isInProvince(account as never, PROVINCE)).toBe(true);
+      expect(isInProvince(account as never, '79')).toBe(false);
+      keys.add(account?.jurisdictionKey);
+    }
+    expect(keys.size).toBeGreaterThan(1);
+
+    const all = [...legacy.map((l) => l.accountNumber), ...freshNumbers].sort();
+    const numbers: string[] = [];
+    for await (const n of accountNumbersOfProvince(PROVINCE)) numbers.push(n);
+    expect(numbers).toEqual(all);
+
+    // A shard's key range [from, to) over the merged keys: the same accounts, in the same order.
+    const from = all[2] as string;
+    const to = all[all.length - 3] as string;
+    const ranged: { accountNumber: string; personId: string }[] = [];
+    for await (const a of accountsOfProvince(PROVINCE, { from, to })) ranged.push(a);
+    expect(ranged.map((a) => a.accountNumber)).toEqual(all.filter((n) => n >= from && n < to));
+
+    // Their enrolments, through the one reader: carried for the new accounts, ENROL# items for the old.
+    const everyone: AccountRecord[] = [];
+    for await (const a of accountsOfProvince(PROVINCE)) everyone.push(a);
+    const enrolled = await enrolmentsOfAccounts(everyone, PROGRAMME);
+    expect(enrolled.size).toBe(all.length);
+    for (const l of legacy)
+      expect(enrolled.get(l.personId)).toMatchObject({ sk: `ENROL#${PROGRAMME}`, listId: 'bl-legacy' });
+    for (const r of results.values()) {
+      expect(enrolled.get(r.personId)).toMatchObject({ sk: 'ACCOUNT', listId: 'bl-spread' });
+    }
+    expect((await enrolmentsOfAccounts(everyone, 'HO_TRO_KHAC')).size).toBe(0);
+  });
+
+  it('an old account is found enrolled, opened by its list, and enrolled in a later programme once', async () => {
+    const old = await legacyAccount(1_234_567_890, 7);
+    expect((await findEnrolments([old.personalId], PROGRAMME)).get(old.personalId)).toEqual({
+      personId: old.personId,
+      listId: 'bl-legacy',
+      line: 7,
+    });
+    const again = { candidate: candidate(old.personalId, 7), programme: PROGRAMME, listId: 'bl-legacy' };
+    expect(await openAccount({ ...again, jurisdiction: PROVINCE, actor: 'local|canbo.cm' })).toEqual({
+      result: 'ALREADY_DONE',
+      personId: old.personId,
+      accountOpened: true,
+    });
+    const later = request(candidate(old.personalId, 3), 'bl-later', {
+      programme: 'HO_TRO_KHAC',
+      jurisdiction: PROVINCE,
+    });
+    expect(await openAccount(later)).toEqual({ result: 'ENROLLED_EXISTING_PERSON', personId: old.personId });
+    expect(await openAccount(later)).toEqual({ result: 'ALREADY_DONE', personId: old.personId, accountOpened: false });
+    expect((await personItems(old.personalId)).enrolItems.map((e) => e.sk).sort()).toEqual([
+      'ENROL#HO_TRO_KHAC',
+      `ENROL#${PROGRAMME}`,
+    ]);
+  });
+
+  it('an ENROL# item never doubles the enrolment the account carries', async () => {
+    const personalId = newPersonalId();
+    const first = opened(await openAccount(request(candidate(personalId, 2), 'bl-carried')));
+    // A reader that missed the carried enrolment (a stale read) would try to enrol the person again: the
+    // account's condition refuses that write, and the retry reads the truth.
+    const client = dynamo();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let hidden = 0;
+    const spy = jest.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      const out = (await send(command)) as { Item?: Record<string, unknown> };
+      if (hidden === 0 && out.Item?.sk === 'ACCOUNT' && out.Item.enrolment) {
+        hidden++;
+        const { enrolment: _, ...stale } = out.Item;
+        return { ...out, Item: stale };
+      }
+      return out;
+    }) as never);
+    let result: OpenResult;
+    try {
+      result = await openAccount(request(candidate(personalId, 2), 'bl-carried'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(hidden).toBe(1);
+    expect(result).toEqual({ result: 'ALREADY_DONE', personId: first.personId, accountOpened: true });
+    expect((await personItems(personalId)).enrolItems).toHaveLength(0);
   });
 });

@@ -6,7 +6,9 @@
  * cycle has moved past changes nothing.
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type AccountRecord, getAccountByPersonalId } from '../../functions/accounts/account-store.js';
 import {
   type CycleDraft,
   changeCycle,
@@ -16,7 +18,7 @@ import {
 } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk, shardResultKey } from '../../functions/disbursement-cycles/draft-objects.js';
 import type { PaymentInstruction } from '../../functions/payment-ledger/ledger-store.js';
-import { objects } from '../../functions/shared/aws-clients.js';
+import { dynamo, objects } from '../../functions/shared/aws-clients.js';
 import { readObject } from '../../functions/shared/objects.js';
 import { resources } from '../../functions/shared/resources.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
@@ -178,4 +180,53 @@ describe('compute in shards', () => {
     ).rejects.toThrow('shard 0 of compute');
     expect((await getCycle(cycleId))?.status).toBe('COMPUTING');
   }, 60_000);
+
+  it('accounts on the old single key, with their enrolment as an item, compute the same draft and hash', async () => {
+    const cycleId = cycleIdFor(PROGRAMME, '2026-04', '79');
+    await createCycle(
+      { cycleId, programme: PROGRAMME, period: '2026-04', months: ['2026-04'], jurisdiction: '79' },
+      { subject: 'test:compute-shards', role: 'finance_preparer' },
+    );
+    await computeNow(platform, cycleId);
+    const reference = await draftOf(cycleId);
+    expect(reference.totals.payees).toBe(PEOPLE - 1);
+
+    // Every other account as it was written before the spread and the carried enrolment: the province's one
+    // key J#79, the enrolment an ENROL# item (the rest stay spread and carried: one province, both shapes).
+    const moved: string[] = [];
+    for (const [i, person] of h.people.entries()) {
+      if (i % 2) continue;
+      const account = (await getAccountByPersonalId(person.personalId)) as AccountRecord;
+      expect(account.jurisdictionKey).toMatch(/^J#79#\d$/);
+      const { enrolment, ...rest } = account;
+      await dynamo().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: platform.name('accounts'), Item: { ...rest, jurisdictionKey: 'J#79' } } },
+            {
+              Put: {
+                TableName: platform.name('accounts'),
+                Item: { pk: account.pk, sk: `ENROL#${PROGRAMME}`, ...enrolment },
+              },
+            },
+          ],
+        }),
+      );
+      moved.push(account.personId);
+    }
+    expect(moved).toHaveLength(PEOPLE / 2);
+
+    await changeCycle({
+      cycleId,
+      actor: { subject: 'test:compute-shards', role: 'finance_preparer' },
+      action: 'TEST_RECOMPUTE',
+      from: ['DRAFT'],
+      to: 'COMPUTING',
+    });
+    const plan = await computeNow(platform, cycleId);
+    expect(plan.shardCount).toBe(5); // the same 30 accounts cut into the same ranges
+    const recomputed = await draftOf(cycleId);
+    expect(content(recomputed)).toEqual(content(reference));
+    expect(await instructionsOf(recomputed)).toEqual(await instructionsOf(reference));
+  }, 180_000);
 });

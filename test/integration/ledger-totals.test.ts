@@ -197,12 +197,16 @@ describe('maintained totals', () => {
 const historyOf = async (id: string) => (await entries(id)).map((e) => `${e.kind === 'ANOMALY' ? '!' : ''}${e.state}`);
 
 describe('many payments to a transaction (recordPendingMany, transitionMany)', () => {
-  /** Counts the transactions written, to show that many payments share one. */
+  /** Counts the transactions written and their items, to show that many payments share one. */
   let transactions = 0;
+  let items = 0;
   beforeAll(() => {
     dynamo().middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') transactions++;
+        if (context.commandName === 'TransactWriteItemsCommand') {
+          transactions++;
+          items += ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).length;
+        }
         return next(args);
       },
       { step: 'initialize', name: 'countTransactions' },
@@ -221,11 +225,41 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     expect(transactions - before).toBeGreaterThanOrEqual(6);
     expect(transactions - before).toBeLessThanOrEqual(10);
     const ids = all.map((i) => i.paymentId);
-    const decisions = await transitionMany(ids.map((paymentId) => ({ paymentId, wanted: 'SENT', source: 'x' })));
+    const itemsBefore = items;
+    const decisions = await transitionMany(
+      ids.map((paymentId) => ({ paymentId, wanted: 'SENT', source: 'bank-receipt', detail: { msgId: 'M1' } })),
+    );
     expect(decisions.every((d) => d?.kind === 'apply')).toBe(true);
+    // Moved alike, they share one entry per transaction: a HEAD each, a few events, the totals items.
+    const written = items - itemsBefore;
+    expect(written).toBeGreaterThan(250);
+    expect(written).toBeLessThan(250 + 3 * 8 + 10); // at most 8 totals cells (4 communes × 2 categories) a transaction
+    // Each still reads as its own history, the shared SENT at its own sequence number.
+    const history = await entries(ids[17] as string);
+    expect(history.map((e) => [e.sk, e.seq, e.state, e.source, e.detail?.msgId])).toEqual([
+      ['E#000001', 1, 'PENDING', 'cycle-approval', undefined],
+      ['E#000002', 2, 'SENT', 'bank-receipt', 'M1'],
+    ]);
+    expect(history[1]?.paymentId).toBe(ids[17]);
     const cells = await maintainedTotals(cycleId, communes);
     expect(byState(cells)).toEqual(await recount(ids));
     expect(byState(cells)).toEqual({ SENT: { count: 250, amount: all.reduce((s, i) => s + i.amount, 0) } });
+    // A later move of one payment alone appends its own entry after the shared one; a wave that differs per
+    // payment (its reason) gives each its own entry.
+    const one = ids[17] as string;
+    await transition(one, 'REJECTED', 'bank-status', { status: 'RJCT' });
+    expect((await historyOf(one)).join(' ')).toBe('PENDING SENT REJECTED');
+    await transition(one, 'SETTLED', 'bank-status');
+    expect((await historyOf(one)).join(' ')).toBe('PENDING SENT REJECTED !SETTLED');
+    await transitionMany(
+      ids.slice(0, 10).map((paymentId, n) => ({ paymentId, wanted: 'ACCEPTED', source: 'r', detail: { n } })),
+    );
+    expect((await entries(ids[3] as string)).map((e) => [e.seq, e.state, e.detail?.n])).toEqual([
+      [1, 'PENDING', undefined],
+      [2, 'SENT', undefined],
+      [3, 'ACCEPTED', 3],
+    ]);
+    expect(byState(await maintainedTotals(cycleId, communes))).toEqual(await recount(ids));
   });
 
   it('a redelivered chunk, and one whose transaction landed but whose answer was lost, count nothing again', async () => {

@@ -132,9 +132,10 @@ describe('openListAccounts', () => {
     expect(crashed).toBe(1);
     expect((await getRow(event.listId, 5))?.outcome).toBe('ACCEPTED');
 
-    // Step Functions retries the task with the same chunk.
+    // Step Functions retries the task with the same chunk. It finds every account its first run opened and
+    // still counts them as this chunk's (the list's accountsOpened is the sum of the chunks' `opened`).
     expect(await open(event)).toEqual({
-      opened: 0,
+      opened: people.length - 1,
       enrolledExisting: 0,
       alreadyDone: people.length - 1,
       conflicts: 1,
@@ -147,19 +148,91 @@ describe('openListAccounts', () => {
       const pid = await itemsOf(`PID#${id}`);
       expect(pid).toHaveLength(1);
       const person = await itemsOf(`PERSON#${pid[0]?.personId}`);
-      expect(person.filter((i) => i.sk === 'ACCOUNT')).toHaveLength(1);
-      expect(person.filter((i) => String(i.sk).startsWith('ENROL#'))).toEqual([
+      const accounts = person.filter((i) => i.sk === 'ACCOUNT');
+      expect(accounts).toHaveLength(1);
+      // One enrolment, carried by the account: no ENROL# item.
+      expect(person.filter((i) => String(i.sk).startsWith('ENROL#'))).toEqual([]);
+      expect(accounts[0]?.enrolment).toEqual(
         expect.objectContaining(
           id === taken ? { listId: 'bl-other-list', line: 9 } : { listId: event.listId, line: 2 + k },
         ),
-      ]);
+      );
       if (id === taken) expect(pid[0]?.personId).toBe(other.personId);
     }
     // The first run's transactions: every other row once, in the audit of the transaction that opened it.
     const audits = await itemsOf(`OPENED#${event.listId}`);
     const lines = audits.flatMap((a) => a.accounts.map((x: { line: number }) => x.line)).sort((a, b) => a - b);
     expect(lines).toEqual(people.map((_, k) => 2 + k).filter((line) => line !== 5));
-    // A third delivery: the row written ALREADY_ENROLLED is no longer asked for; the rest is already done.
-    expect(await open(event)).toEqual({ opened: 0, enrolledExisting: 0, alreadyDone: people.length - 1, conflicts: 0 });
+    // A third delivery (the second died before it answered): the row written ALREADY_ENROLLED is not opened
+    // again but still counted, the rest is already done. Its answer is the one the list's summary adds up.
+    const third = await open(event);
+    expect(third).toEqual({
+      opened: people.length - 1,
+      enrolledExisting: 0,
+      alreadyDone: people.length - 1,
+      conflicts: 1,
+    });
+    const summary = (await platform.invoker.invoke('summariseList', {
+      listId: event.listId,
+      rows: people.length,
+      verified: [{ counts: { ACCEPTED: people.length }, flagged: 0 }],
+      opened: [third],
+    })) as { totals: { accountsOpened: number; byOutcome: Record<string, number> } };
+    expect(summary.totals).toMatchObject({
+      accountsOpened: people.length - 1,
+      byOutcome: { ACCEPTED: people.length - 1, ALREADY_ENROLLED: 1 },
+    });
+  });
+
+  it('a chunk run again after a crash counts the accounts and enrolments its first run made, and the list says so', async () => {
+    const people = Array.from({ length: ACCOUNTS_PER_TRANSACTION + 4 }, () => newPersonalId());
+    // Two rows are people with an account from another programme: the chunk enrols them.
+    for (const [k, id] of people.slice(0, 2).entries()) {
+      await openAccount({
+        candidate: candidate(id, 30 + k),
+        programme: 'HO_TRO_KHAC',
+        listId: 'bl-other-programme',
+        jurisdiction: '79',
+        actor: 'local|canbo.hcm',
+      });
+    }
+    const event = await acceptedChunk('open-recount', people);
+    const client = dynamo();
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let crashed = 0;
+    // The process dies once the first existing person's enrolment committed (the accounts of both batches
+    // are opened by then), before it answered: the second person is left for the next run.
+    const spy = jest.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      const enrols =
+        command instanceof TransactWriteCommand && command.input.TransactItems?.some((i) => i.ConditionCheck);
+      if (enrols && crashed++ === 0) {
+        await send(command);
+        throw new Error('Runtime exited with error: signal: killed');
+      }
+      return send(command);
+    }) as never);
+    try {
+      await expect(open(event)).rejects.toThrow(/killed/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(crashed).toBe(1);
+    const rerun = await open(event);
+    // Every account found opened, one enrolment found made, the other made now.
+    expect(rerun).toEqual({
+      opened: people.length - 2,
+      enrolledExisting: 2,
+      alreadyDone: people.length - 1,
+      conflicts: 0,
+    });
+    // The summary of a list whose only chunk was run twice: the second run's answer is the one the Map keeps.
+    const summary = (await platform.invoker.invoke('summariseList', {
+      listId: event.listId,
+      rows: people.length,
+      verified: [{ counts: { ACCEPTED: people.length }, flagged: 0 }],
+      opened: [rerun],
+    })) as { totals: { accountsOpened: number; byOutcome: Record<string, number> } };
+    expect(summary.totals.accountsOpened).toBe(people.length - 2);
+    expect(summary.totals.byOutcome).toEqual({ ACCEPTED: people.length });
   });
 });

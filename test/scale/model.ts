@@ -7,6 +7,7 @@
  * It is arithmetic on stated assumptions, meant to show which step breaks which AWS limit first and by how
  * much, and what a million payments cost; every assumption is named where it is used.
  */
+import { ACCOUNTS_PER_TRANSACTION, JURISDICTION_SPREAD } from '../../functions/accounts/account-store.js';
 import { CYCLE_STATE_SHARDS, TOTALS_SHARDS } from '../../functions/payment-ledger/ledger-store.js';
 import disbursementAsl from '../../state-machines/disbursement.asl.json' with { type: 'json' };
 import onboardingAsl from '../../state-machines/onboarding.asl.json' with { type: 'json' };
@@ -143,22 +144,26 @@ const QUERY_ITEM_RRU = 0.125;
 /** Read and write units per item, from the code (each named); transactions cost double. */
 export const UNITS = {
   /**
-   * account-store.ts openAccounts: 4 items per account in a transaction of 24 accounts (8 WRU), the
-   * transaction's one audit item shared by 24 (2/24 WRU), and the byJurisdiction index entry.
+   * account-store.ts openAccounts: 3 items per account (identity number guard, account carrying its enrolment,
+   * account number guard) in a transaction of ACCOUNTS_PER_TRANSACTION (6 WRU), the transaction's one audit
+   * item shared by all of them (2/33 WRU), and the byJurisdiction index entry.
    */
-  openAccountWrites: 8 + 2 / 24 + 1,
-  /** verify-chunk-task.ts: the enrolment and the identity index read per row (consistent gets). */
+  openAccountWrites: 6 + 2 / ACCOUNTS_PER_TRANSACTION + 1,
+  /**
+   * verify-chunk-task.ts findEnrolments: the identity index and the account (which carries the enrolment) per
+   * row (consistent gets); an ENROL# item only for a person enrolled in a later programme.
+   */
   verifyRowReads: 2,
   /**
-   * compute-shard-task.ts: byJurisdiction query item, enrolment BatchGet (consistent), one byPerson query per
-   * payee; the plan's page of account numbers costs a query item again (compute-task.ts).
+   * compute-shard-task.ts: byJurisdiction query item (the account carries its enrolment: no BatchGet), one
+   * byPerson query per payee; the plan's page of account numbers costs a query item again (compute-task.ts).
    */
-  computePayeeReads: QUERY_ITEM_RRU + 1 + 0.5,
+  computePayeeReads: QUERY_ITEM_RRU + 0.5,
   /**
    * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
-   * byCycleState, byPerson, byCreditor entries.
+   * byCycleState, byPerson, byCreditor, byCommune entries (byCommune: the cash list's, written once per payment).
    */
-  recordPendingWrites: 9,
+  recordPendingWrites: 10,
   /** ledger-store.ts transition: 3-item transaction (entry, HEAD, totals: 6) + byCycleState moved (2) + byPerson, byCreditor (2). */
   transitionWrites: 10,
   /** transition's read of the HEAD (consistent get). */
@@ -281,9 +286,10 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       payloadBytes: SMALL_PAYLOAD + listChunks * CHUNK_ITEM_BYTES,
       readUnits: P,
       writeUnits: P * UNITS.openAccountWrites,
-      // Every account of the province carries jurisdictionKey J#<province>: one index partition key.
-      hotKey: 'accounts.byJurisdiction J#<province>',
-      hotKeyWritesPerSecond: Math.min(listChunks, def.mapConcurrency) * perSecond(ms.openAccount),
+      // The province's accounts are spread over JURISDICTION_SPREAD index keys by the person id's hash.
+      hotKey: 'accounts.byJurisdiction J#<province>#<slot>',
+      hotKeyWritesPerSecond:
+        (Math.min(listChunks, def.mapConcurrency) * perSecond(ms.openAccount)) / JURISDICTION_SPREAD,
       sqsRequests: 0,
       s3Requests: { put: 0, get: listChunks },
       totalSeconds: (P * ms.openAccount) / 1000,

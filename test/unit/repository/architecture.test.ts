@@ -39,7 +39,8 @@ const SDK_PLUMBING = [
 
 /** Key prefixes, each spelled only by its table's owner. */
 const KEY_PREFIXES: Record<string, string[]> = {
-  accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#'],
+  // ENROL#: enrolments are in the account or an item of their own; only the owner reads both (enrolmentsOfAccounts).
+  accounts: ['PERSON#', 'PID#', 'ACCT#', 'J#', 'LOOKUPS#', 'OPENED#', 'ENROL#'],
   payments: ['BATCH#', 'CHUNK#', 'CURSOR#', 'CUTOFF#', 'TOTALS#'],
   cycles: ['CYCLE#', 'BUDGET#', 'TURN#'],
   reconciliation: ['BOOK#', 'BOOKED#', 'RETURN#', 'IMPORT#', 'ACCOUNT#'],

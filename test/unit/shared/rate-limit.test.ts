@@ -23,7 +23,12 @@ describe('clientOf', () => {
 });
 
 describe('rateLimitsFromEnv', () => {
-  const names = ['ANSINH_RATE_LIMIT_PER_PERSON', 'ANSINH_RATE_LIMIT_PER_CLIENT', 'ANSINH_RATE_LIMIT_WINDOW_SECONDS'];
+  const names = [
+    'ANSINH_RATE_LIMIT_PER_PERSON',
+    'ANSINH_RATE_LIMIT_PER_CLIENT',
+    'ANSINH_RATE_LIMIT_WINDOW_SECONDS',
+    'ANSINH_RATE_LIMIT_CLIENT_BATCH',
+  ];
   const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
   afterEach(() => {
     for (const [k, v] of Object.entries(saved)) {
@@ -32,9 +37,9 @@ describe('rateLimitsFromEnv', () => {
     }
   });
 
-  it('defaults to 30 per person and 300 per client a minute', () => {
+  it('defaults to 30 per person and 300 per client a minute, client hits added 10 at a time', () => {
     for (const n of names) delete process.env[n];
-    expect(rateLimitsFromEnv()).toEqual({ perPerson: 30, perClient: 300, windowSeconds: 60 });
+    expect(rateLimitsFromEnv()).toEqual({ perPerson: 30, perClient: 300, windowSeconds: 60, clientBatch: 10 });
   });
 
   it('reads each limit on every call, and refuses a value that is not a positive integer', () => {
