@@ -143,9 +143,10 @@ export const UNITS = {
   computePayeeReads: QUERY_ITEM_RRU + 0.5,
   /**
    * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
-   * byCycleState, byPerson, byCreditor, byCommune entries (byCommune: the cash list's, written once per payment).
+   * byCycleState, byPerson, byCreditor entries. (The sparse byCommune index takes cash payments only, once; the
+   * model's province pays by bank.)
    */
-  recordPendingWrites: 10,
+  recordPendingWrites: 9,
   /** ledger-store.ts transition: 3-item transaction (entry, HEAD, totals: 6) + byCycleState moved (2) + byPerson, byCreditor (2). */
   transitionWrites: 10,
   /** transition's read of the HEAD (consistent get). */
