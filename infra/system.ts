@@ -96,13 +96,14 @@ export const system: SystemDef = validateSystem({
           sortKey: { name: 'period', type: 'S' },
           projection: 'KEYS_ONLY',
         },
-        // A commune's payments of a cycle (the post office's cash list), O(that commune), not O(the cycle). Its
-        // keys and the channel never change after the HEAD is recorded: one index write per payment, ever.
+        // A commune's cash payments of a cycle (the post office's cash list), O(that commune), not O(the cycle).
+        // Sparse: only post-office HEADs carry `cashCommune`, set once when recorded and never changed, so a bank
+        // payment or a totals item never writes to it and a cash payment writes to it once.
         {
           name: 'byCommune',
-          partitionKey: { name: 'communeCode', type: 'S' },
-          sortKey: { name: 'cycleId', type: 'S' },
-          projection: { include: ['channel'] },
+          partitionKey: { name: 'cashCommune', type: 'S' },
+          sortKey: { name: 'paymentId', type: 'S' },
+          projection: 'KEYS_ONLY',
         },
       ],
     },

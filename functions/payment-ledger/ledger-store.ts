@@ -82,7 +82,12 @@ export interface PaymentHead extends PaymentInstruction {
   updatedAt: string;
   /** Entries this payment shares with others moved alike (`transitionMany`), by sequence number. */
   inherited?: InheritedEntry[];
+  /** Post-office payments only: `<commune>#<cycleId>`, the sparse byCommune index's key (`cashCommuneKey`). */
+  cashCommune?: string;
 }
+
+/** The byCommune key of a commune's cash payments of a cycle. */
+const cashCommuneKey = (communeCode: string, cycleId: string) => `${communeCode}#${cycleId}`;
 
 /** A HEAD's reference to a shared event (`EVENT#…`) that is this payment's entry number `seq`. */
 export interface InheritedEntry {
@@ -323,6 +328,7 @@ function pendingRecord(
       chunk,
       createdAt: at,
       updatedAt: at,
+      ...(i.channel === 'POST_OFFICE' ? { cashCommune: cashCommuneKey(i.communeCode, i.cycleId) } : {}),
     },
     entry: {
       paymentId: i.paymentId,
@@ -392,6 +398,20 @@ export async function getPayment(paymentId: string): Promise<PaymentHead | undef
     new GetCommand({ TableName: table(), Key: { paymentId, sk: 'HEAD' }, ConsistentRead: true }),
   );
   return out.Item as PaymentHead | undefined;
+}
+
+/** A shared event as one payment's entry number `seq`. */
+function asEntryOf(paymentId: string, seq: number, e: SharedEvent): LedgerEntry {
+  return {
+    paymentId,
+    sk: entryKey(seq),
+    seq,
+    kind: e.kind,
+    state: e.state,
+    at: e.at,
+    source: e.source,
+    ...(e.detail ? { detail: e.detail } : {}),
+  };
 }
 
 /**
@@ -1321,6 +1341,7 @@ export type PaymentHeadForView = Pick<
   | 'state'
   | 'seq'
   | 'updatedAt'
+  | 'inherited'
 >;
 
 const VIEW_ATTRIBUTES = [
@@ -1337,6 +1358,7 @@ const VIEW_ATTRIBUTES = [
   '#state',
   'seq',
   'updatedAt',
+  'inherited',
 ].join(', ');
 
 /**
@@ -1374,14 +1396,29 @@ export async function latestPaymentViewsOfPerson(personId: string, max: number):
  * finds the latest STATE entry among what it gets. Payment id → entries.
  */
 export async function stateEntriesOf(
-  heads: Pick<PaymentHead, 'paymentId' | 'seq'>[],
+  heads: Pick<PaymentHead, 'paymentId' | 'seq' | 'inherited'>[],
 ): Promise<Map<string, LedgerEntry[]>> {
-  const found = (await batchGetItems(
-    table(),
-    heads.map((h) => ({ paymentId: h.paymentId, sk: entryKey(h.seq) })),
-  )) as unknown as LedgerEntry[];
+  // The entry at `seq` is the payment's own item, or a shared event its HEAD names at that number.
+  const shared = new Map(
+    heads.flatMap((h) => {
+      const ref = h.inherited?.find((r) => r.seq === h.seq);
+      return ref ? [[h.paymentId, ref.event] as const] : [];
+    }),
+  );
+  const found = await batchGetItems(table(), [
+    ...heads.filter((h) => !shared.has(h.paymentId)).map((h) => ({ paymentId: h.paymentId, sk: entryKey(h.seq) })),
+    ...[...new Set(shared.values())].map((event) => ({ paymentId: event, sk: 'EVENT' })),
+  ]);
+  const events = new Map(
+    found.filter((i) => i.sk === 'EVENT').map((e) => [e.paymentId as string, e as unknown as SharedEvent]),
+  );
   const out = new Map<string, LedgerEntry[]>();
-  for (const e of found) if (e.kind === 'STATE') out.set(e.paymentId, [e]);
+  for (const e of found as unknown as LedgerEntry[])
+    if (e.sk !== 'EVENT' && e.kind === 'STATE') out.set(e.paymentId, [e]);
+  for (const h of heads) {
+    const event = events.get(shared.get(h.paymentId) ?? '');
+    if (event?.kind === 'STATE') out.set(h.paymentId, [asEntryOf(h.paymentId, h.seq, event)]);
+  }
   const rest = heads.filter((h) => !out.has(h.paymentId));
   await Promise.all(rest.map(async (h) => out.set(h.paymentId, await entries(h.paymentId))));
   return out;
@@ -1390,10 +1427,10 @@ export async function stateEntriesOf(
 // ------------------------------------------------------------------------------- post-office cash lists
 
 /**
- * A commune's post-office payments of a cycle in one state, in payment-id order: the byCommune index gives the
- * ids of that commune's payments of the cycle (the channel filtered there), then their HEADs are read
- * consistently, 100 at a time, and those in `state` yielded. The work is that commune's payments, whatever the
- * size of the cycle (the index also holds the commune's totals items, which have no channel).
+ * A commune's post-office payments of a cycle in one state, in payment-id order: the sparse byCommune index
+ * gives the ids of that commune's cash payments of the cycle (nothing else carries its key), then their HEADs
+ * are read consistently, 100 at a time, and those in `state` yielded. The work is that commune's cash payments,
+ * whatever the size of the cycle.
  */
 export async function* postOfficePaymentsOfCommune(
   cycleId: string,
@@ -1407,10 +1444,8 @@ export async function* postOfficePaymentsOfCommune(
       new QueryCommand({
         TableName: table(),
         IndexName: 'byCommune',
-        KeyConditionExpression: 'communeCode = :co AND cycleId = :cy',
-        FilterExpression: 'channel = :po AND sk = :head',
-        ExpressionAttributeValues: { ':co': communeCode, ':cy': cycleId, ':po': 'POST_OFFICE', ':head': 'HEAD' },
-        ProjectionExpression: 'paymentId',
+        KeyConditionExpression: 'cashCommune = :k',
+        ExpressionAttributeValues: { ':k': cashCommuneKey(communeCode, cycleId) },
         ExclusiveStartKey: start,
       }),
     );

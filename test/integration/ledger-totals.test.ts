@@ -14,10 +14,12 @@ import {
   getPayment,
   maintainedTotals,
   maintainedTotalsByDay,
+  type PaymentHead,
   type PaymentInstruction,
   paymentsInState,
   recordPending,
   recordPendingMany,
+  stateEntriesOf,
   type TotalsCell,
   totalsKeyOf,
   transition,
@@ -259,6 +261,22 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
       [2, 'SENT', undefined],
       [3, 'ACCEPTED', 3],
     ]);
+    // The look-ups read the entry that set a failed payment's state by its HEAD's seq: a shared one too.
+    const rejected = ids.slice(20, 26);
+    await transitionMany(
+      rejected.map((paymentId) => ({
+        paymentId,
+        wanted: 'REJECTED',
+        source: 'bank-status',
+        detail: { reason: 'AC04' },
+      })),
+    );
+    const heads = (await Promise.all(rejected.map((id) => getPayment(id)))) as PaymentHead[];
+    expect(heads.every((h) => h.inherited?.some((r) => r.seq === h.seq))).toBe(true);
+    const reasons = await stateEntriesOf(heads);
+    expect(rejected.map((id) => reasons.get(id)?.map((e) => [e.paymentId, e.state, e.detail?.reason]))).toEqual(
+      rejected.map((id) => [[id, 'REJECTED', 'AC04']]),
+    );
     expect(byState(await maintainedTotals(cycleId, communes))).toEqual(await recount(ids));
   });
 

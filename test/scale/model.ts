@@ -160,12 +160,19 @@ export const UNITS = {
    */
   computePayeeReads: QUERY_ITEM_RRU + 0.5,
   /**
-   * ledger-store.ts recordPending: 3-item transaction (HEAD, first entry, the commune's totals item: 6 WRU) +
-   * byCycleState, byPerson, byCreditor, byCommune entries (byCommune: the cash list's, written once per payment).
+   * ledger-store.ts recordPendingMany: HEAD and first entry in a transaction (4 WRU) + byCycleState, byPerson,
+   * byCreditor entries; its totals item is `totalsWrite` × the share (`ledgerTotalsShare`). (The sparse
+   * byCommune index takes cash payments only, once; the model's province pays by bank.)
    */
-  recordPendingWrites: 10,
-  /** ledger-store.ts transition: 3-item transaction (entry, HEAD, totals: 6) + byCycleState moved (2) + byPerson, byCreditor (2). */
-  transitionWrites: 10,
+  recordPendingWrites: 7,
+  /**
+   * ledger-store.ts transitionMany: the HEAD in a transaction (2) + byCycleState moved (2) + byPerson, byCreditor
+   * (2); the entry is an event shared by the transaction's payments moved alike (about 2/90 WRU, left out); the
+   * totals item as for recordPending.
+   */
+  transitionWrites: 6,
+  /** One totals item written in a transaction. */
+  totalsWrite: 2,
   /** transition's read of the HEAD (consistent get). */
   transitionReads: 1,
   /** reconcile-worker.ts: 2 reads and 2 writes per entry (issue 16). */
@@ -180,6 +187,14 @@ export const UNITS = {
 } as const;
 
 const gb = (fn: FunctionDef | undefined) => (fn?.memoryMb ?? 512) / 1024;
+
+/**
+ * Totals items written per payment by the ledger's batched writes: a transaction writes each totals cell (cycle
+ * × commune × category) it touches once, its payments sorted by cell. A chunk of `draftChunk` payments in payment-id
+ * (hash) order holds about draftChunk / cells payments of each cell, so a cell is written about once per chunk:
+ * cells / draftChunk items per payment, and never more than one.
+ */
+export const ledgerTotalsShare = (cells: number, draftChunk: number): number => Math.min(1, cells / draftChunk);
 
 /** The steps of the three flows for one province, as the platform runs them on main. */
 export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow[] {
@@ -223,6 +238,9 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   /** The close and every Collect read the maintained totals: a query per commune and shard. */
   const totalsQueries = Math.ceil(P / commune) * TOTALS_SHARDS;
   const totalsItems = totalsQueries * CATEGORIES_PER_COMMUNE;
+  const totalsShare = ledgerTotalsShare(Math.ceil(P / commune) * CATEGORIES_PER_COMMUNE, def.draftChunk);
+  const pendingWrites = UNITS.recordPendingWrites + UNITS.totalsWrite * totalsShare;
+  const transitionWrites = UNITS.transitionWrites + UNITS.totalsWrite * totalsShare;
   const totalsSeconds = (Math.ceil(totalsQueries / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS) / 1000;
   /**
    * A cycle report's numbers: the ledger's totals and the booked totals (read at once, each a query per commune
@@ -397,7 +415,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       events: 0,
       payloadBytes: SMALL_PAYLOAD,
       readUnits: P * UNITS.transitionReads + draftChunks * 2,
-      writeUnits: P * (UNITS.recordPendingWrites + UNITS.transitionWrites) + draftChunks * 2,
+      writeUnits: P * (pendingWrites + transitionWrites) + draftChunks * 2,
       // Every payment of the cycle enters <cycle>#PENDING#<shard>, then <cycle>#SENT#<shard>.
       ...ledgerHotKey(dispatchConcurrency * perSecond(ms.dispatchPayment), 'PENDING'),
       sqsRequests: draftChunks * 2, // receive, delete
@@ -433,7 +451,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       events: 0,
       payloadBytes: SMALL_PAYLOAD,
       readUnits: 2 * P * UNITS.transitionReads,
-      writeUnits: 2 * P * UNITS.transitionWrites,
+      writeUnits: 2 * P * transitionWrites,
       ...ledgerHotKey(statusConcurrency * perSecond(ms.statusPayment / 2), 'ACCEPTED'),
       sqsRequests: reports * 2,
       s3Requests: { put: 0, get: reports },
@@ -474,7 +492,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       // Every HEAD of the chunk (consistent BatchGet), the open ones read again and moved; the batch record and
       // the DONE marker per chunk.
       readUnits: P + open * UNITS.transitionReads + draftChunks * 2,
-      writeUnits: open * UNITS.transitionWrites + draftChunks,
+      writeUnits: open * transitionWrites + draftChunks,
       ...ledgerHotKey(open ? cutoffConcurrency * perSecond(ms.cutoffPayment) : 0, 'SETTLED'),
       sqsRequests: draftChunks * 2, // receive, delete
       s3Requests: { put: 0, get: draftChunks },

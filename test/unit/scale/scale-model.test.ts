@@ -16,6 +16,7 @@ import {
   costPerMillionPayments,
   type Definition,
   definitionInputs,
+  ledgerTotalsShare,
   modelSteps,
   type PerItemMs,
   type Prices,
@@ -92,7 +93,8 @@ describe('the scale model, by hand', () => {
       // (25 payees, all of them) over its 16 totals shards 18.75 each, the hotter key.
       hotKey: 'payments TOTALS#<cycle>#<commune>#<shard>',
       hotKeyWritesPerSecond: 18.75,
-      writeUnits: 25 * (UNITS.recordPendingWrites + UNITS.transitionWrites) + 3 * 2,
+      // One commune of 10 categories in chunks of 10: a totals item per payment (share 1).
+      writeUnits: 25 * (UNITS.recordPendingWrites + UNITS.transitionWrites + 2 * UNITS.totalsWrite) + 3 * 2,
       sqsRequests: 6,
       gbSeconds: 0.125, // 0.25 s × the default 512 MB
     });
@@ -160,10 +162,16 @@ describe('the scale model, by hand', () => {
       busiestItems: 5, // the 5 open payments (20 % of 25) may all sit in one chunk of 10
       busiestSeconds: 0.06, // one query (10 ms) + 5 × 10 ms
       hotKeyWritesPerSecond: 18.75, // 3 workers × 100 payments/s over the one commune's 16 totals shards
-      writeUnits: 5 * UNITS.transitionWrites + 3,
+      writeUnits: 5 * (UNITS.transitionWrites + UNITS.totalsWrite) + 3,
       sqsRequests: 6,
       events: 0,
     });
+  });
+
+  it('ledger totals: a cell written once per chunk when a chunk holds several of its payments, else once each', () => {
+    expect(ledgerTotalsShare(1_200, 2_000)).toBe(0.6); // 120 communes × 10 categories, chunks of 2,000
+    expect(ledgerTotalsShare(3_000, 2_000)).toBe(1);
+    expect(ledgerTotalsShare(10, 2_000)).toBe(0.005);
   });
 
   it('reconcile: a run per budget of whole batches, each reading the file again from the top', () => {
