@@ -158,8 +158,7 @@ function bookedUpdates(marks: Effect[], payments: ReadonlyMap<string, LedgerPaym
   const cells = new Map<string, { key: { pk: string; sk: string }; cycleId: string; add: Map<string, number> }>();
   for (const e of marks) {
     if (e.kind !== 'BOOK') continue;
-    const p = payments.get(e.paymentId);
-    if (!p) throw new Error(`booking of ${e.paymentId} without its payment: it could not be counted`);
+    const p = payments.get(e.paymentId) as LedgerPayment; // present: recordEffects checked
     const key = bookedKeyOf(p);
     const id = `${key.pk}|${key.sk}`;
     const cell = cells.get(id) ?? { key, cycleId: p.cycleId, add: new Map<string, number>() };
@@ -221,6 +220,12 @@ export async function recordEffects(
   effects: Effect[],
   payments: ReadonlyMap<string, LedgerPayment> = new Map(),
 ): Promise<Set<Effect>> {
+  // Checked before any write: a booking that could not be counted would make the booked totals wrong for good.
+  for (const e of effects) {
+    if (e.kind === 'BOOK' && !payments.has(e.paymentId)) {
+      throw new Error(`booking of ${e.paymentId} without its payment: it could not be counted`);
+    }
+  }
   const lost = new Set<Effect>();
   const put = (e: Effect) => ({
     Put: {

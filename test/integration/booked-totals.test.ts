@@ -178,11 +178,15 @@ describe('booked totals', () => {
   }, 60_000);
 
   it('a booking of a payment it was not given is refused before anything is written', async () => {
-    const { payments } = cycleOf(1);
+    const { cycleId, payments } = cycleOf(1);
+    const known = payments.values().next().value as LedgerPayment;
     const stranger = cycleOf(1).payments.values().next().value as LedgerPayment;
-    await expect(recordEffects('st-5', [booking(stranger, 'st-5#001#1')], payments)).rejects.toThrow(
-      /without its payment/,
-    );
+    await expect(
+      recordEffects('st-5', [booking(known, 'st-5#001#0'), booking(stranger, 'st-5#001#1')], payments),
+    ).rejects.toThrow(/without its payment/);
     expect(await markOf('BOOK', stranger.paymentId)).toBeUndefined();
+    // Nor the payment it was given, in the same batch: the batch is refused whole.
+    expect(await markOf('BOOK', known.paymentId)).toBeUndefined();
+    expect(await bookedTotals(cycleId, COMMUNES)).toEqual([]);
   });
 });
