@@ -15,8 +15,6 @@ import { vietnamDate } from './banking-days.js';
 import { categoryRows, communeRows, reconcileCycle, stateRows } from './cycle-reconciliation.js';
 import { outcomeRows, sumOf } from './report.js';
 
-const LISTED = 100;
-
 export const handler = httpRoute({
   responses: { 200: CycleReconciliation },
   params: z.object({ cycleId: z.string().min(1).max(120) }),
@@ -27,6 +25,8 @@ export const handler = httpRoute({
       .string()
       .regex(/^[A-Z][A-Z0-9_]{0,59}$/)
       .optional(),
+    /** Payments listed per outcome; 0 for the numbers alone (the console's trend), which read no payment. */
+    listed: z.coerce.number().int().min(0).max(100).default(100),
   }),
   handle: async ({ principal, params, query }) => {
     const cycle = await visibleCycle(principal, params.cycleId);
@@ -34,7 +34,7 @@ export const handler = httpRoute({
     const computed = await reconcileCycle(cycle, {
       asOf,
       dueDays: query.dueDays,
-      listed: LISTED,
+      listed: query.listed,
       ...(query.category ? { category: query.category } : {}),
     });
     const sum = sumOf(computed.totals);

@@ -353,6 +353,18 @@ describe('reconciliation against the bank simulator', () => {
     expect(
       Object.fromEntries(outcomeRows(cut.totals).map((r) => [r.outcome, { count: r.count, amount: r.amount }])),
     ).toEqual(o);
+    // The numbers alone (the console's trend): no payment listed, the same figures.
+    const bare = await api(
+      platform,
+      'GET',
+      `/v1/disbursement-cycles/${cycleId}/reconciliation?asOf=2027-12-31&listed=0`,
+      {
+        token: h.approver,
+      },
+    );
+    expect(outcomes(bare.body)).toEqual(o);
+    expect(bare.body.outcomes.every((x: { payments: unknown[] }) => x.payments.length === 0)).toBe(true);
+    expect(bare.body.balanced).toEqual({ count: true, amount: true });
   });
 
   interface Row {

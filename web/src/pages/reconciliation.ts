@@ -630,9 +630,10 @@ async function paidVsSettled(jurisdiction: string, fromPeriod: string, current: 
     periods.map((p) =>
       p === fromPeriod
         ? current
-        : api<CycleReport>('GET', `/v1/disbursement-cycles/${cycleIdOf(p, jurisdiction)}/reconciliation`).catch(
-            () => undefined,
-          ),
+        : api<CycleReport>(
+            'GET',
+            `/v1/disbursement-cycles/${cycleIdOf(p, jurisdiction)}/reconciliation?listed=0`,
+          ).catch(() => undefined),
     ),
   );
   const rows = periods
