@@ -890,7 +890,7 @@ const COUNT_ATTRIBUTE = /^n_([A-Z_]+?)(?:_(\d{4})(\d{2})(\d{2}))?$/;
  * payment moved on) are left out.
  */
 export async function maintainedTotals(cycleId: string, communes: readonly string[]): Promise<TotalsCell[]> {
-  return (await totalsCells(cycleId, communes)).filter((c) => c.day === undefined);
+  return (await maintainedTotalsByDay(cycleId, communes)).filter((c) => c.day === undefined);
 }
 
 /**
@@ -898,10 +898,6 @@ export async function maintainedTotals(cycleId: string, communes: readonly strin
  * undated cell of a dated state is the sum of its days, unless payments were counted before the days were).
  */
 export async function maintainedTotalsByDay(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
-  return totalsCells(cycleId, communes);
-}
-
-async function totalsCells(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
   const keys = [...new Set(communes)].flatMap((commune) =>
     Array.from({ length: TOTALS_SHARDS }, (_, shard) => ({ commune, key: `TOTALS#${cycleId}#${commune}#${shard}` })),
   );
@@ -1048,31 +1044,6 @@ export async function personPayments(personId: string, period?: string): Promise
     }),
   );
   return out.Items ?? [];
-}
-
-/**
- * A person's latest payments (HEAD items of the byPerson index, newest period first), at most `max`: state and
- * its time as the HEAD has them (the index follows the table within a second or so).
- */
-export async function latestPaymentsOfPerson(personId: string, max: number): Promise<PaymentHead[]> {
-  const heads: PaymentHead[] = [];
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'byPerson',
-        KeyConditionExpression: 'personId = :p',
-        ExpressionAttributeValues: { ':p': personId },
-        ScanIndexForward: false,
-        Limit: max - heads.length,
-        ExclusiveStartKey: key,
-      }),
-    );
-    for (const item of out.Items ?? []) if (item.sk === 'HEAD') heads.push(item as PaymentHead);
-    key = out.LastEvaluatedKey;
-  } while (key && heads.length < max);
-  return heads;
 }
 
 /** Payments (HEAD) by id, read eventually consistent as reconciliation always did; missing ones left out. */
