@@ -34,7 +34,7 @@ import {
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { batchGetItems } from '../shared/dynamo-batch.js';
+import { batchGetItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
 import { DATED_STATES, decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
@@ -898,44 +898,32 @@ export async function maintainedTotals(cycleId: string, communes: readonly strin
  * undated cell of a dated state is the sum of its days, unless payments were counted before the days were).
  */
 export async function maintainedTotalsByDay(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
-  const keys = [...new Set(communes)].flatMap((commune) =>
-    Array.from({ length: TOTALS_SHARDS }, (_, shard) => ({ commune, key: `TOTALS#${cycleId}#${commune}#${shard}` })),
+  const communeOf = new Map<string, string>(
+    [...new Set(communes)].flatMap((commune) =>
+      Array.from({ length: TOTALS_SHARDS }, (_, shard) => [`TOTALS#${cycleId}#${commune}#${shard}`, commune] as const),
+    ),
   );
   const cells = new Map<string, DatedTotalsCell>();
-  await inParallel(keys, 16, async ({ commune, key }) => {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName: table(),
-          KeyConditionExpression: 'paymentId = :k',
-          ExpressionAttributeValues: { ':k': key },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        for (const [name, value] of Object.entries(item)) {
-          const m = COUNT_ATTRIBUTE.exec(name);
-          if (!m) continue;
-          const state = m[1] as PaymentState;
-          const day = m[2] ? `${m[2]}-${m[3]}-${m[4]}` : undefined;
-          const id = `${commune}|${item.sk}|${state}|${day ?? ''}`;
-          const cell = cells.get(id) ?? {
-            communeCode: commune,
-            categoryCode: item.sk as string,
-            state,
-            ...(day ? { day } : {}),
-            count: 0,
-            amount: 0,
-          };
-          cell.count += value as number;
-          cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
-          cells.set(id, cell);
-        }
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+  await itemsOfPartitions(table(), 'paymentId', [...communeOf.keys()], (key, item) => {
+    const commune = communeOf.get(key) as string;
+    for (const [name, value] of Object.entries(item)) {
+      const m = COUNT_ATTRIBUTE.exec(name);
+      if (!m) continue;
+      const state = m[1] as PaymentState;
+      const day = m[2] ? `${m[2]}-${m[3]}-${m[4]}` : undefined;
+      const id = `${commune}|${item.sk}|${state}|${day ?? ''}`;
+      const cell = cells.get(id) ?? {
+        communeCode: commune,
+        categoryCode: item.sk as string,
+        state,
+        ...(day ? { day } : {}),
+        count: 0,
+        amount: 0,
+      };
+      cell.count += value as number;
+      cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
+      cells.set(id, cell);
+    }
   });
   return [...cells.values()].filter((c) => c.count !== 0 || c.amount !== 0);
 }

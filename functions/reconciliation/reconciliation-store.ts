@@ -22,8 +22,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { batchGetFrom, batchPutItems } from '../shared/dynamo-batch.js';
-import { inParallel } from '../shared/in-parallel.js';
+import { batchGetFrom, batchPutItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import { vietnamDate } from './banking-days.js';
@@ -282,44 +281,32 @@ const BOOKED_ATTRIBUTE = /^n_([A-Z_]+)_(\d{4})(\d{2})(\d{2})$/;
 
 /** The booked totals of a cycle, read from the items of the communes given (shards summed), consistently. */
 export async function bookedTotals(cycleId: string, communes: readonly string[]): Promise<BookedTotalsCell[]> {
-  const keys = [...new Set(communes)].flatMap((commune) =>
-    Array.from({ length: BOOKED_SHARDS }, (_, shard) => ({ commune, pk: `BOOKED#${cycleId}#${commune}#${shard}` })),
+  const communeOf = new Map<string, string>(
+    [...new Set(communes)].flatMap((commune) =>
+      Array.from({ length: BOOKED_SHARDS }, (_, shard) => [`BOOKED#${cycleId}#${commune}#${shard}`, commune] as const),
+    ),
   );
   const cells = new Map<string, BookedTotalsCell>();
-  await inParallel(keys, 16, async ({ commune, pk }) => {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo().send(
-        new QueryCommand({
-          TableName: table(),
-          KeyConditionExpression: 'pk = :k',
-          ExpressionAttributeValues: { ':k': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        for (const [name, value] of Object.entries(item)) {
-          const m = BOOKED_ATTRIBUTE.exec(name);
-          if (!m) continue;
-          const outcome = m[1] as Booking['outcome'];
-          const day = `${m[2]}-${m[3]}-${m[4]}`;
-          const id = `${commune}|${item.sk}|${outcome}|${day}`;
-          const cell = cells.get(id) ?? {
-            communeCode: commune,
-            categoryCode: item.sk as string,
-            outcome,
-            day,
-            count: 0,
-            amount: 0,
-          };
-          cell.count += value as number;
-          cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
-          cells.set(id, cell);
-        }
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+  await itemsOfPartitions(table(), 'pk', [...communeOf.keys()], (key, item) => {
+    const commune = communeOf.get(key) as string;
+    for (const [name, value] of Object.entries(item)) {
+      const m = BOOKED_ATTRIBUTE.exec(name);
+      if (!m) continue;
+      const outcome = m[1] as Booking['outcome'];
+      const day = `${m[2]}-${m[3]}-${m[4]}`;
+      const id = `${commune}|${item.sk}|${outcome}|${day}`;
+      const cell = cells.get(id) ?? {
+        communeCode: commune,
+        categoryCode: item.sk as string,
+        outcome,
+        day,
+        count: 0,
+        amount: 0,
+      };
+      cell.count += value as number;
+      cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
+      cells.set(id, cell);
+    }
   });
   return [...cells.values()].filter((c) => c.count !== 0 || c.amount !== 0);
 }

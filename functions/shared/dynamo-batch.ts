@@ -7,9 +7,11 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
+  QueryCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws-clients.js';
+import { inParallel } from './in-parallel.js';
 
 type Item = Record<string, unknown>;
 type Keys = Record<string, unknown>[];
@@ -89,3 +91,32 @@ export const batchPutItems = (table: string, items: Item[]) =>
  * must include (the cycle's open job record, a budget debit), so each table's items are still built in one place.
  */
 export type TransactPart = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Every item of many partitions of one table, each partition queried page by page and read consistently, 16
+ * partitions at a time: what the readers of sharded counters (the ledger's and the booked totals) sum.
+ */
+export async function itemsOfPartitions(
+  table: string,
+  partitionKey: string,
+  keys: readonly string[],
+  onItem: (key: string, item: Item) => void,
+): Promise<void> {
+  await inParallel(keys, 16, async (key) => {
+    let start: Item | undefined;
+    do {
+      const out = await dynamo().send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': partitionKey },
+          ExpressionAttributeValues: { ':k': key },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) onItem(key, item);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  });
+}
