@@ -63,7 +63,7 @@ const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` :
  * Writes a list of `rows` data rows drawn from the generated population, as Excel saves "CSV UTF-8"
  * (BOM, CRLF), streamed to disk. Returns how many rows of each planned kind were written.
  */
-async function writeList(
+export async function writeList(
   path: string,
   rows: number,
   population: number,
