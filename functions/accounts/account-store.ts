@@ -337,7 +337,10 @@ function newAccount(c: CandidateBeneficiary, req: Omit<OpenRequest, 'candidate'>
   } satisfies AccountRecord;
 }
 
-async function enrolExistingPerson(req: OpenRequest, now: string): Promise<OpenResult> {
+/** Tries of one enrolment against concurrent writers of the same person before the caller's retry takes over. */
+const ENROL_ATTEMPTS = 5;
+
+async function enrolExistingPerson(req: OpenRequest, now: string, attempt = 0): Promise<OpenResult> {
   const person = await dynamo().send(
     new GetCommand({
       TableName: table(),
@@ -376,7 +379,13 @@ async function enrolExistingPerson(req: OpenRequest, now: string): Promise<OpenR
     );
     return { result: 'ENROLLED_EXISTING_PERSON', personId };
   } catch (err) {
-    if (err instanceof TransactionCanceledException) return enrolExistingPerson(req, now);
+    // Refused (enrolled meanwhile: the next read finds it) or cancelled by a concurrent writer: read again,
+    // a few times with a growing pause; past that the error goes to the chunk's retry.
+    if (err instanceof TransactionCanceledException && attempt + 1 < ENROL_ATTEMPTS) {
+      if (err.CancellationReasons?.some((r) => r.Code === 'TransactionConflict'))
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 80 * 2 ** attempt));
+      return enrolExistingPerson(req, now, attempt + 1);
+    }
     throw err;
   }
 }
