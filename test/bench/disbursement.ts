@@ -2,8 +2,10 @@
  * `npm run bench -- disbursement [--payments 100000] [--raw-seconds 20]`: pays N beneficiaries through the
  * bank simulator on the local runtime — compute the draft, submit, approve, dispatch (pain.001 per chunk
  * through SQS), bank callbacks (pain.002), collect, close — and prints payments/s, peak memory and the ratio
- * to DynamoDB Local's own write rate measured in the same run. Accounts are seeded straight into the table
- * (onboarding has its own benchmark); everything after that runs the real handlers.
+ * to DynamoDB Local's own write rate measured in the same run, and the items and transactions written per
+ * payment. Accounts are seeded straight into the table (onboarding has its own benchmark); everything after
+ * that runs the real handlers. Exits with BrokenInvariant when a payment is not settled once: the close's
+ * settled count and VND, and the bank's own count of settled transactions, must equal the draft's.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +19,7 @@ import { freePort } from '../../infra/local/free-port.js';
 import { POPULATION_CSV_HEADER, populationLines } from '../../infra/local/population-registry/population-index.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import {
+  BrokenInvariant,
   fmt,
   jvmMemory,
   MemorySampler,
@@ -233,7 +236,7 @@ export async function run(args: string[]): Promise<void> {
     ['raw BatchWriteItem', `${fmt(raw.itemsPerSecond)} items/s`],
     ['raw TransactWriteItems (2 items)', `${fmt(tx.transactionsPerSecond)} tx/s`],
     ['ratio payments/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
-    ['ledger transactions per payment', '4 (PENDING, SENT, ACCEPTED, SETTLED)'],
+    ['transactions per payment (measured, every table)', fmt(writes.transactions / payments, 3)],
     ['payments table: items written per payment (measured)', perPayment(ledger.items)],
     [
       'payments table: write units per payment (reported)',
@@ -263,6 +266,16 @@ export async function run(args: string[]): Promise<void> {
       writesByTable: Object.fromEntries(writes.tables),
     }),
   );
+  const bankSettled = platform.bank.stats.settled;
   ddb.destroy();
   await platform.stop();
+  // Paid once each, none lost: the ledger's close and the bank's own count must both say so.
+  if (closed.closing.SETTLED.count !== payments || closed.closing.SETTLED.amount !== draft.totals.amount)
+    throw new BrokenInvariant(
+      `closed with ${fmt(closed.closing.SETTLED.count)} settled (${fmt(closed.closing.SETTLED.amount)} VND) of ${fmt(payments)} (${fmt(draft.totals.amount)} VND)`,
+    );
+  if (bankSettled !== payments)
+    throw new BrokenInvariant(`the bank settled ${fmt(bankSettled)} transactions for ${fmt(payments)} payments`);
+  if (!closed.closing.balanced?.count || !closed.closing.balanced?.amount)
+    throw new BrokenInvariant(`the close is not balanced: ${JSON.stringify(closed.closing.balanced)}`);
 }

@@ -6,8 +6,10 @@
  * queue worker runs, so the XML is never held whole and neither is the statement (400+ MB at a million
  * entries, too big for the local S3 emulator; on AWS the worker streams it from S3). One entry in a thousand
  * has the wrong amount, one in 997 no reference (fallback by account), one in 10,007 is not ours.
- * Prints entries/s, the outcome counts, peak memory (heap retained along the file) and the ratio to
- * DynamoDB Local's raw write rate in the same run.
+ * Prints entries/s, the outcome counts, the items written per entry (counted at the platform's DynamoDB
+ * client), peak memory (heap retained along the file) and the ratio to DynamoDB Local's raw write rate in the
+ * same run. Exits with BrokenInvariant when a line has no finding, or the lines not ours are not exactly those
+ * generated so (never because it is slow).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,9 +17,21 @@ import { type CamtEntryInput, writeCamt053 } from '../../functions/iso20022/camt
 import { createJob, getJob } from '../../functions/jobs/job-store.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
 import { reconcileImport } from '../../functions/reconciliation/reconcile-worker.js';
+import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
-import { fmt, gc, jvmMemory, MemorySampler, mb, numberOption, printTable, rawBatchWriteRate } from './support.js';
+import {
+  BrokenInvariant,
+  countItemWrites,
+  fmt,
+  gc,
+  jvmMemory,
+  MemorySampler,
+  mb,
+  numberOption,
+  printTable,
+  rawBatchWriteRate,
+} from './support.js';
 
 export const description = 'reconciles a camt.053 of N entries (default 1,000,000) against a ledger of N payments';
 
@@ -177,10 +191,18 @@ export async function run(args: string[]): Promise<void> {
     const j = await getJob<StatementImportJob>(job.jobId).catch(() => undefined);
     log(`reconciled ${fmt(j?.checkpoint ?? 0)} entries · retained heap ${mb(retained.at(-1) ?? 0)} MB`);
   }, 30_000);
+  // Every item the worker writes, counted at the platform's one DynamoDB client (the seeding used its own).
+  const writeCounter = countItemWrites(dynamo());
   t = performance.now();
   await reconcileImport(job, statementBytes(count));
   const reconcileS = (performance.now() - t) / 1000;
   clearInterval(progress);
+  writeCounter.stop();
+  const writes = writeCounter.counts;
+  const itemWrites = Object.values(writes.byTable).reduce((a, b) => a + b, 0);
+  const writesByTable = Object.entries(writes.byTable)
+    .map(([table, n]) => `${table.replace(/^benchrec-/, '')} ${fmt(n / count, 2)}`)
+    .join(', ');
   memory.stop();
   const done = (await getJob<StatementImportJob>(job.jobId)) as StatementImportJob;
   const jvm = jvmMemory(dynamodbPort);
@@ -212,7 +234,10 @@ export async function run(args: string[]): Promise<void> {
     ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
     ['raw BatchWriteItem', `${fmt(raw.itemsPerSecond)} items/s`],
     ['ratio entries/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
-    ['items written per entry', '2 (the finding, the booking mark) + reads of payment and mark'],
+    [
+      'items written per entry (counted)',
+      `${fmt(itemWrites / count, 2)} (${writesByTable}; ${fmt(writes.transactions)} transactions, ${fmt(writes.cancelledTransactions)} cancelled)`,
+    ],
   ]);
   console.log(
     JSON.stringify({
@@ -225,8 +250,17 @@ export async function run(args: string[]): Promise<void> {
       peakHeapMb: mb(memory.peakHeap),
       rawItemsPerSecond: raw.itemsPerSecond,
       ratio: perSecond / raw.itemsPerSecond,
+      itemsWrittenPerEntry: itemWrites / count,
+      itemWritesByTable: writes.byTable,
       totals: done.totals,
     }),
   );
   await platform.stop();
+  const findings = Object.values(done.totals ?? {}).reduce((n, v) => n + v.count, 0);
+  if (findings !== count) throw new BrokenInvariant(`${fmt(findings)} findings for ${fmt(count)} statement lines`);
+  let foreignLines = 0;
+  for (let i = 0; i < count; i++) if (foreign(i)) foreignLines++;
+  const notOurs = done.totals?.NOT_OURS?.count ?? 0;
+  if (notOurs !== foreignLines)
+    throw new BrokenInvariant(`${fmt(notOurs)} lines found not ours, ${fmt(foreignLines)} were generated so`);
 }

@@ -60,6 +60,8 @@ const isWrite = (command: string) => WRITES.has(command);
 
 export class WriteCounter {
   readonly tables = new Map<string, TableWrites>();
+  /** TransactWriteItems requests that succeeded, whatever their tables. */
+  transactions = 0;
   private on = false;
 
   /** Starts counting every write the platform's client makes from now on (install once, after the platform). */
@@ -97,6 +99,7 @@ export class WriteCounter {
   }
 
   private record(input: Input, output: Input): void {
+    if (Array.isArray(input.TransactItems)) this.transactions++;
     for (const [name, n] of itemsOf(input, output)) this.table(name).items += n;
     const consumed = output.ConsumedCapacity as Capacity | Capacity[] | undefined;
     for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
