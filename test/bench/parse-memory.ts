@@ -29,18 +29,17 @@ const RETAINED_EVERY_ROWS = 50_000;
 interface Outcome {
   rows: number;
   chunks: number;
-  chunkBytes: number;
   seconds: number;
   retained: number[];
   peakHeap: number;
   peakRss: number;
-  baseHeap: number;
 }
 
 async function child(path: string): Promise<void> {
   gc();
   const base = process.memoryUsage();
-  let peakHeap = base.heapUsed + base.arrayBuffers;
+  const baseUsed = base.heapUsed + base.arrayBuffers;
+  let peakHeap = baseUsed;
   let peakRss = base.rss;
   const sample = () => {
     const m = process.memoryUsage();
@@ -49,7 +48,6 @@ async function child(path: string): Promise<void> {
   };
   const timer = setInterval(sample, 10);
   const retained: number[] = [];
-  let chunkBytes = 0;
   let rowsSinceSample = 0;
   const t0 = performance.now();
   const out = await cutIntoChunks({
@@ -58,15 +56,14 @@ async function child(path: string): Promise<void> {
     today: todayInVietnam(),
     chunkRows: chunkRows(),
     limits: { maxFileBytes: 4096 * MB },
-    writeChunk: async (chunk, body) => {
-      chunkBytes += Buffer.byteLength(body);
+    writeChunk: async (chunk) => {
       rowsSinceSample += chunk.rows;
       if (rowsSinceSample >= RETAINED_EVERY_ROWS) {
         rowsSinceSample = 0;
         sample();
         gc();
         const m = process.memoryUsage();
-        retained.push(m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers));
+        retained.push(m.heapUsed + m.arrayBuffers - baseUsed);
       }
     },
   });
@@ -76,12 +73,10 @@ async function child(path: string): Promise<void> {
   const result: Outcome = {
     rows: out.rows,
     chunks: out.chunks.length,
-    chunkBytes,
     seconds,
     retained,
-    peakHeap: peakHeap - (base.heapUsed + base.arrayBuffers),
+    peakHeap: peakHeap - baseUsed,
     peakRss,
-    baseHeap: base.heapUsed + base.arrayBuffers,
   };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
