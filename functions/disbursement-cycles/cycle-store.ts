@@ -47,7 +47,16 @@ export interface CycleDraft {
   /** Where the draft's payment instructions are (JSON lines in S3), in chunks. */
   chunks: { index: number; key: string; count: number; amount: number }[];
   computedAt: string;
+  /**
+   * Its payments' maintained totals (the ledger's and the booked) sit in the cycle's own shards
+   * (shared/cycle-totals-keys.ts). Absent: a draft computed before, whose totals may also be per commune.
+   */
+  totalsInCycleShards?: true;
 }
+
+/** The communes whose per-commune totals items a cycle's readers must also read: none for a draft of now. */
+export const legacyTotalsCommunes = (cycle: Pick<CycleRecord, 'draft'>): string[] =>
+  cycle.draft?.totalsInCycleShards ? [] : (cycle.draft?.totals.byCommune ?? []).map((r) => r.key);
 
 export interface CycleRecord {
   pk: string;

@@ -6,7 +6,7 @@
 import { type CycleTotals, cycleTotals, type PersonEntitlement } from '../entitlements/cycle-totals.js';
 import { rulesVersion } from '../entitlements/rules.js';
 import type { PaymentInstruction } from '../payment-ledger/ledger-store.js';
-import { type CycleRecord, changeCycle } from './cycle-store.js';
+import { type CycleDraft, type CycleRecord, changeCycle } from './cycle-store.js';
 import { draftChunks } from './draft-instruction.js';
 import { DRAFT_CHUNK, draftKey, writeDraftChunk } from './draft-objects.js';
 import type { HeldTotals } from './registry-check.js';
@@ -45,7 +45,14 @@ export async function recordDraft(
 ) {
   const { contentHash } = totals;
   const computedAt = planned?.since ?? new Date().toISOString();
-  const draft = { contentHash, ruleVersion: rulesVersion(), totals, chunks, computedAt };
+  const draft: CycleDraft = {
+    contentHash,
+    ruleVersion: rulesVersion(),
+    totals,
+    chunks,
+    computedAt,
+    totalsInCycleShards: true,
+  };
   const expectVersion = planned?.version;
   await changeCycle({
     cycleId: cycle.cycleId,

@@ -6,11 +6,8 @@
 import { dispatchedChunks, maintainedTotals, recordedPayments } from '../payment-ledger/ledger-store.js';
 import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { PAYMENT_STATES } from '../payment-ledger/payment-state.js';
-import type { CycleRecord, MoneyCount } from './cycle-store.js';
+import { type CycleRecord, legacyTotalsCommunes, type MoneyCount } from './cycle-store.js';
 import { readDraftChunk } from './draft-objects.js';
-
-/** The communes whose totals items a cycle's payments write to: those of its draft. */
-const communesOf = (cycle: Pick<CycleRecord, 'draft'>) => (cycle.draft?.totals.byCommune ?? []).map((r) => r.key);
 
 /** Counts and VND per state (every state present), summed over the cycle's communes and categories. */
 export async function stateTotals(
@@ -20,7 +17,7 @@ export async function stateTotals(
     PaymentState,
     MoneyCount
   >;
-  for (const cell of await maintainedTotals(cycle.cycleId, communesOf(cycle))) {
+  for (const cell of await maintainedTotals(cycle.cycleId, legacyTotalsCommunes(cycle))) {
     totals[cell.state].count += cell.count;
     totals[cell.state].amount += cell.amount;
   }

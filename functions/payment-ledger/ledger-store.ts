@@ -12,9 +12,10 @@
  *   BATCH#<msgId> / HEAD     → a chunk's pain.001 (its MsgId, stored bytes and payments), prepared once
  *   CHUNK#<cycleId>#<n> / DISPATCHED → the chunk's payments are recorded and handed to their rail
  *   CURSOR#camt054 / HEAD    → where the bank returns poll stopped
- *   TOTALS#<cycleId>#<commune>#<0..15> / <category> → count and VND per state of the cycle's payments of that
- *                              commune and category (one shard of sixteen), moved in the same transaction as
- *                              the HEAD, so a retried or redelivered write can never count twice
+ *   TOTALS#<cycleId>#<0..31> / <commune>#<category> → count and VND per state of the cycle's payments of that
+ *                              commune and category (one shard of 32), moved in the same transaction as the
+ *                              HEAD, so a retried or redelivered write can never count twice (earlier drafts:
+ *                              TOTALS#<cycleId>#<commune>#<0..15> / <category>, shared/cycle-totals-keys.ts)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -34,6 +35,7 @@ import {
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { cellOf, cycleTotalsPartitions, type TotalsPartition, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
 import { batchGetItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
@@ -145,12 +147,13 @@ export const cycleStateKey = (cycleId: string, state: PaymentState, paymentId: s
   `${cycleId}#${state}#${shardOf(paymentId, CYCLE_STATE_SHARDS)}`;
 
 /**
- * Shards of one commune's totals of a cycle. A commune holds a few thousand payees, and the dispatch and status
- * workers move about 40,000 payments a second at 600,000 payees, so a commune's share is a few hundred writes a
- * second. Each is a transaction, and two transactions on one item at once cancel one of them
- * (TransactionConflict, retried): sixteen shards keep an item to a few dozen a second, so that stays rare.
+ * Shards of a cycle's totals. The dispatch and status workers move about 40,000 payments a second at 600,000
+ * payees (the scale model), writing about 0.6 totals items a payment: spread over 32 partitions by the payment
+ * id, the busiest takes about 750 writes a second, under DynamoDB's 1,000 on one key. Each item is one cell
+ * (commune × category) of one shard, so two transactions rarely touch the same item at once (which cancels one,
+ * TransactionConflict, retried). A reader queries the 32 partitions, whatever the province's communes.
  */
-export const TOTALS_SHARDS = 16;
+export const TOTALS_SHARDS = 32;
 
 /** Payments recorded before categories were carried, and any without one: counted as unknown. */
 export const UNKNOWN_TOTALS_CATEGORY = 'UNKNOWN';
@@ -161,8 +164,8 @@ export function totalsKeyOf(p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' 
   sk: string;
 } {
   return {
-    paymentId: `TOTALS#${p.cycleId}#${p.communeCode}#${shardOf(p.paymentId, TOTALS_SHARDS)}`,
-    sk: p.categoryCode || UNKNOWN_TOTALS_CATEGORY,
+    paymentId: `TOTALS#${p.cycleId}#${shardOf(p.paymentId, TOTALS_SHARDS)}`,
+    sk: totalsCellSortKey(p.communeCode, p.categoryCode || UNKNOWN_TOTALS_CATEGORY),
   };
 }
 
@@ -884,42 +887,36 @@ export interface DatedTotalsCell extends TotalsCell {
 const COUNT_ATTRIBUTE = /^n_([A-Z_]+?)(?:_(\d{4})(\d{2})(\d{2}))?$/;
 
 /**
- * The maintained totals of a cycle, per commune × category × state (shards summed), read from the totals
- * items of the communes given (the draft's `byCommune`): a few hundred small queries for a province, whatever
- * its payments. Read consistently: the close balances against them. Cells with nothing left in them (every
- * payment moved on) are left out.
+ * The maintained totals of a cycle, per commune × category × state (shards summed): 32 queries of small items,
+ * whatever the cycle's payments and communes (and per commune too for a draft computed before, `legacyCommunes`:
+ * cycle-store.ts `legacyTotalsCommunes`). Read consistently: the close balances against them. Cells with nothing
+ * left in them (every payment moved on) are left out.
  */
-export async function maintainedTotals(cycleId: string, communes: readonly string[]): Promise<TotalsCell[]> {
-  return (await maintainedTotalsByDay(cycleId, communes)).filter((c) => c.day === undefined);
+export async function maintainedTotals(cycleId: string, legacyCommunes: readonly string[]): Promise<TotalsCell[]> {
+  return (await maintainedTotalsByDay(cycleId, legacyCommunes)).filter((c) => c.day === undefined);
 }
 
 /**
  * The same cells, and for the dated states the same again per creation day (the cycle report's input: the
  * undated cell of a dated state is the sum of its days, unless payments were counted before the days were).
  */
-export async function maintainedTotalsByDay(cycleId: string, communes: readonly string[]): Promise<DatedTotalsCell[]> {
-  const communeOf = new Map<string, string>(
-    [...new Set(communes)].flatMap((commune) =>
-      Array.from({ length: TOTALS_SHARDS }, (_, shard) => [`TOTALS#${cycleId}#${commune}#${shard}`, commune] as const),
-    ),
+export async function maintainedTotalsByDay(
+  cycleId: string,
+  legacyCommunes: readonly string[],
+): Promise<DatedTotalsCell[]> {
+  const partitions = new Map(
+    cycleTotalsPartitions('TOTALS', cycleId, TOTALS_SHARDS, legacyCommunes).map((p) => [p.key, p]),
   );
   const cells = new Map<string, DatedTotalsCell>();
-  await itemsOfPartitions(table(), 'paymentId', [...communeOf.keys()], (key, item) => {
-    const commune = communeOf.get(key) as string;
+  await itemsOfPartitions(table(), 'paymentId', [...partitions.keys()], (key, item) => {
+    const { communeCode, categoryCode } = cellOf(partitions.get(key) as TotalsPartition, item);
     for (const [name, value] of Object.entries(item)) {
       const m = COUNT_ATTRIBUTE.exec(name);
       if (!m) continue;
       const state = m[1] as PaymentState;
       const day = m[2] ? `${m[2]}-${m[3]}-${m[4]}` : undefined;
-      const id = `${commune}|${item.sk}|${state}|${day ?? ''}`;
-      const cell = cells.get(id) ?? {
-        communeCode: commune,
-        categoryCode: item.sk as string,
-        state,
-        ...(day ? { day } : {}),
-        count: 0,
-        amount: 0,
-      };
+      const id = `${communeCode}|${categoryCode}|${state}|${day ?? ''}`;
+      const cell = cells.get(id) ?? { communeCode, categoryCode, state, ...(day ? { day } : {}), count: 0, amount: 0 };
       cell.count += value as number;
       cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
       cells.set(id, cell);

@@ -9,7 +9,7 @@
  */
 
 import type { Localized } from '../../schemas/messages.js';
-import type { CycleRecord } from '../disbursement-cycles/cycle-store.js';
+import { type CycleRecord, legacyTotalsCommunes } from '../disbursement-cycles/cycle-store.js';
 import { categoryName } from '../entitlements/rules.js';
 import {
   maintainedTotalsByDay,
@@ -70,9 +70,6 @@ export interface ReconcileOptions {
 export const LIST_BUDGET = 5_000;
 const LIST_PAGE = 500;
 
-/** The communes whose totals items a cycle's payments write to: those of its draft. */
-const communesOf = (cycle: Pick<CycleRecord, 'draft'>) => (cycle.draft?.totals.byCommune ?? []).map((r) => r.key);
-
 /** The booked payments among a cycle's payments in the states the totals cannot place (each with its booking). */
 async function exceptionsOf(cycleId: string, states: PaymentState[]): Promise<ExceptionPayment[]> {
   const out: ExceptionPayment[] = [];
@@ -92,10 +89,10 @@ export async function reconcileCycle(
   cycle: Pick<CycleRecord, 'cycleId' | 'draft'>,
   opts: ReconcileOptions,
 ): Promise<ComputedCycle> {
-  const communes = communesOf(cycle);
+  const legacyCommunes = legacyTotalsCommunes(cycle);
   const [ledger, booked] = await Promise.all([
-    maintainedTotalsByDay(cycle.cycleId, communes),
-    bookedTotals(cycle.cycleId, communes),
+    maintainedTotalsByDay(cycle.cycleId, legacyCommunes),
+    bookedTotals(cycle.cycleId, legacyCommunes),
   ]);
   // Without any booking there is nothing to correct; otherwise only the exception states holding payments.
   const held = new Set(ledger.filter((c) => c.count > 0).map((c) => c.state));

@@ -9,10 +9,11 @@
  *                                                  second finance officer confirms the import's set (proposal.ts)
  *   BOOK#<paymentId>    / MARK                     → the line that booked the payment's debit (first one wins)
  *   RETURN#<paymentId>  / MARK                     → the line that booked its return
- *   BOOKED#<cycleId>#<commune>#<0..15> / <category> → count and VND of the cycle's booked payments of that
+ *   BOOKED#<cycleId>#<0..31> / <commune>#<category> → count and VND of the cycle's booked payments of that
  *                                                  commune and category, per booking outcome and creation day
  *                                                  (`n_<outcome>_<yyyymmdd>`, `v_…`), moved in the transaction
- *                                                  that writes their BOOK marks (so exactly once per mark)
+ *                                                  that writes their BOOK marks (so exactly once per mark);
+ *                                                  earlier drafts: BOOKED#<cycleId>#<commune>#<0..15> / <category>
  *   ACCOUNT#<account>   / STMT#<statementId>       → a statement loaded for a bank account (duplicates)
  *   ACCOUNT#<account>   / SEQ#<chain>#<sequence>   → the same, by sequence number within its chain (message type
  *                                                  and numbering, continuity.ts statementChain)
@@ -22,6 +23,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
+import { cellOf, cycleTotalsPartitions, type TotalsPartition, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
 import { batchGetFrom, batchPutItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
@@ -131,36 +133,41 @@ export async function bookingsOf(ids: string[]): Promise<Map<string, Booking>> {
 }
 
 /**
- * Shards of a commune's booked totals of a cycle: the reconcile workers book a province's statement in parallel
- * batches, and two transactions on one item at once cancel one of them (retried), so a commune's bookings are
- * spread over sixteen items by the payment id, as the ledger's totals are.
+ * Shards of a cycle's booked totals: the reconcile workers book a province's statement in parallel batches, and
+ * two transactions on one item at once cancel one of them (retried), so a cycle's bookings are spread over 32
+ * partitions by the payment id, as the ledger's totals are (shared/cycle-totals-keys.ts).
  */
-export const BOOKED_SHARDS = 16;
+export const BOOKED_SHARDS = 32;
 
 /** The booked-totals item a payment's booking counts in: its cycle, commune and category, one shard by its id. */
 export function bookedKeyOf(p: Pick<LedgerPayment, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>) {
   const shard = createHash('sha256').update(p.paymentId).digest().readUInt32BE(0) % BOOKED_SHARDS;
   return {
-    pk: `BOOKED#${p.cycleId}#${p.communeCode || UNKNOWN_CATEGORY}#${shard}`,
-    sk: p.categoryCode || UNKNOWN_CATEGORY,
+    pk: `BOOKED#${p.cycleId}#${shard}`,
+    sk: totalsCellSortKey(p.communeCode || UNKNOWN_CATEGORY, p.categoryCode || UNKNOWN_CATEGORY),
   };
 }
 
 /** A transaction holds at most 100 items: the marks of a group and the booked-totals items they move. */
 const TRANSACTION_ITEMS = 100;
 
+/** The booked-totals cell a payment counts in, whichever shard a write takes it to. */
+const bookedCellOf = (p: Pick<LedgerPayment, 'cycleId' | 'communeCode' | 'categoryCode'>) =>
+  `${p.cycleId}|${p.communeCode || UNKNOWN_CATEGORY}|${p.categoryCode || UNKNOWN_CATEGORY}`;
+
 /**
  * The marks of one transaction, and the ADDs to the booked totals their BOOK marks make: a booked payment's
- * VND (the payment's, as the cycle report sums payments) on its booking outcome and creation day.
+ * VND (the payment's, as the cycle report sums payments) on its booking outcome and creation day. One Update per
+ * cell (cycle × commune × category), the marks counting in it summed, written to the shard of the first of them:
+ * readers sum a cell's shards.
  */
 function bookedUpdates(marks: Effect[], payments: ReadonlyMap<string, LedgerPayment>) {
   const cells = new Map<string, { key: { pk: string; sk: string }; cycleId: string; add: Map<string, number> }>();
   for (const e of marks) {
     if (e.kind !== 'BOOK') continue;
     const p = payments.get(e.paymentId) as LedgerPayment; // present: recordEffects checked
-    const key = bookedKeyOf(p);
-    const id = `${key.pk}|${key.sk}`;
-    const cell = cells.get(id) ?? { key, cycleId: p.cycleId, add: new Map<string, number>() };
+    const id = bookedCellOf(p);
+    const cell = cells.get(id) ?? { key: bookedKeyOf(p), cycleId: p.cycleId, add: new Map<string, number>() };
     const suffix = `${e.booking.outcome}_${vietnamDate(p.createdAt).replaceAll('-', '')}`;
     cell.add.set(`n_${suffix}`, (cell.add.get(`n_${suffix}`) ?? 0) + 1);
     cell.add.set(`v_${suffix}`, (cell.add.get(`v_${suffix}`) ?? 0) + p.amount);
@@ -193,7 +200,7 @@ function transactionGroups(marks: Effect[], payments: ReadonlyMap<string, Ledger
   let cells = new Set<string>();
   for (const e of marks) {
     const p = e.kind === 'BOOK' ? payments.get(e.paymentId) : undefined;
-    const cell = p ? JSON.stringify(bookedKeyOf(p)) : undefined;
+    const cell = p ? bookedCellOf(p) : undefined;
     const more = cell && !cells.has(cell) ? 1 : 0;
     if (group.length && group.length + 1 + cells.size + more > TRANSACTION_ITEMS) {
       groups.push(group);
@@ -279,30 +286,24 @@ export interface BookedTotalsCell {
 
 const BOOKED_ATTRIBUTE = /^n_([A-Z_]+)_(\d{4})(\d{2})(\d{2})$/;
 
-/** The booked totals of a cycle, read from the items of the communes given (shards summed), consistently. */
-export async function bookedTotals(cycleId: string, communes: readonly string[]): Promise<BookedTotalsCell[]> {
-  const communeOf = new Map<string, string>(
-    [...new Set(communes)].flatMap((commune) =>
-      Array.from({ length: BOOKED_SHARDS }, (_, shard) => [`BOOKED#${cycleId}#${commune}#${shard}`, commune] as const),
-    ),
+/**
+ * The booked totals of a cycle (shards summed), read consistently: its 32 partitions, and per commune too for a
+ * draft computed before (`legacyCommunes`: cycle-store.ts `legacyTotalsCommunes`).
+ */
+export async function bookedTotals(cycleId: string, legacyCommunes: readonly string[]): Promise<BookedTotalsCell[]> {
+  const partitions = new Map(
+    cycleTotalsPartitions('BOOKED', cycleId, BOOKED_SHARDS, legacyCommunes).map((p) => [p.key, p]),
   );
   const cells = new Map<string, BookedTotalsCell>();
-  await itemsOfPartitions(table(), 'pk', [...communeOf.keys()], (key, item) => {
-    const commune = communeOf.get(key) as string;
+  await itemsOfPartitions(table(), 'pk', [...partitions.keys()], (key, item) => {
+    const { communeCode, categoryCode } = cellOf(partitions.get(key) as TotalsPartition, item);
     for (const [name, value] of Object.entries(item)) {
       const m = BOOKED_ATTRIBUTE.exec(name);
       if (!m) continue;
       const outcome = m[1] as Booking['outcome'];
       const day = `${m[2]}-${m[3]}-${m[4]}`;
-      const id = `${commune}|${item.sk}|${outcome}|${day}`;
-      const cell = cells.get(id) ?? {
-        communeCode: commune,
-        categoryCode: item.sk as string,
-        outcome,
-        day,
-        count: 0,
-        amount: 0,
-      };
+      const id = `${communeCode}|${categoryCode}|${outcome}|${day}`;
+      const cell = cells.get(id) ?? { communeCode, categoryCode, outcome, day, count: 0, amount: 0 };
       cell.count += value as number;
       cell.amount += (item[`v${name.slice(1)}`] as number | undefined) ?? 0;
       cells.set(id, cell);

@@ -29,6 +29,8 @@ export interface InvocationRecord {
   outcome: 'ok' | 'error';
   result?: unknown;
   error?: string;
+  /** Wall-clock milliseconds the invocation took (benchmarks add them up per function). */
+  ms: number;
 }
 
 export class FunctionTimeoutError extends Error {
@@ -137,12 +139,19 @@ export class LambdaInvoker {
   }
 
   async invoke(id: string, event: unknown): Promise<unknown> {
+    const started = performance.now();
     try {
       const result = await this.run(id, event);
-      this.notify({ functionId: id, event, outcome: 'ok', result });
+      this.notify({ functionId: id, event, outcome: 'ok', result, ms: performance.now() - started });
       return result;
     } catch (err) {
-      this.notify({ functionId: id, event, outcome: 'error', error: (err as Error).name });
+      this.notify({
+        functionId: id,
+        event,
+        outcome: 'error',
+        error: (err as Error).name,
+        ms: performance.now() - started,
+      });
       throw err;
     }
   }

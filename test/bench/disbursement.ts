@@ -173,7 +173,16 @@ export async function run(args: string[]): Promise<void> {
 
   // Failed invocations (retried by SQS or Step Functions) are part of the picture: count them by function.
   const failures: Record<string, number> = {};
+  // Where approve → closed spends its time: invocations and summed wall-clock seconds per function.
+  const busy = new Map<string, { invocations: number; ms: number }>();
+  let timing = false;
   platform.invoker.observe((r) => {
+    if (timing) {
+      const b = busy.get(r.functionId) ?? { invocations: 0, ms: 0 };
+      b.invocations++;
+      b.ms += r.ms;
+      busy.set(r.functionId, b);
+    }
     if (r.outcome === 'error') {
       failures[`${r.functionId}(${r.error})`] = (failures[`${r.functionId}(${r.error})`] ?? 0) + 1;
     }
@@ -196,7 +205,9 @@ export async function run(args: string[]): Promise<void> {
 
   t = performance.now();
   writes.start();
+  timing = true;
   const closed = await until(cycleId, 'CLOSED');
+  timing = false;
   writes.stop();
   const payS = (performance.now() - t) / 1000;
   memory.stop();
@@ -245,6 +256,12 @@ export async function run(args: string[]): Promise<void> {
         : 'not reported',
     ],
     ['every table: items written per payment (measured)', perPayment(allItems)],
+    ...[...busy]
+      .sort(([, a], [, b]) => b.ms - a.ms)
+      .map(([fn, b]): [string, string] => [
+        `  ${fn}`,
+        `${fmt(b.invocations)} invocations, ${(b.ms / 1000).toFixed(1)} s summed (${fmt(b.ms / b.invocations, 0)} ms each)`,
+      ]),
   ]);
   console.log(
     JSON.stringify({
@@ -264,6 +281,7 @@ export async function run(args: string[]): Promise<void> {
       },
       itemsPerPaymentAllTables: allItems / payments,
       writesByTable: Object.fromEntries(writes.tables),
+      busyByFunction: Object.fromEntries(busy),
     }),
   );
   const bankSettled = platform.bank.stats.settled;

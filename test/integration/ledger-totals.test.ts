@@ -108,7 +108,7 @@ describe('maintained totals', () => {
     expect(await recordPending(i, 0)).toBe('CREATED');
     expect(await recordPending(i, 0)).toBe('EXISTS');
     await expect(recordPending({ ...i, amount: i.amount + 1 }, 0)).rejects.toThrow(/different content/);
-    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual({ PENDING: { count: 1, amount: i.amount } });
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual({ PENDING: { count: 1, amount: i.amount } });
   });
 
   it('a write that landed but whose answer was lost, then retried, moves the totals once', async () => {
@@ -122,7 +122,7 @@ describe('maintained totals', () => {
     await expect(transition(i.paymentId, 'SENT', 'bank-receipt')).rejects.toThrow(/injected/);
     expect(await transition(i.paymentId, 'SENT', 'bank-receipt')).toEqual({ kind: 'already', state: 'SENT' });
     expect(answersLost).toBe(2);
-    const totals = byState(await maintainedTotals(cycleId, ['26734']));
+    const totals = byState(await maintainedTotals(cycleId, []));
     expect(totals).toEqual({ SENT: { count: 1, amount: i.amount } });
     expect(totals).toEqual(await recount([i.paymentId]));
   });
@@ -145,7 +145,7 @@ describe('maintained totals', () => {
         return [transition(i.paymentId, to, 'y'), transition(i.paymentId, to, 'y')];
       }),
     );
-    const cells = await maintainedTotals(cycleId, ['26734', '26737']);
+    const cells = await maintainedTotals(cycleId, []);
     const ids = all.map((i) => i.paymentId);
     expect(byState(cells)).toEqual(await recount(ids));
     expect(byState(cells).SETTLED?.count).toBe(14);
@@ -166,7 +166,7 @@ describe('maintained totals', () => {
     }
     await transition(all[0]?.paymentId as string, 'SETTLED', 'bank-status');
     const day = vietnamDate((await getPayment(all[0]?.paymentId as string))?.createdAt as string);
-    const cells = await maintainedTotalsByDay(cycleId, ['26734']);
+    const cells = await maintainedTotalsByDay(cycleId, []);
     const of = (state: string, dated: boolean) =>
       cells
         .filter((c) => c.state === state && (c.day !== undefined) === dated)
@@ -176,7 +176,7 @@ describe('maintained totals', () => {
     expect(of('SENT', true)).toEqual([{ day, count: 1, amount: all[1]?.amount }]);
     expect(of('SETTLED', true)).toEqual([{ day, count: 1, amount: all[0]?.amount }]);
     // The close's reader sees states only, as before.
-    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(all.map((i) => i.paymentId)));
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(all.map((i) => i.paymentId)));
   });
 
   it('an anomaly (a rejection after settlement) is recorded but moves no totals', async () => {
@@ -185,13 +185,33 @@ describe('maintained totals', () => {
     await recordPending(i, 0);
     await transition(i.paymentId, 'SETTLED', 'cb');
     expect((await transition(i.paymentId, 'REJECTED', 'cb')).kind).toBe('anomaly');
-    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual({ SETTLED: { count: 1, amount: i.amount } });
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual({ SETTLED: { count: 1, amount: i.amount } });
   });
 
-  it('the totals item is keyed by cycle, commune and one of sixteen shards, the category its sort key', () => {
+  it('the totals item is keyed by cycle and one of 32 shards, the commune and category its sort key', () => {
     const key = totalsKeyOf(instruction('dc-x', 1));
-    expect(key.paymentId).toMatch(/^TOTALS#dc-x#26734#([0-9]|1[0-5])$/);
-    expect(key.sk).toBe('NCT_80');
+    expect(key.paymentId).toMatch(/^TOTALS#dc-x#([0-9]|[12][0-9]|3[01])$/);
+    expect(key.sk).toBe('26734#NCT_80');
+  });
+
+  it('a draft computed before keeps its per-commune totals items: read and summed only when asked', async () => {
+    const cycleId = `dc-t-${randomUUID().slice(0, 8)}`;
+    const i = instruction(cycleId, 4);
+    await recordPending(i, 0);
+    await transition(i.paymentId, 'SETTLED', 'cb');
+    // What the earlier layout held for two payments settled before the upgrade (TOTALS#<cycle>#<commune>#<n>).
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: resources.table('payments'),
+        Key: { paymentId: `TOTALS#${cycleId}#26734#5`, sk: 'NCT_80' },
+        UpdateExpression: 'SET cycleId = :c ADD n_SETTLED :n, v_SETTLED :v',
+        ExpressionAttributeValues: { ':c': cycleId, ':n': 2, ':v': 1_000_000 },
+      }),
+    );
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual({ SETTLED: { count: 1, amount: i.amount } });
+    expect(await maintainedTotals(cycleId, ['26734'])).toEqual([
+      { communeCode: '26734', categoryCode: 'NCT_80', state: 'SETTLED', count: 3, amount: i.amount + 1_000_000 },
+    ]);
   });
 });
 
@@ -243,7 +263,7 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
       ['E#000002', 2, 'SENT', 'bank-receipt', 'M1'],
     ]);
     expect(history[1]?.paymentId).toBe(ids[17]);
-    const cells = await maintainedTotals(cycleId, communes);
+    const cells = await maintainedTotals(cycleId, []);
     expect(byState(cells)).toEqual(await recount(ids));
     expect(byState(cells)).toEqual({ SENT: { count: 250, amount: all.reduce((s, i) => s + i.amount, 0) } });
     // A later move of one payment alone appends its own entry after the shared one; a wave that differs per
@@ -277,7 +297,7 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     expect(rejected.map((id) => reasons.get(id)?.map((e) => [e.paymentId, e.state, e.detail?.reason]))).toEqual(
       rejected.map((id) => [[id, 'REJECTED', 'AC04']]),
     );
-    expect(byState(await maintainedTotals(cycleId, communes))).toEqual(await recount(ids));
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
   });
 
   it('a redelivered chunk, and one whose transaction landed but whose answer was lost, count nothing again', async () => {
@@ -291,7 +311,7 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     const changed = { ...(all[5] as PaymentInstruction), amount: 1 };
     await expect(recordPendingMany([changed, instruction(cycleId, 99)], 0)).rejects.toThrow(/different content/);
     const ids = [...all.map((i) => i.paymentId), instruction(cycleId, 99).paymentId];
-    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(ids));
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
     expect((await recount(ids)).PENDING?.count).toBe(61);
 
     const moves = all.map((i) => ({ paymentId: i.paymentId, wanted: 'SENT' as const, source: 'x' }));
@@ -301,7 +321,7 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     // Whatever the lost transaction covered is already SENT; the rest moves now. Every payment once.
     expect(again.every((d) => d?.kind === 'apply' || (d?.kind === 'already' && d.state === 'SENT'))).toBe(true);
     for (const i of all) expect(await historyOf(i.paymentId)).toEqual(['PENDING', 'SENT']);
-    expect(byState(await maintainedTotals(cycleId, ['26734']))).toEqual(await recount(ids));
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
   });
 
   it('racing one-at-a-time writers and duplicated requests: each entry once, in order, totals equal the recount', async () => {
@@ -335,7 +355,7 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
       expect(history.filter((s) => s === 'SETTLED')).toHaveLength(1);
       expect(history.filter((s) => s === 'ACCEPTED').length).toBeLessThanOrEqual(1);
     }
-    expect(byState(await maintainedTotals(cycleId, ['26734', '26737']))).toEqual(await recount(ids));
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
     expect((await recount(ids)).SETTLED?.count).toBe(80);
   });
 

@@ -75,10 +75,11 @@ export interface Scenario {
 
 /** "A commune has a few thousand payees at most": the largest one the model assumes unless told. */
 export const LARGEST_COMMUNE_PAYEES = 5_000;
-/** Categories a commune's payees fall in (totals items per commune and shard), an estimate. */
+/** Categories a commune's payees fall in (totals cells per commune), an estimate. */
 const CATEGORIES_PER_COMMUNE = 10;
-/** One query of a totals item's partition (a few small items), ms: an assumption, not measured. */
+/** One query of a totals partition, ms, and each item it returns (a few hundred bytes): assumptions, not measured. */
 const TOTALS_QUERY_MS = 5;
+const TOTALS_ITEM_MS = 0.03;
 /** Totals partitions queried at once (ledger-store.ts maintainedTotals). */
 const TOTALS_QUERIES_IN_PARALLEL = 16;
 /**
@@ -223,25 +224,31 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const statusConcurrency = Math.min(Math.ceil(reports / statusBatch), def.accountConcurrency);
   const busiestStatusItems = Math.min(statusBatch, reports) * def.draftChunk;
   /**
-   * A payment's ledger write lands on one of the state's CYCLE_STATE_SHARDS index keys and on one of its
-   * commune's TOTALS_SHARDS totals items. Chunks are in payment-id (hash) order, so every commune is spread over
-   * every chunk: the largest commune takes its share of the writes. The hotter of the two keys is the hot key.
+   * A payment's ledger write lands on one of the state's CYCLE_STATE_SHARDS index keys, and its transaction's
+   * totals writes (`totalsShare` a payment) on the cycle's TOTALS_SHARDS partitions, spread by the payment id. The
+   * hotter of the two keys is the hot key.
    */
   const commune = Math.min(P, s.largestCommunePayees ?? LARGEST_COMMUNE_PAYEES);
+  const cells = Math.ceil(P / commune) * CATEGORIES_PER_COMMUNE;
+  const totalsShare = ledgerTotalsShare(cells, def.draftChunk);
   const ledgerHotKey = (writesPerSecond: number, state: string) => {
     const index = writesPerSecond / CYCLE_STATE_SHARDS;
-    const totals = (writesPerSecond * commune) / P / TOTALS_SHARDS;
+    const totals = (writesPerSecond * totalsShare) / TOTALS_SHARDS;
     return index >= totals
       ? { hotKey: `payments.byCycleState <cycle>#${state}#<shard>`, hotKeyWritesPerSecond: index }
-      : { hotKey: 'payments TOTALS#<cycle>#<commune>#<shard>', hotKeyWritesPerSecond: totals };
+      : { hotKey: 'payments TOTALS#<cycle>#<shard>', hotKeyWritesPerSecond: totals };
   };
-  /** The close and every Collect read the maintained totals: a query per commune and shard. */
-  const totalsQueries = Math.ceil(P / commune) * TOTALS_SHARDS;
-  const totalsItems = totalsQueries * CATEGORIES_PER_COMMUNE;
-  const totalsShare = ledgerTotalsShare(Math.ceil(P / commune) * CATEGORIES_PER_COMMUNE, def.draftChunk);
+  /**
+   * The close and every Collect read the maintained totals: a query per shard, each holding at most every cell
+   * (commune × category) once, whatever the province's size.
+   */
+  const totalsItems = Math.min(cells * TOTALS_SHARDS, P);
+  const totalsSeconds =
+    (Math.ceil(TOTALS_SHARDS / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS +
+      (totalsItems * TOTALS_ITEM_MS) / TOTALS_QUERIES_IN_PARALLEL) /
+    1000;
   const pendingWrites = UNITS.recordPendingWrites + UNITS.totalsWrite * totalsShare;
   const transitionWrites = UNITS.transitionWrites + UNITS.totalsWrite * totalsShare;
-  const totalsSeconds = (Math.ceil(totalsQueries / TOTALS_QUERIES_IN_PARALLEL) * TOTALS_QUERY_MS) / 1000;
   /**
    * A cycle report's numbers: the ledger's totals and the booked totals (read at once, each a query per commune
    * and shard), then the unpaid payments one by one with their BOOK marks (only when something is booked).
@@ -503,7 +510,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
       step: 'close',
       fn: 'closeCycle',
       invocations: 1,
-      // The maintained totals (a query per commune and shard, read consistently), never the payments.
+      // The maintained totals (a query per shard, read consistently), never the payments.
       busiestItems: totalsItems,
       busiestSeconds: totalsSeconds,
       transitions: 1,

@@ -88,13 +88,13 @@ describe('sharded keys', () => {
     expect(Math.max(...used.values())).toBeLessThan(125);
   });
 
-  it('totals: the cycle, the commune and one of 16 shards; the category is the sort key, UNKNOWN without one', () => {
+  it('totals: the cycle and one of 32 shards; the commune and category are the sort key, UNKNOWN without one', () => {
     const base = { paymentId: 'P1', cycleId: 'dc-a', communeCode: '26734' };
     expect(totalsKeyOf({ ...base, categoryCode: 'NCT_80' })).toEqual({
-      paymentId: expect.stringMatching(/^TOTALS#dc-a#26734#([0-9]|1[0-5])$/),
-      sk: 'NCT_80',
+      paymentId: expect.stringMatching(/^TOTALS#dc-a#([0-9]|[12][0-9]|3[01])$/),
+      sk: '26734#NCT_80',
     });
-    expect(totalsKeyOf(base).sk).toBe('UNKNOWN');
+    expect(totalsKeyOf(base).sk).toBe('26734#UNKNOWN');
     const shards = new Set(ids.map((paymentId) => totalsKeyOf({ ...base, paymentId }).paymentId));
     expect(shards.size).toBe(TOTALS_SHARDS);
   });

@@ -89,10 +89,10 @@ describe('the scale model, by hand', () => {
       invocations: 3, // 25 payments, chunks of 10
       busiestItems: 10,
       busiestSeconds: 0.1,
-      // 3 workers (≤ 3 concurrency) × 100 payments/s = 300/s: over 64 index shards 4.7 each; the one commune
-      // (25 payees, all of them) over its 16 totals shards 18.75 each, the hotter key.
-      hotKey: 'payments TOTALS#<cycle>#<commune>#<shard>',
-      hotKeyWritesPerSecond: 18.75,
+      // 3 workers (≤ 3 concurrency) × 100 payments/s = 300/s: over 64 index shards 4.7 each; a totals write a
+      // payment (share 1, below) over the cycle's 32 totals shards 9.4 each, the hotter key.
+      hotKey: 'payments TOTALS#<cycle>#<shard>',
+      hotKeyWritesPerSecond: 300 / 32,
       // One commune of 10 categories in chunks of 10: a totals item per payment (share 1).
       writeUnits: 25 * (UNITS.recordPendingWrites + UNITS.transitionWrites + 2 * UNITS.totalsWrite) + 3 * 2,
       sqsRequests: 6,
@@ -105,38 +105,39 @@ describe('the scale model, by hand', () => {
       invocations: 2, // 6 reports / 5
       busiestItems: 50,
       busiestSeconds: 0.25,
-      hotKeyWritesPerSecond: 25, // 2 invocations × 200 statuses/s, one commune over 16 totals shards
+      hotKeyWritesPerSecond: 400 / 32, // 2 invocations × 200 statuses/s, a totals write each, over 32 shards
     });
   });
 
-  it('the index shards are the hot key once a province has many communes', () => {
-    const big = modelSteps(SMALL, { payees: 25, openAtCutoff: 0, approvalHours: 1, largestCommunePayees: 1 }, TEN_MS);
+  it('the index shards are the hot key while a chunk holds many payments of each totals cell', () => {
+    // One chunk of 100 over 10 cells: a totals write for a tenth of the payments, 100 × 0.1 / 32 < 100 / 64.
+    const big = modelSteps({ ...SMALL, draftChunk: 100 }, { payees: 25, openAtCutoff: 0, approvalHours: 1 }, TEN_MS);
     expect(step(big, 'dispatch a chunk (SQS)')).toMatchObject({
       hotKey: 'payments.byCycleState <cycle>#PENDING#<shard>',
-      hotKeyWritesPerSecond: 300 / 64,
+      hotKeyWritesPerSecond: 100 / 64,
     });
   });
 
-  it('close: reads the maintained totals, a query per commune and shard, never the payments', () => {
+  it('close: reads the maintained totals, a query per shard, never the payments', () => {
     expect(step(rows, 'close')).toMatchObject({
       invocations: 1,
-      busiestItems: 160, // 1 commune × 16 shards × 10 categories
-      busiestSeconds: 0.005, // 16 queries, 16 at a time, 5 ms each
+      busiestItems: 25, // 10 cells × 32 shards, but no more items than payments wrote (25)
+      busiestSeconds: (2 * 5 + (25 * 0.03) / 16) / 1000, // 32 queries, 16 at a time, 5 ms each, 0.03 ms an item
     });
   });
 
   it('reports: the totals and the unpaid payments, never every payment; the period report every province', () => {
-    // Ledger and booked totals: 2 × 160 items in 2 × 5 ms; 1 unpaid payment (2 % of 25, rounded up), 0.2 ms.
-    const numbers = 2 * 0.005 + 0.2 / 1000;
-    expect(step(rows, 'cycle report (API)')).toMatchObject({ invocations: 1, busiestItems: 2 * 160 + 1 + 5000 });
+    // Ledger and booked totals: 2 × 25 items as the close reads them; 1 unpaid payment (2 % of 25, rounded up), 0.2 ms.
+    const numbers = 2 * step(rows, 'close').busiestSeconds + 0.2 / 1000;
+    expect(step(rows, 'cycle report (API)')).toMatchObject({ invocations: 1, busiestItems: 2 * 25 + 1 + 5000 });
     // The lists read at most 5,000 payments (0.2 ms each), whatever the cycle's size.
     expect(step(rows, 'cycle report (API)').busiestSeconds).toBeCloseTo(numbers + 1, 9);
     const nation = modelSteps(SMALL, { payees: 25, national: 200, openAtCutoff: 0.2, approvalHours: 1 }, TEN_MS);
     // 200 / 25 = 8 provinces like this one, 4 cycles at a time: twice one cycle's numbers, no lists.
     const period = step(nation, 'period report, the nation (API)');
-    expect(period).toMatchObject({ invocations: 1, busiestItems: 8 * (2 * 160 + 1) });
+    expect(period).toMatchObject({ invocations: 1, busiestItems: 8 * (2 * 25 + 1) });
     expect(period.busiestSeconds).toBeCloseTo(2 * numbers, 9);
-    expect(step(rows, 'period report, the nation (API)').busiestItems).toBe(2 * 160 + 1);
+    expect(step(rows, 'period report, the nation (API)').busiestItems).toBe(2 * 25 + 1);
   });
 
   it('collect: a loop per Wait until the cut-off and one more; the cut-off queues a work item per chunk', () => {
@@ -161,7 +162,7 @@ describe('the scale model, by hand', () => {
       invocations: 3,
       busiestItems: 5, // the 5 open payments (20 % of 25) may all sit in one chunk of 10
       busiestSeconds: 0.06, // one query (10 ms) + 5 × 10 ms
-      hotKeyWritesPerSecond: 18.75, // 3 workers × 100 payments/s over the one commune's 16 totals shards
+      hotKeyWritesPerSecond: 300 / 32, // 3 workers × 100 payments/s, a totals write each, over 32 shards
       writeUnits: 5 * (UNITS.transitionWrites + UNITS.totalsWrite) + 3,
       sqsRequests: 6,
       events: 0,
