@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { ACCOUNTS_PER_TRANSACTION, JURISDICTION_SPREAD } from '../../functions/accounts/account-store.js';
-import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { populationLines } from '../../infra/local/population-registry/population-index.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
@@ -25,7 +24,6 @@ import { api, demoUser, uniquePrefix } from '../support/platform.js';
 import { type Citizen, dmy, LIST_HEADER, listRow } from '../support/population.js';
 import {
   BrokenInvariant,
-  countItemWrites,
   fmt,
   gc,
   jvmMemory,
@@ -38,6 +36,7 @@ import {
   rawBatchWriteRate,
   rawTransactWriteRate,
 } from './support.js';
+import { WriteCounter } from './write-counter.js';
 
 export const description =
   'Upload → COMPLETED for a generated list (default 100,000 rows, ~5% defects): rows/s, phases, memory, raw DynamoDB Local rate';
@@ -221,7 +220,8 @@ export async function run(args: string[]): Promise<void> {
   };
 
   // Every item the run writes, counted at the platform's one DynamoDB client (the handlers run in-process).
-  const writeCounter = countItemWrites(dynamo());
+  const writeCounter = new WriteCounter().install();
+  writeCounter.start();
 
   try {
     const officer = await platform.identityProvider.tokenFor(demoUser('labor_officer', '79'));
@@ -257,7 +257,11 @@ export async function run(args: string[]): Promise<void> {
     // The phases are this run's; later invocations (parse alone) must not stretch them.
     const runSpans = structuredClone(spans);
     writeCounter.stop();
-    const writes = structuredClone(writeCounter.counts);
+    const writes = {
+      byTable: writeCounter.itemsByTable(),
+      transactions: writeCounter.transactions,
+      cancelledTransactions: writeCounter.cancelledTransactions,
+    };
     if (list.status !== 'COMPLETED') throw new Error(`list ${list.status}: ${JSON.stringify(list.failure)}`);
     const heapDuringRun = memory.mark();
     log(`list ${list.status} in ${((tDone - t0) / 1000).toFixed(1)} s`);

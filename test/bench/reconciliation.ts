@@ -17,12 +17,10 @@ import { type CamtEntryInput, writeCamt053 } from '../../functions/iso20022/camt
 import { createJob, getJob } from '../../functions/jobs/job-store.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
 import { reconcileImport } from '../../functions/reconciliation/reconcile-worker.js';
-import { dynamo } from '../../functions/shared/aws-clients.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import {
   BrokenInvariant,
-  countItemWrites,
   fmt,
   gc,
   jvmMemory,
@@ -32,6 +30,7 @@ import {
   printTable,
   rawBatchWriteRate,
 } from './support.js';
+import { WriteCounter } from './write-counter.js';
 
 export const description = 'reconciles a camt.053 of N entries (default 1,000,000) against a ledger of N payments';
 
@@ -192,13 +191,18 @@ export async function run(args: string[]): Promise<void> {
     log(`reconciled ${fmt(j?.checkpoint ?? 0)} entries · retained heap ${mb(retained.at(-1) ?? 0)} MB`);
   }, 30_000);
   // Every item the worker writes, counted at the platform's one DynamoDB client (the seeding used its own).
-  const writeCounter = countItemWrites(dynamo());
+  const writeCounter = new WriteCounter().install();
+  writeCounter.start();
   t = performance.now();
   await reconcileImport(job, statementBytes(count));
   const reconcileS = (performance.now() - t) / 1000;
   clearInterval(progress);
   writeCounter.stop();
-  const writes = writeCounter.counts;
+  const writes = {
+    byTable: writeCounter.itemsByTable(),
+    transactions: writeCounter.transactions,
+    cancelledTransactions: writeCounter.cancelledTransactions,
+  };
   const itemWrites = Object.values(writes.byTable).reduce((a, b) => a + b, 0);
   const writesByTable = Object.entries(writes.byTable)
     .map(([table, n]) => `${table.replace(/^benchrec-/, '')} ${fmt(n / count, 2)}`)

@@ -3,7 +3,8 @@
  * in-process handlers share with the bench) writes: items per table from every successful Put, Update, Delete,
  * BatchWrite (less its unprocessed items) and transaction, and the write units DynamoDB reports for them
  * (`ReturnConsumedCapacity: INDEXES`, asked on every write), index entries included where the emulator says so.
- * A measurement of the run, not a model: failed conditional writes and cancelled transactions count nothing.
+ * A measurement of the run, not a model: failed conditional writes and cancelled transactions write nothing
+ * (they are counted apart). Every bench that prints items written uses it.
  */
 import { dynamo } from '../../functions/shared/aws-clients.js';
 
@@ -60,8 +61,11 @@ const isWrite = (command: string) => WRITES.has(command);
 
 export class WriteCounter {
   readonly tables = new Map<string, TableWrites>();
-  /** TransactWriteItems requests that succeeded, whatever their tables. */
+  /** TransactWriteItems requests that succeeded, whatever their tables, and those cancelled (nothing written). */
   transactions = 0;
+  cancelledTransactions = 0;
+  /** Single-item writes refused by their condition (nothing written). */
+  refusedWrites = 0;
   private on = false;
 
   /** Starts counting every write the platform's client makes from now on (install once, after the platform). */
@@ -70,11 +74,18 @@ export class WriteCounter {
       (next, context) => async (args) => {
         const command = String(context.commandName ?? '');
         const input = args.input as Input;
-        const counting = this.on && isWrite(command.replace(/Command$/, ''));
+        const kind = command.replace(/Command$/, '');
+        const counting = this.on && isWrite(kind);
         if (counting) input.ReturnConsumedCapacity = 'INDEXES';
-        const result = await next(args);
-        if (counting) this.record(input, (result.output ?? {}) as Input);
-        return result;
+        try {
+          const result = await next(args);
+          if (counting) this.record(input, (result.output ?? {}) as Input);
+          return result;
+        } catch (err) {
+          if (counting && Array.isArray(input.TransactItems)) this.cancelledTransactions++;
+          else if (counting && !input.RequestItems) this.refusedWrites++;
+          throw err;
+        }
       },
       { step: 'initialize', name: 'benchWriteCounter', priority: 'low' },
     );
@@ -110,6 +121,16 @@ export class WriteCounter {
         t.indexUnits[index] = (t.indexUnits[index] ?? 0) + (u.CapacityUnits ?? 0);
       }
     }
+  }
+
+  /** Items written, every table. */
+  get items(): number {
+    return [...this.tables.values()].reduce((n, t) => n + t.items, 0);
+  }
+
+  /** Items written per table name. */
+  itemsByTable(): Record<string, number> {
+    return Object.fromEntries([...this.tables].map(([name, t]) => [name, t.items]));
   }
 
   /** The writes to the table whose name ends with `suffix` (the local runtime prefixes table names). */
