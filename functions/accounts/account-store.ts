@@ -765,6 +765,14 @@ export async function getAccountOfPerson(personId: string): Promise<AccountRecor
   return out.Item as AccountRecord | undefined;
 }
 
+/** The accounts of people by their person ids (BatchGet, 100 a call, read consistently), keyed by person id. */
+export async function accountsOfPeople(personIds: readonly string[]): Promise<Map<string, AccountRecord>> {
+  const items = (await batchGet(
+    [...new Set(personIds)].map((personId) => ({ pk: `${PERSON}${personId}`, sk: 'ACCOUNT' })),
+  )) as unknown as AccountRecord[];
+  return new Map(items.map((a) => [a.personId, a]));
+}
+
 /** What the person chose about messages: none at all, and/or a message when a payment arrives. */
 export interface NotificationChoice {
   optOut: boolean;

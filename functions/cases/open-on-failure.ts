@@ -6,7 +6,7 @@
 import { getAccountOfPerson } from '../accounts/account-store.js';
 import { caseOpenedText } from '../notifications/message.js';
 import { type ContactAccount, notifyBeneficiary } from '../notifications/notify.js';
-import { getPayment } from '../payment-ledger/ledger-store.js';
+import { getPayment, type PaymentHead } from '../payment-ledger/ledger-store.js';
 import type { PaymentState } from '../payment-ledger/payment-state.js';
 import { logger } from '../shared/powertools.js';
 import { type CaseRecord, caseIdFor, newCase, opensCase } from './case-model.js';
@@ -17,11 +17,21 @@ const SYSTEM = { subject: 'system:payments', role: 'system' as const };
 /** A re-issued payment settled: its case is closed (idempotent: a closed case refuses the second close). */
 export async function closeCaseOnSettlement(paymentId: string, now = new Date().toISOString()): Promise<void> {
   const head = await getPayment(paymentId);
-  if (head?.state !== 'SETTLED' || !head.replaces) return;
-  const caseId = caseIdFor(head.programme, head.period, head.personId);
-  const c = await getCase(caseId);
-  if (c?.state !== 'REISSUED' || c.reissue?.paymentId !== paymentId) return;
-  await actOnCase(caseId, { kind: 'CLOSE', note: paymentId }, SYSTEM, now);
+  if (head) await closeCasesOnSettlement([head], now);
+}
+
+/**
+ * The same for many payments as read after their settlement (`heads`): only re-issues (`replaces`) have a case,
+ * so only theirs are read.
+ */
+export async function closeCasesOnSettlement(heads: readonly PaymentHead[], now = new Date().toISOString()) {
+  for (const head of heads) {
+    if (head.state !== 'SETTLED' || !head.replaces) continue;
+    const caseId = caseIdFor(head.programme, head.period, head.personId);
+    const c = await getCase(caseId);
+    if (c?.state !== 'REISSUED' || c.reissue?.paymentId !== head.paymentId) continue;
+    await actOnCase(caseId, { kind: 'CLOSE', note: head.paymentId }, SYSTEM, now);
+  }
 }
 
 export async function openCaseOnFailure(

@@ -1032,11 +1032,14 @@ export async function personPayments(personId: string, period?: string): Promise
 }
 
 /** Payments (HEAD) by id, read eventually consistent as reconciliation always did; missing ones left out. */
-export async function paymentHeads(paymentIds: string[]): Promise<PaymentHead[]> {
+export async function paymentHeads(
+  paymentIds: readonly string[],
+  { consistentRead = false }: { consistentRead?: boolean } = {},
+): Promise<PaymentHead[]> {
   return (await batchGetItems(
     table(),
-    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
-    { consistentRead: false },
+    [...new Set(paymentIds)].map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+    { consistentRead },
   )) as unknown as PaymentHead[];
 }
 

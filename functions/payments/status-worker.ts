@@ -7,10 +7,15 @@
  * silently booked).
  */
 import { z } from 'zod';
-import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { closeCasesOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
 import { parsePain002 } from '../iso20022/pain002.js';
 import { notifySettled } from '../notifications/on-settled.js';
-import { type AppliedStatus, applyStatusReport, PaymentNotFoundError } from '../payment-ledger/ledger-store.js';
+import {
+  type AppliedStatus,
+  applyStatusReport,
+  PaymentNotFoundError,
+  paymentHeads,
+} from '../payment-ledger/ledger-store.js';
 import { stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { readObject } from '../shared/objects.js';
@@ -21,18 +26,27 @@ import { queueConsumer } from '../shared/task.js';
 export const StatusMessage = z.object({ key: z.string() });
 
 /**
- * What follows a status for the person: a failed payment opens its case (and tells them), a settled one closes
- * it. Also on 'already': a crash after the ledger write but before the case must not lose the case (both
- * idempotent).
+ * What follows the statuses for the people: a failed payment opens its case (and tells them), a settled one
+ * closes its re-issue's case and tells its person if asked. Also on 'already': a crash after the ledger write but
+ * before the follow-up must not lose it (all idempotent). The settled payments (most of a report) are read
+ * back in batches, never one by one.
  */
-async function followUp(a: AppliedStatus): Promise<void> {
-  const wanted = stateForBankStatus(a.status);
-  if (!wanted || (a.result.kind !== 'apply' && a.result.kind !== 'already')) return;
-  if (UNPAID_STATES.has(wanted)) await openCaseOnFailure(a.paymentId, wanted, a.reason);
-  if (wanted === 'SETTLED') {
-    await closeCaseOnSettlement(a.paymentId);
-    await notifySettled(a.paymentId);
-  }
+async function followUp(applied: readonly AppliedStatus[]): Promise<void> {
+  const moved = applied.flatMap((a) => {
+    const to = stateForBankStatus(a.status);
+    return to && (a.result.kind === 'apply' || a.result.kind === 'already') ? [{ ...a, to }] : [];
+  });
+  // Several payments at once: each case serialises on its own item.
+  await inParallel(
+    moved.filter((a) => UNPAID_STATES.has(a.to)),
+    8,
+    (a) => openCaseOnFailure(a.paymentId, a.to, a.reason),
+  );
+  const settled = moved.filter((a) => a.to === 'SETTLED').map((a) => a.paymentId);
+  if (!settled.length) return;
+  const heads = await paymentHeads(settled, { consistentRead: true });
+  await closeCasesOnSettlement(heads);
+  await notifySettled(heads);
 }
 
 export const handler = queueConsumer(StatusMessage, async ({ key }) => {
@@ -45,8 +59,7 @@ export const handler = queueConsumer(StatusMessage, async ({ key }) => {
     if (a.result.kind === 'anomaly')
       logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
   }
-  // Several payments at once: each case serialises on its own item.
-  await inParallel(applied, 8, followUp);
+  await followUp(applied);
   if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
   const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
   if (unknown) throw new PaymentNotFoundError(unknown.paymentId);
