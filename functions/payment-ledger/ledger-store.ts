@@ -35,8 +35,8 @@ import {
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { cellOf, cycleTotalsPartitions, type TotalsPartition, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
-import { batchGetItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
+import { itemsOfCycleTotals, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
+import { batchGetItems } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
 import { DATED_STATES, decideTransition, type PaymentState, type TransitionDecision } from './payment-state.js';
@@ -904,12 +904,9 @@ export async function maintainedTotalsByDay(
   cycleId: string,
   legacyCommunes: readonly string[],
 ): Promise<DatedTotalsCell[]> {
-  const partitions = new Map(
-    cycleTotalsPartitions('TOTALS', cycleId, TOTALS_SHARDS, legacyCommunes).map((p) => [p.key, p]),
-  );
   const cells = new Map<string, DatedTotalsCell>();
-  await itemsOfPartitions(table(), 'paymentId', [...partitions.keys()], (key, item) => {
-    const { communeCode, categoryCode } = cellOf(partitions.get(key) as TotalsPartition, item);
+  const where = { table: table(), partitionKey: 'paymentId', prefix: 'TOTALS', shards: TOTALS_SHARDS };
+  await itemsOfCycleTotals(where, cycleId, legacyCommunes, ({ communeCode, categoryCode }, item) => {
     for (const [name, value] of Object.entries(item)) {
       const m = COUNT_ATTRIBUTE.exec(name);
       if (!m) continue;
@@ -1032,14 +1029,11 @@ export async function personPayments(personId: string, period?: string): Promise
 }
 
 /** Payments (HEAD) by id, read eventually consistent as reconciliation always did; missing ones left out. */
-export async function paymentHeads(
-  paymentIds: readonly string[],
-  { consistentRead = false }: { consistentRead?: boolean } = {},
-): Promise<PaymentHead[]> {
+export async function paymentHeads(paymentIds: string[]): Promise<PaymentHead[]> {
   return (await batchGetItems(
     table(),
-    [...new Set(paymentIds)].map((paymentId) => ({ paymentId, sk: 'HEAD' })),
-    { consistentRead },
+    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+    { consistentRead: false },
   )) as unknown as PaymentHead[];
 }
 
@@ -1186,13 +1180,14 @@ export async function applyStatusReport(
 // ------------------------------------------------------------------------------- the settlement cut-off
 
 /**
- * Payments (HEAD) by id, read consistently: the cut-off decides from the state a payment is in now. Missing ones
- * (never recorded: their chunk never reached the ledger) are left out.
+ * Payments (HEAD) by id, read consistently: the cut-off decides from the state a payment is in now, the status
+ * worker follows up on what it just wrote. Missing ones (never recorded: their chunk never reached the ledger)
+ * are left out; an id named twice (a report may repeat a payment) is read once, as BatchGet refuses repeats.
  */
-export async function currentPaymentHeads(paymentIds: string[]): Promise<PaymentHead[]> {
+export async function currentPaymentHeads(paymentIds: readonly string[]): Promise<PaymentHead[]> {
   return (await batchGetItems(
     table(),
-    paymentIds.map((paymentId) => ({ paymentId, sk: 'HEAD' })),
+    [...new Set(paymentIds)].map((paymentId) => ({ paymentId, sk: 'HEAD' })),
   )) as unknown as PaymentHead[];
 }
 

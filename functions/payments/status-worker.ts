@@ -13,8 +13,8 @@ import { notifySettled } from '../notifications/on-settled.js';
 import {
   type AppliedStatus,
   applyStatusReport,
+  currentPaymentHeads,
   PaymentNotFoundError,
-  paymentHeads,
 } from '../payment-ledger/ledger-store.js';
 import { stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { inParallel } from '../shared/in-parallel.js';
@@ -44,7 +44,7 @@ async function followUp(applied: readonly AppliedStatus[]): Promise<void> {
   );
   const settled = moved.filter((a) => a.to === 'SETTLED').map((a) => a.paymentId);
   if (!settled.length) return;
-  const heads = await paymentHeads(settled, { consistentRead: true });
+  const heads = await currentPaymentHeads(settled);
   await closeCasesOnSettlement(heads);
   await notifySettled(heads);
 }

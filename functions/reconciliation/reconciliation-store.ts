@@ -23,8 +23,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { cellOf, cycleTotalsPartitions, type TotalsPartition, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
-import { batchGetFrom, batchPutItems, itemsOfPartitions } from '../shared/dynamo-batch.js';
+import { itemsOfCycleTotals, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
+import { batchGetFrom, batchPutItems } from '../shared/dynamo-batch.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
 import { vietnamDate } from './banking-days.js';
@@ -291,12 +291,9 @@ const BOOKED_ATTRIBUTE = /^n_([A-Z_]+)_(\d{4})(\d{2})(\d{2})$/;
  * draft computed before (`legacyCommunes`: cycle-store.ts `legacyTotalsCommunes`).
  */
 export async function bookedTotals(cycleId: string, legacyCommunes: readonly string[]): Promise<BookedTotalsCell[]> {
-  const partitions = new Map(
-    cycleTotalsPartitions('BOOKED', cycleId, BOOKED_SHARDS, legacyCommunes).map((p) => [p.key, p]),
-  );
   const cells = new Map<string, BookedTotalsCell>();
-  await itemsOfPartitions(table(), 'pk', [...partitions.keys()], (key, item) => {
-    const { communeCode, categoryCode } = cellOf(partitions.get(key) as TotalsPartition, item);
+  const where = { table: table(), partitionKey: 'pk', prefix: 'BOOKED', shards: BOOKED_SHARDS };
+  await itemsOfCycleTotals(where, cycleId, legacyCommunes, ({ communeCode, categoryCode }, item) => {
     for (const [name, value] of Object.entries(item)) {
       const m = BOOKED_ATTRIBUTE.exec(name);
       if (!m) continue;

@@ -8,41 +8,43 @@
  * Drafts computed before that kept them per commune, `<PREFIX>#<cycleId>#<commune>#<0..15>`, sort key the
  * category; a writer that saw such a draft's payments may have used either, so their readers sum both.
  */
-export interface TotalsPartition {
-  key: string;
-  /** The commune of a per-commune (earlier) partition, whose sort key is the category alone. */
-  legacyCommune?: string;
-}
+import { itemsOfPartitions } from './dynamo-batch.js';
 
 const LEGACY_SHARDS = 16;
 
 /** The sort key of a cell in a cycle shard. */
 export const totalsCellSortKey = (communeCode: string, categoryCode: string) => `${communeCode}#${categoryCode}`;
 
-export function cycleTotalsPartitions(
-  prefix: string,
-  cycleId: string,
-  shards: number,
-  legacyCommunes: readonly string[],
-): TotalsPartition[] {
-  return [
-    ...Array.from({ length: shards }, (_, n) => ({ key: `${prefix}#${cycleId}#${n}` })),
-    ...[...new Set(legacyCommunes)].flatMap((commune) =>
-      Array.from({ length: LEGACY_SHARDS }, (_, n) => ({
-        key: `${prefix}#${cycleId}#${commune}#${n}`,
-        legacyCommune: commune,
-      })),
-    ),
-  ];
+/** Where one owner keeps a cycle's totals: its table, partition key attribute, key prefix and shards. */
+export interface CycleTotalsPlace {
+  table: string;
+  partitionKey: string;
+  prefix: string;
+  shards: number;
 }
 
-/** The commune and category of a totals item of the partition given (from its sort key). */
-export function cellOf(
-  partition: TotalsPartition,
-  item: Record<string, unknown>,
-): { communeCode: string; categoryCode: string } {
-  const sk = item.sk as string;
-  if (partition.legacyCommune !== undefined) return { communeCode: partition.legacyCommune, categoryCode: sk };
-  const at = sk.indexOf('#');
-  return { communeCode: sk.slice(0, at), categoryCode: sk.slice(at + 1) };
+/**
+ * Every totals item of a cycle, read consistently, with the cell (commune × category) it counts in: the cycle's
+ * shards, and the per-commune partitions of `legacyCommunes` (a draft computed before: cycle-store.ts
+ * `legacyTotalsCommunes`).
+ */
+export async function itemsOfCycleTotals(
+  place: CycleTotalsPlace,
+  cycleId: string,
+  legacyCommunes: readonly string[],
+  onItem: (cell: { communeCode: string; categoryCode: string }, item: Record<string, unknown>) => void,
+): Promise<void> {
+  /** Partition key → the commune of a per-commune partition (whose sort key is the category alone), or none. */
+  const legacyCommuneOf = new Map<string, string | undefined>();
+  for (let n = 0; n < place.shards; n++) legacyCommuneOf.set(`${place.prefix}#${cycleId}#${n}`, undefined);
+  for (const commune of legacyCommunes) {
+    for (let n = 0; n < LEGACY_SHARDS; n++) legacyCommuneOf.set(`${place.prefix}#${cycleId}#${commune}#${n}`, commune);
+  }
+  await itemsOfPartitions(place.table, place.partitionKey, [...legacyCommuneOf.keys()], (key, item) => {
+    const sk = item.sk as string;
+    const legacyCommune = legacyCommuneOf.get(key);
+    if (legacyCommune !== undefined) return onItem({ communeCode: legacyCommune, categoryCode: sk }, item);
+    const at = sk.indexOf('#');
+    onItem({ communeCode: sk.slice(0, at), categoryCode: sk.slice(at + 1) }, item);
+  });
 }
