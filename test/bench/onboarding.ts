@@ -202,22 +202,16 @@ export async function run(args: string[]): Promise<void> {
 
   // Every invocation timed from start to end: the phases are the spans of their functions' invocations.
   const spans: Record<string, { first: number; last: number; count: number; busyMs: number }> = {};
-  const invoker = platform.invoker;
-  const invoke = invoker.invoke.bind(invoker);
-  invoker.invoke = async (id: string, event: unknown) => {
-    const t0 = performance.now();
-    try {
-      return await invoke(id, event);
-    } finally {
-      const t1 = performance.now();
-      spans[id] ??= { first: t0, last: t1, count: 0, busyMs: 0 };
-      const s = spans[id];
-      s.first = Math.min(s.first, t0);
-      s.last = Math.max(s.last, t1);
-      s.count++;
-      s.busyMs += t1 - t0;
-    }
-  };
+  platform.invoker.observe(({ functionId, ms }) => {
+    const t1 = performance.now();
+    const t0 = t1 - ms;
+    spans[functionId] ??= { first: t0, last: t1, count: 0, busyMs: 0 };
+    const s = spans[functionId];
+    s.first = Math.min(s.first, t0);
+    s.last = Math.max(s.last, t1);
+    s.count++;
+    s.busyMs += ms;
+  });
 
   // Every item the run writes, counted at the platform's one DynamoDB client (the handlers run in-process).
   const writeCounter = new WriteCounter().install();
