@@ -718,6 +718,8 @@ export async function transitionMany(
 }
 
 type IndexedRequest = TransitionRequest & { index: number };
+/** Rounds a payment named by a cancelled transaction is retried with its pack before it goes alone. */
+const HELD_ROUNDS = 3;
 type Move = { r: IndexedRequest; head: PaymentHead; decision: TransitionDecision; append: NextAppend };
 
 async function transitionRound(requests: IndexedRequest[], results: (TransitionDecision | undefined)[]): Promise<void> {
@@ -808,7 +810,10 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
           for (const m of pack) results[m.r.index] = m.decision;
         } catch (err) {
           if (!(err instanceof TransactionCanceledException)) throw err;
-          const held = heldBy(err, owners);
+          // A payment another writer moved (the bank's ACSP and ACSC reports of one file applied at once) is
+          // decided again from its new HEAD with the rest of its pack: usually it has nothing left to append.
+          // Only one still held after a few rounds goes alone.
+          const held = attempt >= HELD_ROUNDS ? heldBy(err, owners) : new Set<IndexedRequest>();
           alone.push(...held);
           again.push(...pack.map((m) => m.r).filter((r) => !held.has(r)));
         }

@@ -250,6 +250,12 @@ export async function run(args: string[]): Promise<void> {
     ['raw TransactWriteItems (2 items)', `${fmt(tx.transactionsPerSecond)} tx/s`],
     ['ratio payments/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
     ['transactions per payment (measured, every table)', fmt(writes.transactions / payments, 3)],
+    [
+      'transactions by items held; cancelled',
+      `${Object.entries(writes.transactionSizes)
+        .map(([size, n]) => `${size}: ${fmt(n)}`)
+        .join(', ')}; ${fmt(writes.cancelledTransactions)} cancelled`,
+    ],
     ['payments table: items written per payment (measured)', perPayment(ledger.items)],
     [
       'payments table: write units per payment (reported)',

@@ -64,6 +64,8 @@ export class WriteCounter {
   /** TransactWriteItems requests that succeeded, whatever their tables, and those cancelled (nothing written). */
   transactions = 0;
   cancelledTransactions = 0;
+  /** Successful transactions by how many items they held (1–2, 3–10, 11–50, 51–100). */
+  readonly transactionSizes: Record<string, number> = { '1–2': 0, '3–10': 0, '11–50': 0, '51–100': 0 };
   /** Single-item writes refused by their condition (nothing written). */
   refusedWrites = 0;
   private on = false;
@@ -110,7 +112,12 @@ export class WriteCounter {
   }
 
   private record(input: Input, output: Input): void {
-    if (Array.isArray(input.TransactItems)) this.transactions++;
+    if (Array.isArray(input.TransactItems)) {
+      this.transactions++;
+      const n = input.TransactItems.length;
+      const size = n <= 2 ? '1–2' : n <= 10 ? '3–10' : n <= 50 ? '11–50' : '51–100';
+      this.transactionSizes[size] = (this.transactionSizes[size] ?? 0) + 1;
+    }
     for (const [name, n] of itemsOf(input, output)) this.table(name).items += n;
     const consumed = output.ConsumedCapacity as Capacity | Capacity[] | undefined;
     for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {

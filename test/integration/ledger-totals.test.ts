@@ -222,9 +222,11 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
   /** Counts the transactions written and their items, to show that many payments share one. */
   let transactions = 0;
   let items = 0;
+  let singleReads = 0;
   beforeAll(() => {
     dynamo().middlewareStack.add(
       (next, context) => async (args) => {
+        if (context.commandName === 'GetCommand' || context.commandName === 'GetItemCommand') singleReads++;
         if (context.commandName === 'TransactWriteItemsCommand') {
           transactions++;
           items += ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).length;
@@ -357,6 +359,30 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     }
     expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
     expect((await recount(ids)).SETTLED?.count).toBe(80);
+  });
+
+  it("a file's ACSP and ACSC reports applied at once: the loser decides again in batches, not payment by payment", async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 200 }, (_, n) => instruction(cycleId, n));
+    await recordPendingMany(all, 0);
+    const ids = all.map((i) => i.paymentId);
+    await transitionMany(ids.map((paymentId) => ({ paymentId, wanted: 'SENT', source: 'bank-receipt' })));
+    const before = { transactions, singleReads };
+    const [accepted, settled] = await Promise.all([
+      transitionMany(ids.map((paymentId) => ({ paymentId, wanted: 'ACCEPTED', source: 'bank-status' }))),
+      transitionMany(ids.map((paymentId) => ({ paymentId, wanted: 'SETTLED', source: 'bank-status' }))),
+    ]);
+    // One at a time would read each payment's HEAD alone and write a transaction per payment that still moves;
+    // in batches it is a few transactions of up to 100 items and no single read.
+    expect(transactions - before.transactions).toBeLessThan(40);
+    expect(singleReads - before.singleReads).toBeLessThan(20);
+    expect(settled.every((d) => d?.kind === 'apply')).toBe(true);
+    expect(accepted.every((d) => d?.kind === 'apply' || d?.kind === 'stale')).toBe(true);
+    for (const id of ids) {
+      const history = (await historyOf(id)).join(' ');
+      expect(['PENDING SENT SETTLED', 'PENDING SENT ACCEPTED SETTLED']).toContain(history);
+    }
+    expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
   });
 
   it('a payment the ledger does not hold is answered undefined; the others move', async () => {
