@@ -8,6 +8,9 @@
  *   <paymentId> / HEAD       → the instruction, current state, seq; `cycleState` feeds the byCycleState index
  *                              (sharded: `<cycleId>#<state>#<0..63>`, see `cycleStateKey`)
  *   <paymentId> / E#000001   → PENDING (the instruction as approved), then SENT, ACCEPTED, … never updated
+ *   EVENT#<cycleId>#<uuid> / EVENT → one entry shared by the payments one transaction moved alike (a chunk
+ *                              recorded PENDING, a file SENT, a report's wave); each HEAD names it in `inherited`
+ *                              at its own sequence number, and its history reads it as its own entry
  *   <paymentId> / CONFLICT#… → a different instruction arrived under the same id: refused and audited
  *   BATCH#<msgId> / HEAD     → a chunk's pain.001 (its MsgId, stored bytes and payments), prepared once
  *   CHUNK#<cycleId>#<n> / DISPATCHED → the chunk's payments are recorded and handed to their rail
@@ -626,11 +629,12 @@ function heldBy<T>(err: TransactionCanceledException, owners: readonly (T | unde
 }
 
 /**
- * `recordPending` for a chunk's instructions, up to about 33 payments per transaction (HEAD, first entry, and
- * the totals items they share, summed). Exactly once as one at a time: each HEAD and entry is written only if
- * absent, so a redelivered chunk fails those conditions and its payments go one at a time through
- * `recordPending` (EXISTS for the same instruction, an audited conflict for another), which counts nothing
- * again. A transaction that lost a race on a shared totals item is retried whole.
+ * `recordPending` for a chunk's instructions, up to about 95 payments per transaction: each payment's HEAD (the
+ * instruction, its hash and amount) naming one shared PENDING event of the transaction as its entry 1, and the
+ * totals items they share, summed. Exactly once as one at a time: each HEAD is written only if absent, so a
+ * redelivered chunk fails that condition and its payments go one at a time through `recordPending` (EXISTS for
+ * the same instruction, an audited conflict for another), which counts nothing again. A transaction that lost
+ * a race on a shared totals item is retried whole, under a new event.
  */
 export async function recordPendingMany(instructions: readonly PaymentInstruction[], chunk: number): Promise<void> {
   for (const i of instructions) {
@@ -647,24 +651,45 @@ export async function recordPendingMany(instructions: readonly PaymentInstructio
   await inParallel(
     packs(
       once,
-      () => 2,
-      (i) => [totalsCellOf(i)],
+      () => 1,
+      (i) => [totalsCellOf(i), `event|${i.cycleId}`],
     ),
     TRANSACTIONS_IN_FLIGHT,
     async (pack) => {
       let rest = pack;
       for (let attempt = 0; rest.length; attempt++) {
         const at = new Date().toISOString();
-        const records = rest.map((i) => pendingRecord(i, instructionHash(i), chunk, at));
-        const owners: (PaymentInstruction | undefined)[] = rest.flatMap((i) => [i, i]);
+        const events = new Map<string, SharedEvent>();
+        const heads = rest.map((i) => {
+          let event = events.get(i.cycleId);
+          if (!event) {
+            event = {
+              paymentId: `EVENT#${i.cycleId}#${randomUUID()}`,
+              sk: 'EVENT',
+              kind: 'STATE',
+              state: 'PENDING',
+              at,
+              source: 'cycle-approval',
+              detail: { cycleId: i.cycleId, chunk },
+              payments: 0,
+            };
+            events.set(i.cycleId, event);
+          }
+          event.payments++;
+          const { head } = pendingRecord(i, instructionHash(i), chunk, at);
+          return { ...head, inherited: [{ seq: 1, event: event.paymentId } satisfies InheritedEntry] };
+        });
+        const owners: (PaymentInstruction | undefined)[] = rest;
         try {
           await dynamo().send(
             new TransactWriteCommand({
               TransactItems: [
-                ...records.flatMap(({ head, entry }) => [
-                  { Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-                  { Put: { TableName: table(), Item: entry, ConditionExpression: 'attribute_not_exists(paymentId)' } },
-                ]),
+                ...heads.map((head) => ({
+                  Put: { TableName: table(), Item: head, ConditionExpression: 'attribute_not_exists(paymentId)' },
+                })),
+                ...[...events.values()].map((event) => ({
+                  Put: { TableName: table(), Item: event, ConditionExpression: 'attribute_not_exists(paymentId)' },
+                })),
                 ...totalsWrites(rest.map((i) => totalsChange(i, undefined, 'PENDING', at))),
               ],
             }),
@@ -697,8 +722,9 @@ export interface TransitionRequest {
 /**
  * `transition` for many payments: their HEADs read in one consistent BatchGet, each decided as `transition`
  * decides, and the appends written up to about 33 payments per transaction, each under its own HEAD's sequence
- * lock. A payment that another writer moved in between (its HEAD or entry named by a cancelled transaction) is
- * moved alone by `transition`, which reads and decides again; the others are read and decided again together.
+ * lock. When a transaction is cancelled (another writer moved one of its payments in between, or held a totals
+ * item), its payments are read and decided again together; one still named after `HELD_ROUNDS` rounds is moved
+ * alone by `transition`.
  * A payment asked for twice is moved in order, once per round. Answers in request order; `undefined` for a
  * payment the ledger does not hold.
  */
