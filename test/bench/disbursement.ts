@@ -256,6 +256,12 @@ export async function run(args: string[]): Promise<void> {
         .map(([size, n]) => `${size}: ${fmt(n)}`)
         .join(', ')}; ${fmt(writes.cancelledTransactions)} cancelled`,
     ],
+    [
+      'items named by the cancellations',
+      Object.entries(writes.cancellationReasons)
+        .map(([what, n]) => `${what}: ${fmt(n)}`)
+        .join(', ') || 'none',
+    ],
     ['payments table: items written per payment (measured)', perPayment(ledger.items)],
     [
       'payments table: write units per payment (reported)',

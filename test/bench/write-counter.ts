@@ -64,6 +64,8 @@ export class WriteCounter {
   /** TransactWriteItems requests that succeeded, whatever their tables, and those cancelled (nothing written). */
   transactions = 0;
   cancelledTransactions = 0;
+  /** The items cancelled transactions named, by reason code and key prefix (`TransactionConflict on TOTALS`…). */
+  readonly cancellationReasons: Record<string, number> = {};
   /** Successful transactions by how many items they held (1–2, 3–10, 11–50, 51–100). */
   readonly transactionSizes: Record<string, number> = { '1–2': 0, '3–10': 0, '11–50': 0, '51–100': 0 };
   /** Single-item writes refused by their condition (nothing written). */
@@ -84,8 +86,20 @@ export class WriteCounter {
           if (counting) this.record(input, (result.output ?? {}) as Input);
           return result;
         } catch (err) {
-          if (counting && Array.isArray(input.TransactItems)) this.cancelledTransactions++;
-          else if (counting && !input.RequestItems) this.refusedWrites++;
+          if (counting && Array.isArray(input.TransactItems)) {
+            this.cancelledTransactions++;
+            const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+            reasons.forEach((r, i) => {
+              if (!r.Code || r.Code === 'None') return;
+              const t = input.TransactItems[i];
+              const w = t?.Put ?? t?.Update ?? t?.Delete ?? t?.ConditionCheck;
+              // The kind of item, never its id: `TOTALS`, `EVENT`… or a payment's own item by its sort key.
+              const key = String(w?.Item?.paymentId ?? w?.Key?.paymentId ?? w?.Item?.pk ?? w?.Key?.pk ?? '?');
+              const sk = String(w?.Item?.sk ?? w?.Key?.sk ?? '');
+              const what = `${r.Code} on ${key.includes('#') ? key.split('#')[0] : sk.split('#')[0] || '?'}`;
+              this.cancellationReasons[what] = (this.cancellationReasons[what] ?? 0) + 1;
+            });
+          } else if (counting && !input.RequestItems) this.refusedWrites++;
           throw err;
         }
       },

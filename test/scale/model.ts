@@ -161,11 +161,12 @@ export const UNITS = {
    */
   computePayeeReads: QUERY_ITEM_RRU + 0.5,
   /**
-   * ledger-store.ts recordPendingMany: HEAD and first entry in a transaction (4 WRU) + byCycleState, byPerson,
-   * byCreditor entries; its totals item is `totalsWrite` × the share (`ledgerTotalsShare`). (The sparse
-   * byCommune index takes cash payments only, once; the model's province pays by bank.)
+   * ledger-store.ts recordPendingMany: the HEAD in a transaction (2 WRU) + byCycleState, byPerson, byCreditor
+   * entries; its entry 1 is the transaction's shared PENDING event (about 2/95 WRU, left out); its totals item
+   * is `totalsWrite` × the share (`ledgerTotalsShare`). (The sparse byCommune index takes cash payments only,
+   * once; the model's province pays by bank.)
    */
-  recordPendingWrites: 7,
+  recordPendingWrites: 5,
   /**
    * ledger-store.ts transitionMany: the HEAD in a transaction (2) + byCycleState moved (2) + byPerson, byCreditor
    * (2); the entry is an event shared by the transaction's payments moved alike (about 2/90 WRU, left out); the
