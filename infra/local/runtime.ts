@@ -25,6 +25,7 @@ import { LocalGateway, OIDC_PATH } from './gateway.js';
 import { LambdaInvoker } from './lambda-invoker.js';
 import { type NotificationSimulator, startNotificationSimulator } from './notification-simulator/simulator.js';
 import { type RegistryServer, startRegistryServer } from './population-registry/registry-server.js';
+import { LOCAL_POWERTOOLS_ENV } from './powertools-env.js';
 import { QueuePoller } from './queue-poller.js';
 import { LocalStepFunctions } from './step-functions.js';
 import { type StorageFront, startStorageFront } from './storage-front.js';
@@ -112,11 +113,7 @@ export class LocalPlatform {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      // No traces locally: the X-Ray SDK's automatic mode would only track every promise with async hooks
-      // (about 15 % of the CPU of a request). It must be set before the SDK loads, as the benches and tests do.
-      AWS_XRAY_MANUAL_MODE: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...LOCAL_POWERTOOLS_ENV,
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'ansinh-local',
     });
 

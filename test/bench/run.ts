@@ -4,6 +4,7 @@
  *   npm run bench -- <name> ...   runs one (its own options follow the name, e.g. `--rows 20000`)
  * A benchmark is a module in test/bench/ exporting `description` and `run(args)`, registered below.
  */
+import { LOCAL_POWERTOOLS_ENV } from '../../infra/local/powertools-env.js';
 
 export interface Benchmark {
   description: string;
@@ -21,10 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
 
 // Before any handler module builds its Powertools logger: chunk-by-chunk info logs would bury the figures.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_TRACE_ENABLED = 'false';
-// Importing the X-Ray SDK (the tracer's) otherwise installs async hooks on every promise: 15 % of the CPU here.
-process.env.AWS_XRAY_MANUAL_MODE ??= 'true';
+Object.assign(process.env, LOCAL_POWERTOOLS_ENV);
 process.env.POWERTOOLS_SERVICE_NAME ??= 'ansinh-bench';
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,10 +1,8 @@
 // Runs before each test file, before any handler module builds its Powertools instances.
 import fc from 'fast-check';
+import { LOCAL_POWERTOOLS_ENV } from '../../infra/local/powertools-env.js';
 
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_TRACE_ENABLED = 'false';
-// Without traces, the X-Ray SDK's automatic mode is only async hooks on every promise (infra/local/runtime.ts).
-process.env.AWS_XRAY_MANUAL_MODE = 'true';
+Object.assign(process.env, LOCAL_POWERTOOLS_ENV);
 process.env.POWERTOOLS_SERVICE_NAME = 'ansinh-test';
 process.env.POWERTOOLS_LOG_LEVEL = process.env.ANSINH_TEST_LOG_LEVEL ?? 'WARN';
 
