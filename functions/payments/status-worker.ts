@@ -49,23 +49,29 @@ async function followUp(applied: readonly AppliedStatus[]): Promise<void> {
   await notifySettled(heads);
 }
 
-export const handler = queueConsumer(StatusMessage, async ({ key }) => {
-  const report = await parsePain002(readObject(key));
-  const { applied, unplaced } = await applyStatusReport(report, 'bank-status', {
-    msgId: report.msgId,
-    originalMsgId: report.originalMsgId,
-  });
-  for (const a of applied) {
-    if (a.result.kind === 'anomaly')
-      logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
-  }
-  await followUp(applied);
-  if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
-  const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
-  if (unknown) throw new PaymentNotFoundError(unknown.paymentId);
-  logger.info('Bank statuses applied', {
-    msgId: report.msgId,
-    transactions: applied.length,
-    applied: applied.filter((a) => a.result.kind === 'apply').length,
-  });
-});
+// In order: the bank often sends a file's ACSP and ACSC reports together, and they land in one batch. Applied at
+// once they move the same payments, and in each pair of transactions one is cancelled and decided again.
+export const handler = queueConsumer(
+  StatusMessage,
+  async ({ key }) => {
+    const report = await parsePain002(readObject(key));
+    const { applied, unplaced } = await applyStatusReport(report, 'bank-status', {
+      msgId: report.msgId,
+      originalMsgId: report.originalMsgId,
+    });
+    for (const a of applied) {
+      if (a.result.kind === 'anomaly')
+        logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
+    }
+    await followUp(applied);
+    if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
+    const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
+    if (unknown) throw new PaymentNotFoundError(unknown.paymentId);
+    logger.info('Bank statuses applied', {
+      msgId: report.msgId,
+      transactions: applied.length,
+      applied: applied.filter((a) => a.result.kind === 'apply').length,
+    });
+  },
+  { inOrder: true },
+);

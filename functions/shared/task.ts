@@ -45,9 +45,14 @@ export function invokedTask<I, O>(schema: ZodType<I>, fn: (input: I) => Promise<
 
 /**
  * A queue consumer with partial batch responses: a record that throws is reported in
- * `batchItemFailures` and retried alone; after maxReceiveCount it lands in the dead-letter queue.
+ * `batchItemFailures` and retried alone; after maxReceiveCount it lands in the dead-letter queue. The records of
+ * a batch run at once, or with `inOrder` one after the other, in the order the queue gave them.
  */
-export function queueConsumer<M>(schema: ZodType<M>, fn: (message: M, record: SQSRecord) => Promise<void>) {
+export function queueConsumer<M>(
+  schema: ZodType<M>,
+  fn: (message: M, record: SQSRecord) => Promise<void>,
+  options: { inOrder?: boolean } = {},
+) {
   const processor = new BatchProcessor(EventType.SQS);
   return withPowertools(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const response = await processPartialResponse(
@@ -62,7 +67,7 @@ export function queueConsumer<M>(schema: ZodType<M>, fn: (message: M, record: SQ
         await fn(parse(schema, body), record);
       },
       processor,
-      { context },
+      { context, processInParallel: !options.inOrder },
     );
     const failed = response.batchItemFailures.length;
     metrics.addMetric('MessagesProcessed', 'Count', event.Records.length - failed);
