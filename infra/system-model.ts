@@ -99,6 +99,11 @@ export interface QueueTrigger {
   queue: string;
   batchSize: number;
   maxBatchingWindowSeconds?: number;
+  /**
+   * At most this many invocations at once from this queue (the event source's maximum concurrency, 2–1,000):
+   * bounds how fast the step's workers together write the keys they share (docs/scale-model.md).
+   */
+  maxConcurrency?: number;
 }
 export interface ScheduleTrigger {
   kind: 'schedule';

@@ -426,7 +426,8 @@ export const system: SystemDef = validateSystem({
         tables: { cycles: 'read', payments: 'readWrite' },
         buckets: { uploads: { read: ['cycles/'], write: ['cycles/'] } },
       },
-      triggers: [{ kind: 'queue', queue: 'paymentDispatch', batchSize: 1 }],
+      // 150 at once: every chunk's transactions also write the cycle's 32 totals keys (scale-model.md).
+      triggers: [{ kind: 'queue', queue: 'paymentDispatch', batchSize: 1, maxConcurrency: 150 }],
       settings: ['bankUrl'],
     },
     bankCallback: {
@@ -468,7 +469,8 @@ export const system: SystemDef = validateSystem({
         tables: { payments: 'readWrite', accounts: 'read', cases: 'readWrite', notifications: 'readWrite' },
         buckets: { uploads: { read: ['cycles/'] } },
       },
-      triggers: [{ kind: 'queue', queue: 'cutoffQueries', batchSize: 1 }],
+      // As dispatch: its chunks' transitions share the cycle's totals keys.
+      triggers: [{ kind: 'queue', queue: 'cutoffQueries', batchSize: 1, maxConcurrency: 150 }],
       settings: ['bankUrl', 'notificationsUrl'],
     },
     closeCycle: {

@@ -506,6 +506,7 @@ export class CapabilityStack extends NestedStack {
         fn.addEventSource(
           new SqsEventSource(queue, {
             batchSize: trigger.batchSize,
+            maxConcurrency: trigger.maxConcurrency,
             maxBatchingWindow:
               trigger.maxBatchingWindowSeconds === undefined
                 ? undefined

@@ -58,7 +58,8 @@ export class QueuePoller {
 
   start(): void {
     this.running = true;
-    for (let i = 0; i < (this.o.concurrency ?? 2); i++) this.loops.push(this.loop());
+    const loops = Math.min(this.o.concurrency ?? 2, this.o.trigger.maxConcurrency ?? Number.POSITIVE_INFINITY);
+    for (let i = 0; i < loops; i++) this.loops.push(this.loop());
   }
 
   async stop(): Promise<void> {

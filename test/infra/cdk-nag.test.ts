@@ -361,6 +361,7 @@ describe('platform stack', () => {
               EventSourceArn: queueArn,
               BatchSize: t.batchSize,
               FunctionResponseTypes: ['ReportBatchItemFailures'],
+              ...(t.maxConcurrency ? { ScalingConfig: { MaximumConcurrency: t.maxConcurrency } } : {}),
             });
           } else {
             tplOf(cap).hasResourceProperties('AWS::Events::Rule', {

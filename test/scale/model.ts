@@ -32,7 +32,7 @@ export type Limit = keyof typeof LIMITS;
 export interface FunctionDef {
   memoryMb?: number;
   timeoutSeconds?: number;
-  triggers?: readonly { kind: string; batchSize?: number }[];
+  triggers?: readonly { kind: string; batchSize?: number; maxConcurrency?: number }[];
 }
 
 /** What the model needs of the definition and the code (read by `definitionInputs`, or given by a test). */
@@ -199,6 +199,12 @@ const gb = (fn: FunctionDef | undefined) => (fn?.memoryMb ?? 512) / 1024;
 export const ledgerTotalsShare = (cells: number, draftChunk: number): number => Math.min(1, cells / draftChunk);
 
 /** The steps of the three flows for one province, as the platform runs them on main. */
+/** How many invocations of a queue consumer run at once: its trigger's maximum, else the account's quota. */
+function queueConcurrency(def: Definition, fn: string): number {
+  const trigger = def.functions[fn]?.triggers?.find((t) => t.kind === 'queue');
+  return Math.min(def.accountConcurrency, trigger?.maxConcurrency ?? Number.POSITIVE_INFINITY);
+}
+
 export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow[] {
   const P = s.payees;
   const f = (name: string) => def.functions[name];
@@ -221,8 +227,8 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const reconcileRunItems =
     Math.ceil((def.reconcileBudgetSeconds * 1000) / ms.reconcileEntry / def.reconcileBatch) * def.reconcileBatch;
   const reconcileRuns = Math.max(1, Math.ceil(P / reconcileRunItems));
-  const dispatchConcurrency = Math.min(draftChunks, def.accountConcurrency);
-  const statusConcurrency = Math.min(Math.ceil(reports / statusBatch), def.accountConcurrency);
+  const dispatchConcurrency = Math.min(draftChunks, queueConcurrency(def, 'paymentDispatchWorker'));
+  const statusConcurrency = Math.min(Math.ceil(reports / statusBatch), queueConcurrency(def, 'paymentStatusWorker'));
   const busiestStatusItems = Math.min(statusBatch, reports) * def.draftChunk;
   /**
    * A payment's ledger write lands on one of the state's CYCLE_STATE_SHARDS index keys, and its transaction's
@@ -260,7 +266,7 @@ export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow
   const nation = Math.max(P, s.national ?? P);
   /** At the cut-off, the open payments of the busiest chunk (all of them may sit in one). */
   const busiestCutoffItems = Math.min(def.draftChunk, open);
-  const cutoffConcurrency = Math.min(draftChunks, def.accountConcurrency);
+  const cutoffConcurrency = Math.min(draftChunks, queueConcurrency(def, 'cutoffQueryWorker'));
 
   return [
     // ------------------------------------------------------------------ onboarding (one list of P rows)

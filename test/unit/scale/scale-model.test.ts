@@ -100,6 +100,20 @@ describe('the scale model, by hand', () => {
     });
   });
 
+  it("a queue trigger's maximum concurrency bounds the workers at once, and so the keys they share", () => {
+    const capped: Definition = {
+      ...SMALL,
+      functions: { ...SMALL.functions, paymentDispatchWorker: { triggers: [{ kind: 'queue', maxConcurrency: 2 }] } },
+    };
+    const out = modelSteps(capped, { payees: 25, openAtCutoff: 0.2, approvalHours: 1 }, TEN_MS);
+    // 2 workers (the trigger's maximum, under the account's 3) × 100 payments/s over 32 totals shards.
+    expect(step(out, 'dispatch a chunk (SQS)')).toMatchObject({ invocations: 3, hotKeyWritesPerSecond: 200 / 32 });
+    // The largest province: dispatch and the cut-off are capped by infra/system.ts, the statuses are not.
+    const triggers = (fn: keyof typeof system.functions) => system.functions[fn]?.triggers ?? [];
+    expect(triggers('paymentDispatchWorker')).toEqual([expect.objectContaining({ maxConcurrency: 150 })]);
+    expect(triggers('cutoffQueryWorker')).toEqual([expect.objectContaining({ maxConcurrency: 150 })]);
+  });
+
   it('statuses: two reports per chunk, five per invocation, a status is half a payment’s two', () => {
     expect(step(rows, 'apply statuses (SQS)')).toMatchObject({
       invocations: 2, // 6 reports / 5
