@@ -38,7 +38,7 @@ import {
   type UnplacedRejection,
 } from '../iso20022/pain002.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { itemsOfCycleTotals, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
+import { itemsOfCycleTotals, shardOfPayment, totalsCellId, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
 import { batchGetItems } from '../shared/dynamo-batch.js';
 import { inParallel } from '../shared/in-parallel.js';
 import { resources } from '../shared/resources.js';
@@ -132,11 +132,6 @@ export class PaymentConflictError extends Error {
 
 const entryKey = (seq: number) => `E#${String(seq).padStart(6, '0')}`;
 
-/** A stable number in [0, n) from a payment id: which shard of a hot key the payment writes to. */
-function shardOf(paymentId: string, n: number): number {
-  return createHash('sha256').update(paymentId).digest().readUInt32BE(0) % n;
-}
-
 /**
  * Shards of a cycle's byCycleState key. Every payment of a cycle passes through `<cycle>#PENDING`, `#SENT`…:
  * one index partition key per state took every dispatch write of the province (about 40,000 a second at
@@ -147,7 +142,7 @@ export const CYCLE_STATE_SHARDS = 64;
 
 /** The byCycleState key of a payment in a state. */
 export const cycleStateKey = (cycleId: string, state: PaymentState, paymentId: string): string =>
-  `${cycleId}#${state}#${shardOf(paymentId, CYCLE_STATE_SHARDS)}`;
+  `${cycleId}#${state}#${shardOfPayment(paymentId, CYCLE_STATE_SHARDS)}`;
 
 /**
  * Shards of a cycle's totals. The dispatch and status workers move about 40,000 payments a second at 600,000
@@ -167,7 +162,7 @@ export function totalsKeyOf(p: Pick<PaymentInstruction, 'paymentId' | 'cycleId' 
   sk: string;
 } {
   return {
-    paymentId: `TOTALS#${p.cycleId}#${shardOf(p.paymentId, TOTALS_SHARDS)}`,
+    paymentId: `TOTALS#${p.cycleId}#${shardOfPayment(p.paymentId, TOTALS_SHARDS)}`,
     sk: totalsCellSortKey(p.communeCode, p.categoryCode || UNKNOWN_TOTALS_CATEGORY),
   };
 }
@@ -193,7 +188,7 @@ export const creationDay = (createdAt: string): string =>
 
 /** The totals cell a payment counts in, whichever of its shards a write goes to. */
 const totalsCellOf = (p: Pick<PaymentInstruction, 'cycleId' | 'communeCode' | 'categoryCode'>) =>
-  `${p.cycleId}|${p.communeCode}|${p.categoryCode || UNKNOWN_TOTALS_CATEGORY}`;
+  totalsCellId(p.cycleId, p.communeCode, p.categoryCode || UNKNOWN_TOTALS_CATEGORY);
 
 /** What one ledger write adds to its totals item: the item, its identifying fields, and the counters to ADD. */
 interface TotalsChange {

@@ -18,12 +18,11 @@
  *   ACCOUNT#<account>   / SEQ#<chain>#<sequence>   → the same, by sequence number within its chain (message type
  *                                                  and numbering, continuity.ts statementChain)
  */
-import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchRecords, latestPaymentIdsTo, type PaymentHead, paymentHeads } from '../payment-ledger/ledger-store.js';
 import { dynamo } from '../shared/aws-clients.js';
-import { itemsOfCycleTotals, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
+import { itemsOfCycleTotals, shardOfPayment, totalsCellId, totalsCellSortKey } from '../shared/cycle-totals-keys.js';
 import { batchGetFrom, batchPutItems } from '../shared/dynamo-batch.js';
 import type { CursorQuery } from '../shared/page-cursor.js';
 import { resources } from '../shared/resources.js';
@@ -141,9 +140,8 @@ export const BOOKED_SHARDS = 32;
 
 /** The booked-totals item a payment's booking counts in: its cycle, commune and category, one shard by its id. */
 export function bookedKeyOf(p: Pick<LedgerPayment, 'paymentId' | 'cycleId' | 'communeCode' | 'categoryCode'>) {
-  const shard = createHash('sha256').update(p.paymentId).digest().readUInt32BE(0) % BOOKED_SHARDS;
   return {
-    pk: `BOOKED#${p.cycleId}#${shard}`,
+    pk: `BOOKED#${p.cycleId}#${shardOfPayment(p.paymentId, BOOKED_SHARDS)}`,
     sk: totalsCellSortKey(p.communeCode || UNKNOWN_CATEGORY, p.categoryCode || UNKNOWN_CATEGORY),
   };
 }
@@ -153,7 +151,7 @@ const TRANSACTION_ITEMS = 100;
 
 /** The booked-totals cell a payment counts in, whichever shard a write takes it to. */
 const bookedCellOf = (p: Pick<LedgerPayment, 'cycleId' | 'communeCode' | 'categoryCode'>) =>
-  `${p.cycleId}|${p.communeCode || UNKNOWN_CATEGORY}|${p.categoryCode || UNKNOWN_CATEGORY}`;
+  totalsCellId(p.cycleId, p.communeCode || UNKNOWN_CATEGORY, p.categoryCode || UNKNOWN_CATEGORY);
 
 /**
  * The marks of one transaction, and the ADDs to the booked totals their BOOK marks make: a booked payment's

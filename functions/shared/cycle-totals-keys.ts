@@ -8,12 +8,24 @@
  * Drafts computed before that kept them per commune, `<PREFIX>#<cycleId>#<commune>#<0..15>`, sort key the
  * category; a writer that saw such a draft's payments may have used either, so their readers sum both.
  */
+import { createHash } from 'node:crypto';
 import { itemsOfPartitions } from './dynamo-batch.js';
 
 const LEGACY_SHARDS = 16;
 
 /** The sort key of a cell in a cycle shard. */
 export const totalsCellSortKey = (communeCode: string, categoryCode: string) => `${communeCode}#${categoryCode}`;
+
+/**
+ * A cell (cycle × commune × category) whichever shard a write takes it to: a transaction writes each cell once,
+ * its payments' changes summed.
+ */
+export const totalsCellId = (cycleId: string, communeCode: string, categoryCode: string) =>
+  `${cycleId}|${communeCode}|${categoryCode}`;
+
+/** One of `shards` by the hash of a payment id: the same payment, the same shard. */
+export const shardOfPayment = (paymentId: string, shards: number): number =>
+  createHash('sha256').update(paymentId).digest().readUInt32BE(0) % shards;
 
 /** Where one owner keeps a cycle's totals: its table, partition key attribute, key prefix and shards. */
 export interface CycleTotalsPlace {
