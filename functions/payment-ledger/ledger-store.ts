@@ -529,6 +529,19 @@ function headMove(
   };
 }
 
+/** The HEAD as `headMove` leaves it (with `event`, the entry it inherits at its new sequence number). */
+function movedHead(head: PaymentHead, append: NextAppend, at: string, event?: string): PaymentHead {
+  const { entry, state } = append;
+  return {
+    ...head,
+    state,
+    seq: entry.seq,
+    cycleState: cycleStateKey(head.cycleId, state, head.paymentId),
+    updatedAt: at,
+    ...(event ? { inherited: [...(head.inherited ?? []), { seq: entry.seq, event }] } : {}),
+  };
+}
+
 /** A transition's own entry and its HEAD moved forward. */
 function appendItems(head: Pick<PaymentHead, 'paymentId' | 'seq' | 'cycleId'>, append: NextAppend, at: string) {
   return [
@@ -716,15 +729,17 @@ export interface TransitionRequest {
 
 /**
  * `transition` for many payments: their HEADs read in one consistent BatchGet, each decided as `transition`
- * decides, and the appends written up to about 33 payments per transaction, each under its own HEAD's sequence
+ * decides, and the appends written up to about 95 payments per transaction, each under its own HEAD's sequence
  * lock. When a transaction is cancelled (another writer moved one of its payments in between, or held a totals
  * item), its payments are read and decided again together; one still named after `HELD_ROUNDS` rounds is moved
  * alone by `transition`.
  * A payment asked for twice is moved in order, once per round. Answers in request order; `undefined` for a
- * payment the ledger does not hold.
+ * payment the ledger does not hold. With `heads`, also each HEAD as this call last read or wrote it (a payment
+ * moved alone is left out): what a caller following up on the moves would otherwise read back.
  */
 export async function transitionMany(
   requests: readonly TransitionRequest[],
+  heads?: Map<string, PaymentHead>,
 ): Promise<(TransitionDecision | undefined)[]> {
   const results: (TransitionDecision | undefined)[] = new Array(requests.length);
   let pending = requests.map((r, index) => ({ ...r, index }));
@@ -733,7 +748,7 @@ export async function transitionMany(
     const round = pending.filter((r) => !seen.has(r.paymentId) && seen.add(r.paymentId));
     const now = new Set(round);
     pending = pending.filter((r) => !now.has(r));
-    await transitionRound(round, results);
+    await transitionRound(round, results, heads);
   }
   return results;
 }
@@ -743,7 +758,11 @@ type IndexedRequest = TransitionRequest & { index: number };
 const HELD_ROUNDS = 3;
 type Move = { r: IndexedRequest; head: PaymentHead; decision: TransitionDecision; append: NextAppend };
 
-async function transitionRound(requests: IndexedRequest[], results: (TransitionDecision | undefined)[]): Promise<void> {
+async function transitionRound(
+  requests: IndexedRequest[],
+  results: (TransitionDecision | undefined)[],
+  after?: Map<string, PaymentHead>,
+): Promise<void> {
   const alone: IndexedRequest[] = [];
   let rest = requests;
   for (let attempt = 0; rest.length; attempt++) {
@@ -769,7 +788,10 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
       }
       const { decision, append } = nextEntry(head, r.wanted, r.source, r.detail ?? {}, at);
       if (append) moves.push({ r, head, decision, append });
-      else results[r.index] = decision;
+      else {
+        results[r.index] = decision;
+        after?.set(head.paymentId, head);
+      }
     }
     // Payments moved alike (the same state applied, from the same source with the same detail) share one entry.
     const group = (m: Move) => `${m.append.state}|${m.r.source}|${JSON.stringify(m.append.entry.detail ?? {})}`;
@@ -828,7 +850,13 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
               ],
             }),
           );
-          for (const m of pack) results[m.r.index] = m.decision;
+          for (const m of pack) {
+            results[m.r.index] = m.decision;
+            after?.set(
+              m.head.paymentId,
+              movedHead(m.head, m.append, at, sharing(m) ? events.get(group(m))?.paymentId : undefined),
+            );
+          }
         } catch (err) {
           if (!(err instanceof TransactionCanceledException)) throw err;
           // A payment another writer moved (the bank's ACSP and ACSC reports of one file applied at once) is
@@ -844,6 +872,7 @@ async function transitionRound(requests: IndexedRequest[], results: (TransitionD
     rest = again;
   }
   await inParallel(alone, 8, async (r) => {
+    after?.delete(r.paymentId); // moved by another call: not known here
     try {
       results[r.index] = await transition(r.paymentId, r.wanted, r.source, r.detail ?? {});
     } catch (err) {
@@ -1177,10 +1206,11 @@ export async function applyStatusReport(
   report: Pain002Report,
   source: string,
   detail: Record<string, unknown> = {},
-): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[] }> {
+): Promise<{ applied: AppliedStatus[]; unplaced: UnplacedRejection[]; heads: Map<string, PaymentHead> }> {
   const message = rejectsWholeBlocks(report) ? await ourMessage(report.originalMsgId) : undefined;
   const { statuses, unplaced } = reportedStatuses(report, message);
   const moving = statuses.filter((u) => u.wanted);
+  const heads = new Map<string, PaymentHead>();
   const decisions = await transitionMany(
     moving.map(({ wanted, ...u }) => ({
       paymentId: u.paymentId,
@@ -1193,6 +1223,7 @@ export async function applyStatusReport(
         ...(u.source !== 'transaction' ? { statusOf: u.source } : {}),
       },
     })),
+    heads,
   );
   const decided = new Map(moving.map((u, i) => [u, decisions[i]]));
   const applied = statuses.map((status): AppliedStatus => {
@@ -1200,7 +1231,7 @@ export async function applyStatusReport(
     if (!wanted) return { ...u, result: { kind: 'no-state' } };
     return { ...u, result: decided.get(status) ?? { kind: 'unknown-payment' } };
   });
-  return { applied, unplaced };
+  return { applied, unplaced, heads };
 }
 
 // ------------------------------------------------------------------------------- the settlement cut-off

@@ -14,6 +14,7 @@ import {
   type AppliedStatus,
   applyStatusReport,
   currentPaymentHeads,
+  type PaymentHead,
   PaymentNotFoundError,
 } from '../payment-ledger/ledger-store.js';
 import { stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
@@ -28,10 +29,10 @@ export const StatusMessage = z.object({ key: z.string() });
 /**
  * What follows the statuses for the people: a failed payment opens its case (and tells them), a settled one
  * closes its re-issue's case and tells its person if asked. Also on 'already': a crash after the ledger write but
- * before the follow-up must not lose it (all idempotent). The settled payments (most of a report) are read
- * back in batches, never one by one.
+ * before the follow-up must not lose it (all idempotent). The settled payments (most of a report) are taken as
+ * the ledger write read or left them (`heads`); only one moved alone is read back, in batches.
  */
-async function followUp(applied: readonly AppliedStatus[]): Promise<void> {
+async function followUp(applied: readonly AppliedStatus[], known: ReadonlyMap<string, PaymentHead>): Promise<void> {
   const moved = applied.flatMap((a) => {
     const to = stateForBankStatus(a.status);
     return to && (a.result.kind === 'apply' || a.result.kind === 'already') ? [{ ...a, to }] : [];
@@ -42,9 +43,12 @@ async function followUp(applied: readonly AppliedStatus[]): Promise<void> {
     8,
     (a) => openCaseOnFailure(a.paymentId, a.to, a.reason),
   );
-  const settled = moved.filter((a) => a.to === 'SETTLED').map((a) => a.paymentId);
+  const settled = [...new Set(moved.filter((a) => a.to === 'SETTLED').map((a) => a.paymentId))];
   if (!settled.length) return;
-  const heads = await currentPaymentHeads(settled);
+  const heads = [
+    ...settled.flatMap((id) => known.get(id) ?? []),
+    ...(await currentPaymentHeads(settled.filter((id) => !known.has(id)))),
+  ];
   await closeCasesOnSettlement(heads);
   await notifySettled(heads);
 }
@@ -55,7 +59,7 @@ export const handler = queueConsumer(
   StatusMessage,
   async ({ key }) => {
     const report = await parsePain002(readObject(key));
-    const { applied, unplaced } = await applyStatusReport(report, 'bank-status', {
+    const { applied, unplaced, heads } = await applyStatusReport(report, 'bank-status', {
       msgId: report.msgId,
       originalMsgId: report.originalMsgId,
     });
@@ -63,7 +67,7 @@ export const handler = queueConsumer(
       if (a.result.kind === 'anomaly')
         logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
     }
-    await followUp(applied);
+    await followUp(applied, heads);
     if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
     const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
     if (unknown) throw new PaymentNotFoundError(unknown.paymentId);

@@ -387,6 +387,26 @@ describe('many payments to a transaction (recordPendingMany, transitionMany)', (
     expect(byState(await maintainedTotals(cycleId, []))).toEqual(await recount(ids));
   });
 
+  it('with `heads`, each HEAD as the call left it: what a read after it returns', async () => {
+    const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
+    const all = Array.from({ length: 120 }, (_, n) => instruction(cycleId, n));
+    await recordPendingMany(all, 0);
+    const ids = all.map((i) => i.paymentId);
+    await transitionMany(ids.slice(0, 10).map((paymentId) => ({ paymentId, wanted: 'SENT', source: 'early' })));
+    const heads = new Map<string, PaymentHead>();
+    // Moved alike (a shared event), moved alone in a wave of its own (its own entry), or already there.
+    await transitionMany(
+      [
+        ...ids.map((paymentId) => ({ paymentId, wanted: 'SENT' as const, source: 'bank-receipt' })),
+        { paymentId: ids[50] as string, wanted: 'ACCEPTED', source: 'bank-status', detail: { only: 'one' } },
+      ],
+      heads,
+    );
+    expect(heads.size).toBe(120);
+    for (const id of ids) expect(heads.get(id)).toEqual(await getPayment(id));
+    expect(heads.get(ids[50] as string)?.state).toBe('ACCEPTED');
+  });
+
   it('a payment the ledger does not hold is answered undefined; the others move', async () => {
     const cycleId = `dc-m-${randomUUID().slice(0, 8)}`;
     const i = instruction(cycleId, 1);
