@@ -115,6 +115,25 @@ interface SharedEvent {
   payments: number;
 }
 
+/** A new shared event of a cycle carrying `entry`'s state, source and detail; its HEADs are counted as they join. */
+function newSharedEvent(
+  cycleId: string,
+  entry: Pick<LedgerEntry, 'kind' | 'state' | 'source' | 'detail'>,
+  at: string,
+): SharedEvent {
+  const { kind, state, source, detail } = entry;
+  return {
+    paymentId: `EVENT#${cycleId}#${randomUUID()}`,
+    sk: 'EVENT',
+    kind,
+    state,
+    at,
+    source,
+    ...(detail ? { detail } : {}),
+    payments: 0,
+  };
+}
+
 export interface LedgerEntry {
   paymentId: string;
   sk: string;
@@ -671,16 +690,11 @@ export async function recordPendingMany(instructions: readonly PaymentInstructio
         const heads = rest.map((i) => {
           let event = events.get(i.cycleId);
           if (!event) {
-            event = {
-              paymentId: `EVENT#${i.cycleId}#${randomUUID()}`,
-              sk: 'EVENT',
-              kind: 'STATE',
-              state: 'PENDING',
+            event = newSharedEvent(
+              i.cycleId,
+              { kind: 'STATE', state: 'PENDING', source: 'cycle-approval', detail: { cycleId: i.cycleId, chunk } },
               at,
-              source: 'cycle-approval',
-              detail: { cycleId: i.cycleId, chunk },
-              payments: 0,
-            };
+            );
             events.set(i.cycleId, event);
           }
           event.payments++;
@@ -821,17 +835,7 @@ async function transitionRound(
           }
           let event = events.get(group(m));
           if (!event) {
-            const { kind, state, source, detail } = m.append.entry;
-            event = {
-              paymentId: `EVENT#${m.head.cycleId}#${randomUUID()}`,
-              sk: 'EVENT',
-              kind,
-              state,
-              at,
-              source,
-              ...(detail ? { detail } : {}),
-              payments: 0,
-            };
+            event = newSharedEvent(m.head.cycleId, m.append.entry, at);
             events.set(group(m), event);
           }
           event.payments++;
