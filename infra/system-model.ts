@@ -206,6 +206,11 @@ export function validateSystem(sys: SystemDef): SystemDef {
           );
         }
         need(t.batchSize >= 1 && t.batchSize <= 10000, `${id}: batch size out of range`);
+        need(
+          t.maxConcurrency === undefined ||
+            (Number.isInteger(t.maxConcurrency) && t.maxConcurrency >= 2 && t.maxConcurrency <= 1000),
+          `${id}: maximum concurrency out of range (2–1,000)`,
+        );
       }
     }
   }

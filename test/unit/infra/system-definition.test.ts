@@ -155,6 +155,13 @@ describe('validateSystem', () => {
       /consumer: batch size out of range/,
     ],
     [
+      'a maximum concurrency below the event source minimum',
+      (s) => {
+        fn(s, 'consumer').triggers = [{ kind: 'queue', queue: 'work', batchSize: 1, maxConcurrency: 1 }];
+      },
+      /consumer: maximum concurrency out of range/,
+    ],
+    [
       'a route declared twice',
       (s) => {
         s.routes.push({ method: 'GET', path: '/v1/things/{id}', function: 'task', roles: 'public' });
