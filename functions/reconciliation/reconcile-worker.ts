@@ -48,6 +48,7 @@ import {
 import { ProposalBuilder, type ProposedChange } from './proposal.js';
 import {
   candidatesByAccount,
+  ledgerPayments,
   lineKey,
   ourBatches,
   paymentsAndBookings,
@@ -183,7 +184,11 @@ async function reconcileBatch(
   const refs = entries.map(referencesOf);
   const ids = [...new Set(refs.flatMap((r) => r.paymentIds))];
   const msgIds = [...new Set(refs.flatMap((r) => r.msgIds))];
-  const [{ payments, bookings, returns }, batches] = await Promise.all([paymentsAndBookings(ids), ourBatches(msgIds)]);
+  const credited = new Set(refs.flatMap((r, i) => (entries[i]?.creditDebit === 'CRDT' ? r.paymentIds : [])));
+  const [{ payments, bookings, returns }, batches] = await Promise.all([
+    paymentsAndBookings(ids, credited),
+    ourBatches(msgIds),
+  ]);
   // Lines of whole batches need the batch's payments too.
   const batchPaymentIds = [...batches.values()].flatMap((b) => b.paymentIds).filter((id) => !payments.has(id));
   if (batchPaymentIds.length) {
@@ -270,7 +275,7 @@ async function reconcileStatusReport(
 ): Promise<OutcomeTotals> {
   const original = (await ourBatches([report.originalMsgId])).get(report.originalMsgId);
   const first = original?.paymentIds[0];
-  const head = first ? (await paymentsAndBookings([first])).payments.get(first) : undefined;
+  const head = first ? (await ledgerPayments([first])).get(first) : undefined;
   if (!original || !head || !ours || !(await paidFrom(head, ours))) {
     throw new ForeignStatementError(
       {
@@ -283,7 +288,7 @@ async function reconcileStatusReport(
   const { statuses, unplaced } = reportedStatuses(report, original);
   const inMessage = new Set(original.paymentIds);
   const named = statuses.flatMap((s) => (inMessage.has(s.paymentId) ? [s.paymentId] : []));
-  const { payments: heads } = await paymentsAndBookings([...new Set(named)]);
+  const heads = await ledgerPayments([...new Set(named)]);
   const decided = decideReportedStatuses(statuses, inMessage, (id) => heads.get(id)?.state);
   const findings = statusFindings(importId, report.originalMsgId, decided, unplaced);
   const proposed: ProposedChange[] = [];

@@ -65,8 +65,22 @@ const toLedgerPayment = (h: PaymentHead): LedgerPayment => ({
   ...(h.categoryCode ? { categoryCode: h.categoryCode } : {}),
 });
 
-/** Payments (HEAD, from the ledger), their debit bookings and returns, by payment id, 33 at a time. */
-export async function paymentsAndBookings(ids: string[]) {
+/** Payments (HEAD, from the ledger) by payment id, 100 at a time. */
+export async function ledgerPayments(ids: string[]): Promise<Map<string, LedgerPayment>> {
+  const out = new Map<string, LedgerPayment>();
+  await Promise.all(
+    chunks(ids, 100).map(async (part) => {
+      for (const head of await paymentHeads(part)) out.set(head.paymentId, toLedgerPayment(head));
+    }),
+  );
+  return out;
+}
+
+/**
+ * Payments (HEAD, from the ledger) and their debit bookings by payment id, 33 at a time, and the returns of
+ * those in `returnsOf`: only a credit line can be a return, so a statement of debits reads no RETURN marks.
+ */
+export async function paymentsAndBookings(ids: string[], returnsOf: ReadonlySet<string> = new Set()) {
   const payments_ = new Map<string, LedgerPayment>();
   const bookings = new Map<string, Booking>();
   const returns = new Map<string, Booking>();
@@ -77,7 +91,7 @@ export async function paymentsAndBookings(ids: string[]) {
         batchGet({
           [table()]: part.flatMap((id) => [
             { pk: `BOOK#${id}`, sk: 'MARK' },
-            { pk: `RETURN#${id}`, sk: 'MARK' },
+            ...(returnsOf.has(id) ? [{ pk: `RETURN#${id}`, sk: 'MARK' }] : []),
           ]),
         }),
       ]);
