@@ -22,12 +22,18 @@ let platform: LocalPlatform;
 /** The next command of this name has its answer lost after DynamoDB applied it (a Lambda dying mid-response). */
 let loseAnswerOf: string | undefined;
 let answersLost = 0;
+/** While set, the item count of every TransactWriteItems sent. */
+let transactionSizes: number[] | undefined;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
+      const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
+      if (transactionSizes && String(context.commandName).startsWith('TransactWrite')) {
+        transactionSizes.push(items?.length ?? 0);
+      }
       if (loseAnswerOf && String(context.commandName).startsWith(loseAnswerOf)) {
         loseAnswerOf = undefined;
         answersLost++;
@@ -41,6 +47,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   loseAnswerOf = undefined;
+  transactionSizes = undefined;
 });
 
 afterAll(async () => {
@@ -176,6 +183,28 @@ describe('booked totals', () => {
     ).toBe(300);
     expect(byOutcome(await bookedTotals(cycleId, COMMUNES))).toEqual({ MATCHED: { count: 300, amount: sum(all) } });
   }, 60_000);
+
+  it('a batch over many cells moves each cell in as few transactions as hold its marks', async () => {
+    // 100 bookings over 50 cells (25 communes × 2 categories), two a cell, interleaved as a statement lists them.
+    const { cycleId, payments } = cycleOf(100);
+    const all = [...payments.values()].map((p, i) => ({ ...p, communeCode: String(26700 + (i % 25)) }));
+    for (const p of all) payments.set(p.paymentId, p);
+    transactionSizes = [];
+    const lost = await recordEffects(
+      'st-6',
+      all.map((p, i) => booking(p, `st-6#001#${i}`)),
+      payments,
+    );
+    const sizes = transactionSizes;
+    transactionSizes = undefined;
+    expect(lost.size).toBe(0);
+    // 100 marks + 50 cells: two transactions of at most 100 items (200 if every cell were in both).
+    expect(sizes.length).toBe(2);
+    expect(sizes.every((n) => n <= 100)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(150);
+    expect(byOutcome(await bookedTotals(cycleId, []))).toEqual({ MATCHED: { count: 100, amount: sum(all) } });
+    expect(byOutcome(await bookedTotals(cycleId, []))).toEqual(await recount(payments));
+  });
 
   it('a booking of a payment it was not given is refused before anything is written', async () => {
     const { cycleId, payments } = cycleOf(1);
