@@ -28,6 +28,7 @@ import {
   printTable,
   rawBatchWriteRate,
   rawTransactWriteRate,
+  transactionBound,
 } from './support.js';
 import { WriteCounter } from './write-counter.js';
 
@@ -230,6 +231,19 @@ export async function run(args: string[]): Promise<void> {
     itemBytes: 400,
     itemsPerTransaction: 2,
   });
+  // The ledger's transactions hold up to 100 items: the ceiling is the emulator's rate at that size.
+  const tx100 = await rawTransactWriteRate(ddb, {
+    table: 'benchpay-rawtx100',
+    seconds: Math.max(5, rawSeconds / 2),
+    concurrency: 8,
+    itemBytes: 400,
+    itemsPerTransaction: 100,
+  });
+  const bound = transactionBound({
+    transactionItemsPerSecond: tx100.itemsPerSecond,
+    transactionItemsPerUnit: writes.transactionItems / payments,
+    rawItemsPerSecond: raw.itemsPerSecond,
+  });
   const perSecond = payments / payS;
   const ledger = writes.of('payments');
   const perPayment = (n: number) => fmt(n / payments, 2);
@@ -248,7 +262,15 @@ export async function run(args: string[]): Promise<void> {
     ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
     ['raw BatchWriteItem', `${fmt(raw.itemsPerSecond)} items/s`],
     ['raw TransactWriteItems (2 items)', `${fmt(tx.transactionsPerSecond)} tx/s`],
+    [
+      'raw TransactWriteItems (100 items)',
+      `${fmt(tx100.transactionsPerSecond, 1)} tx/s = ${fmt(tx100.itemsPerSecond)} items/s`,
+    ],
     ['ratio payments/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
+    [
+      'bound by the transactions alone',
+      `${fmt(writes.transactionItems / payments, 2)} transactional items a payment → at most ${fmt(bound.unitsPerSecond)} payments/s, ratio ${bound.ratio.toFixed(3)}`,
+    ],
     ['transactions per payment (measured, every table)', fmt(writes.transactions / payments, 3)],
     [
       'transactions by items held; cancelled',
@@ -287,6 +309,9 @@ export async function run(args: string[]): Promise<void> {
       peakRssMb: mb(memory.peakRss),
       rawItemsPerSecond: raw.itemsPerSecond,
       ratio: perSecond / raw.itemsPerSecond,
+      rawTransactionItemsPerSecond: tx100.itemsPerSecond,
+      transactionItemsPerPayment: writes.transactionItems / payments,
+      transactionBoundRatio: bound.ratio,
       balanced: closed.closing.balanced,
       ledgerItemsPerPayment: ledger.items / payments,
       ledgerUnitsPerPayment: {

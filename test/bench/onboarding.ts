@@ -35,6 +35,7 @@ import {
   putFile,
   rawBatchWriteRate,
   rawTransactWriteRate,
+  transactionBound,
 } from './support.js';
 import { WriteCounter } from './write-counter.js';
 
@@ -254,6 +255,7 @@ export async function run(args: string[]): Promise<void> {
     const writes = {
       byTable: writeCounter.itemsByTable(),
       transactions: writeCounter.transactions,
+      transactionItems: writeCounter.transactionItems,
       cancelledTransactions: writeCounter.cancelledTransactions,
     };
     if (list.status !== 'COMPLETED') throw new Error(`list ${list.status}: ${JSON.stringify(list.failure)}`);
@@ -312,6 +314,11 @@ export async function run(args: string[]): Promise<void> {
       itemsPerTransaction: TX_ITEMS,
     });
     ddb.destroy();
+    const bound = transactionBound({
+      transactionItemsPerSecond: rawTx.itemsPerSecond,
+      transactionItemsPerUnit: writes.transactionItems / totals.rows,
+      rawItemsPerSecond: raw.itemsPerSecond,
+    });
 
     // Memory flatness of the parse step: the same handler alone on 20% of the list and on the whole list.
     let flatness: { rows: number; peakMb: number; retainedMb: number; ms: number }[] = [];
@@ -424,6 +431,10 @@ export async function run(args: string[]): Promise<void> {
         `TransactWriteItems ${TX_ITEMS} × ~400 B`,
         `${fmt(rawTx.transactions)} in ${fmt(rawTx.seconds, 1)} s, ${TX_IN_FLIGHT} in flight: ${fmt(rawTx.transactionsPerSecond)} tx/s = ${fmt(rawTx.itemsPerSecond)} items/s`,
       ],
+      [
+        'bound by the transactions alone',
+        `${fmt(writes.transactionItems / totals.rows, 2)} transactional items a row → at most ${fmt(bound.unitsPerSecond)} rows/s, ratio ${fmt(bound.ratio, 3)}`,
+      ],
       ['accounts opened/s (openListAccounts phase)', fmt(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0))],
       ['onboarding item writes/s ÷ raw items/s', `${fmt(writeRatio, 3)} (every item written, as counted above)`],
     ]);
@@ -451,6 +462,8 @@ export async function run(args: string[]): Promise<void> {
         rawTransactionsPerSecond: Math.round(rawTx.transactionsPerSecond),
         rawTransactionConcurrency: TX_IN_FLIGHT,
         rawTransactionItems: TX_ITEMS,
+        transactionItemsPerRow: writes.transactionItems / totals.rows,
+        transactionBoundRatio: Math.round(bound.ratio * 1000) / 1000,
         accountsOpenedPerSecond: Math.round(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0)),
         rowsPerRawItemRatio: Math.round(ratio * 1000) / 1000,
         itemsWrittenPerRow: Math.round((itemWrites / totals.rows) * 100) / 100,

@@ -17,6 +17,7 @@ import { type CamtEntryInput, writeCamt053 } from '../../functions/iso20022/camt
 import { createJob, getJob } from '../../functions/jobs/job-store.js';
 import type { StatementImportJob } from '../../functions/reconciliation/import-job.js';
 import { reconcileImport } from '../../functions/reconciliation/reconcile-worker.js';
+import { bookedTotals } from '../../functions/reconciliation/reconciliation-store.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { LocalPlatform } from '../../infra/local/runtime.js';
 import {
@@ -29,8 +30,13 @@ import {
   numberOption,
   printTable,
   rawBatchWriteRate,
+  rawTransactWriteRate,
+  transactionBound,
 } from './support.js';
 import { WriteCounter } from './write-counter.js';
+
+/** Batches the worker keeps in flight (reconcile-worker.ts WINDOW), each with its booking transactions. */
+const WINDOW_TRANSACTIONS = 8;
 
 export const description = 'reconciles a camt.053 of N entries (default 1,000,000) against a ledger of N payments';
 
@@ -41,6 +47,8 @@ const account = (i: number) => `00${1_000_000_000 + i}`;
 const wrongAmount = (i: number) => i % 1000 === 999;
 const noReference = (i: number) => i % 997 === 996;
 const foreign = (i: number) => i % 10_007 === 10_006;
+/** As the disbursement bench pays them: 50 communes, so a batch of 100 lines moves 50 booked-totals cells. */
+const communeOf = (i: number) => String(26700 + (i % 50));
 
 async function seedLedger(platform: LocalPlatform, count: number, log: (m: string) => void) {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.dynamodbEndpoint }));
@@ -74,6 +82,8 @@ async function seedLedger(platform: LocalPlatform, count: number, log: (m: strin
           channel: 'BANK',
           bankBin: '970436',
           creditorAccount: account(i),
+          communeCode: communeOf(i),
+          categoryCode: 'NCT_80',
           state: 'SETTLED',
           seq: 4,
           cycleState: `${CYCLE}#SETTLED`,
@@ -201,6 +211,7 @@ export async function run(args: string[]): Promise<void> {
   const writes = {
     byTable: writeCounter.itemsByTable(),
     transactions: writeCounter.transactions,
+    transactionItems: writeCounter.transactionItems,
     cancelledTransactions: writeCounter.cancelledTransactions,
   };
   const itemWrites = Object.values(writes.byTable).reduce((a, b) => a + b, 0);
@@ -211,12 +222,29 @@ export async function run(args: string[]): Promise<void> {
   const done = (await getJob<StatementImportJob>(job.jobId)) as StatementImportJob;
   const jvm = jvmMemory(dynamodbPort);
 
-  const raw = await rawBatchWriteRate(new DynamoDBClient({ endpoint: platform.dynamodbEndpoint }), {
+  const ddb = new DynamoDBClient({ endpoint: platform.dynamodbEndpoint });
+  const raw = await rawBatchWriteRate(ddb, {
     table: 'benchrec-raw',
     seconds: rawSeconds,
     concurrency: 8,
     itemBytes: 400,
   });
+  // A booking transaction holds up to 100 items (marks and the booked-totals cells they move).
+  const tx100 = await rawTransactWriteRate(ddb, {
+    table: 'benchrec-rawtx100',
+    seconds: Math.max(5, rawSeconds / 2),
+    concurrency: WINDOW_TRANSACTIONS,
+    itemBytes: 400,
+    itemsPerTransaction: 100,
+  });
+  const bound = transactionBound({
+    transactionItemsPerSecond: tx100.itemsPerSecond,
+    transactionItemsPerUnit: writes.transactionItems / count,
+    rawItemsPerSecond: raw.itemsPerSecond,
+  });
+  // The booked totals count every booking once: each MATCHED or AMOUNT_MISMATCH line booked one payment.
+  const booked = (await bookedTotals(CYCLE, [])).reduce((n, c) => n + c.count, 0);
+  const bookedLines = (done.totals?.MATCHED?.count ?? 0) + (done.totals?.AMOUNT_MISMATCH?.count ?? 0);
   const perSecond = count / reconcileS;
   const outcomes = Object.entries(done.totals ?? {})
     .filter(([, v]) => v.count)
@@ -237,7 +265,16 @@ export async function run(args: string[]): Promise<void> {
     ],
     ['DynamoDB Local JVM RSS', jvm ? `${mb(jvm.peakRss)} MB` : 'n/a'],
     ['raw BatchWriteItem', `${fmt(raw.itemsPerSecond)} items/s`],
+    [
+      'raw TransactWriteItems (100 items)',
+      `${fmt(tx100.transactionsPerSecond, 1)} tx/s = ${fmt(tx100.itemsPerSecond)} items/s`,
+    ],
     ['ratio entries/s ÷ raw items/s', (perSecond / raw.itemsPerSecond).toFixed(3)],
+    [
+      'bound by the transactions alone',
+      `${fmt(writes.transactionItems / count, 2)} transactional items an entry → at most ${fmt(bound.unitsPerSecond)} entries/s, ratio ${bound.ratio.toFixed(3)}`,
+    ],
+    ['booked totals (count)', `${fmt(booked)} (booked lines ${fmt(bookedLines)})`],
     [
       'items written per entry (counted)',
       `${fmt(itemWrites / count, 2)} (${writesByTable}; ${fmt(writes.transactions)} transactions, ${fmt(writes.cancelledTransactions)} cancelled)`,
@@ -254,6 +291,10 @@ export async function run(args: string[]): Promise<void> {
       peakHeapMb: mb(memory.peakHeap),
       rawItemsPerSecond: raw.itemsPerSecond,
       ratio: perSecond / raw.itemsPerSecond,
+      rawTransactionItemsPerSecond: tx100.itemsPerSecond,
+      transactionItemsPerEntry: writes.transactionItems / count,
+      transactionBoundRatio: bound.ratio,
+      bookedTotalsCount: booked,
       itemsWrittenPerEntry: itemWrites / count,
       itemWritesByTable: writes.byTable,
       totals: done.totals,
@@ -264,6 +305,8 @@ export async function run(args: string[]): Promise<void> {
   if (findings !== count) throw new BrokenInvariant(`${fmt(findings)} findings for ${fmt(count)} statement lines`);
   let foreignLines = 0;
   for (let i = 0; i < count; i++) if (foreign(i)) foreignLines++;
+  if (booked !== bookedLines)
+    throw new BrokenInvariant(`booked totals count ${fmt(booked)} bookings, the lines booked ${fmt(bookedLines)}`);
   const notOurs = done.totals?.NOT_OURS?.count ?? 0;
   if (notOurs !== foreignLines)
     throw new BrokenInvariant(`${fmt(notOurs)} lines found not ours, ${fmt(foreignLines)} were generated so`);

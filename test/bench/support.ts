@@ -231,6 +231,21 @@ export async function rawTransactWriteRate(
   };
 }
 
+/**
+ * The most a flow could do here if its transactions were all it did: the emulator's transactional items/s
+ * (rawTransactWriteRate at 100 items) over the flow's transactional items per unit (row, payment, entry), and
+ * that rate as a ratio to raw BatchWriteItem items/s, the benches' yardstick. A target ratio above it cannot be
+ * met without fewer transactional items per unit.
+ */
+export function transactionBound(opts: {
+  transactionItemsPerSecond: number;
+  transactionItemsPerUnit: number;
+  rawItemsPerSecond: number;
+}): { unitsPerSecond: number; ratio: number } {
+  const unitsPerSecond = opts.transactionItemsPerSecond / Math.max(opts.transactionItemsPerUnit, 1e-9);
+  return { unitsPerSecond, ratio: unitsPerSecond / opts.rawItemsPerSecond };
+}
+
 /** Rows of label / value pairs as an aligned two-column table. */
 export function printTable(title: string, rows: [string, string][]): void {
   const width = Math.max(...rows.map(([k]) => k.length));

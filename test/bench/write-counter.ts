@@ -64,6 +64,8 @@ export class WriteCounter {
   /** TransactWriteItems requests that succeeded, whatever their tables, and those cancelled (nothing written). */
   transactions = 0;
   cancelledTransactions = 0;
+  /** Items held by the successful transactions: what the emulator's transaction rate bounds (support.ts). */
+  transactionItems = 0;
   /** The items cancelled transactions named, by reason code and key prefix (`TransactionConflict on TOTALS`…). */
   readonly cancellationReasons: Record<string, number> = {};
   /** Successful transactions by how many items they held (1–2, 3–10, 11–50, 51–100). */
@@ -129,6 +131,7 @@ export class WriteCounter {
     if (Array.isArray(input.TransactItems)) {
       this.transactions++;
       const n = input.TransactItems.length;
+      this.transactionItems += n;
       const size = n <= 2 ? '1–2' : n <= 10 ? '3–10' : n <= 50 ? '11–50' : '51–100';
       this.transactionSizes[size] = (this.transactionSizes[size] ?? 0) + 1;
     }
