@@ -330,36 +330,33 @@ export function instructionHash(i: PaymentInstruction): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** A new payment's HEAD and first entry (PENDING, the instruction as approved). */
-function pendingRecord(
-  i: PaymentInstruction,
-  contentHash: string,
-  chunk: number,
-  at: string,
-): { head: PaymentHead; entry: LedgerEntry } {
+/** A new payment's HEAD, PENDING under the instruction as approved. */
+function pendingHead(i: PaymentInstruction, contentHash: string, chunk: number, at: string): PaymentHead {
   return {
-    head: {
-      ...i,
-      sk: 'HEAD',
-      contentHash,
-      state: 'PENDING',
-      seq: 1,
-      cycleState: cycleStateKey(i.cycleId, 'PENDING', i.paymentId),
-      chunk,
-      createdAt: at,
-      updatedAt: at,
-      ...(i.channel === 'POST_OFFICE' ? { cashCommune: cashCommuneKey(i.communeCode, i.cycleId) } : {}),
-    },
-    entry: {
-      paymentId: i.paymentId,
-      sk: entryKey(1),
-      seq: 1,
-      kind: 'STATE',
-      state: 'PENDING',
-      at,
-      source: 'cycle-approval',
-      detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
-    },
+    ...i,
+    sk: 'HEAD',
+    contentHash,
+    state: 'PENDING',
+    seq: 1,
+    cycleState: cycleStateKey(i.cycleId, 'PENDING', i.paymentId),
+    chunk,
+    createdAt: at,
+    updatedAt: at,
+    ...(i.channel === 'POST_OFFICE' ? { cashCommune: cashCommuneKey(i.communeCode, i.cycleId) } : {}),
+  };
+}
+
+/** The payment's own first entry (a payment recorded alone; a chunk's share one event: recordPendingMany). */
+function pendingEntry(i: PaymentInstruction, contentHash: string, at: string): LedgerEntry {
+  return {
+    paymentId: i.paymentId,
+    sk: entryKey(1),
+    seq: 1,
+    kind: 'STATE',
+    state: 'PENDING',
+    at,
+    source: 'cycle-approval',
+    detail: { contentHash, amount: i.amount, cycleId: i.cycleId },
   };
 }
 
@@ -372,7 +369,8 @@ export async function recordPending(i: PaymentInstruction, chunk: number): Promi
   const contentHash = instructionHash(i);
   for (let attempt = 0; ; attempt++) {
     const at = new Date().toISOString();
-    const { head, entry } = pendingRecord(i, contentHash, chunk, at);
+    const head = pendingHead(i, contentHash, chunk, at);
+    const entry = pendingEntry(i, contentHash, at);
     try {
       await dynamo().send(
         new TransactWriteCommand({
@@ -698,7 +696,7 @@ export async function recordPendingMany(instructions: readonly PaymentInstructio
             events.set(i.cycleId, event);
           }
           event.payments++;
-          const { head } = pendingRecord(i, instructionHash(i), chunk, at);
+          const head = pendingHead(i, instructionHash(i), chunk, at);
           return { ...head, inherited: [{ seq: 1, event: event.paymentId } satisfies InheritedEntry] };
         });
         const owners: (PaymentInstruction | undefined)[] = rest;
