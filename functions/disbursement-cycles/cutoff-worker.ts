@@ -9,7 +9,7 @@
  * crashed run may have left unopened are opened again (idempotent by their deterministic id).
  */
 import { z } from 'zod';
-import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { followUpOutcomes, type PaymentOutcome } from '../cases/open-on-failure.js';
 import { parsePain002 } from '../iso20022/pain002.js';
 import {
   currentPaymentHeads,
@@ -24,7 +24,6 @@ import { type PaymentState, UNPAID_STATES } from '../payment-ledger/payment-stat
 import { statusesByPayment } from '../payment-ledger/status-report.js';
 import { queryMessageStatus } from '../payments/bank-client.js';
 import { chunkMsgId } from '../payments/payment-id.js';
-import { inParallel } from '../shared/in-parallel.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
 import {
@@ -85,14 +84,6 @@ function detailOf(answer: BankAnswer | undefined, msgId: string | undefined): Re
   return { cutoffMinutes: cutoffMinutes() };
 }
 
-/** A settled re-issue closes its case; a payment ended unpaid opens one (and tells the person) now. */
-async function followUp(paymentId: string, state: PaymentState, answer: BankAnswer | undefined): Promise<void> {
-  if (state === 'SETTLED') await closeCaseOnSettlement(paymentId);
-  if (UNPAID_STATES.has(state)) {
-    await openCaseOnFailure(paymentId, state, answer?.kind === 'status' ? answer.reason : undefined);
-  }
-}
-
 async function resolveChunk(
   query: z.infer<typeof CutoffQuery>,
   attempt = 1,
@@ -113,20 +104,30 @@ async function resolveChunk(
     message && queriedAtCutoff(h.channel) ? answerOf(message, h.paymentId) : undefined;
 
   const resolved: Partial<Record<PaymentState, number>> = {};
+  const after = new Map<string, PaymentHead>();
   const decisions = await transitionMany(
     open.map((h) => {
       const { to, source } = atCutoff(h.state as OpenState, h.channel, answerFor(h));
       return { paymentId: h.paymentId, wanted: to, source, detail: detailOf(answerFor(h), message?.msgId) };
     }),
+    after,
   );
-  await inParallel(open, 8, async (h, i) => {
+  const reasonOf = (h: PaymentHead) => {
+    const answer = answerFor(h);
+    return answer?.kind === 'status' ? answer.reason : undefined;
+  };
+  const outcomes: PaymentOutcome[] = open.flatMap((h, i) => {
     const decision = decisions[i];
     if (!decision) throw new PaymentNotFoundError(h.paymentId);
     const now = decision.kind === 'apply' ? decision.to : decision.state;
-    if (decision.kind === 'apply') await followUp(h.paymentId, decision.to, answerFor(h));
     resolved[now] = (resolved[now] ?? 0) + 1;
+    return decision.kind === 'apply' ? [{ paymentId: h.paymentId, state: decision.to, reason: reasonOf(h) }] : [];
   });
-  await inParallel(moved, 8, (h) => followUp(h.paymentId, h.state, answerFor(h)));
+  for (const h of moved) {
+    outcomes.push({ paymentId: h.paymentId, state: h.state, reason: reasonOf(h) });
+    after.set(h.paymentId, h);
+  }
+  await followUpOutcomes(outcomes, after);
   return resolved;
 }
 

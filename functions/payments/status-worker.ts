@@ -7,51 +7,16 @@
  * silently booked).
  */
 import { z } from 'zod';
-import { closeCasesOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { followUpOutcomes } from '../cases/open-on-failure.js';
 import { parsePain002 } from '../iso20022/pain002.js';
-import { notifySettled } from '../notifications/on-settled.js';
-import {
-  type AppliedStatus,
-  applyStatusReport,
-  currentPaymentHeads,
-  type PaymentHead,
-  PaymentNotFoundError,
-} from '../payment-ledger/ledger-store.js';
-import { stateForBankStatus, UNPAID_STATES } from '../payment-ledger/payment-state.js';
-import { inParallel } from '../shared/in-parallel.js';
+import { applyStatusReport, PaymentNotFoundError } from '../payment-ledger/ledger-store.js';
+import { stateForBankStatus } from '../payment-ledger/payment-state.js';
 import { readObject } from '../shared/objects.js';
 import { logger } from '../shared/powertools.js';
 import { queueConsumer } from '../shared/task.js';
 
 /** What bankCallback enqueues: where it stored the report. */
 export const StatusMessage = z.object({ key: z.string() });
-
-/**
- * What follows the statuses for the people: a failed payment opens its case (and tells them), a settled one
- * closes its re-issue's case and tells its person if asked. Also on 'already': a crash after the ledger write but
- * before the follow-up must not lose it (all idempotent). The settled payments (most of a report) are taken as
- * the ledger write read or left them (`heads`); only one moved alone is read back, in batches.
- */
-async function followUp(applied: readonly AppliedStatus[], known: ReadonlyMap<string, PaymentHead>): Promise<void> {
-  const moved = applied.flatMap((a) => {
-    const to = stateForBankStatus(a.status);
-    return to && (a.result.kind === 'apply' || a.result.kind === 'already') ? [{ ...a, to }] : [];
-  });
-  // Several payments at once: each case serialises on its own item.
-  await inParallel(
-    moved.filter((a) => UNPAID_STATES.has(a.to)),
-    8,
-    (a) => openCaseOnFailure(a.paymentId, a.to, a.reason),
-  );
-  const settled = [...new Set(moved.filter((a) => a.to === 'SETTLED').map((a) => a.paymentId))];
-  if (!settled.length) return;
-  const heads = [
-    ...settled.flatMap((id) => known.get(id) ?? []),
-    ...(await currentPaymentHeads(settled.filter((id) => !known.has(id)))),
-  ];
-  await closeCasesOnSettlement(heads);
-  await notifySettled(heads);
-}
 
 // In order: the bank often sends a file's ACSP and ACSC reports together, and they land in one batch. Applied at
 // once they move the same payments, and in each pair of transactions one is cancelled and decided again.
@@ -67,7 +32,15 @@ export const handler = queueConsumer(
       if (a.result.kind === 'anomaly')
         logger.warn('Contradictory bank status', { paymentId: a.paymentId, reason: a.result.reason });
     }
-    await followUp(applied, heads);
+    // Also on 'already': a crash after the ledger write but before the follow-up must not lose it.
+    await followUpOutcomes(
+      applied.flatMap((a) => {
+        const to = stateForBankStatus(a.status);
+        const moved = a.result.kind === 'apply' || a.result.kind === 'already';
+        return to && moved ? [{ paymentId: a.paymentId, state: to, reason: a.reason }] : [];
+      }),
+      heads,
+    );
     if (unplaced.length) logger.warn('Rejection of a block or file we cannot place', { msgId: report.msgId, unplaced });
     const unknown = applied.find((a) => a.result.kind === 'unknown-payment');
     if (unknown) throw new PaymentNotFoundError(unknown.paymentId);

@@ -11,10 +11,9 @@
  */
 import { z } from 'zod';
 import { StatementImportView } from '../../schemas/statements.js';
-import { closeCaseOnSettlement, openCaseOnFailure } from '../cases/open-on-failure.js';
+import { followUpOutcomes } from '../cases/open-on-failure.js';
 import { getJob } from '../jobs/job-store.js';
 import { transition } from '../payment-ledger/ledger-store.js';
-import { UNPAID_STATES } from '../payment-ledger/payment-state.js';
 import { HttpError, httpRoute } from '../shared/http.js';
 import { logger } from '../shared/powertools.js';
 import { importToChange } from './access.js';
@@ -40,10 +39,10 @@ async function applyChange(job: StatementImportJob, c: ProposedChange, confirmed
     uploadedBy: job.uploadedBy,
     confirmedBy,
   });
-  // The person's case follows the ledger, as for the bank's own statuses (idempotent: one case, one message).
+  // The person's case and message follow the ledger, as for the bank's own statuses (idempotent: one case,
+  // one message).
   if (d.kind === 'apply' || d.kind === 'already') {
-    if (UNPAID_STATES.has(c.to)) await openCaseOnFailure(c.paymentId, c.to, c.reason);
-    if (c.to === 'SETTLED') await closeCaseOnSettlement(c.paymentId);
+    await followUpOutcomes([{ paymentId: c.paymentId, state: c.to, reason: c.reason }]);
   }
   return d.kind === 'apply';
 }

@@ -35,7 +35,7 @@ import {
   runCycle,
   sqsEvent,
 } from '../support/disbursement.js';
-import { eventually, startTestPlatform } from '../support/platform.js';
+import { api, eventually, startTestPlatform } from '../support/platform.js';
 
 const PEOPLE = 8; // three chunks of at most 3: three pain.001 messages
 let platform: LocalPlatform;
@@ -45,6 +45,8 @@ const watch = new LedgerWatch();
 beforeAll(async () => {
   process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES = '0.2';
   process.env.ANSINH_BANK_TIMEOUT_MS = '1500';
+  // Messages are sent at once whatever the hour (quiet hours would hold a settlement's message till 07:00).
+  process.env.ANSINH_NOTIFY_QUIET_HOURS = 'none';
   // Deliveries come back after 30 s, not 1 s: a slow worker on a busy machine is not delivered twice, so the
   // bank's request count below is exactly one per message (a redelivery is the second test's business).
   platform = await startTestPlatform({ visibilityTimeoutSeconds: 30 });
@@ -61,6 +63,7 @@ afterAll(async () => {
   await platform?.stop();
   delete process.env.ANSINH_SETTLEMENT_CUTOFF_MINUTES;
   delete process.env.ANSINH_BANK_TIMEOUT_MS;
+  delete process.env.ANSINH_NOTIFY_QUIET_HOURS;
 });
 
 /** Every payment of the cycle recorded and SENT: all its chunks are at the bank, none answered back. */
@@ -73,6 +76,19 @@ const allSent = (cycleId: string) =>
 describe('the cut-off asks the bank once per message', () => {
   it('callbacks lost: a three-chunk cycle is resolved by three message queries, none per payment', async () => {
     expect(DRAFT_CHUNK).toBe(3);
+    // Person 2 asked to hear of settlements: learned at the cut-off, as from a callback, it is told once.
+    const person2 = await platform.identityProvider.tokenFor({
+      username: 'nguoihuong.2',
+      displayName: 'Người hưởng 2',
+      role: 'beneficiary',
+      personalId: (h.people[2] as { personalId: string }).personalId,
+    });
+    const opted = await api(platform, 'PUT', '/v1/me/notification-preferences', {
+      token: person2,
+      body: { optOut: false, settlementOptIn: true },
+    });
+    expect(opted.status).toBe(200);
+    const messagesBefore = platform.notifications.messages.length;
     platform.bank.setFaults({ dropCallbacks: 1000 });
     platform.bank.accounts.set(BANK_BIN, accountNumberFor(4), { status: 'CLOSED' });
     const bankBefore = bankStats(platform);
@@ -101,6 +117,12 @@ describe('the cut-off asks the bank once per message', () => {
       const head = await getPayment(rejected as string);
       const c = await getCase(caseIdFor(head?.programme as string, head?.period as string, head?.personId as string));
       expect(c).toMatchObject({ reasonCode: 'AC04' });
+      const told = platform.notifications.messages.slice(messagesBefore).filter((m) => m.key.endsWith('#SETTLED'));
+      expect(told).toHaveLength(1);
+      // March and the months owed before it, the account masked.
+      expect(told[0]?.text).toMatch(
+        /^Khoản trợ cấp tháng .*03\/2026 \([\d.]+ đồng\) đã được chuyển vào tài khoản \*{6}\d{4}\.$/,
+      );
     } finally {
       platform.bank.accounts.set(BANK_BIN, accountNumberFor(4), { status: 'OPEN' });
     }

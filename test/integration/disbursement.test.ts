@@ -3,6 +3,8 @@
  * approve as another officer, pay through the bank simulator (ISO 20022), collect statuses, close balanced.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { caseIdFor } from '../../functions/cases/case-model.js';
+import { getCase } from '../../functions/cases/case-store.js';
 import { entries, paymentsInState } from '../../functions/payment-ledger/ledger-store.js';
 import type { LocalPlatform } from '../../infra/local/runtime.js';
 import { agedAtLeast } from '../support/categories.js';
@@ -196,6 +198,15 @@ describe('disbursement cycle', () => {
     const closed = await cycleIn(cycleId, ['CLOSED']);
     expect(closed.closing.balanced).toEqual({ count: true, amount: true });
     expect(closed.closing.REJECTED.count).toBeGreaterThanOrEqual(2); // the closed bank account + the unpaid cash
+    // The unpaid cash opens its case, as a bank rejection does: once, though the file came twice.
+    const unpaidCash = [];
+    for await (const p of paymentsInState(cycleId, 'REJECTED')) if (p.channel === 'POST_OFFICE') unpaidCash.push(p);
+    expect(unpaidCash).toHaveLength(1);
+    const cashCase = await getCase(
+      caseIdFor(unpaidCash[0]?.programme as string, unpaidCash[0]?.period as string, unpaidCash[0]?.personId as string),
+    );
+    expect(cashCase).toMatchObject({ state: 'OPEN', reasonCode: 'POST_OFFICE_UNPAID' });
+    expect(cashCase?.actions.map((a) => a.kind)).toEqual(['OPEN']);
 
     // The officer moves the person with the closed bank account to the post office (versioned, audited).
     const rejected = [];
