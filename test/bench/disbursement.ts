@@ -27,6 +27,7 @@ import {
   numberOption,
   printTable,
   rawBatchWriteRate,
+  rawTransaction100Rate,
   rawTransactWriteRate,
   transactionBound,
 } from './support.js';
@@ -239,13 +240,7 @@ export async function run(args: string[]): Promise<void> {
     itemsPerTransaction: 2,
   });
   // The ledger's transactions hold up to 100 items: the ceiling is the emulator's rate at that size.
-  const tx100 = await rawTransactWriteRate(ddb, {
-    table: 'benchpay-rawtx100',
-    seconds: Math.max(5, rawSeconds / 2),
-    concurrency: 8,
-    itemBytes: 400,
-    itemsPerTransaction: 100,
-  });
+  const tx100 = await rawTransaction100Rate(ddb, 'benchpay-rawtx100', rawSeconds / 2);
   const bound = transactionBound({
     transactionItemsPerSecond: tx100.itemsPerSecond,
     transactionItemsPerUnit: writes.transactionItems / payments,

@@ -30,13 +30,10 @@ import {
   numberOption,
   printTable,
   rawBatchWriteRate,
-  rawTransactWriteRate,
+  rawTransaction100Rate,
   transactionBound,
 } from './support.js';
 import { WriteCounter } from './write-counter.js';
-
-/** Batches the worker keeps in flight (reconcile-worker.ts WINDOW), each with its booking transactions. */
-const WINDOW_TRANSACTIONS = 8;
 
 export const description = 'reconciles a camt.053 of N entries (default 1,000,000) against a ledger of N payments';
 
@@ -230,13 +227,7 @@ export async function run(args: string[]): Promise<void> {
     itemBytes: 400,
   });
   // A booking transaction holds up to 100 items (marks and the booked-totals cells they move).
-  const tx100 = await rawTransactWriteRate(ddb, {
-    table: 'benchrec-rawtx100',
-    seconds: Math.max(5, rawSeconds / 2),
-    concurrency: WINDOW_TRANSACTIONS,
-    itemBytes: 400,
-    itemsPerTransaction: 100,
-  });
+  const tx100 = await rawTransaction100Rate(ddb, 'benchrec-rawtx100', rawSeconds / 2);
   const bound = transactionBound({
     transactionItemsPerSecond: tx100.itemsPerSecond,
     transactionItemsPerUnit: writes.transactionItems / count,

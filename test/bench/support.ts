@@ -231,6 +231,16 @@ export async function rawTransactWriteRate(
   };
 }
 
+/** The emulator's rate for 100-item transactions (as the ledger and the bookings write them), 8 in flight. */
+export const rawTransaction100Rate = (client: DynamoDBClient, table: string, seconds: number) =>
+  rawTransactWriteRate(client, {
+    table,
+    seconds: Math.max(5, seconds),
+    concurrency: 8,
+    itemBytes: 400,
+    itemsPerTransaction: 100,
+  });
+
 /**
  * The most a flow could do here if its transactions were all it did: the emulator's transactional items/s
  * (rawTransactWriteRate at 100 items) over the flow's transactional items per unit (row, payment, entry), and
