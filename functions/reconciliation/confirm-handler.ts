@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { StatementImportView } from '../../schemas/statements.js';
-import { followUpOutcomes } from '../cases/open-on-failure.js';
+import { followUpOutcomes, type PaymentOutcome } from '../cases/open-on-failure.js';
 import { getJob } from '../jobs/job-store.js';
 import { transition } from '../payment-ledger/ledger-store.js';
 import { HttpError, httpRoute } from '../shared/http.js';
@@ -25,11 +25,16 @@ import { proposedChanges, recordEffects } from './reconciliation-store.js';
 
 const conflict = (code: string, vi: string, en: string) => new HttpError(409, code, { vi, en });
 
-async function applyChange(job: StatementImportJob, c: ProposedChange, confirmedBy: string): Promise<boolean> {
+/** Applies one change; returns whether it moved the payment, and the outcome to follow up, if any. */
+async function applyChange(
+  job: StatementImportJob,
+  c: ProposedChange,
+  confirmedBy: string,
+): Promise<{ moved: boolean; outcome?: PaymentOutcome }> {
   if (c.booking) {
     // A return: the first line to record it wins; a later one (another import's) changes nothing.
     const effect: Effect = { kind: 'RETURN', paymentId: c.paymentId, booking: c.booking, reasonCode: c.reason };
-    if ((await recordEffects(job.jobId, [effect])).size) return false;
+    if ((await recordEffects(job.jobId, [effect])).size) return { moved: false };
   }
   const d = await transition(c.paymentId, c.to, c.booking ? 'statement-import' : 'status-report-import', {
     importId: job.jobId,
@@ -39,12 +44,11 @@ async function applyChange(job: StatementImportJob, c: ProposedChange, confirmed
     uploadedBy: job.uploadedBy,
     confirmedBy,
   });
-  // The person's case and message follow the ledger, as for the bank's own statuses (idempotent: one case,
-  // one message).
-  if (d.kind === 'apply' || d.kind === 'already') {
-    await followUpOutcomes([{ paymentId: c.paymentId, state: c.to, reason: c.reason }]);
-  }
-  return d.kind === 'apply';
+  const followed = d.kind === 'apply' || d.kind === 'already';
+  return {
+    moved: d.kind === 'apply',
+    ...(followed ? { outcome: { paymentId: c.paymentId, state: c.to, reason: c.reason } } : {}),
+  };
 }
 
 export const handler = httpRoute({
@@ -102,10 +106,16 @@ export const handler = httpRoute({
     }
     let applied = 0;
     let unchanged = 0;
+    const outcomes: PaymentOutcome[] = [];
     for await (const change of proposedChanges(job.jobId)) {
-      if (await applyChange(job, change, me)) applied++;
+      const { moved, outcome } = await applyChange(job, change, me);
+      if (moved) applied++;
       else unchanged++;
+      if (outcome) outcomes.push(outcome);
     }
+    // The people's cases and messages follow the ledger, as for the bank's own statuses, in batches (idempotent:
+    // one case, one message; a crash before this is followed up by the confirmer's resumed call, as `already`).
+    await followUpOutcomes(outcomes);
     await moveProposal(
       job.jobId,
       { status: 'APPLYING', hash: proposal.hash, confirmedBy: me },

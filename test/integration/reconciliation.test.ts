@@ -9,6 +9,8 @@
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { caseIdFor } from '../../functions/cases/case-model.js';
+import { getCase } from '../../functions/cases/case-store.js';
 import { getCycle } from '../../functions/disbursement-cycles/cycle-store.js';
 import { readDraftChunk } from '../../functions/disbursement-cycles/draft-objects.js';
 import { buildCamt053 } from '../../functions/iso20022/camt.js';
@@ -205,6 +207,9 @@ describe('reconciliation against the bank simulator', () => {
     expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['SETTLED', 'RETURNED']));
     expect(history.at(-1)?.source).toBe('statement-import');
     expect(history.at(-1)?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
+    // The returned payment opens its case with the bank's reason, as a return the bank reports itself would.
+    const c = await getCase(caseIdFor(head?.programme as string, head?.period as string, head?.personId as string));
+    expect(c).toMatchObject({ state: 'OPEN', paymentId: ids[4] });
   });
 
   it("the bank's camt.054 notifications of the same bookings are linked, never counted twice", async () => {
