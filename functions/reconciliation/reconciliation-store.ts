@@ -211,18 +211,16 @@ function bookedUpdates(marks: Effect[], payments: ReadonlyMap<string, LedgerPaym
  * of 100 lines over 50 cells takes 150 items, not 200 with every cell in both halves.
  */
 function transactionGroups(marks: Effect[], payments: ReadonlyMap<string, LedgerPayment>): Effect[][] {
-  const cellOf = (e: Effect) => {
-    const p = e.kind === 'BOOK' ? payments.get(e.paymentId) : undefined;
-    return p ? bookedCellOf(p) : '';
-  };
   const byCell = marks
-    .map((e) => ({ e, cell: cellOf(e) }))
+    .map((e) => {
+      const p = e.kind === 'BOOK' ? payments.get(e.paymentId) : undefined;
+      return { e, cell: p ? bookedCellOf(p) : '' }; // '': a mark that moves no cell (a return)
+    })
     .sort((a, b) => (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
   const groups: Effect[][] = [];
   let group: Effect[] = [];
   let cells = new Set<string>();
-  for (const { e, cell: c } of byCell) {
-    const cell = c || undefined;
+  for (const { e, cell } of byCell) {
     const more = cell && !cells.has(cell) ? 1 : 0;
     if (group.length && group.length + 1 + cells.size + more > TRANSACTION_ITEMS) {
       groups.push(group);
