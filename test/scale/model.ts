@@ -198,13 +198,13 @@ const gb = (fn: FunctionDef | undefined) => (fn?.memoryMb ?? 512) / 1024;
  */
 export const ledgerTotalsShare = (cells: number, draftChunk: number): number => Math.min(1, cells / draftChunk);
 
-/** The steps of the three flows for one province, as the platform runs them on main. */
 /** How many invocations of a queue consumer run at once: its trigger's maximum, else the account's quota. */
 function queueConcurrency(def: Definition, fn: string): number {
   const trigger = def.functions[fn]?.triggers?.find((t) => t.kind === 'queue');
   return Math.min(def.accountConcurrency, trigger?.maxConcurrency ?? Number.POSITIVE_INFINITY);
 }
 
+/** The steps of the three flows for one province, as the platform runs them on main. */
 export function modelSteps(def: Definition, s: Scenario, ms: PerItemMs): StepRow[] {
   const P = s.payees;
   const f = (name: string) => def.functions[name];
