@@ -207,7 +207,7 @@ describe('reconciliation against the bank simulator', () => {
     expect(history.map((e) => e.state)).toEqual(expect.arrayContaining(['SETTLED', 'RETURNED']));
     expect(history.at(-1)?.source).toBe('statement-import');
     expect(history.at(-1)?.detail).toMatchObject({ uploadedBy: 'local|ketoan.lap', confirmedBy: 'local|ketoan.duyet' });
-    // The returned payment opens its case with the bank's reason, as a return the bank reports itself would.
+    // The returned payment opens its case, as a return the bank reports itself would.
     const c = await getCase(caseIdFor(head?.programme as string, head?.period as string, head?.personId as string));
     expect(c).toMatchObject({ state: 'OPEN', paymentId: ids[4] });
   });
