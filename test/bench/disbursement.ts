@@ -25,6 +25,7 @@ import {
   MemorySampler,
   mb,
   numberOption,
+  ownTableBound,
   printTable,
   rawBatchWriteRate,
   rawTransaction100Rate,
@@ -246,6 +247,14 @@ export async function run(args: string[]): Promise<void> {
     transactionItemsPerUnit: writes.transactionItems / payments,
     rawItemsPerSecond: raw.itemsPerSecond,
   });
+  const own = await ownTableBound(ddb, {
+    scratch: 'benchpay-rawtx100-payments',
+    seconds: rawSeconds / 2,
+    like: 'payments',
+    unit: 'payments',
+    transactionItemsPerUnit: writes.transactionItems / payments,
+    rawItemsPerSecond: raw.itemsPerSecond,
+  });
   const perSecond = payments / payS;
   const ledger = writes.of('payments');
   const perPayment = (n: number) => fmt(n / payments, 2);
@@ -273,6 +282,7 @@ export async function run(args: string[]): Promise<void> {
       'bound by the transactions alone',
       `${fmt(writes.transactionItems / payments, 2)} transactional items a payment → at most ${fmt(bound.unitsPerSecond)} payments/s, ratio ${bound.ratio.toFixed(3)}`,
     ],
+    ...own.rows,
     ['transactions per payment (measured, every table)', fmt(writes.transactions / payments, 3)],
     [
       'transactions by items held; cancelled',
@@ -314,6 +324,8 @@ export async function run(args: string[]): Promise<void> {
       rawTransactionItemsPerSecond: tx100.itemsPerSecond,
       transactionItemsPerPayment: writes.transactionItems / payments,
       transactionBoundRatio: bound.ratio,
+      ownTableTransactionItemsPerSecond: own.itemsPerSecond,
+      ownTableBoundRatio: own.ratio,
       balanced: closed.closing.balanced,
       ledgerItemsPerPayment: ledger.items / payments,
       ledgerUnitsPerPayment: {

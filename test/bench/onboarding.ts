@@ -31,6 +31,7 @@ import {
   MemorySampler,
   mb,
   numberOption,
+  ownTableBound,
   printTable,
   putFile,
   rawBatchWriteRate,
@@ -313,12 +314,21 @@ export async function run(args: string[]): Promise<void> {
       itemBytes: 400,
       itemsPerTransaction: TX_ITEMS,
     });
-    ddb.destroy();
     const bound = transactionBound({
       transactionItemsPerSecond: rawTx.itemsPerSecond,
       transactionItemsPerUnit: writes.transactionItems / totals.rows,
       rawItemsPerSecond: raw.itemsPerSecond,
     });
+    // Every item openListAccounts writes is an item of the accounts table.
+    const own = await ownTableBound(ddb, {
+      scratch: `${uniquePrefix()}raw-transact-write-accounts`,
+      seconds: Math.ceil(rawSeconds / 2),
+      like: 'accounts',
+      unit: 'rows',
+      transactionItemsPerUnit: writes.transactionItems / totals.rows,
+      rawItemsPerSecond: raw.itemsPerSecond,
+    });
+    ddb.destroy();
 
     // Memory flatness of the parse step: the same handler alone on 20% of the list and on the whole list.
     let flatness: { rows: number; peakMb: number; retainedMb: number; ms: number }[] = [];
@@ -435,6 +445,7 @@ export async function run(args: string[]): Promise<void> {
         'bound by the transactions alone',
         `${fmt(writes.transactionItems / totals.rows, 2)} transactional items a row → at most ${fmt(bound.unitsPerSecond)} rows/s, ratio ${fmt(bound.ratio, 3)}`,
       ],
+      ...own.rows,
       ['accounts opened/s (openListAccounts phase)', fmt(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0))],
       ['onboarding item writes/s ÷ raw items/s', `${fmt(writeRatio, 3)} (every item written, as counted above)`],
     ]);
@@ -464,6 +475,8 @@ export async function run(args: string[]): Promise<void> {
         rawTransactionItems: TX_ITEMS,
         transactionItemsPerRow: writes.transactionItems / totals.rows,
         transactionBoundRatio: Math.round(bound.ratio * 1000) / 1000,
+        ownTableTransactionItemsPerSecond: Math.round(own.itemsPerSecond),
+        ownTableBoundRatio: Math.round(own.ratio * 1000) / 1000,
         accountsOpenedPerSecond: Math.round(opened / Math.max(0.001, phaseSeconds.openListAccounts ?? 0)),
         rowsPerRawItemRatio: Math.round(ratio * 1000) / 1000,
         itemsWrittenPerRow: Math.round((itemWrites / totals.rows) * 100) / 100,

@@ -28,6 +28,7 @@ import {
   MemorySampler,
   mb,
   numberOption,
+  ownTableBound,
   printTable,
   rawBatchWriteRate,
   rawTransaction100Rate,
@@ -233,6 +234,15 @@ export async function run(args: string[]): Promise<void> {
     transactionItemsPerUnit: writes.transactionItems / count,
     rawItemsPerSecond: raw.itemsPerSecond,
   });
+  // The marks and the booked totals are items of the reconciliation table.
+  const own = await ownTableBound(ddb, {
+    scratch: 'benchrec-rawtx100-reconciliation',
+    seconds: rawSeconds / 2,
+    like: 'reconciliation',
+    unit: 'entries',
+    transactionItemsPerUnit: writes.transactionItems / count,
+    rawItemsPerSecond: raw.itemsPerSecond,
+  });
   // The booked totals count every booking once: each MATCHED or AMOUNT_MISMATCH line booked one payment.
   const booked = (await bookedTotals(CYCLE, [])).reduce((n, c) => n + c.count, 0);
   const bookedLines = (done.totals?.MATCHED?.count ?? 0) + (done.totals?.AMOUNT_MISMATCH?.count ?? 0);
@@ -265,6 +275,7 @@ export async function run(args: string[]): Promise<void> {
       'bound by the transactions alone',
       `${fmt(writes.transactionItems / count, 2)} transactional items an entry → at most ${fmt(bound.unitsPerSecond)} entries/s, ratio ${bound.ratio.toFixed(3)}`,
     ],
+    ...own.rows,
     ['booked totals (count)', `${fmt(booked)} (booked lines ${fmt(bookedLines)})`],
     [
       'items written per entry (counted)',
@@ -285,6 +296,8 @@ export async function run(args: string[]): Promise<void> {
       rawTransactionItemsPerSecond: tx100.itemsPerSecond,
       transactionItemsPerEntry: writes.transactionItems / count,
       transactionBoundRatio: bound.ratio,
+      ownTableTransactionItemsPerSecond: own.itemsPerSecond,
+      ownTableBoundRatio: own.ratio,
       bookedTotalsCount: booked,
       itemsWrittenPerEntry: itemWrites / count,
       itemWritesByTable: writes.byTable,
