@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   reconciliation: () => import('./reconciliation.js'),
   codecs: () => import('./codecs.js'),
   'parse-memory': () => import('./parse-memory.js'),
+  'index-cost': () => import('./index-cost.js'),
 };
 
 // Before any handler module builds its Powertools logger: chunk-by-chunk info logs would bury the figures.
