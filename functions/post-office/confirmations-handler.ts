@@ -74,11 +74,11 @@ export const handler = httpRoute({
           });
       }
     } catch (err) {
-      await followUpOutcomes(outcomes);
       if (!(err instanceof FileFormatError)) throw err;
       throw new HttpError(400, err.code, err.text);
+    } finally {
+      await followUpOutcomes(outcomes);
     }
-    await followUpOutcomes(outcomes);
     return { status: 200, body: { ...counts, problems } };
   },
 });
