@@ -1,18 +1,18 @@
 /**
  * `npm run bench -- index-cost [--seconds 10] [--rounds 3]`: what a table's indexes cost DynamoDB Local on writes
- * of items that no index holds. The same 100-item transactions of conditional puts (rawTransactWriteRate, 8 in
- * flight; the items carry no index key, as a totals cell, a mark or an identity guard) go into scratch tables
- * that differ only in their indexes: none, one (ALL, then KEYS_ONLY), and the payments table's as defined.
- * Prints items/s and the JVM's CPU milliseconds an item for each, round after round (the first round also warms
- * the JIT). On AWS such items write no index at all; the flow benches' "bound on the … table as defined" is this
- * cost (docs/scale-model.md).
+ * of items that no index holds. The same 100-item transactions of conditional puts (rawTransaction100Rate, 8 in
+ * flight, at least 5 s each; the items carry no index key, as a totals cell, a mark or an identity guard) go into
+ * scratch tables that differ only in their indexes: none, one (ALL, then KEYS_ONLY), and the payments table's as
+ * defined. Prints items/s and the JVM's CPU milliseconds an item for each, round after round (the first round
+ * also warms the JIT). On AWS such items write no index at all; the flow benches' "bound on the … table as
+ * defined" is this cost (docs/scale-model.md).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { freePort } from '../../infra/local/free-port.js';
 import { system } from '../../infra/system.js';
 import type { TableDef } from '../../infra/system-model.js';
-import { fmt, jvmMemory, numberOption, printTable, rawTransactWriteRate } from './support.js';
+import { fmt, jvmMemory, numberOption, printTable, rawTransaction100Rate } from './support.js';
 
 export const description = "what a table's indexes cost DynamoDB Local on writes of items no index holds";
 
@@ -51,17 +51,10 @@ export async function run(args: string[]): Promise<void> {
     if (!pid) throw new Error('DynamoDB Local JVM not found');
     const rows: [string, string][] = [];
     for (let round = 1; round <= rounds; round++) {
-      for (const [label, def] of variants) {
+      for (const [i, [label, def]] of variants.entries()) {
         const cpu = cpuSeconds(pid);
-        const r = await rawTransactWriteRate(ddb.client, {
-          table: `indexcost-${round}-${variants.findIndex(([l]) => l === label)}`,
-          seconds,
-          concurrency: 8,
-          itemBytes: 400,
-          itemsPerTransaction: 100,
-          like: def,
-        });
-        const items = r.transactions * 100;
+        const r = await rawTransaction100Rate(ddb.client, `indexcost-${round}-${i}`, seconds, def);
+        const items = r.itemsPerSecond * r.seconds;
         rows.push([
           `round ${round}: ${label}`,
           `${fmt(r.itemsPerSecond)} items/s, JVM ${fmt(((cpuSeconds(pid) - cpu) * 1000) / Math.max(items, 1), 3)} ms CPU an item`,
